@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite drives for real: Chromium (browser
+# tests) and python3-flask (the interop oracle), plus gunicorn and wrk for
+# `npm run bench`. Does nothing when they are already there; as non-root it
+# says what to install instead of failing halfway through the suite.
+set -euo pipefail
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+/usr/bin/python3 -c 'import flask' >/dev/null 2>&1 || missing+=(python3-flask)
+if [ "${1:-}" = "--bench" ]; then
+  command -v gunicorn >/dev/null 2>&1 || missing+=(gunicorn)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing Debian packages: ${missing[*]}" >&2
+  echo "Install them with:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

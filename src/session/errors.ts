@@ -1,0 +1,86 @@
+/**
+ * Typed errors of the session layer, modelled on itsdangerous' hierarchy.
+ * Callers decide what happened by class (`instanceof`), never by message text.
+ *
+ * ```
+ * BadData
+ * ├── BadSignature            the signature does not match any key
+ * │   └── BadTimeSignature    the timestamp is missing or malformed
+ * │       └── SignatureExpired  valid signature, but too old or from the future
+ * └── BadPayload              verified, but the payload cannot be decoded
+ * SessionTooLarge             the cookie to write exceeds the browser limit
+ * SessionConfigError          the options can never work (thrown at construction)
+ * ```
+ * @module
+ */
+
+/** Base of every "this cookie is not usable" error: normal traffic, never a 5xx. */
+export class BadData extends Error {
+  override name = 'BadData';
+}
+
+/** The signature did not verify with any key. `payload` is the unverified text, for debugging only. */
+export class BadSignature extends BadData {
+  override name = 'BadSignature';
+  constructor(
+    message: string,
+    /** The text the signature was supposed to cover. Untrusted. */
+    readonly payload?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The timestamp part is missing, malformed, or the signature over it is wrong. */
+export class BadTimeSignature extends BadSignature {
+  override name = 'BadTimeSignature';
+  constructor(
+    message: string,
+    payload?: string,
+    /** When the value claims to have been signed, if that could be read. */
+    readonly dateSigned?: Date,
+  ) {
+    super(message, payload);
+  }
+}
+
+/**
+ * The signature is valid but its age is over the maximum, or negative (signed in the future).
+ * Thrown after a key verified, so it ends the search through fallback keys.
+ */
+export class SignatureExpired extends BadTimeSignature {
+  override name = 'SignatureExpired';
+}
+
+/** The signature verified but the payload could not be decoded (base64, zlib, JSON or a tag). */
+export class BadPayload extends BadData {
+  override name = 'BadPayload';
+  constructor(
+    message: string,
+    /** The lower-level error, when there was one. */
+    readonly originalError?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** A session would not fit in one cookie; nothing was sent, so the browser keeps its previous cookie. */
+export class SessionTooLarge extends Error {
+  override name = 'SessionTooLarge';
+  constructor(
+    /** Length in bytes of the `Set-Cookie` header value that was refused. */
+    readonly sizeBytes: number,
+    /** The largest accepted length. */
+    readonly limitBytes: number,
+  ) {
+    super(
+      `The session cookie would be ${sizeBytes} bytes, over the ${limitBytes}-byte browser limit; ` +
+        'it was not sent. Store less in the session or move to a server-side store.',
+    );
+  }
+}
+
+/** Options that can never work, e.g. an empty secret or `SameSite=None` without `Secure`. */
+export class SessionConfigError extends Error {
+  override name = 'SessionConfigError';
+}

@@ -1,0 +1,290 @@
+/**
+ * Flask's tagged JSON (`flask/json/tag.py`), written byte for byte as Flask writes it.
+ *
+ * JSON has no bytes, dates or UUIDs, so Flask wraps them in one-key objects whose key is a
+ * tag: `{" b": "/w=="}`. Output matches `json.dumps(tagged, separators=(",", ":"),
+ * sort_keys=True, ensure_ascii=True)`: keys sorted by code point, no spaces, every non-ASCII
+ * character as `\uXXXX`. Reading untags bottom-up, like Python's `object_hook`.
+ * @module
+ */
+import { BadPayload } from './errors.js';
+
+/** A UUID, stored by Flask as `{" u": "<32 hex digits>"}`. */
+export class Uuid {
+  /** 32 lowercase hex digits, no dashes (Python's `UUID.hex`). */
+  readonly hex: string;
+
+  /** @param value 32 hex digits, with or without dashes, any case. */
+  constructor(value: string) {
+    const hex = value.replaceAll('-', '').toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(hex)) throw new TypeError(`Not a UUID: ${JSON.stringify(value)}`);
+    this.hex = hex;
+  }
+
+  /** The canonical dashed form, `8-4-4-4-12`. */
+  toString(): string {
+    const h = this.hex;
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+}
+
+/** What a session can hold. Tuples and Markup from Flask are read back as arrays and strings. */
+export type SessionValue =
+  | null
+  | boolean
+  | number
+  | string
+  | Uint8Array
+  | Date
+  | Uuid
+  | readonly SessionValue[]
+  | { readonly [key: string]: SessionValue | undefined };
+
+/** A session's top level: a JSON object. */
+export type SessionData = Record<string, SessionValue | undefined>;
+
+const TAGS = new Set([' di', ' t', ' b', ' m', ' u', ' d']);
+
+/**
+ * Python's `str.__lt__` on keys: code point order. JavaScript's default sort compares UTF-16
+ * code units, which puts astral characters (surrogates, 0xD800…) before U+E000…U+FFFF.
+ */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Only when both are in 0xD800–0xFFFF can code-unit order differ from code-point order.
+    if (x >= 0xd800 && y >= 0xd800) {
+      const cx = a.codePointAt(i) ?? x;
+      const cy = b.codePointAt(i) ?? y;
+      return cx < cy ? -1 : 1;
+    }
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  let ascii = true;
+  for (const k of keys) {
+    if (/[\ud800-\uffff]/.test(k)) {
+      ascii = false;
+      break;
+    }
+  }
+  return ascii ? keys.sort() : keys.sort(compareCodePoints);
+}
+
+const NON_ASCII = /[\u007f-\uffff]/g;
+
+/** Python's `json.dumps(s, ensure_ascii=True)` for a string. */
+export function quoteString(s: string): string {
+  const quoted = JSON.stringify(s);
+  // Fast path: most session strings are plain ASCII.
+  if (!/[\u007f-\uffff]/.test(quoted)) return quoted;
+  return quoted.replace(NON_ASCII, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/**
+ * Python's `float.__repr__`, which `json.dumps` uses: the same shortest digits as JavaScript,
+ * but written in exponent form below 1e-4 and from 1e16 up (`1e-05`, `1e+16`) and with `.0`
+ * on integral values. Integral numbers are written as integers: JavaScript cannot tell 1 from
+ * 1.0, and `1` reads back equal to `1.0` in Python.
+ */
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) {
+    throw new TypeError(`Cannot store ${String(n)} in a session: JSON has no NaN or Infinity`);
+  }
+  if (Number.isInteger(n) && Math.abs(n) < 1e16) return Object.is(n, -0) ? '0' : String(n);
+  // Write it the way Python's repr() does, from the shortest round-trip digits.
+  const [mantissa = '', expPart = '0'] = n.toExponential().split('e');
+  const exp = Number(expPart);
+  if (exp >= 16 || exp < -4) {
+    const sign = exp < 0 ? '-' : '+';
+    return `${mantissa}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return String(n);
+}
+
+function writeValue(value: unknown, out: string[]): void {
+  switch (typeof value) {
+    case 'string':
+      out.push(quoteString(value));
+      return;
+    case 'number':
+      out.push(formatNumber(value));
+      return;
+    case 'boolean':
+      out.push(value ? 'true' : 'false');
+      return;
+    case 'object':
+      if (value === null) {
+        out.push('null');
+        return;
+      }
+      if (Array.isArray(value)) {
+        // PassList
+        out.push('[');
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out.push(',');
+          const item: unknown = value[i];
+          if (item === undefined) out.push('null');
+          else writeValue(item, out);
+        }
+        out.push(']');
+        return;
+      }
+      if (value instanceof Uint8Array) {
+        out.push(
+          '{" b":"',
+          Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'),
+          '"}',
+        );
+        return;
+      }
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) throw new TypeError('Cannot store an invalid Date in a session');
+        // Werkzeug's http_date: RFC 9110 IMF-fixdate, whole seconds, which toUTCString() produces.
+        out.push('{" d":"', value.toUTCString(), '"}');
+        return;
+      }
+      if (value instanceof Uuid) {
+        out.push('{" u":"', value.hex, '"}');
+        return;
+      }
+      writeObject(value, out);
+      return;
+    default:
+      throw new TypeError(`Cannot store a value of type ${typeof value} in a session`);
+  }
+}
+
+function writeObject(obj: object, out: string[]): void {
+  const keys = sortedKeys(obj).filter((k) => (obj as Record<string, unknown>)[k] !== undefined);
+  const [only] = keys;
+  if (keys.length === 1 && only !== undefined && TAGS.has(only)) {
+    // TagDict: a one-key object whose key is a tag is escaped, or it would be read as tagged.
+    out.push('{" di":{', quoteString(only + '__'), ':');
+    writeValue((obj as Record<string, unknown>)[only], out);
+    out.push('}}');
+    return;
+  }
+  out.push('{');
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (i > 0) out.push(',');
+    out.push(quoteString(key), ':');
+    writeValue((obj as Record<string, unknown>)[key], out);
+  }
+  out.push('}');
+}
+
+/**
+ * Serialises session data as Flask does. Keys whose value is `undefined` are left out.
+ * @throws TypeError for values JSON cannot carry (NaN, functions, BigInt, Map, …): a programming error.
+ */
+export function dumps(data: SessionData): string {
+  const out: string[] = [];
+  writeValue(data, out);
+  return out.join('');
+}
+
+// Werkzeug's parse_date accepts more, but Flask only ever writes IMF-fixdate.
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function untagged(tag: string, inner: unknown): unknown {
+  switch (tag) {
+    case ' t':
+      if (!Array.isArray(inner)) throw new BadPayload('Tuple tag " t" must hold an array');
+      return inner;
+    case ' b':
+      if (typeof inner !== 'string' || !BASE64.test(inner))
+        throw new BadPayload('Bytes tag " b" must hold base64');
+      return new Uint8Array(Buffer.from(inner, 'base64'));
+    case ' m':
+      if (typeof inner !== 'string') throw new BadPayload('Markup tag " m" must hold a string');
+      return inner;
+    case ' u':
+      if (typeof inner !== 'string') throw new BadPayload('UUID tag " u" must hold a string');
+      try {
+        return new Uuid(inner);
+      } catch (error) {
+        throw new BadPayload('UUID tag " u" must hold 32 hex digits', error);
+      }
+    case ' d': {
+      const time = typeof inner === 'string' && HTTP_DATE.test(inner) ? Date.parse(inner) : NaN;
+      if (Number.isNaN(time)) throw new BadPayload('Date tag " d" must hold an HTTP date');
+      return new Date(time);
+    }
+    default: {
+      // ' di': {"<key>__": value} → {"<key>": value}
+      const entries = inner !== null && typeof inner === 'object' ? Object.entries(inner) : [];
+      const [entry] = entries;
+      if (entries.length !== 1 || entry === undefined || Array.isArray(inner)) {
+        throw new BadPayload('Dict tag " di" must hold a one-key object');
+      }
+      const result: Record<string, unknown> = {};
+      Object.defineProperty(result, entry[0].slice(0, -2), {
+        value: entry[1],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      return result;
+    }
+  }
+}
+
+/** Untags in place, children first, like Python's `object_hook`. */
+function untagTree(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = untagTree(value[i]);
+    return value;
+  }
+  const obj = value as Record<string, unknown>;
+  let count = 0;
+  let lastKey = '';
+  for (const key in obj) {
+    obj[key] = untagTree(obj[key]);
+    lastKey = key;
+    count++;
+  }
+  return count === 1 && TAGS.has(lastKey) ? untagged(lastKey, obj[lastKey]) : obj;
+}
+
+/**
+ * Parses Flask's tagged JSON into session data.
+ * @throws BadPayload when the text is not JSON, not an object, or a tag holds the wrong thing.
+ */
+export function loads(text: string): SessionData {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    // Includes RangeError from absurdly deep nesting.
+    throw new BadPayload('Session payload is not valid JSON', error);
+  }
+  let data: unknown;
+  try {
+    data = untagTree(parsed);
+  } catch (error) {
+    if (error instanceof BadPayload) throw error;
+    throw new BadPayload('Session payload could not be untagged', error);
+  }
+  if (
+    data === null ||
+    typeof data !== 'object' ||
+    Array.isArray(data) ||
+    data instanceof Uint8Array ||
+    data instanceof Date ||
+    data instanceof Uuid
+  ) {
+    throw new BadPayload('Session payload must be a JSON object');
+  }
+  return data as SessionData;
+}
