@@ -1,0 +1,32 @@
+/**
+ * Flask-compatible signed-cookie sessions: the public surface of `src/session`.
+ *
+ * Layers, each building on the one before: `encoding` → `signer` → `timed` →
+ * `serializer` (with `tagged-json`) → `session` / `store` → `middleware` (Hono).
+ * @module
+ */
+export { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes } from './encoding.js';
+export {
+  BadData,
+  BadPayload,
+  BadSignature,
+  BadTimeSignature,
+  SessionConfigError,
+  SessionTooLarge,
+  SignatureExpired,
+} from './errors.js';
+export { Signer, type Digest, type Secret, type SignerOptions, type Verified } from './signer.js';
+export { TimestampSigner, type TimedVerified, type TimestampSignerOptions } from './timed.js';
+export { Uuid, dumps, loads, type SessionData, type SessionValue } from './tagged-json.js';
+export { SessionSerializer, type Loaded, type SessionSerializerOptions } from './serializer.js';
+export { Session, type FlashMessage, type SessionSnapshot } from './session.js';
+export { readCookie, serializeSetCookie, type CookieAttributes, type SameSite } from './cookie.js';
+export {
+  CookieSessionStore,
+  SESSION_DEFAULTS,
+  type CookieAction,
+  type Opened,
+  type SessionCookieOptions,
+  type SessionOptions,
+} from './store.js';
+export { sessionMiddleware, type SessionEnv, type SessionMiddlewareOptions } from './middleware.js';

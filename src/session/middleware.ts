@@ -1,0 +1,55 @@
+/**
+ * The Hono adapter: the only file of the session layer that knows about a web framework.
+ * @module
+ */
+import type { MiddlewareHandler } from 'hono';
+import { BadData } from './errors.js';
+import type { Session } from './session.js';
+import { CookieSessionStore, type SessionOptions } from './store.js';
+import type { SessionData } from './tagged-json.js';
+
+/** Hono environment fragment: handlers read the session as `c.var.session`. */
+export interface SessionEnv<T extends SessionData = SessionData> {
+  Variables: { session: Session<T> };
+}
+
+/** Options of {@link sessionMiddleware} beyond the store's. */
+export interface SessionMiddlewareOptions {
+  /** Receives one line per unusable cookie (never its value). Default: silent. */
+  readonly onInvalidCookie?: (error: BadData) => void;
+}
+
+/**
+ * Opens the session before the handler and writes the cookie after it.
+ * Adds `Vary: Cookie` when the session was used, so shared caches keep visitors apart.
+ *
+ * @example
+ * const store = new CookieSessionStore({ secretKey });
+ * app.use(sessionMiddleware(store));
+ * app.get('/', (c) => c.text(String(c.var.session.get('visits') ?? 0)));
+ */
+export function sessionMiddleware<T extends SessionData = SessionData>(
+  storeOrOptions: CookieSessionStore | SessionOptions,
+  options: SessionMiddlewareOptions = {},
+): MiddlewareHandler<SessionEnv<T>> {
+  const store =
+    storeOrOptions instanceof CookieSessionStore ? storeOrOptions : new CookieSessionStore(storeOrOptions);
+  const { onInvalidCookie } = options;
+  return async (c, next) => {
+    const { session, error } = store.open<T>(c.req.header('cookie'));
+    if (error && onInvalidCookie) onInvalidCookie(error);
+    c.set('session', session);
+    await next();
+    // A SessionTooLarge thrown here reaches app.onError with no Set-Cookie sent.
+    const action = store.commit(session, c.res.status);
+    // c.header, not c.res.headers: a finished Response (e.g. Response.redirect) has immutable headers.
+    if (session.accessed) c.header('Vary', withVary(c.res.headers.get('Vary'), 'Cookie'));
+    if (action.kind !== 'none') c.header('Set-Cookie', action.header, { append: true });
+  };
+}
+
+function withVary(vary: string | null, field: string): string {
+  if (vary === null || vary === '') return field;
+  const present = vary.split(',').some((v) => v.trim() === '*' || v.trim().toLowerCase() === field.toLowerCase());
+  return present ? vary : `${vary}, ${field}`;
+}

@@ -1,0 +1,165 @@
+/**
+ * The session object: a visitor's data with the flags Flask keeps (`new`, `modified`,
+ * `accessed`, `permanent`) and flash messages stored the way Flask stores them.
+ * @module
+ */
+import type { SessionData, SessionValue } from './tagged-json.js';
+
+/** Flash categories are free text; these are the ones the app's layout styles. */
+export type FlashMessage = readonly [category: string, message: string];
+
+// Flask's keys, so a Flask app sharing the cookie agrees on permanence and flashes.
+const PERMANENT_KEY = '_permanent';
+const FLASHES_KEY = '_flashes';
+
+/** Opaque restore point of a {@link Session}. */
+export interface SessionSnapshot {
+  readonly data: SessionData;
+  readonly modified: boolean;
+}
+
+/**
+ * A visitor's session. Values read with {@link Session.get} are the stored objects: treat
+ * them as immutable and {@link Session.set} a new value, or the change is not noticed
+ * (as in Flask, where mutating a nested list needs `session.modified = True`).
+ *
+ * @example
+ * session.set('theme', 'dark');
+ * session.flash('success', 'Saved!');
+ */
+export class Session<T extends SessionData = SessionData> {
+  /** True when no valid cookie came with the request (Flask's `session.new`). */
+  readonly isNew: boolean;
+  #data: SessionData;
+  #modified = false;
+  #accessed = false;
+  #revision = 0;
+
+  constructor(data: SessionData = {}, isNew = true) {
+    this.#data = data;
+    this.isNew = isNew;
+  }
+
+  /** True once anything was written; decides whether a cookie is sent. */
+  get modified(): boolean {
+    return this.#modified;
+  }
+
+  /** True once anything was read or written; decides `Vary: Cookie`. */
+  get accessed(): boolean {
+    return this.#accessed;
+  }
+
+  /** Increases with every change, so a cookie computed early can be reused if nothing changed since. */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** Marks the session changed, after mutating a stored value in place. */
+  markModified(): void {
+    this.#accessed = true;
+    this.#modified = true;
+    this.#revision++;
+  }
+
+  /** The value under `key`, or undefined. */
+  get<K extends keyof T & string>(key: K): T[K] | undefined {
+    this.#accessed = true;
+    return this.#data[key] as T[K] | undefined;
+  }
+
+  /** Whether `key` holds a value. */
+  has(key: keyof T & string): boolean {
+    this.#accessed = true;
+    return this.#data[key] !== undefined;
+  }
+
+  /** Stores `value` under `key`. */
+  set<K extends keyof T & string>(key: K, value: T[K]): void {
+    this.#data[key] = value;
+    this.markModified();
+  }
+
+  /** Removes `key`; a no-op (not a modification) when it was absent. */
+  delete(key: keyof T & string): void {
+    this.#accessed = true;
+    if (!(key in this.#data)) return;
+    // Rebuilt rather than `delete`d, so objects keep a stable shape for V8.
+    this.#data = Object.fromEntries(Object.entries(this.#data).filter(([k]) => k !== key));
+    this.markModified();
+  }
+
+  /** Removes everything: the response deletes the cookie. */
+  clear(): void {
+    this.#accessed = true;
+    if (Object.keys(this.#data).length === 0) return;
+    this.#data = {};
+    this.markModified();
+  }
+
+  /** True when the session holds nothing (an empty session sends no cookie). */
+  get isEmpty(): boolean {
+    for (const key in this.#data) if (this.#data[key] !== undefined) return false;
+    return true;
+  }
+
+  /**
+   * Whether the cookie outlives the browser session (stored as `_permanent`, like Flask).
+   * A permanent cookie carries `Expires`/`Max-Age`; either way the server enforces the lifetime.
+   */
+  get permanent(): boolean {
+    return this.#data[PERMANENT_KEY] === true;
+  }
+
+  set permanent(value: boolean) {
+    if (this.permanent === value) return;
+    this.#data[PERMANENT_KEY] = value;
+    this.markModified();
+  }
+
+  /** Queues a message for the next page that shows flashes (Flask's `flash(message, category)`). */
+  flash(category: string, message: string): void {
+    const queued = this.#flashes();
+    this.#data[FLASHES_KEY] = [...queued, [category, message]];
+    this.markModified();
+  }
+
+  /** Returns and removes the queued messages (Flask's `get_flashed_messages(with_categories=True)`). */
+  consumeFlashes(): FlashMessage[] {
+    const queued = this.#flashes();
+    if (FLASHES_KEY in this.#data) this.delete(FLASHES_KEY);
+    return queued;
+  }
+
+  /** A restore point for {@link Session.restore}: a shallow copy of the data and the flags. */
+  snapshot(): SessionSnapshot {
+    return { data: { ...this.#data }, modified: this.#modified };
+  }
+
+  /** Puts the session back as it was at `snapshot` (used when a change would not fit in the cookie). */
+  restore(snapshot: SessionSnapshot): void {
+    this.#data = { ...snapshot.data };
+    this.#modified = snapshot.modified;
+    // Still a new revision: anything computed from the discarded state must not be reused.
+    this.#revision++;
+  }
+
+  /** The data to serialise. Not a copy: do not mutate. */
+  toJSON(): SessionData {
+    return this.#data;
+  }
+
+  #flashes(): FlashMessage[] {
+    this.#accessed = true;
+    const raw: SessionValue | undefined = this.#data[FLASHES_KEY];
+    if (!Array.isArray(raw)) return [];
+    // The cookie was signed by us, but maybe by an older version: keep only well-formed pairs.
+    return (raw as readonly SessionValue[]).filter(
+      (item): item is readonly [string, string] =>
+        Array.isArray(item) &&
+        item.length === 2 &&
+        typeof item[0] === 'string' &&
+        typeof item[1] === 'string',
+    );
+  }
+}
