@@ -50,6 +50,8 @@ export function sessionMiddleware<T extends SessionData = SessionData>(
 
 function withVary(vary: string | null, field: string): string {
   if (vary === null || vary === '') return field;
-  const present = vary.split(',').some((v) => v.trim() === '*' || v.trim().toLowerCase() === field.toLowerCase());
+  const present = vary
+    .split(',')
+    .some((v) => v.trim() === '*' || v.trim().toLowerCase() === field.toLowerCase());
   return present ? vary : `${vary}, ${field}`;
 }

@@ -98,6 +98,7 @@ interface LoadedState {
 interface CachedAction {
   readonly revision: number;
   readonly nowSeconds: number;
+  readonly status: number;
   readonly action: CookieAction;
 }
 
@@ -208,10 +209,16 @@ export class CookieSessionStore {
     const nowSeconds = Math.floor(nowMs / 1000);
     if (this.permanent && !session.permanent && !session.isEmpty) session.permanent = true;
     const cached = this.#cache.get(session);
-    if (cached?.revision === session.revision && cached.nowSeconds === nowSeconds) return cached.action;
+    if (
+      cached?.revision === session.revision &&
+      cached.nowSeconds === nowSeconds &&
+      cached.status >= 400 === status >= 400
+    ) {
+      return cached.action;
+    }
 
     const action = this.#decide(session, status, nowMs);
-    this.#cache.set(session, { revision: session.revision, nowSeconds, action });
+    this.#cache.set(session, { revision: session.revision, nowSeconds, status, action });
     return action;
   }
 
@@ -224,18 +231,31 @@ export class CookieSessionStore {
     const refresh = session.permanent && session.accessed && this.refreshEachRequest;
     if (!session.modified && (status >= 400 || !(resign || refresh))) return NONE;
 
+    const header = this.#setCookieHeader(session, nowMs);
+    const bytes = Buffer.byteLength(header, 'utf8');
+    if (bytes > this.maxCookieBytes) throw new SessionTooLarge(bytes, this.maxCookieBytes);
+    return { kind: 'set', header };
+  }
+
+  /**
+   * The length in bytes of the `Set-Cookie` header that would carry this session now, whether or
+   * not it fits: what an app needs to tell a visitor how much room is left.
+   */
+  measure(session: Session): number {
+    return Buffer.byteLength(this.#setCookieHeader(session, this.#now()), 'utf8');
+  }
+
+  #setCookieHeader(session: Session, nowMs: number): string {
+    const loaded = this.#loaded.get(session);
     // Unchanged data keeps its encoded payload: re-signing it skips JSON, zlib and base64.
     const payload =
       !session.modified && loaded !== undefined
         ? loaded.payload
         : this.serializer.dumpPayload(session.toJSON());
     const value = this.serializer.signPayload(payload, Math.floor(nowMs / 1000));
-    const header = serializeSetCookie(this.cookie, value, {
+    return serializeSetCookie(this.cookie, value, {
       maxAgeSeconds: session.permanent ? this.lifetimeSeconds : undefined,
       nowMs,
     });
-    const bytes = Buffer.byteLength(header, 'utf8');
-    if (bytes > this.maxCookieBytes) throw new SessionTooLarge(bytes, this.maxCookieBytes);
-    return { kind: 'set', header };
   }
 }

@@ -1,0 +1,217 @@
+/**
+ * The Stock Portfolio app: middleware in the order a request meets it, then the routes.
+ * `createApp` takes everything from its arguments, so tests build as many apps as they like.
+ * @module
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Config } from './config.js';
+import type { AppEnv, AppSessionData } from './env.js';
+import type { Logger } from './logging.js';
+import { isFormRequest, readForm } from './routes/form.js';
+import { honoPaths } from './routes/names.js';
+import { registerPages } from './routes/pages.js';
+import { registerStaticFiles } from './routes/static.js';
+import { registerStocks } from './routes/stocks.js';
+import { registerTheme } from './routes/theme.js';
+import { CSRF_FIELD, checkRequestSite, checkToken } from './security/csrf.js';
+import { CookieSessionStore, SessionTooLarge, sessionMiddleware } from './session/index.js';
+import { ErrorPage } from './views/pages.js';
+import { renderPage } from './views/render.js';
+
+/** Requests with a bigger body get 413: the largest real form is well under 1 KiB. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** The message of every CSRF refusal, defined once for the page and the tests. */
+export const CSRF_MESSAGE = 'This form expired or came from another site. Reload the page and try again.';
+
+/** What the app is built from. */
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The clock in milliseconds, for the session layer. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Builds the app. Throws SessionConfigError for impossible session settings. */
+export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
+  const store = new CookieSessionStore({
+    secretKey: config.secretKey,
+    fallbackSecretKeys: config.fallbackSecretKeys,
+    lifetimeSeconds: config.sessionLifetimeSeconds,
+    // The portfolio should survive a browser restart.
+    permanent: true,
+    cookie: { secure: config.production },
+    ...(now === undefined ? {} : { now }),
+  });
+  const app = new Hono<AppEnv>();
+
+  const errorPage = (
+    c: Context<AppEnv>,
+    status: ContentfulStatusCode,
+    heading: string,
+    message: string,
+    detail?: string,
+  ) =>
+    renderPage(c, { title: heading, status, readOnly: true }, () => (
+      <ErrorPage heading={heading} message={message} detail={detail} />
+    ));
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+      xFrameOptions: 'DENY',
+    }),
+  );
+
+  // Static files need no session: registered first, they never open or refresh it.
+  registerStaticFiles(app);
+
+  app.use(
+    sessionMiddleware<AppSessionData>(store, {
+      onInvalidCookie: (error) => logger.debug(`Ignored session cookie: ${error.name}: ${error.message}`),
+    }),
+  );
+
+  app.use(async (c, next) => {
+    await next();
+    // A page built from a visitor's session must not be stored by any cache.
+    if (c.var.session.accessed) c.header('Cache-Control', 'no-store');
+  });
+
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        errorPage(
+          c as Context<AppEnv>,
+          413,
+          'Request Too Large',
+          `A form can be at most ${MAX_BODY_BYTES / 1024} KiB.`,
+        ),
+    }),
+  );
+
+  // A known path with the wrong method is a 405 with `Allow`, before any body is read.
+  const methodsOf = routeMethods(app);
+  app.use(async (c, next) => {
+    const methods = methodsOf(c.req.path);
+    if (methods === undefined || methods.has(c.req.method)) return next();
+    const allow = [...methods].sort().join(', ');
+    c.header('Allow', allow);
+    return errorPage(c, 405, 'Method Not Allowed', `This address accepts ${allow} only.`);
+  });
+
+  // Unsafe methods on a route: a form body, from this site, with this visitor's token.
+  app.use(async (c, next) => {
+    if (!UNSAFE_METHODS.has(c.req.method) || methodsOf(c.req.path) === undefined) return next();
+    if (!isFormRequest(c)) {
+      return errorPage(
+        c,
+        415,
+        'Unsupported Form',
+        'Send the form as application/x-www-form-urlencoded or multipart/form-data.',
+      );
+    }
+    const failure =
+      checkRequestSite({
+        secFetchSite: c.req.header('sec-fetch-site'),
+        origin: c.req.header('origin'),
+        host: c.req.header('host'),
+      }) ?? checkToken(c.var.session, (await readForm(c))[CSRF_FIELD]);
+    if (failure !== undefined) {
+      logger.info(`Refused ${c.req.method} ${c.req.path}: CSRF check failed (${failure})`);
+      return errorPage(c, 403, 'Forbidden', CSRF_MESSAGE);
+    }
+    return next();
+  });
+
+  registerPages(app);
+  registerStocks(app, { store, logger });
+  registerTheme(app);
+
+  app.notFound((c) =>
+    errorPage(
+      c,
+      404,
+      'Page Not Found',
+      'There is no page at this address. Check the link, or start again from the home page.',
+    ),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      return errorPage(c, error.status, 'Bad Request', error.message);
+    }
+    if (error instanceof SessionTooLarge) {
+      logger.info(`Session too large on ${c.req.method} ${c.req.path}: ${error.sizeBytes} bytes`);
+      return errorPage(
+        c,
+        422,
+        'Session Full',
+        'Your session is full, so nothing was saved. Remove a holding and try again.',
+      );
+    }
+    logger.error(`Unhandled error on ${c.req.method} ${c.req.path}`, error);
+    const detail = config.production
+      ? undefined
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+    return errorPage(
+      c,
+      500,
+      'Something Went Wrong',
+      'The server hit an unexpected error. Please try again.',
+      detail,
+    );
+  });
+
+  return app;
+}
+
+/** Compiles a Hono path (`/stocks/:index{[0-9]+}/delete`) to an anchored RegExp. */
+function pathRegExp(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const param = /^:[A-Za-z_]\w*(?:\{(.+)\})?$/.exec(segment);
+      if (param === null) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return `(?:${param[1] ?? '[^/]+'})`;
+    })
+    .join('/');
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * The methods each known path accepts, read from the app's routes once they are all registered.
+ * Lets the app answer 405 (with `Allow`) for a known path, and leave unknown paths to the 404.
+ */
+function routeMethods(app: Hono<AppEnv>): (path: string) => ReadonlySet<string> | undefined {
+  let table: { regexp: RegExp; methods: Set<string> }[] | undefined;
+  return (path) => {
+    table ??= Object.values(honoPaths).map((pattern) => {
+      const methods = new Set(
+        app.routes.filter((r) => r.path === pattern && r.method !== 'ALL').map((r) => r.method),
+      );
+      if (methods.has('GET')) methods.add('HEAD');
+      return { regexp: pathRegExp(pattern), methods };
+    });
+    return table.find((entry) => entry.regexp.test(path))?.methods;
+  };
+}

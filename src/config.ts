@@ -1,0 +1,155 @@
+/**
+ * The app's configuration: read from the environment once at start, checked with zod, frozen.
+ * A bad value throws {@link ConfigError} with a message that says what to do.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+
+/** Thrown for a setting that cannot work; the server prints the message and exits non-zero. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The checked configuration. */
+export interface Config {
+  readonly production: boolean;
+  readonly debug: boolean;
+  /** Used as its UTF-8 bytes, as Flask uses `app.secret_key = "<string>"`. */
+  readonly secretKey: string;
+  /** Older keys still accepted and re-signed with `secretKey` (rotation). */
+  readonly fallbackSecretKeys: readonly string[];
+  /** Where the key came from, for the start-up log (never the key itself). */
+  readonly secretKeySource: string;
+  readonly host: string;
+  readonly port: number;
+  readonly sessionLifetimeSeconds: number;
+  /** Worker processes (`node:cluster`); 1 serves from the main process. */
+  readonly workers: number;
+}
+
+const MIN_PRODUCTION_KEY_LENGTH = 32;
+const KEYGEN = 'Generate one with `npm run secret` and set SECRET_KEY to it.';
+
+const flag = z
+  .enum(['', '0', '1', 'false', 'true', 'no', 'yes', 'off', 'on'], {
+    error: 'must be 1/0, true/false, yes/no or on/off',
+  })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  DEBUG: flag.default(false),
+  SECRET_KEY: z.string().optional(),
+  SECRET_KEY_FALLBACKS: z.string().default(''),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  PORT: wholeNumber(0, 65535).default(5000),
+  SESSION_LIFETIME_DAYS: wholeNumber(1, 3650).default(31),
+  WORKERS: wholeNumber(1, 64).default(1),
+});
+
+/** Where a development key is kept between starts: `instance/` (git-ignored), like Flask's instance folder. */
+export const DEFAULT_INSTANCE_DIR = join(process.cwd(), 'instance');
+
+/**
+ * Reads the configuration.
+ * @param env the environment, default `process.env`.
+ * @param instanceDir where a generated development key is stored.
+ * @throws ConfigError saying which variable is wrong and how to fix it.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = DEFAULT_INSTANCE_DIR): Config {
+  const parsed = envSchema.safeParse(emptyToUndefined(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')} ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && e.DEBUG) {
+    throw new ConfigError(
+      'DEBUG must be off when NODE_ENV=production: debug output shows form data. Unset DEBUG.',
+    );
+  }
+
+  let secretKey = e.SECRET_KEY;
+  let secretKeySource = 'SECRET_KEY';
+  if (production) {
+    if (secretKey === undefined)
+      throw new ConfigError(`SECRET_KEY is required when NODE_ENV=production. ${KEYGEN}`);
+    if (secretKey === 'BAD_SECRET_KEY') {
+      throw new ConfigError(`SECRET_KEY is the placeholder "BAD_SECRET_KEY". ${KEYGEN}`);
+    }
+    if (secretKey.length < MIN_PRODUCTION_KEY_LENGTH) {
+      throw new ConfigError(
+        `SECRET_KEY is ${secretKey.length} characters; production needs at least ${MIN_PRODUCTION_KEY_LENGTH}. ${KEYGEN}`,
+      );
+    }
+  } else if (secretKey === undefined) {
+    const path = join(instanceDir, 'secret_key');
+    secretKey = developmentKey(path);
+    secretKeySource = path;
+  }
+
+  const fallbackSecretKeys = e.SECRET_KEY_FALLBACKS.split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+
+  return Object.freeze({
+    production,
+    debug: e.DEBUG,
+    secretKey,
+    fallbackSecretKeys: Object.freeze(fallbackSecretKeys),
+    secretKeySource,
+    host: e.HOST,
+    port: e.PORT,
+    sessionLifetimeSeconds: e.SESSION_LIFETIME_DAYS * 24 * 60 * 60,
+    workers: e.WORKERS,
+  });
+}
+
+/** A fresh key for `npm run secret`: 32 random bytes, hex-encoded. */
+export function generateSecretKey(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/**
+ * Reads the development key at `path`, creating it (mode 0600) on the first start, so that
+ * sessions survive restarts without anyone having to set SECRET_KEY.
+ */
+function developmentKey(path: string): string {
+  try {
+    const existing = readFileSync(path, 'utf8').trim();
+    if (existing !== '') return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ConfigError(
+        `Cannot read the development key at ${path}: ${String(error)}. Fix its permissions or delete it.`,
+      );
+    }
+  }
+  const key = generateSecretKey();
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(path, key + '\n', { mode: 0o600 });
+    chmodSync(path, 0o600);
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot write a development key to ${path}: ${String(error)}. Set SECRET_KEY instead.`,
+    );
+  }
+  return key;
+}
+
+// An empty variable (`PORT=`) means "not set", as shells commonly leave them.
+function emptyToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+}

@@ -1,0 +1,162 @@
+/**
+ * Exact decimal arithmetic on `bigint`, for share counts and money.
+ *
+ * A value is `units × 10^-scale`: `12.50` is `{ units: 1250n, scale: 2 }`. Nothing here ever
+ * touches a JavaScript `number`, so `0.1 + 0.2` is `0.3` and a cost basis is exact to the last digit
+ * before the one deliberate rounding to cents.
+ *
+ * @example
+ * ```ts
+ * const cost = multiply(parseDecimal('15')!, parseDecimal('302.17')!);
+ * formatMoney(cost); // '$4,532.55'
+ * ```
+ * @module
+ */
+
+/** An exact decimal number: `units × 10^-scale`. Values are immutable; every operation returns a new one. */
+export interface Decimal {
+  /** The digits as an integer, sign included. */
+  readonly units: bigint;
+  /** How many of those digits are after the decimal point; a non-negative safe integer. */
+  readonly scale: number;
+}
+
+/** Zero at scale 0, the identity of {@link add} and the start of {@link sum}. */
+export const ZERO: Decimal = Object.freeze({ units: 0n, scale: 0 });
+
+/**
+ * Makes a {@link Decimal} from its parts.
+ * @throws RangeError when `scale` is negative or not an integer (a programming error, not bad input).
+ */
+export function decimal(units: bigint, scale: number): Decimal {
+  if (!Number.isSafeInteger(scale) || scale < 0) {
+    throw new RangeError(`Decimal scale must be a non-negative integer, got ${scale}`);
+  }
+  return Object.freeze({ units, scale });
+}
+
+// ASCII digits only, spelled out: `\d` would also be ASCII-only without the `u` flag, but [0-9] says so.
+const PLAIN_DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
+
+/**
+ * Parses plain decimal notation: an optional `-`, ASCII digits, and an optional `.` followed by digits
+ * (`15`, `0.5`, `302.17`, `007.10`). Anything else (`1e3`, `0x10`, `.5`, `5.`, `+5`, `1,000`,
+ * `NaN`, spaces) gives `undefined`: user-facing leniency (separators, `$`) belongs to the form layer.
+ *
+ * The scale is the number of fraction digits as written (`1.50` has scale 2); see {@link normalize}.
+ */
+export function parseDecimal(text: string): Decimal | undefined {
+  const match = PLAIN_DECIMAL.exec(text);
+  if (match === null) return undefined;
+  const [, sign = '', whole = '', fraction = ''] = match;
+  const units = BigInt(whole + fraction);
+  return decimal(sign === '-' ? -units : units, fraction.length);
+}
+
+/** Removes trailing fraction zeros: `1.2500` becomes `1.25`, `100.0` becomes `100`. The value is unchanged. */
+export function normalize(value: Decimal): Decimal {
+  let { units, scale } = value;
+  while (scale > 0 && units % 10n === 0n) {
+    units /= 10n;
+    scale -= 1;
+  }
+  return scale === value.scale ? value : decimal(units, scale);
+}
+
+/** `value` written with exactly `scale` fraction digits; `scale` must not be below the current one. */
+function rescale(value: Decimal, scale: number): bigint {
+  return value.units * 10n ** BigInt(scale - value.scale);
+}
+
+/** The exact sum `a + b`, at the larger of the two scales. */
+export function add(a: Decimal, b: Decimal): Decimal {
+  const scale = Math.max(a.scale, b.scale);
+  return decimal(rescale(a, scale) + rescale(b, scale), scale);
+}
+
+/** The exact sum of all `values`; {@link ZERO} for none. */
+export function sum(values: Iterable<Decimal>): Decimal {
+  let total = ZERO;
+  for (const value of values) total = add(total, value);
+  return total;
+}
+
+/** The exact product `a × b`; its scale is the sum of the scales (`1.5 × 2.25` has scale 3). */
+export function multiply(a: Decimal, b: Decimal): Decimal {
+  return decimal(a.units * b.units, a.scale + b.scale);
+}
+
+/** `-1`, `0` or `1` as `a` is less than, equal to or greater than `b`, by value (`1.50` equals `1.5`). */
+export function compare(a: Decimal, b: Decimal): -1 | 0 | 1 {
+  const scale = Math.max(a.scale, b.scale);
+  const difference = rescale(a, scale) - rescale(b, scale);
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}
+
+/**
+ * Rounds to `scale` fraction digits, half away from zero (`2.345` → `2.35`, `-2.345` → `-2.35`):
+ * the rule people expect on a statement, and the same as half-up for the positive values we hold.
+ * The result has exactly `scale` digits, so `roundHalfUp(x, 2).units` is a count of cents.
+ */
+export function roundHalfUp(value: Decimal, scale: number): Decimal {
+  if (value.scale <= scale) return decimal(rescale(value, scale), scale);
+  const divisor = 10n ** BigInt(value.scale - scale);
+  const magnitude = value.units < 0n ? -value.units : value.units;
+  // bigint division truncates, so adding half the divisor first rounds halves away from zero.
+  const rounded = (magnitude + divisor / 2n) / divisor;
+  return decimal(value.units < 0n ? -rounded : rounded, scale);
+}
+
+/** Groups an ASCII digit string by thousands: `1234567` → `1,234,567`. */
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=([0-9]{3})+$)/g, ',');
+}
+
+/** Sign, integer digits and fraction digits of `value` at exactly its own scale. */
+function parts(value: Decimal): { sign: '' | '-'; whole: string; fraction: string } {
+  const negative = value.units < 0n;
+  const digits = (negative ? -value.units : value.units).toString().padStart(value.scale + 1, '0');
+  const split = digits.length - value.scale;
+  return {
+    sign: negative ? '-' : '',
+    whole: digits.slice(0, split),
+    fraction: digits.slice(split),
+  };
+}
+
+function join(whole: string, fraction: string): string {
+  return fraction === '' ? whole : `${whole}.${fraction}`;
+}
+
+/**
+ * The canonical storage form: plain digits, no separators, trailing zeros removed
+ * (`1000.5`, `15`, `0.1234`). {@link parseDecimal} reads it back to the same value.
+ */
+export function toCanonicalString(value: Decimal): string {
+  const { sign, whole, fraction } = parts(normalize(value));
+  return sign + join(whole, fraction);
+}
+
+/** A quantity for display: thousands separators, trailing zeros removed (`1,000`, `0.5`, `1,234.5678`). */
+export function formatQuantity(value: Decimal): string {
+  const { sign, whole, fraction } = parts(normalize(value));
+  return sign + join(groupThousands(whole), fraction);
+}
+
+/** Money rounded half-up to cents, always with two decimals: `$302.17`, `$1,234.50`, `-$0.05`. */
+export function formatMoney(value: Decimal): string {
+  const { sign, whole, fraction } = parts(roundHalfUp(value, 2));
+  return `${sign}$${join(groupThousands(whole), fraction)}`;
+}
+
+/**
+ * A unit price, exactly: at least two decimals like money, more when the value has them
+ * (`$302.10`, `$0.1234`), so a price entered with four decimals is never shown rounded.
+ */
+export function formatPrice(value: Decimal): string {
+  const normalized = normalize(value);
+  const { sign, whole, fraction } = parts(
+    normalized.scale < 2 ? decimal(rescale(normalized, 2), 2) : normalized,
+  );
+  return `${sign}$${join(groupThousands(whole), fraction)}`;
+}

@@ -1,0 +1,66 @@
+/**
+ * The HTTP server around the app: Werkzeug-style access lines, and a close that lets
+ * requests in flight finish.
+ * @module
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { accessLine, type Logger } from './logging.js';
+
+/** Requests in flight get this long to finish after SIGTERM. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** A running server. */
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  /** Stops accepting, lets requests in flight finish (up to `graceMs`), then resolves. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts the app on `config.host:config.port`. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const app = createApp({ config, logger });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    res.on('finish', () => {
+      logger.info(
+        accessLine({
+          address: req.socket.remoteAddress ?? '-',
+          date: new Date(),
+          method: req.method ?? '-',
+          url: req.url ?? '-',
+          httpVersion: req.httpVersion,
+          status: res.statusCode,
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: (graceMs = SHUTDOWN_GRACE_MS) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        // Keep-alive connections with no request in flight would hold close() open.
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,211 @@
+import { deflateSync } from 'node:zlib';
+
+import { describe, expect, it } from 'vitest';
+
+import { base64UrlEncode } from './encoding.js';
+import { BadData, BadPayload, BadSignature, SignatureExpired } from './errors.js';
+import { SessionSerializer } from './serializer.js';
+import { dumps, Uuid } from './tagged-json.js';
+
+// Cookies written by Flask 2.2 / itsdangerous 2.1 with SECRET_KEY "dev-secret-key" and
+// time.time() frozen at 1700000000 ("ZVPxAA").
+const SECRET = 'dev-secret-key';
+const T = 1_700_000_000;
+const FLASK_USER = 'eyJfcGVybWFuZW50Ijp0cnVlLCJ1c2VyX2lkIjo0Mn0.ZVPxAA.DzV6BfiKdM1zXWfEA6585EEJa2k';
+const FLASK_ZOE = 'eyJuYW1lIjoiWm9cdTAwZWIifQ.ZVPxAA.nKah6McnzviseFC9n_VCbtUtomQ';
+const FLASK_CART = '.eJyrVkpOLCpRsopWyixJzVXSGaVoQcXWAgBmjm27.ZVPxAA.gohk4Kx2l4Pz1swcS1AkYytg5FI';
+const FLASK_TAGS =
+  '.eJyrVlIoUbIy1FFKUrKqVlIAkkr65ba2SrU6SilgESCpFFKaqqNgYKTglZinYGRgZKJgYGxlYGJlYKrg7hsCUloCVgokow11jGKBAqVgASCpZIAfGCrV1gIAJGUekw.ZVPxAA.22wIarerk-Ti-IXfE6EmUK1f9rw';
+// {"s": "a" * 11} compresses to exactly one byte less than its JSON, {"s": "a" * 12} to two.
+const FLASK_ELEVEN_AS = 'eyJzIjoiYWFhYWFhYWFhYWEifQ.ZVPxAA.JNqWmLksbLnKvboK9dtmMFf04U4';
+const FLASK_TWELVE_AS = '.eJyrVipWslJKRAJKtQBDkwa6.ZVPxAA.7o2ZPWpOGHBxK12yei3AYTCfOH4';
+
+const THIRTY_ONE_DAYS = 31 * 24 * 3600;
+
+function makeSerializer(options: { now?: () => number; maxInflatedBytes?: number } = {}): SessionSerializer {
+  return new SessionSerializer([SECRET], { now: () => T * 1000, ...options });
+}
+
+/** Catches what `run` throws, so a test can look at the error's class and fields. */
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('Expected an error, but nothing was thrown');
+}
+
+/** A JSON session text of exactly `length` bytes: `{"a":"xxx…"}`. */
+function jsonOfLength(length: number): string {
+  const text = `{"a":"${'x'.repeat(length - 8)}"}`;
+  expect(text).toHaveLength(length);
+  return text;
+}
+
+describe('Flask test vectors', () => {
+  it('writes {"user_id": 42, "_permanent": true} exactly as Flask does', () => {
+    expect(makeSerializer().dumps({ user_id: 42, _permanent: true })).toBe(FLASK_USER);
+  });
+
+  it('writes {"name": "Zoë"} exactly as Flask does, with the ë escaped', () => {
+    expect(makeSerializer().dumps({ name: 'Zoë' })).toBe(FLASK_ZOE);
+  });
+
+  it('reads Flask’s {"user_id": 42, "_permanent": true}', () => {
+    expect(makeSerializer().loads(FLASK_USER, THIRTY_ONE_DAYS)).toEqual({
+      data: { user_id: 42, _permanent: true },
+      payload: FLASK_USER.slice(0, FLASK_USER.indexOf('.')),
+      keyIndex: 0,
+      timestampSeconds: T,
+    });
+  });
+
+  it('reads Flask’s compressed {"cart": ["item"] * 50}', () => {
+    const cart: string[] = Array.from({ length: 50 }, () => 'item');
+    expect(makeSerializer().loads(FLASK_CART, THIRTY_ONE_DAYS).data).toEqual({ cart });
+  });
+
+  it('writes {"cart": ["item"] * 50} compressed, exactly as Flask does', () => {
+    const cart: string[] = Array.from({ length: 50 }, () => 'item');
+    expect(makeSerializer().dumps({ cart })).toBe(FLASK_CART);
+  });
+
+  it('reads Flask’s tuple, bytes, datetime, UUID and tag-named key', () => {
+    expect(makeSerializer().loads(FLASK_TAGS, THIRTY_ONE_DAYS).data).toEqual({
+      t: [1, 2],
+      b: new Uint8Array([0xff]),
+      d: new Date('2024-01-02T03:04:05Z'),
+      u: new Uuid('00000000000000000000000000000001'),
+      ' t': 1,
+    });
+  });
+
+  it('reads Flask’s bytes as a Uint8Array and its UUID as a Uuid', () => {
+    const { data } = makeSerializer().loads(FLASK_TAGS, THIRTY_ONE_DAYS);
+    expect(data.b).toBeInstanceOf(Uint8Array);
+    expect(data.u).toBeInstanceOf(Uuid);
+    expect((data.u as Uuid).hex).toBe('00000000000000000000000000000001');
+  });
+});
+
+describe('compression', () => {
+  it('leaves a short payload uncompressed', () => {
+    expect(makeSerializer().dumpPayload({ a: 1 })).toBe(base64UrlEncode('{"a":1}'));
+  });
+
+  it('compresses a repetitive payload and marks it with a leading "."', () => {
+    const payload = makeSerializer().dumpPayload({ s: 'a'.repeat(200) });
+    expect(payload.startsWith('.')).toBe(true);
+    expect(payload.length).toBeLessThan(base64UrlEncode(dumps({ s: 'a'.repeat(200) })).length);
+  });
+
+  it('does not compress when zlib saves exactly one byte, which the "." would cost', () => {
+    const json = Buffer.from(dumps({ s: 'a'.repeat(11) }));
+    expect(deflateSync(json).length).toBe(json.length - 1);
+    expect(makeSerializer().dumps({ s: 'a'.repeat(11) })).toBe(FLASK_ELEVEN_AS);
+  });
+
+  it('compresses when zlib saves two bytes', () => {
+    const json = Buffer.from(dumps({ s: 'a'.repeat(12) }));
+    expect(deflateSync(json).length).toBe(json.length - 2);
+    expect(makeSerializer().dumps({ s: 'a'.repeat(12) })).toBe(FLASK_TWELVE_AS);
+  });
+
+  it('signs the "." marker, so removing it breaks the signature', () => {
+    expect(() => makeSerializer().loads(FLASK_CART.slice(1))).toThrow(BadSignature);
+  });
+
+  it('signs the "." marker, so adding it breaks the signature', () => {
+    expect(() => makeSerializer().loads('.' + FLASK_USER)).toThrow(BadSignature);
+  });
+});
+
+describe('decompression limits', () => {
+  it('rejects a correctly signed zlib bomb with BadPayload, stopping at the 64 KiB cap', () => {
+    const serializer = makeSerializer();
+    const bomb = deflateSync(Buffer.alloc(10 * 1024 * 1024));
+    const cookie = serializer.signPayload('.' + base64UrlEncode(bomb));
+    const error = thrown(() => serializer.loads(cookie));
+    expect(error).toBeInstanceOf(BadPayload);
+    // Node's maxOutputLength error: inflating stopped at the cap instead of producing 10 MB.
+    expect((error as BadPayload).originalError).toMatchObject({ code: 'ERR_BUFFER_TOO_LARGE' });
+  });
+
+  it('accepts a compressed payload that inflates to exactly 64 KiB', () => {
+    const serializer = makeSerializer();
+    const cookie = serializer.signPayload('.' + base64UrlEncode(deflateSync(jsonOfLength(64 * 1024))));
+    expect(serializer.loads(cookie).data.a).toHaveLength(64 * 1024 - 8);
+  });
+
+  it('rejects a compressed payload that inflates to one byte over 64 KiB', () => {
+    const serializer = makeSerializer();
+    const cookie = serializer.signPayload('.' + base64UrlEncode(deflateSync(jsonOfLength(64 * 1024 + 1))));
+    expect(() => serializer.loads(cookie)).toThrow(BadPayload);
+  });
+
+  it('applies a smaller cap when given one', () => {
+    const serializer = makeSerializer({ maxInflatedBytes: 100 });
+    const fits = serializer.signPayload('.' + base64UrlEncode(deflateSync(jsonOfLength(100))));
+    const tooBig = serializer.signPayload('.' + base64UrlEncode(deflateSync(jsonOfLength(101))));
+    expect(serializer.loads(fits).data.a).toHaveLength(92);
+    expect(() => serializer.loads(tooBig)).toThrow(BadPayload);
+  });
+});
+
+describe('correctly signed but undecodable payloads', () => {
+  it('rejects a payload that is not base64 with BadPayload carrying the decoding error', () => {
+    const serializer = makeSerializer();
+    const error = thrown(() => serializer.loads(serializer.signPayload('not*base64')));
+    expect(error).toBeInstanceOf(BadPayload);
+    expect((error as BadPayload).originalError).toBeInstanceOf(BadData);
+  });
+
+  it('rejects a compressed payload that is not zlib with BadPayload carrying the zlib error', () => {
+    const serializer = makeSerializer();
+    const error = thrown(() => serializer.loads(serializer.signPayload('.' + base64UrlEncode('not zlib'))));
+    expect(error).toBeInstanceOf(BadPayload);
+    expect((error as BadPayload).originalError).toMatchObject({ code: 'Z_DATA_ERROR' });
+  });
+
+  it('rejects a payload that is not JSON with BadPayload carrying the parser’s error', () => {
+    const serializer = makeSerializer();
+    const error = thrown(() => serializer.loads(serializer.signPayload(base64UrlEncode('not json'))));
+    expect(error).toBeInstanceOf(BadPayload);
+    expect((error as BadPayload).originalError).toBeInstanceOf(SyntaxError);
+  });
+
+  it('rejects a compressed payload that is not JSON with BadPayload carrying the parser’s error', () => {
+    const serializer = makeSerializer();
+    const payload = '.' + base64UrlEncode(deflateSync('not json'));
+    const error = thrown(() => serializer.loads(serializer.signPayload(payload)));
+    expect(error).toBeInstanceOf(BadPayload);
+    expect((error as BadPayload).originalError).toBeInstanceOf(SyntaxError);
+  });
+
+  it('rejects a JSON payload that is not an object with BadPayload', () => {
+    const serializer = makeSerializer();
+    expect(() => serializer.loads(serializer.signPayload(base64UrlEncode('[1,2]')))).toThrow(BadPayload);
+  });
+});
+
+describe('SessionSerializer.loads', () => {
+  it('rejects a cookie older than the maximum age with SignatureExpired', () => {
+    const later = makeSerializer({ now: () => (T + THIRTY_ONE_DAYS + 1) * 1000 });
+    expect(() => later.loads(FLASK_USER, THIRTY_ONE_DAYS)).toThrow(SignatureExpired);
+  });
+
+  it('reports the index of the fallback key that verified, so the cookie can be re-signed', () => {
+    const rotated = new SessionSerializer(['new-secret', SECRET], { now: () => T * 1000 });
+    expect(rotated.loads(FLASK_USER).keyIndex).toBe(1);
+  });
+
+  it('gives back the payload exactly as received, for re-signing without re-encoding', () => {
+    const { payload } = makeSerializer().loads(FLASK_CART);
+    expect(payload).toBe(FLASK_CART.split('.ZVPxAA.')[0]);
+  });
+
+  it('signs with an explicit timestamp when given one', () => {
+    expect(makeSerializer().loads(makeSerializer().dumps({ a: 1 }, 12_345)).timestampSeconds).toBe(12_345);
+  });
+});

@@ -1,0 +1,300 @@
+import { describe, expect, it } from 'vitest';
+
+import { Session } from './session.js';
+import type { SessionData } from './tagged-json.js';
+
+/** A session as opened from a valid cookie holding `data`. */
+function opened(data: SessionData): Session {
+  return new Session(data, false);
+}
+
+describe('a new session', () => {
+  it('is new, empty, unmodified and unaccessed', () => {
+    const session = new Session();
+    expect(session.isNew).toBe(true);
+    expect(session.isEmpty).toBe(true);
+    expect(session.modified).toBe(false);
+    expect(session.accessed).toBe(false);
+  });
+
+  it('is not new when opened from a cookie', () => {
+    expect(opened({ a: 1 }).isNew).toBe(false);
+  });
+});
+
+describe('reading', () => {
+  it('gives the stored value', () => {
+    expect(opened({ theme: 'dark' }).get('theme')).toBe('dark');
+  });
+
+  it('marks the session accessed but not modified', () => {
+    const session = opened({ theme: 'dark' });
+    session.get('theme');
+    expect(session.accessed).toBe(true);
+    expect(session.modified).toBe(false);
+  });
+
+  it('marks the session accessed when checking for a key', () => {
+    const session = opened({ theme: 'dark' });
+    expect(session.has('theme')).toBe(true);
+    expect(session.accessed).toBe(true);
+    expect(session.modified).toBe(false);
+  });
+
+  it('gives undefined for an absent key', () => {
+    const session = new Session();
+    expect(session.get('missing')).toBeUndefined();
+    expect(session.has('missing')).toBe(false);
+  });
+
+  // BUG (session.ts, `get` and `has`): the data is an ordinary object, so `this.#data[key]`
+  // finds members of Object.prototype. get('constructor') returns the Object function (typed
+  // as a SessionValue) and has('toString') is true in an empty session.
+  it('gives undefined for an absent key named like an Object.prototype member', () => {
+    const session = new Session();
+    expect(session.get('constructor')).toBeUndefined();
+    expect(session.has('toString')).toBe(false);
+  });
+});
+
+describe('writing', () => {
+  it('stores the value', () => {
+    const session = new Session();
+    session.set('theme', 'dark');
+    expect(session.get('theme')).toBe('dark');
+    expect(session.toJSON()).toEqual({ theme: 'dark' });
+  });
+
+  // BUG (session.ts, `set`): `this.#data[key] = value` with key "__proto__" replaces the data
+  // object's prototype instead of adding a key, so the value's properties show through as
+  // session keys (get('admin') is true below), isEmpty turns false, and dumps() writes "{}".
+  it('stores a value under "__proto__" as an ordinary key, not as the data’s prototype', () => {
+    const session = new Session();
+    session.set('__proto__', { admin: true });
+    expect(session.get('admin')).toBeUndefined();
+    expect(Object.keys(session.toJSON())).toEqual(['__proto__']);
+  });
+
+  it('marks the session both accessed and modified', () => {
+    const session = new Session();
+    session.set('theme', 'dark');
+    expect(session.accessed).toBe(true);
+    expect(session.modified).toBe(true);
+  });
+
+  it('raises the revision with every change', () => {
+    const session = new Session();
+    const before = session.revision;
+    session.set('a', 1);
+    session.set('a', 2);
+    expect(session.revision).toBe(before + 2);
+  });
+
+  it('marks the session modified on request, after a value was changed in place', () => {
+    const session = opened({ list: [1] });
+    session.markModified();
+    expect(session.modified).toBe(true);
+    expect(session.accessed).toBe(true);
+  });
+});
+
+describe('deleting', () => {
+  it('removes a present key and marks the session modified', () => {
+    const session = opened({ a: 1, b: 2 });
+    session.delete('a');
+    expect(session.toJSON()).toEqual({ b: 2 });
+    expect(session.modified).toBe(true);
+  });
+
+  it('does not count deleting an absent key as a modification', () => {
+    const session = opened({ a: 1 });
+    session.delete('missing');
+    expect(session.modified).toBe(false);
+    expect(session.accessed).toBe(true);
+    expect(session.toJSON()).toEqual({ a: 1 });
+  });
+
+  // BUG (session.ts, `delete`): `key in this.#data` is true for inherited names, so deleting
+  // an absent "constructor" or "toString" marks the session modified (an empty session then
+  // answers with a cookie-deleting Set-Cookie). `Object.hasOwn` would be the check.
+  it('does not count deleting an absent key named like an Object.prototype member as a modification', () => {
+    const session = opened({ a: 1 });
+    session.delete('constructor');
+    expect(session.modified).toBe(false);
+  });
+});
+
+describe('clearing', () => {
+  it('empties the session and marks it modified', () => {
+    const session = opened({ a: 1 });
+    session.clear();
+    expect(session.isEmpty).toBe(true);
+    expect(session.modified).toBe(true);
+  });
+
+  it('does not count clearing an empty session as a modification', () => {
+    const session = new Session();
+    session.clear();
+    expect(session.modified).toBe(false);
+    expect(session.accessed).toBe(true);
+  });
+});
+
+describe('isEmpty', () => {
+  it('ignores keys whose value is undefined', () => {
+    expect(opened({ a: undefined }).isEmpty).toBe(true);
+  });
+
+  it('is false when any key holds a value, even null', () => {
+    expect(opened({ a: null }).isEmpty).toBe(false);
+  });
+});
+
+describe('permanent', () => {
+  it('is false unless stored', () => {
+    expect(new Session().permanent).toBe(false);
+  });
+
+  it('is stored as `_permanent`, the key Flask uses', () => {
+    const session = new Session();
+    session.permanent = true;
+    expect(session.toJSON()).toEqual({ _permanent: true });
+    expect(session.modified).toBe(true);
+  });
+
+  it('is read from `_permanent` in a Flask cookie', () => {
+    expect(opened({ _permanent: true }).permanent).toBe(true);
+  });
+
+  it('does not count setting the value it already has as a modification', () => {
+    const session = opened({ _permanent: true });
+    session.permanent = true;
+    expect(session.modified).toBe(false);
+  });
+
+  it('is stored as false when turned off', () => {
+    const session = opened({ _permanent: true, a: 1 });
+    session.permanent = false;
+    expect(session.toJSON()).toEqual({ _permanent: false, a: 1 });
+    expect(session.permanent).toBe(false);
+  });
+});
+
+describe('flash messages', () => {
+  it('appends [category, message] pairs under `_flashes`, the key Flask uses', () => {
+    const session = new Session();
+    session.flash('success', 'Saved!');
+    session.flash('error', 'Oops');
+    expect(session.toJSON()).toEqual({
+      _flashes: [
+        ['success', 'Saved!'],
+        ['error', 'Oops'],
+      ],
+    });
+    expect(session.modified).toBe(true);
+  });
+
+  it('appends to messages that came in the cookie', () => {
+    const session = opened({ _flashes: [['info', 'first']] });
+    session.flash('info', 'second');
+    expect(session.toJSON()._flashes).toEqual([
+      ['info', 'first'],
+      ['info', 'second'],
+    ]);
+  });
+
+  it('returns the queued messages in order and removes them', () => {
+    const session = opened({
+      _flashes: [
+        ['success', 'Saved!'],
+        ['error', 'Oops'],
+      ],
+      a: 1,
+    });
+    expect(session.consumeFlashes()).toEqual([
+      ['success', 'Saved!'],
+      ['error', 'Oops'],
+    ]);
+    expect(session.toJSON()).toEqual({ a: 1 });
+    expect(session.modified).toBe(true);
+  });
+
+  it('returns nothing and changes nothing when no messages are queued', () => {
+    const session = opened({ a: 1 });
+    expect(session.consumeFlashes()).toEqual([]);
+    expect(session.modified).toBe(false);
+    expect(session.accessed).toBe(true);
+  });
+
+  it('keeps only well-formed pairs of malformed `_flashes`, and still removes them', () => {
+    const session = opened({
+      _flashes: [
+        ['ok', 'kept'],
+        'junk',
+        ['too', 'many', 'parts'],
+        ['number', 1],
+        null,
+        [1, 'x'],
+        ['also', 'kept'],
+      ],
+    });
+    expect(session.consumeFlashes()).toEqual([
+      ['ok', 'kept'],
+      ['also', 'kept'],
+    ]);
+    expect(session.toJSON()).toEqual({});
+  });
+
+  it('treats `_flashes` that is not an array as no messages, and still removes it', () => {
+    const session = opened({ _flashes: 'not a list' });
+    expect(session.consumeFlashes()).toEqual([]);
+    expect(session.toJSON()).toEqual({});
+  });
+
+  it('starts a fresh list when flashing onto malformed `_flashes`', () => {
+    const session = opened({ _flashes: { not: 'a list' } });
+    session.flash('info', 'hello');
+    expect(session.toJSON()).toEqual({ _flashes: [['info', 'hello']] });
+  });
+});
+
+describe('snapshot and restore', () => {
+  it('puts back the data and the modified flag as they were', () => {
+    const session = opened({ a: 1 });
+    const snapshot = session.snapshot();
+    session.set('a', 2);
+    session.set('b', 3);
+    session.restore(snapshot);
+    expect(session.toJSON()).toEqual({ a: 1 });
+    expect(session.modified).toBe(false);
+  });
+
+  it('is not affected by changes made after it was taken', () => {
+    const session = new Session();
+    session.set('a', 1);
+    const snapshot = session.snapshot();
+    session.set('a', 2);
+    session.delete('a');
+    expect(snapshot.data).toEqual({ a: 1 });
+    expect(snapshot.modified).toBe(true);
+  });
+
+  it('can be restored more than once', () => {
+    const session = opened({ a: 1 });
+    const snapshot = session.snapshot();
+    session.set('a', 2);
+    session.restore(snapshot);
+    session.set('a', 3);
+    session.restore(snapshot);
+    expect(session.toJSON()).toEqual({ a: 1 });
+  });
+
+  it('raises the revision on restore, so nothing computed from the discarded state is reused', () => {
+    const session = opened({ a: 1 });
+    const snapshot = session.snapshot();
+    session.set('a', 2);
+    const revision = session.revision;
+    session.restore(snapshot);
+    expect(session.revision).toBeGreaterThan(revision);
+  });
+});

@@ -1,0 +1,367 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { BadPayload } from './errors.js';
+import {
+  dumps,
+  formatNumber,
+  loads,
+  quoteString,
+  Uuid,
+  type SessionData,
+  type SessionValue,
+} from './tagged-json.js';
+
+/** Catches what `run` throws, so a test can look at the error's class and fields. */
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('Expected an error, but nothing was thrown');
+}
+
+describe('the tuple tag " t"', () => {
+  it('is read as an array', () => {
+    expect(loads('{"x":{" t":[1,"a"]}}')).toEqual({ x: [1, 'a'] });
+  });
+
+  it('is never written: arrays are plain JSON arrays', () => {
+    expect(dumps({ x: [1, 'a'] })).toBe('{"x":[1,"a"]}');
+  });
+});
+
+describe('the bytes tag " b"', () => {
+  it('writes bytes as standard base64 with padding', () => {
+    expect(dumps({ x: new Uint8Array([0xfb, 0xff]) })).toBe('{"x":{" b":"+/8="}}');
+  });
+
+  it('writes only the viewed part of a Uint8Array that is a slice of a larger buffer', () => {
+    expect(dumps({ x: new Uint8Array([1, 0xff, 3]).subarray(1, 2) })).toBe('{"x":{" b":"/w=="}}');
+  });
+
+  it('reads standard base64 back as a Uint8Array', () => {
+    const { x } = loads('{"x":{" b":"+/8="}}');
+    expect(x).toBeInstanceOf(Uint8Array);
+    expect([...(x as Uint8Array)]).toEqual([0xfb, 0xff]);
+  });
+});
+
+describe('the markup tag " m"', () => {
+  it('is read as a plain string', () => {
+    expect(loads('{"x":{" m":"<b>hi</b>"}}')).toEqual({ x: '<b>hi</b>' });
+  });
+});
+
+describe('the UUID tag " u"', () => {
+  it('writes a Uuid as 32 lowercase hex digits', () => {
+    const uuid = new Uuid('12345678-9ABC-DEF0-1234-56789ABCDEF0');
+    expect(dumps({ x: uuid })).toBe('{"x":{" u":"123456789abcdef0123456789abcdef0"}}');
+  });
+
+  it('reads 32 hex digits back as a Uuid', () => {
+    const { x } = loads('{"x":{" u":"123456789abcdef0123456789abcdef0"}}');
+    expect(x).toBeInstanceOf(Uuid);
+    expect(String(x)).toBe('12345678-9abc-def0-1234-56789abcdef0');
+  });
+
+  it('refuses to make a Uuid from anything but 32 hex digits', () => {
+    expect(() => new Uuid('123')).toThrow(TypeError);
+    expect(() => new Uuid('g'.repeat(32))).toThrow(TypeError);
+  });
+});
+
+describe('the date tag " d"', () => {
+  it('writes a Date as an HTTP date in GMT, dropping the milliseconds', () => {
+    const date = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678));
+    expect(dumps({ x: date })).toBe('{"x":{" d":"Tue, 02 Jan 2024 03:04:05 GMT"}}');
+  });
+
+  it('reads an HTTP date back as a Date in UTC', () => {
+    expect(loads('{"x":{" d":"Tue, 02 Jan 2024 03:04:05 GMT"}}')).toEqual({
+      x: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)),
+    });
+  });
+
+  it('refuses to write an invalid Date', () => {
+    expect(() => dumps({ x: new Date(Number.NaN) })).toThrow(TypeError);
+  });
+});
+
+describe('the dict tag " di"', () => {
+  it('escapes a one-key object whose key is a tag, so it is not read as tagged', () => {
+    expect(dumps({ x: { ' t': 1 } })).toBe('{"x":{" di":{" t__":1}}}');
+  });
+
+  it('escapes a session whose only key is a tag', () => {
+    expect(dumps({ ' b': 'not bytes' })).toBe('{" di":{" b__":"not bytes"}}');
+  });
+
+  it('escapes a one-key object whose key is " di" itself', () => {
+    expect(dumps({ x: { ' di': 1 } })).toBe('{"x":{" di":{" di__":1}}}');
+  });
+
+  it('does not escape an object with two keys, one of them a tag', () => {
+    expect(dumps({ x: { ' t': 1, a: 2 } })).toBe('{"x":{" t":1,"a":2}}');
+  });
+
+  it('escapes an object left with one tag key once undefined values are dropped', () => {
+    expect(dumps({ x: { ' t': 1, a: undefined } })).toBe('{"x":{" di":{" t__":1}}}');
+  });
+
+  it('is read back as the one-key object it escaped', () => {
+    expect(loads('{"x":{" di":{" t__":1}}}')).toEqual({ x: { ' t': 1 } });
+    expect(loads('{" di":{" b__":"not bytes"}}')).toEqual({ ' b': 'not bytes' });
+  });
+
+  it('reads a tag nested inside an escaped object', () => {
+    const { x } = loads('{"x":{" di":{" t__":{" b":"/w=="}}}}') as { x: { ' t': Uint8Array } };
+    expect([...x[' t']]).toEqual([0xff]);
+  });
+});
+
+describe('key order', () => {
+  it('sorts keys as Python does', () => {
+    expect(dumps({ b: 1, a: 2, B: 3, _: 4, ' ': 5 })).toBe('{" ":5,"B":3,"_":4,"a":2,"b":1}');
+  });
+
+  it('sorts by code point, putting U+FF61 before an astral character as Python does', () => {
+    expect(dumps({ '\uff61': 1, '😀': 2 })).toBe('{"\\uff61":1,"\\ud83d\\ude00":2}');
+    expect(dumps({ '😀': 2, '\uff61': 1 })).toBe('{"\\uff61":1,"\\ud83d\\ude00":2}');
+  });
+
+  it('sorts astral characters among themselves by code point', () => {
+    expect(dumps({ '😁': 1, '😀': 2, '\u{10000}': 3 })).toBe(
+      '{"\\ud800\\udc00":3,"\\ud83d\\ude00":2,"\\ud83d\\ude01":1}',
+    );
+  });
+
+  it('puts a key before the longer keys it starts', () => {
+    expect(dumps({ ab: 1, a: 2, 'a😀': 3 })).toBe('{"a":2,"ab":1,"a\\ud83d\\ude00":3}');
+  });
+});
+
+describe('string escaping', () => {
+  it('escapes non-ASCII characters as lowercase \\uXXXX', () => {
+    expect(quoteString('Zoë\u00ff\uabcd')).toBe('"Zo\\u00eb\\u00ff\\uabcd"');
+  });
+
+  it('escapes an astral character as a surrogate pair', () => {
+    expect(quoteString('😀')).toBe('"\\ud83d\\ude00"');
+  });
+
+  it('escapes DEL (0x7f)', () => {
+    expect(quoteString('\u007f')).toBe('"\\u007f"');
+  });
+
+  it('escapes control characters as \\u00XX, with the short forms Python uses', () => {
+    expect(quoteString('\u0000\u0001\u001f')).toBe('"\\u0000\\u0001\\u001f"');
+    expect(quoteString('\b\f\n\r\t')).toBe('"\\b\\f\\n\\r\\t"');
+  });
+
+  it('escapes quotes and backslashes', () => {
+    expect(quoteString('"\\')).toBe('"\\"\\\\"');
+  });
+
+  it('escapes the line and paragraph separators', () => {
+    expect(quoteString('\u2028\u2029')).toBe('"\\u2028\\u2029"');
+  });
+
+  it('escapes a lone surrogate', () => {
+    expect(quoteString('\ud800')).toBe('"\\ud800"');
+  });
+
+  it('escapes keys the same way as values', () => {
+    expect(dumps({ é: 'é' })).toBe('{"\\u00e9":"\\u00e9"}');
+  });
+});
+
+describe('dumps', () => {
+  it('writes compact JSON with no spaces', () => {
+    expect(dumps({ a: [1, { b: null }], c: true, d: false })).toBe('{"a":[1,{"b":null}],"c":true,"d":false}');
+  });
+
+  it('leaves out keys whose value is undefined', () => {
+    expect(dumps({ a: 1, b: undefined })).toBe('{"a":1}');
+  });
+
+  it('writes undefined inside an array as null, as JSON.stringify does', () => {
+    expect(dumps({ a: [undefined] as unknown as SessionValue })).toBe('{"a":[null]}');
+  });
+
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+    ['a BigInt', 1n],
+    ['a function', () => 1],
+    ['a symbol', Symbol('s')],
+  ])('refuses %s with a TypeError', (_what, value) => {
+    expect(() => dumps({ x: value as unknown as SessionValue })).toThrow(TypeError);
+  });
+
+  // BUG (tagged-json.ts, writeValue → writeObject): the TSDoc of `dumps` promises a TypeError
+  // for Map, but any object that is not an array, Uint8Array, Date or Uuid is written through
+  // Object.keys, so a Map silently becomes `{}` and its entries are lost.
+  it('refuses a Map with a TypeError instead of writing it as an empty object', () => {
+    const data = { x: new Map([['a', 1]]) } as unknown as SessionData;
+    expect(() => dumps(data)).toThrow(TypeError);
+  });
+});
+
+describe('formatNumber', () => {
+  it.each([
+    [0, '0'],
+    [42, '42'],
+    [-7, '-7'],
+    [1e15, '1000000000000000'],
+    [123.456, '123.456'],
+    [-0.5, '-0.5'],
+    [0.1, '0.1'],
+    [0.0001, '0.0001'],
+    [1e-5, '1e-05'],
+    [-1.5e-7, '-1.5e-07'],
+    [1.5e16, '1.5e+16'],
+    [1e16, '1e+16'],
+    [1e21, '1e+21'],
+    [1.7976931348623157e308, '1.7976931348623157e+308'],
+    [5e-324, '5e-324'],
+    [-0, '0'],
+  ])('writes %d as Python’s repr does: %s', (value, expected) => {
+    expect(formatNumber(value)).toBe(expected);
+  });
+
+  it('writes numbers that JSON.parse reads back exactly', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        expect(JSON.parse(formatNumber(value))).toBe(Object.is(value, -0) ? 0 : value);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('loads', () => {
+  it.each([
+    ['text that is not JSON', 'not json'],
+    ['truncated JSON', '{"a":1'],
+    ['an array at the top level', '[1]'],
+    ['a number at the top level', '1'],
+    ['null at the top level', 'null'],
+    ['a string at the top level', '"a"'],
+    ['a tagged tuple at the top level', '{" t":[1]}'],
+    ['tagged bytes at the top level', '{" b":"/w=="}'],
+    ['a tuple tag holding a number', '{"x":{" t":1}}'],
+    ['a bytes tag holding a number', '{"x":{" b":1}}'],
+    ['a bytes tag holding text that is not base64', '{"x":{" b":"$$$$"}}'],
+    ['a bytes tag holding unpadded base64', '{"x":{" b":"/w"}}'],
+    ['a markup tag holding a number', '{"x":{" m":1}}'],
+    ['a UUID tag holding a number', '{"x":{" u":1}}'],
+    ['a UUID tag holding "xyz"', '{"x":{" u":"xyz"}}'],
+    ['a date tag holding "yesterday"', '{"x":{" d":"yesterday"}}'],
+    ['a date tag holding a number', '{"x":{" d":1700000000}}'],
+    ['a date tag holding an impossible hour', '{"x":{" d":"Tue, 02 Jan 2024 25:00:00 GMT"}}'],
+    ['a dict tag holding a number', '{"x":{" di":1}}'],
+    ['a dict tag holding an array', '{"x":{" di":["a__"]}}'],
+    ['a dict tag holding an empty object', '{"x":{" di":{}}}'],
+    ['a dict tag holding two keys', '{"x":{" di":{"a__":1,"b__":2}}}'],
+  ])('rejects %s with BadPayload', (_what, text) => {
+    expect(() => loads(text)).toThrow(BadPayload);
+  });
+
+  // BUG (tagged-json.ts, `untagged`, the " di" case): tags are undone children first, so the
+  // inner `{" b": "/w=="}` is already a Uint8Array when " di" looks at it; Object.entries of a
+  // one-byte Uint8Array has one entry, ["0", 255], so this loads as `{x: {"": 255}}` (and a
+  // Uuid as `{x: {h: "<hex>"}}`). Flask raises here (bytes cannot be sliced as a key), which
+  // itsdangerous turns into BadPayload.
+  it.each([
+    ['bytes', '{"x":{" di":{" b":"/w=="}}}'],
+    ['a UUID', '{"x":{" di":{" u":"123456789abcdef0123456789abcdef0"}}}'],
+  ])('rejects a dict tag holding %s with BadPayload', (_what, text) => {
+    expect(() => loads(text)).toThrow(BadPayload);
+  });
+
+  it('keeps the parser’s error as originalError when the text is not JSON', () => {
+    const error = thrown(() => loads('not json'));
+    expect(error).toBeInstanceOf(BadPayload);
+    expect((error as BadPayload).originalError).toBeInstanceOf(SyntaxError);
+  });
+
+  it('rejects JSON nested 10,000 deep with BadPayload instead of overflowing the stack', () => {
+    const depth = 10_000;
+    expect(() => loads('{"a":' + '['.repeat(depth) + ']'.repeat(depth) + '}')).toThrow(BadPayload);
+    expect(() => loads('{"a":' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) + '}')).toThrow(BadPayload);
+  });
+
+  it('reads a "__proto__" key as an ordinary key without touching any prototype', () => {
+    const data = loads('{"__proto__":{"polluted":true},"x":{"__proto__":{"polluted":true}}}');
+    expect(Object.keys(data)).toEqual(['__proto__', 'x']);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(data.x)).toBe(Object.prototype);
+    expect((data as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('reads an escaped "__proto__" key as an ordinary key without touching any prototype', () => {
+    const data = loads('{"x":{" di":{"__proto____":{"polluted":true}}}}');
+    const x = data.x as Record<string, unknown>;
+    expect(Object.keys(x)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(x)).toBe(Object.prototype);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('writes a "__proto__" key that it read back unchanged', () => {
+    const text = '{"__proto__":{"a":1},"b":2}';
+    expect(dumps(loads(text))).toBe(text);
+  });
+});
+
+// Keys that exercise escaping and tags as well as ordinary text.
+const keyArbitrary = fc.oneof(
+  fc.constantFrom(' t', ' di', ' b', ' m', ' u', ' d', 'x__', ' t__', '__proto__', '', '\uff61', '😀'),
+  fc.string({ unit: 'binary', maxLength: 6 }),
+);
+
+const sessionValueArbitrary = fc.letrec<{ value: SessionValue }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+    fc.string({ unit: 'binary', maxLength: 12 }),
+    fc.uint8Array({ maxLength: 12 }),
+    // Whole seconds from 1970 to 9999: what an HTTP date can carry.
+    fc.integer({ min: 0, max: 253_402_300_799 }).map((seconds) => new Date(seconds * 1000)),
+    fc.uuid().map((text) => new Uuid(text)),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(keyArbitrary, tie('value'), { maxKeys: 4, noNullPrototype: true }),
+  ),
+}));
+
+const sessionDataArbitrary: fc.Arbitrary<SessionData> = fc.dictionary(
+  keyArbitrary,
+  sessionValueArbitrary.value,
+  { maxKeys: 6, noNullPrototype: true },
+);
+
+describe('round trip', () => {
+  it('reads back what it wrote, for arbitrary session data', () => {
+    fc.assert(
+      fc.property(sessionDataArbitrary, (data) => {
+        expect(loads(dumps(data))).toEqual(data);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('writes only printable ASCII, for arbitrary session data', () => {
+    fc.assert(
+      fc.property(sessionDataArbitrary, (data) => {
+        expect(dumps(data)).toMatch(/^[\x20-\x7e]*$/);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Renders a page inside the layout, with the visitor's theme, flashes and CSRF token.
+ * @module
+ */
+import type { Context } from 'hono';
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { THEMES, type AppEnv, type Theme } from '../env.js';
+import { csrfToken } from '../security/csrf.js';
+import { Layout, type PageContext } from './layout.js';
+
+/** How a page is rendered. */
+export interface RenderOptions {
+  readonly title: string;
+  readonly status?: ContentfulStatusCode;
+  /**
+   * Error pages read the session but never change it: no flash is consumed (it waits for the
+   * next real page) and no CSRF token is created (the theme switch is hidden if there is none).
+   */
+  readonly readOnly?: boolean;
+}
+
+/** The visitor's theme; anything unexpected in the session falls back to light. */
+export function themeOf(c: Context<AppEnv>): Theme {
+  const theme = c.var.session.get('theme');
+  return theme !== undefined && THEMES.includes(theme) ? theme : 'light';
+}
+
+/**
+ * Responds with a full HTML page. `body` receives the page context, so a view can use the
+ * CSRF token and run after the flashes were consumed.
+ */
+export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (page: PageContext) => Child) {
+  const session = c.var.session;
+  const existing = session.get('csrf_token');
+  const page: PageContext = {
+    theme: themeOf(c),
+    flashes: options.readOnly === true ? [] : session.consumeFlashes(),
+    csrfToken: options.readOnly === true ? existing : csrfToken(session),
+    path: c.req.path,
+  };
+  const content = body(page);
+  return c.html(
+    <>
+      {raw('<!DOCTYPE html>')}
+      <Layout title={options.title} page={page}>
+        {content}
+      </Layout>
+    </>,
+    options.status ?? 200,
+  );
+}

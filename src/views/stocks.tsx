@@ -1,0 +1,151 @@
+/**
+ * The portfolio pages: the add-stock form and the holdings table.
+ * @module
+ */
+import { FIELD_NAMES, stockFields, type FieldName } from '../forms/stock.js';
+import type { PortfolioSummary } from '../portfolio/portfolio.js';
+import { urlFor } from '../routes/names.js';
+import { CsrfField } from './layout.js';
+
+/** What the form shows: entered values, a message per bad field, and a message for the whole form. */
+export interface StockFormState {
+  readonly values: Readonly<Record<FieldName, string>>;
+  readonly errors: Readonly<Partial<Record<FieldName, string>>>;
+  readonly formError?: string | undefined;
+}
+
+export const EMPTY_FORM: StockFormState = Object.freeze({
+  values: Object.freeze({ stock_symbol: '', number_of_shares: '', purchase_price: '' }),
+  errors: Object.freeze({}),
+});
+
+export function AddStockPage(props: { form: StockFormState; csrfToken: string }) {
+  const { form } = props;
+  return (
+    <section>
+      <h1>Add a Stock</h1>
+      {form.formError !== undefined && (
+        <p class="form-error" role="alert">
+          {form.formError}
+        </p>
+      )}
+      <form method="post" action={urlFor('add_stock')} class="stock-form">
+        <CsrfField token={props.csrfToken} />
+        {FIELD_NAMES.map((name) => {
+          const field = stockFields[name];
+          const error = form.errors[name];
+          const errorId = `${name}-error`;
+          return (
+            <div class={error === undefined ? 'field' : 'field invalid'}>
+              <label for={name}>{field.label}</label>
+              <input
+                id={name}
+                name={name}
+                type="text"
+                value={form.values[name]}
+                required
+                pattern={field.pattern}
+                title={field.title}
+                maxlength={field.maxLength}
+                inputmode={field.inputMode}
+                autocapitalize={field.autoCapitalize}
+                autocomplete="off"
+                placeholder={field.placeholder}
+                aria-invalid={error === undefined ? undefined : 'true'}
+                aria-describedby={error === undefined ? undefined : errorId}
+              />
+              {error !== undefined && (
+                <p class="field-error" id={errorId}>
+                  {error}
+                </p>
+              )}
+            </div>
+          );
+        })}
+        <button type="submit">Add Stock</button>
+      </form>
+    </section>
+  );
+}
+
+export function ListStocksPage(props: { summary: PortfolioSummary; remaining: number; csrfToken: string }) {
+  const { summary, remaining, csrfToken } = props;
+  if (summary.rows.length === 0) {
+    return (
+      <section>
+        <h1>List of Stocks</h1>
+        <div class="empty-state">
+          <p>Your portfolio is empty.</p>
+          <p>
+            <a class="button" href={urlFor('add_stock')}>
+              Add your first stock
+            </a>
+          </p>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h1>List of Stocks</h1>
+      <div class="table-wrap">
+        <table id="stock-table">
+          <thead>
+            <tr>
+              <th scope="col">Stock Symbol</th>
+              <th scope="col">Number of Shares</th>
+              <th scope="col">Purchase Price</th>
+              <th scope="col">Cost Basis</th>
+              <th scope="col" aria-label="Actions"></th>
+            </tr>
+          </thead>
+          <tbody>
+            {summary.rows.map((row, index) => (
+              <tr>
+                <td>{row.holding.symbol}</td>
+                <td class="num">{row.shares}</td>
+                <td class="num">{row.price}</td>
+                <td class="num">{row.cost}</td>
+                <td>
+                  <form method="post" action={urlFor('delete_stock', { index })} class="inline">
+                    <CsrfField token={csrfToken} />
+                    <input type="hidden" name="symbol" value={row.holding.symbol} />
+                    <button type="submit" class="link" aria-label={`Remove ${row.holding.symbol}`}>
+                      Remove
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colspan={3}>
+                Total
+              </th>
+              <td class="num">{summary.total}</td>
+              <td></td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      <p class="capacity">
+        {summary.rows.length} {summary.rows.length === 1 ? 'holding' : 'holdings'}.{' '}
+        {remaining > 0
+          ? `About ${remaining} more fit in your browser's cookie.`
+          : 'Your portfolio is full: remove a holding to add another.'}
+      </p>
+      <div class="actions">
+        <a class="button" href={urlFor('add_stock')}>
+          Add Stock
+        </a>
+        <form method="post" action={urlFor('clear_stocks')} class="inline">
+          <CsrfField token={csrfToken} />
+          <button type="submit" class="secondary">
+            Clear portfolio
+          </button>
+        </form>
+      </div>
+    </section>
+  );
+}
