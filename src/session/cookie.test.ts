@@ -32,7 +32,9 @@ const EVERYTHING: CookieAttributes = {
 
 describe('serializeSetCookie', () => {
   it('writes the default attributes of a browser-session cookie', () => {
-    expect(serializeSetCookie(BASE, 'abc', { nowMs: T_MS })).toBe('session=abc; Path=/; HttpOnly; SameSite=Lax');
+    expect(serializeSetCookie(BASE, 'abc', { nowMs: T_MS })).toBe(
+      'session=abc; Path=/; HttpOnly; SameSite=Lax',
+    );
   });
 
   it('writes every attribute, in a fixed order', () => {
@@ -66,7 +68,9 @@ describe('serializeSetCookie', () => {
 
   it('accepts every character a signed session cookie is made of', () => {
     const value = '.eJyrVkpOLCpRsopWyixJzVXSGaVoQcXWAgBmjm27.ZVPxAA.gohk4Kx2l4Pz1swcS1AkYytg5FI';
-    expect(serializeSetCookie(BASE, value, { nowMs: T_MS })).toBe(`session=${value}; Path=/; HttpOnly; SameSite=Lax`);
+    expect(serializeSetCookie(BASE, value, { nowMs: T_MS })).toBe(
+      `session=${value}; Path=/; HttpOnly; SameSite=Lax`,
+    );
   });
 });
 

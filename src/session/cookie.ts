@@ -58,12 +58,14 @@ export function validateCookieAttributes(attributes: CookieAttributes): void {
       'Partitioned requires Secure: browsers reject it otherwise. Set secure: true (and serve over HTTPS).',
     );
   }
-  if (name.startsWith('__Secure-') && !secure) {
+  // Browsers match the prefixes case-insensitively (RFC 6265bis §4.1.3).
+  const lower = name.toLowerCase();
+  if (lower.startsWith('__secure-') && !secure) {
     throw new SessionConfigError(
       'A cookie named "__Secure-…" must be Secure. Set secure: true or rename the cookie.',
     );
   }
-  if (name.startsWith('__Host-') && (!secure || path !== '/' || domain !== undefined)) {
+  if (lower.startsWith('__host-') && (!secure || path !== '/' || domain !== undefined)) {
     throw new SessionConfigError(
       'A cookie named "__Host-…" must be Secure, have Path=/ and no Domain. Change those settings or rename the cookie.',
     );

@@ -243,9 +243,10 @@ describe('cookies we sign', () => {
 describe('cookies Flask signs', () => {
   /*
    * Measured: Node 20's bundled zlib (1.3.1, Chromium's fork) and Debian's (1.2.13, used by
-   * Python) compress differently: 147 of 151 compressed payloads in one run had other bytes.
-   * So the cookie is compared byte for byte when neither side compressed, and otherwise the
-   * inflated JSON is, and each side's cookie must load in the other.
+   * Python) compress differently. Over 1000 generated sessions, 693 of 706 compressed payloads
+   * had other bytes, and 13 times only one side found compression worth its "." marker. So
+   * the cookie is compared byte for byte when neither side compressed; otherwise the inflated
+   * JSON is, and our cookie must load in Flask (Flask's already loaded in ours above).
    */
   it('load in ours with equal data, and hold the same JSON bytes as ours', async () => {
     const ours = serializerAt(NOW);
@@ -275,12 +276,12 @@ describe('cookies Flask signs', () => {
   });
 
   it('sort keys with lone surrogates in the order Python does', async () => {
-    // BUG (tagged-json.ts, compareCodePoints): Python compares code points, and to it
+    // Regression test for a fixed bug (tagged-json.ts, compareCodePoints): Python compares code points, and to it
     // "\ud800\ue000" is [U+D800, U+E000] while "\ud800\udc00" is the single U+10000, so the
     // lone surrogate's key sorts first. We compare UTF-16 units from the first difference,
     // where index 1 holds U+DC00 < U+E000, and put the pair first.
     //   expected (Flask): {"\ud800\ue000":2,"\ud800\udc00":1}
-    //   actual (ours):    {"\ud800\udc00":1,"\ud800\ue000":2}
+    //   was (ours):       {"\ud800\udc00":1,"\ud800\ue000":2}
     // Both load either cookie with equal data; only the bytes (and so the signature) differ.
     const data = { '\ud800\udc00': 1, '\ud800\ue000': 2 };
     const flaskCookie = await oracle.dumps({ secret: SECRET, now: NOW, value: data });
@@ -407,13 +408,13 @@ describe('real Flask requests', () => {
   });
 
   it('see a session key named __proto__ that was set through our store', async () => {
-    // BUG (session.ts, Session.set): `this.#data[key] = value` with key "__proto__" runs the
+    // Regression test for a fixed bug (session.ts, Session.set): `this.#data[key] = value` with key "__proto__" runs the
     // Object.prototype.__proto__ setter, so an object value becomes the data's prototype
     // instead of a key (and `get('a')` then finds its properties), and a primitive is dropped.
     // Flask stores "__proto__" as an ordinary key, and our codec reads it back as one.
     //   input:    session.set('__proto__', { a: 1 }); session.set('x', 1)
     //   expected: Flask sees { __proto__: { a: 1 }, x: 1, _permanent: true }
-    //   actual:   the cookie holds {"_permanent":true,"x":1}
+    //   was:      the cookie holds {"_permanent":true,"x":1}
     const store = new CookieSessionStore({ secretKey: SECRET, permanent: true, now: () => NOW * 1000 });
     const { session } = store.open(undefined);
     session.set('__proto__', { a: 1 });

@@ -47,7 +47,7 @@ describe('reading', () => {
     expect(session.has('missing')).toBe(false);
   });
 
-  // BUG (session.ts, `get` and `has`): the data is an ordinary object, so `this.#data[key]`
+  // Regression test for a fixed bug (session.ts, `get` and `has`): the data is an ordinary object, so `this.#data[key]`
   // finds members of Object.prototype. get('constructor') returns the Object function (typed
   // as a SessionValue) and has('toString') is true in an empty session.
   it('gives undefined for an absent key named like an Object.prototype member', () => {
@@ -65,7 +65,7 @@ describe('writing', () => {
     expect(session.toJSON()).toEqual({ theme: 'dark' });
   });
 
-  // BUG (session.ts, `set`): `this.#data[key] = value` with key "__proto__" replaces the data
+  // Regression test for a fixed bug (session.ts, `set`): `this.#data[key] = value` with key "__proto__" replaces the data
   // object's prototype instead of adding a key, so the value's properties show through as
   // session keys (get('admin') is true below), isEmpty turns false, and dumps() writes "{}".
   it('stores a value under "__proto__" as an ordinary key, not as the data’s prototype', () => {
@@ -114,7 +114,7 @@ describe('deleting', () => {
     expect(session.toJSON()).toEqual({ a: 1 });
   });
 
-  // BUG (session.ts, `delete`): `key in this.#data` is true for inherited names, so deleting
+  // Regression test for a fixed bug (session.ts, `delete`): `key in this.#data` is true for inherited names, so deleting
   // an absent "constructor" or "toString" marks the session modified (an empty session then
   // answers with a cookie-deleting Set-Cookie). `Object.hasOwn` would be the check.
   it('does not count deleting an absent key named like an Object.prototype member as a modification', () => {

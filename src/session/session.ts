@@ -12,6 +12,14 @@ export type FlashMessage = readonly [category: string, message: string];
 const PERMANENT_KEY = '_permanent';
 const FLASHES_KEY = '_flashes';
 
+/**
+ * A copy with no prototype: keys like `__proto__`, `constructor` or `toString` are then plain
+ * keys, neither inherited on read nor able to replace the prototype on write.
+ */
+function ownData(data: SessionData): SessionData {
+  return Object.assign(Object.create(null) as SessionData, data);
+}
+
 /** Opaque restore point of a {@link Session}. */
 export interface SessionSnapshot {
   readonly data: SessionData;
@@ -36,7 +44,7 @@ export class Session<T extends SessionData = SessionData> {
   #revision = 0;
 
   constructor(data: SessionData = {}, isNew = true) {
-    this.#data = data;
+    this.#data = ownData(data);
     this.isNew = isNew;
   }
 
@@ -83,9 +91,9 @@ export class Session<T extends SessionData = SessionData> {
   /** Removes `key`; a no-op (not a modification) when it was absent. */
   delete(key: keyof T & string): void {
     this.#accessed = true;
-    if (!(key in this.#data)) return;
+    if (!Object.hasOwn(this.#data, key)) return;
     // Rebuilt rather than `delete`d, so objects keep a stable shape for V8.
-    this.#data = Object.fromEntries(Object.entries(this.#data).filter(([k]) => k !== key));
+    this.#data = ownData(Object.fromEntries(Object.entries(this.#data).filter(([k]) => k !== key)));
     this.markModified();
   }
 
@@ -93,7 +101,7 @@ export class Session<T extends SessionData = SessionData> {
   clear(): void {
     this.#accessed = true;
     if (Object.keys(this.#data).length === 0) return;
-    this.#data = {};
+    this.#data = ownData({});
     this.markModified();
   }
 
@@ -127,7 +135,7 @@ export class Session<T extends SessionData = SessionData> {
   /** Returns and removes the queued messages (Flask's `get_flashed_messages(with_categories=True)`). */
   consumeFlashes(): FlashMessage[] {
     const queued = this.#flashes();
-    if (FLASHES_KEY in this.#data) this.delete(FLASHES_KEY);
+    if (Object.hasOwn(this.#data, FLASHES_KEY)) this.delete(FLASHES_KEY);
     return queued;
   }
 
@@ -138,7 +146,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** Puts the session back as it was at `snapshot` (used when a change would not fit in the cookie). */
   restore(snapshot: SessionSnapshot): void {
-    this.#data = { ...snapshot.data };
+    this.#data = ownData(snapshot.data);
     this.#modified = snapshot.modified;
     // Still a new revision: anything computed from the discarded state must not be reused.
     this.#revision++;

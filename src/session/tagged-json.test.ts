@@ -63,7 +63,7 @@ describe('the UUID tag " u"', () => {
   it('reads 32 hex digits back as a Uuid', () => {
     const { x } = loads('{"x":{" u":"123456789abcdef0123456789abcdef0"}}');
     expect(x).toBeInstanceOf(Uuid);
-    expect(String(x)).toBe('12345678-9abc-def0-1234-56789abcdef0');
+    expect((x as Uuid).toString()).toBe('12345678-9abc-def0-1234-56789abcdef0');
   });
 
   it('refuses to make a Uuid from anything but 32 hex digits', () => {
@@ -201,7 +201,7 @@ describe('dumps', () => {
     expect(() => dumps({ x: value as unknown as SessionValue })).toThrow(TypeError);
   });
 
-  // BUG (tagged-json.ts, writeValue → writeObject): the TSDoc of `dumps` promises a TypeError
+  // Regression test for a fixed bug (tagged-json.ts, writeValue → writeObject): the TSDoc of `dumps` promises a TypeError
   // for Map, but any object that is not an array, Uint8Array, Date or Uuid is written through
   // Object.keys, so a Map silently becomes `{}` and its entries are lost.
   it('refuses a Map with a TypeError instead of writing it as an empty object', () => {
@@ -270,7 +270,7 @@ describe('loads', () => {
     expect(() => loads(text)).toThrow(BadPayload);
   });
 
-  // BUG (tagged-json.ts, `untagged`, the " di" case): tags are undone children first, so the
+  // Regression test for a fixed bug (tagged-json.ts, `untagged`, the " di" case): tags are undone children first, so the
   // inner `{" b": "/w=="}` is already a Uint8Array when " di" looks at it; Object.entries of a
   // one-byte Uint8Array has one entry, ["0", 255], so this loads as `{x: {"": 255}}` (and a
   // Uuid as `{x: {h: "<hex>"}}`). Flask raises here (bytes cannot be sliced as a key), which

@@ -48,22 +48,20 @@ const TAGS = new Set([' di', ' t', ' b', ' m', ' u', ' d']);
 /**
  * Python's `str.__lt__` on keys: code point order. JavaScript's default sort compares UTF-16
  * code units, which puts astral characters (surrogates, 0xD800…) before U+E000…U+FFFF.
+ * Only called for keys with such characters; ASCII keys take the fast default sort.
  */
 function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Only when both are in 0xD800–0xFFFF can code-unit order differ from code-point order.
-    if (x >= 0xd800 && y >= 0xd800) {
-      const cx = a.codePointAt(i) ?? x;
-      const cy = b.codePointAt(i) ?? y;
-      return cx < cy ? -1 : 1;
-    }
-    return x < y ? -1 : 1;
+  let i = 0;
+  let j = 0;
+  // Walk both strings by code point: a surrogate pair is one character to Python.
+  while (i < a.length && j < b.length) {
+    const x = a.codePointAt(i) ?? 0;
+    const y = b.codePointAt(j) ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+    i += x > 0xffff ? 2 : 1;
+    j += y > 0xffff ? 2 : 1;
   }
-  return a.length - b.length;
+  return i < a.length ? 1 : j < b.length ? -1 : 0;
 }
 
 function sortedKeys(obj: object): string[] {
@@ -107,6 +105,12 @@ export function formatNumber(n: number): string {
     return `${mantissa}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
   }
   return String(n);
+}
+
+/** An object literal, `JSON.parse` output, or a null-prototype object. */
+export function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function writeValue(value: unknown, out: string[]): void {
@@ -154,6 +158,12 @@ function writeValue(value: unknown, out: string[]): void {
       if (value instanceof Uuid) {
         out.push('{" u":"', value.hex, '"}');
         return;
+      }
+      if (!isPlainObject(value)) {
+        // Map, Set, class instances, other typed arrays: JSON would silently write {} and lose data.
+        throw new TypeError(
+          `Cannot store a ${value.constructor.name} in a session: use plain objects and arrays`,
+        );
       }
       writeObject(value, out);
       return;
@@ -217,14 +227,19 @@ function untagged(tag: string, inner: unknown): unknown {
       }
     case ' d': {
       const time = typeof inner === 'string' && HTTP_DATE.test(inner) ? Date.parse(inner) : NaN;
-      if (Number.isNaN(time)) throw new BadPayload('Date tag " d" must hold an HTTP date');
+      // The round trip refuses dates V8 would roll over (31 Feb → 2 Mar), as Werkzeug refuses them.
+      if (Number.isNaN(time) || new Date(time).toUTCString() !== inner) {
+        throw new BadPayload('Date tag " d" must hold an HTTP date');
+      }
       return new Date(time);
     }
     default: {
-      // ' di': {"<key>__": value} → {"<key>": value}
-      const entries = inner !== null && typeof inner === 'object' ? Object.entries(inner) : [];
+      // ' di': {"<key>__": value} → {"<key>": value}. Children are untagged first (as with
+      // Python's object_hook), so the inner value may already be bytes or a UUID: Flask fails there too.
+      const entries =
+        inner !== null && typeof inner === 'object' && isPlainObject(inner) ? Object.entries(inner) : [];
       const [entry] = entries;
-      if (entries.length !== 1 || entry === undefined || Array.isArray(inner)) {
+      if (entries.length !== 1 || entry === undefined) {
         throw new BadPayload('Dict tag " di" must hold a one-key object');
       }
       const result: Record<string, unknown> = {};
@@ -239,18 +254,25 @@ function untagged(tag: string, inner: unknown): unknown {
   }
 }
 
+/**
+ * Deepest nesting accepted. Python's json gives up near 1,000 levels; no session needs more
+ * than a handful, and a bound keeps the walk's stack use small and predictable.
+ */
+export const MAX_DEPTH = 512;
+
 /** Untags in place, children first, like Python's `object_hook`. */
-function untagTree(value: unknown): unknown {
+function untagTree(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) throw new BadPayload(`Session payload is nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = untagTree(value[i]);
+    for (let i = 0; i < value.length; i++) value[i] = untagTree(value[i], depth + 1);
     return value;
   }
   const obj = value as Record<string, unknown>;
   let count = 0;
   let lastKey = '';
   for (const key in obj) {
-    obj[key] = untagTree(obj[key]);
+    obj[key] = untagTree(obj[key], depth + 1);
     lastKey = key;
     count++;
   }

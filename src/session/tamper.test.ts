@@ -123,7 +123,8 @@ describe('a tampered cookie opens as a new, empty session with a BadData reason'
     );
     fc.assert(
       fc.property(substitution, ({ cookie, index, step }) => {
-        const tampered = cookie.slice(0, index) + otherPrintable(cookie.charAt(index), step) + cookie.slice(index + 1);
+        const tampered =
+          cookie.slice(0, index) + otherPrintable(cookie.charAt(index), step) + cookie.slice(index + 1);
         expect(tampered).not.toBe(cookie);
         expectRejected(tampered);
       }),
@@ -223,7 +224,9 @@ describe('through the Hono middleware', () => {
     fc.oneof(
       fc
         .tuple(indexArbitrary(cookie.length), fc.nat({ max: PRINTABLE_COUNT - 2 }))
-        .map(([i, step]) => cookie.slice(0, i) + otherPrintable(cookie.charAt(i), step) + cookie.slice(i + 1)),
+        .map(
+          ([i, step]) => cookie.slice(0, i) + otherPrintable(cookie.charAt(i), step) + cookie.slice(i + 1),
+        ),
       indexArbitrary(cookie.length).map((i) => cookie.slice(0, i) + cookie.slice(i + 1)),
       fc
         .tuple(fc.integer({ min: 0, max: cookie.length }), fc.integer({ min: 0x20, max: 0x7e }))
