@@ -47,10 +47,14 @@ async function visitorWith(holdings: readonly FormInput[], t: TestApp = buildTes
 
 /** The valid form with one field replaced, or removed when `value` is undefined. */
 function formWith(field: FormField, value: string | readonly string[] | undefined): FormInput {
-  const form: Record<string, string | readonly string[]> = { ...VALID };
-  if (value === undefined) delete form[field];
-  else form[field] = value;
-  return form;
+  const others = Object.entries(VALID).filter(([name]) => name !== field);
+  return Object.fromEntries(value === undefined ? others : [...others, [field, value]]);
+}
+
+/** `value` with one character of its payload changed, so that its signature no longer matches. */
+function tampered(value: string): string {
+  const at = 5;
+  return value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1);
 }
 
 describe('simple pages', () => {
@@ -79,7 +83,9 @@ describe('simple pages', () => {
   });
 
   it('shows a blog post by its number', async () => {
-    const page = await buildTestApp().client().get(urlFor('display_blog_post', { post_id: 17 }));
+    const page = await buildTestApp()
+      .client()
+      .get(urlFor('display_blog_post', { post_id: 17 }));
     expect(page.status).toBe(200);
     expect(mainText(page.html)).toContain('Blog Post #17');
   });
@@ -101,9 +107,7 @@ describe('routing errors', () => {
   });
 
   it('answers PUT on the stock list with 405 and the methods it allows', async () => {
-    const page = await buildTestApp()
-      .client()
-      .request(urlFor('list_stocks'), { method: 'PUT' });
+    const page = await buildTestApp().client().request(urlFor('list_stocks'), { method: 'PUT' });
     expect(page.status).toBe(405);
     expect(page.headers.get('Allow')).toBe('GET, HEAD');
   });
@@ -130,22 +134,25 @@ describe('the add-stock form', () => {
     ['purchase_price', 'Purchase Price ($)', 'decimal'],
   ];
 
-  it.each(fields)('has a required %s input labelled %j with a pattern and inputmode %s', async (name, label, mode) => {
-    const page = await buildTestApp().client().get(urlFor('add_stock'));
-    expect(page.status).toBe(200);
-    expect(page.html).toContain(`<label for="${name}">${textOf(label)}</label>`);
-    const input = formInput(page.html, name);
-    expect(input).toMatchObject({
-      required: expect.any(String) as unknown,
-      pattern: stockFields[name].pattern,
-      inputmode: mode,
-      value: '',
-    });
-  });
+  it.each(fields)(
+    'has a required %s input labelled %j with a pattern and inputmode %s',
+    async (name, label, mode) => {
+      const page = await buildTestApp().client().get(urlFor('add_stock'));
+      expect(page.status).toBe(200);
+      expect(page.html).toContain(`<label for="${name}">${label}</label>`);
+      expect(formInput(page.html, name)).toMatchObject({
+        required: '',
+        pattern: stockFields[name].pattern,
+        inputmode: mode,
+        value: '',
+      });
+    },
+  );
 
   it('carries a hidden CSRF token', async () => {
     const page = await buildTestApp().client().get(urlFor('add_stock'));
-    const form = /<form method="post" action="\/add_stock"[^>]*>([\s\S]*?)<\/form>/.exec(page.html)?.[1] ?? '';
+    const form =
+      /<form method="post" action="\/add_stock"[^>]*>([\s\S]*?)<\/form>/.exec(page.html)?.[1] ?? '';
     expect(form).toMatch(/<input type="hidden" name="csrf_token" value="[\w-]{43}"\/>/);
   });
 });
@@ -264,19 +271,19 @@ describe('add-stock input rules', () => {
     expect(row?.[1]).toBe(shown);
   });
 
-  it.each<[string, string | readonly string[] | undefined, string]>([
-    ['0', '0', sharesMessages['not-positive']],
-    ['-1', '-1', sharesMessages['not-positive']],
-    ['1.23456', '1.23456', sharesMessages['too-many-decimals']],
-    ['1e3', '1e3', sharesMessages.invalid],
-    ['0x10', '0x10', sharesMessages.invalid],
-    ['NaN', 'NaN', sharesMessages.invalid],
-    ['Infinity', 'Infinity', sharesMessages.invalid],
-    ['1000000000.0001', '1000000000.0001', sharesMessages['too-large']],
-    ['an empty field', '', sharesMessages.required],
-    ['a missing field', undefined, sharesMessages.required],
-    ['a repeated field', ['15', '16'], inputMessages.repeated],
-  ])('refuses %s as the number of shares with %j', async (_case, value, message) => {
+  it.each<[string, string, string | readonly string[] | undefined]>([
+    ['0', sharesMessages['not-positive'], '0'],
+    ['-1', sharesMessages['not-positive'], '-1'],
+    ['1.23456', sharesMessages['too-many-decimals'], '1.23456'],
+    ['1e3', sharesMessages.invalid, '1e3'],
+    ['0x10', sharesMessages.invalid, '0x10'],
+    ['NaN', sharesMessages.invalid, 'NaN'],
+    ['Infinity', sharesMessages.invalid, 'Infinity'],
+    ['1000000000.0001', sharesMessages['too-large'], '1000000000.0001'],
+    ['an empty field', sharesMessages.required, ''],
+    ['a missing field', sharesMessages.required, undefined],
+    ['a repeated field', inputMessages.repeated, ['15', '16']],
+  ])('refuses %s as the number of shares with %j', async (_case, message, value) => {
     expect(await refuse('number_of_shares', value)).toEqual({
       stock_symbol: undefined,
       number_of_shares: message,
@@ -527,7 +534,10 @@ describe('request bodies', () => {
 
   it('accepts a body just under 16 KiB', async () => {
     const client = await visitorAtForm();
-    const page = await client.postForm(urlFor('add_stock'), { ...VALID, note: 'x'.repeat(MAX_BODY_BYTES - 200) });
+    const page = await client.postForm(urlFor('add_stock'), {
+      ...VALID,
+      note: 'x'.repeat(MAX_BODY_BYTES - 200),
+    });
     expect(page.status).toBe(302);
   });
 });
@@ -629,6 +639,17 @@ describe('a portfolio at the cookie limit', () => {
     expect(tableRows(page.html).map((row) => row[0])).toEqual(symbols);
   });
 
+  // BUG: at the limit, Remove answers 422 "Session Full … Remove a holding and try again" and
+  // removes nothing: the "Removed …" flash it queues outweighs the holding it drops, and the
+  // route saves without store.update. Only "Clear portfolio" still works.
+  it('removes a holding from a full portfolio', async () => {
+    const { client, symbols } = await fullVisitor();
+    const post = await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: symbols[0] ?? '' });
+    expect(post.status).toBe(302);
+    const page = await client.get(urlFor('list_stocks'));
+    expect(tableRows(page.html).map((row) => row[0])).toEqual(symbols.slice(1));
+  });
+
   it('holds 100 random holdings added through the form', async () => {
     const holdings = randomHoldings(100, 42);
     const client = await visitorWith(
@@ -694,14 +715,13 @@ describe('logging', () => {
     await client.postForm(urlFor('add_stock'), VALID, { csrf: false });
     await client.postForm(urlFor('set_theme'), { theme: 'dark', next: urlFor('index') });
     await client.get('/boom');
-    const current = client.sessionCookie ?? '';
-    const tampered = `${current.slice(0, -1)}${current.endsWith('A') ? 'B' : 'A'}`;
-    client.setSessionCookie(tampered);
+    const forged = tampered(client.sessionCookie ?? '');
+    client.setSessionCookie(forged);
     await client.get(urlFor('list_stocks'));
 
     const log = t.logger.text();
     expect(t.logger.lines.filter((l) => l.level === 'debug').length).toBeGreaterThan(1);
-    const secrets = [t.config.secretKey, client.csrfToken ?? '', tampered, ...client.sessionCookieHistory];
+    const secrets = [t.config.secretKey, client.csrfToken ?? '', forged, ...client.sessionCookieHistory];
     expect(secrets.length).toBeGreaterThan(4);
     for (const secret of secrets) {
       expect(secret.length).toBeGreaterThan(20);
@@ -723,9 +743,7 @@ describe('logging', () => {
 describe('a tampered session cookie', () => {
   it('shows an empty portfolio with status 200', async () => {
     const client = await visitorWith([VALID]);
-    const value = client.sessionCookie ?? '';
-    // Change one character of the payload: the signature no longer matches.
-    client.setSessionCookie(`${value.startsWith('.') ? '.' : ''}X${value.slice(value.startsWith('.') ? 2 : 1)}`);
+    client.setSessionCookie(tampered(client.sessionCookie ?? ''));
     const page = await client.get(urlFor('list_stocks'));
     expect(page.status).toBe(200);
     expect(mainText(page.html)).toContain('Your portfolio is empty.');

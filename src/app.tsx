@@ -132,7 +132,7 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
       checkRequestSite({
         secFetchSite: c.req.header('sec-fetch-site'),
         origin: c.req.header('origin'),
-        host: c.req.header('host'),
+        host: new URL(c.req.url).host,
       }) ?? checkToken(c.var.session, (await readForm(c))[CSRF_FIELD]);
     if (failure !== undefined) {
       logger.info(`Refused ${c.req.method} ${c.req.path}: CSRF check failed (${failure})`);
@@ -155,6 +155,8 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
   );
 
   app.onError((error, c) => {
+    // The handler may have answered before a later step failed: its redirect must not leak onto the error page.
+    c.header('Location', undefined);
     if (error instanceof HTTPException) {
       return errorPage(c, error.status, 'Bad Request', error.message);
     }

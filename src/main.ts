@@ -28,6 +28,10 @@ async function main(): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) {
     logger.info(` * Secret key from ${config.secretKeySource}`);
     logger.info(` * Starting ${config.workers} workers`);
+    cluster.once('listening', (_worker, address) => {
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      logger.info(` * Running on http://${host}:${address.port}/ (Press CTRL+C to quit)`);
+    });
     for (let i = 0; i < config.workers; i++) cluster.fork();
     let stopping = false;
     const stop = () => {

@@ -25,7 +25,12 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const app = createApp({ config, logger });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    if (closing) res.setHeader('Connection', 'close');
+    res.on('close', () => inFlight.delete(res));
     res.on('finish', () => {
       logger.info(
         accessLine({
@@ -53,6 +58,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     url: `http://${host}:${port}`,
     close: (graceMs = SHUTDOWN_GRACE_MS) =>
       new Promise<void>((resolve) => {
+        closing = true;
+        // Answers still to be written end their connection, so keep-alive clients let go at once.
+        for (const res of inFlight) {
+          if (!res.headersSent) res.setHeader('Connection', 'close');
+          else res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+        }
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
         timer.unref();
         server.close(() => {

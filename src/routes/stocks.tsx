@@ -117,7 +117,12 @@ export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteD
     }
     const session = c.var.session;
     session.set('portfolio', encodePortfolio(holdings.filter((_, i) => i !== index)));
-    session.flash('success', `Removed ${target.symbol}.`);
+    try {
+      store.update(session, (s) => s.flash('success', `Removed ${target.symbol}.`));
+    } catch (error) {
+      // A full cookie has room for the removal but maybe not for the message: the list shows it is gone.
+      if (!(error instanceof SessionTooLarge)) throw error;
+    }
     return c.redirect(urlFor('list_stocks'), 302);
   });
 

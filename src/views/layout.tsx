@@ -53,6 +53,7 @@ export function Layout(props: { title: string; page: PageContext; children?: Chi
         <meta name="color-scheme" content={page.theme} />
         <title>{`${props.title} · Stock Portfolio`}</title>
         <link rel="stylesheet" href={urlFor('static_file', { filename: 'style.css' })} />
+        <link rel="icon" href={urlFor('static_file', { filename: 'favicon.svg' })} type="image/svg+xml" />
       </head>
       <body>
         <header class="site-header">

@@ -38,7 +38,8 @@ export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (pa
     theme: themeOf(c),
     flashes: options.readOnly === true ? [] : session.consumeFlashes(),
     csrfToken: options.readOnly === true ? existing : csrfToken(session),
-    path: c.req.path,
+    // Still percent-encoded (c.req.path is partly decoded), so it can go back into a Location header.
+    path: new URL(c.req.url).pathname,
   };
   const content = body(page);
   return c.html(

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { accessLine, createLogger, logDateTime, type AccessEntry } from './logging.js';
+
+const ENTRY: AccessEntry = {
+  address: '127.0.0.1',
+  // Local time, as Werkzeug logs it.
+  date: new Date(2026, 10, 25, 20, 18, 45),
+  method: 'POST',
+  url: '/add_stock',
+  httpVersion: '1.1',
+  status: 302,
+};
+
+describe('accessLine', () => {
+  it('formats a request exactly as Werkzeug does', () => {
+    expect(accessLine(ENTRY)).toBe('127.0.0.1 - - [25/Nov/2026 20:18:45] "POST /add_stock HTTP/1.1" 302 -');
+  });
+
+  it('escapes control characters in the URL, so a request cannot forge a log line', () => {
+    const line = accessLine({ ...ENTRY, url: '/a\r\n127.0.0.1 - - [x] "GET / HTTP/1.1" 200 -\u0000\u007f' });
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(line).not.toMatch(/[\r\n\u0000\u007f]/);
+    expect(line).toContain('/a\\x0d\\x0a127.0.0.1');
+    expect(line).toContain('\\x00\\x7f');
+  });
+
+  it('escapes quotes and backslashes in the URL, so the request field stays one quoted string', () => {
+    const line = accessLine({ ...ENTRY, url: '/a"b\\c' });
+    expect(line).toBe('127.0.0.1 - - [25/Nov/2026 20:18:45] "POST /a\\x22b\\x5cc HTTP/1.1" 302 -');
+  });
+});
+
+describe('logDateTime', () => {
+  it('pads single-digit days and times with zeros', () => {
+    expect(logDateTime(new Date(2026, 0, 5, 3, 4, 9))).toBe('05/Jan/2026 03:04:09');
+  });
+});
+
+describe('createLogger', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Replaces the writes to stdout and stderr with recorders, restored after each test. */
+  function captureOutput() {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    return { stdout, stderr };
+  }
+
+  it('writes info lines to stdout', () => {
+    const output = captureOutput();
+    createLogger({ debug: false, production: false }).info('hello');
+    expect(output.stdout).toEqual(['hello\n']);
+  });
+
+  it('drops debug lines with debug off', () => {
+    const output = captureOutput();
+    createLogger({ debug: false, production: false }).debug('form: {"stock_symbol":"AAPL"}');
+    expect(output.stdout).toEqual([]);
+  });
+
+  it('writes debug lines, marked, with debug on', () => {
+    const output = captureOutput();
+    createLogger({ debug: true, production: false }).debug('details');
+    expect(output.stdout).toEqual(['[debug] details\n']);
+  });
+
+  it('writes errors with their stack to stderr', () => {
+    const output = captureOutput();
+    const error = new Error('kaboom');
+    createLogger({ debug: false, production: true }).error('Unhandled error', error);
+    expect(output.stderr).toEqual([`Unhandled error\n${error.stack ?? ''}\n`]);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Runs the built app as `npm start` does (`node dist/main.js`) on a free loopback port, for
+ * end-to-end tests. Start it in `beforeAll`, stop it in `afterAll`.
+ * @module
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+/** The project root, where `npm start` runs. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+
+/** The variables `src/config.ts` reads; inherited values are dropped so the test alone decides them. */
+const APP_VARIABLES = [
+  'NODE_ENV',
+  'DEBUG',
+  'SECRET_KEY',
+  'SECRET_KEY_FALLBACKS',
+  'HOST',
+  'PORT',
+  'SESSION_LIFETIME_DAYS',
+  'WORKERS',
+];
+
+/** The start-up line `src/main.ts` prints once the server listens, as Flask's development server does. */
+const RUNNING_LINE = /^ \* Running on (http:\/\/\S+?)\/ /m;
+
+/** How long start-up (and a graceful stop) may take before the process is given up on. */
+const START_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+/** Options of {@link startApp}. */
+export interface AppProcessOptions {
+  /** Loopback address to listen on. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Default: 64 random hex digits. */
+  readonly secretKey?: string;
+  /**
+   * More variables for the app (`DEBUG`, `SESSION_LIFETIME_DAYS`, …); they win over the defaults
+   * above. Not `WORKERS` > 1: the app then prints no "Running on" line to wait for.
+   */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A running app process. */
+export interface AppProcess {
+  /** Origin without a trailing slash, e.g. `http://127.0.0.1:40123`. */
+  readonly url: string;
+  readonly secretKey: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends SIGTERM and waits for the exit (SIGKILL if it takes longer than 5 s). */
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago on `host`: the OS picks it for a listener on port 0. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error(`No port from a listener on ${host}`);
+  return address.port;
+}
+
+/**
+ * Builds `dist/` with `tsconfig.build.json` unless `dist/main.js` exists (`npm test` builds
+ * before vitest runs, so this only happens when a test file is run on its own).
+ */
+export async function ensureBuilt(): Promise<void> {
+  if (existsSync(MAIN)) return;
+  await promisify(execFile)(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT });
+}
+
+/** The inherited environment without the app's own variables. */
+function baseEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLES.includes(name)));
+}
+
+/**
+ * Starts `node dist/main.js` in development mode with a random secret key, and resolves once it
+ * prints its "Running on" line.
+ * @throws Error with the process output when it exits or stays silent for 15 s.
+ */
+export async function startApp(options: AppProcessOptions = {}): Promise<AppProcess> {
+  await ensureBuilt();
+  const host = options.host ?? '127.0.0.1';
+  const secretKey = options.secretKey ?? randomBytes(32).toString('hex');
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...baseEnv(),
+      PORT: String(await freePort(host)),
+      HOST: host,
+      SECRET_KEY: secretKey,
+      NODE_ENV: 'development',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const fail = (reason: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`node dist/main.js ${reason}\n--- output ---\n${output}`));
+    };
+    const timer = setTimeout(
+      () => fail(`printed no "Running on" line in ${START_TIMEOUT_MS} ms`),
+      START_TIMEOUT_MS,
+    );
+    child.once('error', (error) => fail(`could not be spawned: ${error.message}`));
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(`exited with ${signal ?? `code ${String(code)}`}`);
+    child.once('exit', onExit);
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = RUNNING_LINE.exec(output);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+  });
+
+  return {
+    url,
+    secretKey,
+    output: () => output,
+    stop: () => stopProcess(child, exited),
+  };
+}
+
+async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
