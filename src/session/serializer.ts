@@ -37,6 +37,13 @@ export interface Loaded {
 export class SessionSerializer {
   readonly signer: TimestampSigner;
   readonly #maxInflatedBytes: number;
+  /**
+   * Decoded data of recently verified payloads, most recent last. A visitor's successive requests
+   * carry the same payload (only the timestamp and signature change when a session is refreshed),
+   * so a hit skips base64, zlib, JSON and untagging: most of the cost of a decode (see
+   * `npm run bench:session`). Only verified payloads enter, and entries are deeply frozen.
+   */
+  readonly #decoded = new Map<string, SessionData>();
 
   constructor(secrets: readonly Secret[], options: SessionSerializerOptions = {}) {
     this.signer = new TimestampSigner(secrets, options);
@@ -93,6 +100,48 @@ export class SessionSerializer {
    */
   loads(cookie: string, maxAgeSeconds?: number): Loaded {
     const { value, keyIndex, timestampSeconds } = this.signer.unsign(cookie, maxAgeSeconds);
-    return { data: this.loadPayload(value), payload: value, keyIndex, timestampSeconds };
+    return { data: this.#loadVerified(value), payload: value, keyIndex, timestampSeconds };
   }
+
+  #loadVerified(payload: string): SessionData {
+    const cached = this.#decoded.get(payload);
+    if (cached !== undefined) {
+      this.#decoded.delete(payload);
+      this.#decoded.set(payload, cached);
+      return cached;
+    }
+    const data = this.loadPayload(payload);
+    // Dates and byte arrays cannot be frozen, so sessions holding them are decoded every time.
+    if (payload.length <= MAX_CACHED_PAYLOAD_CHARS && deepFreeze(data)) {
+      this.#decoded.set(payload, data);
+      if (this.#decoded.size > DECODED_CACHE_ENTRIES) {
+        const oldest = this.#decoded.keys().next();
+        if (oldest.done !== true) this.#decoded.delete(oldest.value);
+      }
+    }
+    return data;
+  }
+}
+
+/** At most 256 × 8 KiB of payload text, plus its data: a few MiB at worst. */
+const DECODED_CACHE_ENTRIES = 256;
+const MAX_CACHED_PAYLOAD_CHARS = 8 * 1024;
+
+/**
+ * Freezes arrays and plain objects all the way down, so a handler that mutates a decoded value
+ * in place (instead of `session.set`) fails loudly instead of changing a shared cache entry.
+ * @returns false, having frozen nothing, when the data holds a Date or Uint8Array (not freezable).
+ */
+function deepFreeze(data: SessionData): boolean {
+  const stack: unknown[] = [data];
+  const objects: object[] = [];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (value instanceof Date || value instanceof Uint8Array) return false;
+    objects.push(value);
+    for (const child of Object.values(value)) stack.push(child);
+  }
+  for (const object of objects) Object.freeze(object);
+  return true;
 }

@@ -93,9 +93,15 @@ export function ListStocksPage(props: { summary: PortfolioSummary; remaining: nu
           <thead>
             <tr>
               <th scope="col">Stock Symbol</th>
-              <th scope="col">Number of Shares</th>
-              <th scope="col">Purchase Price</th>
-              <th scope="col">Cost Basis</th>
+              <th scope="col" class="num">
+                Number of Shares
+              </th>
+              <th scope="col" class="num">
+                Purchase Price
+              </th>
+              <th scope="col" class="num">
+                Cost Basis
+              </th>
               <th scope="col" aria-label="Actions"></th>
             </tr>
           </thead>
