@@ -38,9 +38,9 @@ export interface AppDeps {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Builds the app. Throws SessionConfigError for impossible session settings. */
-export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
-  const store = new CookieSessionStore({
+/** The session store the app uses for `config`; tests build the same to read the app's cookies. */
+export function createSessionStore(config: Config, now?: () => number): CookieSessionStore {
+  return new CookieSessionStore({
     secretKey: config.secretKey,
     fallbackSecretKeys: config.fallbackSecretKeys,
     lifetimeSeconds: config.sessionLifetimeSeconds,
@@ -49,6 +49,11 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
     cookie: { secure: config.production },
     ...(now === undefined ? {} : { now }),
   });
+}
+
+/** Builds the app. Throws SessionConfigError for impossible session settings. */
+export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
+  const store = createSessionStore(config, now);
   const app = new Hono<AppEnv>();
 
   const errorPage = (

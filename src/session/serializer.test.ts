@@ -6,6 +6,7 @@ import { base64UrlEncode } from './encoding.js';
 import { BadData, BadPayload, BadSignature, SignatureExpired } from './errors.js';
 import { SessionSerializer } from './serializer.js';
 import { dumps, Uuid } from './tagged-json.js';
+import { thrown } from '../../test/support/thrown.js';
 
 // Cookies written by Flask 2.2 / itsdangerous 2.1 with SECRET_KEY "dev-secret-key" and
 // time.time() frozen at 1700000000 ("ZVPxAA").
@@ -24,16 +25,6 @@ const THIRTY_ONE_DAYS = 31 * 24 * 3600;
 
 function makeSerializer(options: { now?: () => number; maxInflatedBytes?: number } = {}): SessionSerializer {
   return new SessionSerializer([SECRET], { now: () => T * 1000, ...options });
-}
-
-/** Catches what `run` throws, so a test can look at the error's class and fields. */
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('Expected an error, but nothing was thrown');
 }
 
 /** A JSON session text of exactly `length` bytes: `{"a":"xxx…"}`. */

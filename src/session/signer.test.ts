@@ -6,18 +6,9 @@ import { base64UrlEncode } from './encoding.js';
 import { BadSignature, SessionConfigError } from './errors.js';
 import { Signer, type Secret, type SignerOptions } from './signer.js';
 import { TimestampSigner } from './timed.js';
+import { thrown } from '../../test/support/thrown.js';
 
 type SignerFactory = (secrets: readonly Secret[], options?: SignerOptions) => Signer;
-
-/** Catches what `run` throws, so a test can look at the error's class and fields. */
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('Expected an error, but nothing was thrown');
-}
 
 /** Changes one character of `text` at `index` to a different URL-safe base64 character. */
 function changeCharAt(text: string, index: number): string {

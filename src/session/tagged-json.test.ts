@@ -11,16 +11,7 @@ import {
   type SessionData,
   type SessionValue,
 } from './tagged-json.js';
-
-/** Catches what `run` throws, so a test can look at the error's class and fields. */
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('Expected an error, but nothing was thrown');
-}
+import { thrown } from '../../test/support/thrown.js';
 
 describe('the tuple tag " t"', () => {
   it('is read as an array', () => {

@@ -4,6 +4,7 @@ import { base64UrlEncode } from './encoding.js';
 import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.js';
 import { Signer } from './signer.js';
 import { TimestampSigner } from './timed.js';
+import { thrown } from '../../test/support/thrown.js';
 
 // The Signer contract is rerun against TimestampSigner in signer.test.ts; these are the timed extras.
 
@@ -13,16 +14,6 @@ const HOUR = 3600;
 /** A fake clock fixed at `seconds` (plus `extraMs` within that second). */
 function clockAt(seconds: number, extraMs = 0): () => number {
   return () => seconds * 1000 + extraMs;
-}
-
-/** Catches what `run` throws, so a test can look at the error's class and fields. */
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('Expected an error, but nothing was thrown');
 }
 
 describe('TimestampSigner.sign', () => {

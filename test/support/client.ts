@@ -5,11 +5,11 @@
  * @module
  */
 import type { Hono } from 'hono';
-import { createApp } from '../../src/app.js';
+import { createApp, createSessionStore } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import type { AppEnv } from '../../src/env.js';
 import type { Logger } from '../../src/logging.js';
-import { CookieSessionStore, type SessionData } from '../../src/session/index.js';
+import type { CookieSessionStore, SessionData } from '../../src/session/index.js';
 
 /** The secret every test app signs with, unless a test says otherwise. At least 32 characters, as production needs. */
 export const TEST_SECRET_KEY = 'test-secret-key-for-the-app-tests-0123456789';
@@ -76,15 +76,8 @@ export function buildTestApp(options: { config?: Partial<Config>; now?: () => nu
   const config = testConfig(options.config);
   const logger = recordingLogger({ debug: config.debug });
   const app = createApp({ config, logger, ...(options.now === undefined ? {} : { now: options.now }) });
-  // The settings createApp gives its own store: a cookie from one opens in the other.
-  const store = new CookieSessionStore({
-    secretKey: config.secretKey,
-    fallbackSecretKeys: config.fallbackSecretKeys,
-    lifetimeSeconds: config.sessionLifetimeSeconds,
-    permanent: true,
-    cookie: { secure: config.production },
-    ...(options.now === undefined ? {} : { now: options.now }),
-  });
+  // The same settings as the app's own store: a cookie from one opens in the other.
+  const store = createSessionStore(config, options.now);
   return { app, config, logger, store, client: () => new Client(app, store) };
 }
 
