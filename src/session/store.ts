@@ -233,7 +233,12 @@ export class CookieSessionStore {
 
     const header = this.#setCookieHeader(session, nowMs);
     const bytes = Buffer.byteLength(header, 'utf8');
-    if (bytes > this.maxCookieBytes) throw new SessionTooLarge(bytes, this.maxCookieBytes);
+    if (bytes > this.maxCookieBytes) {
+      // A refresh or re-sign that no longer fits (say, longer attributes after a deploy) is skipped:
+      // the browser's cookie is still valid, and failing would lock the visitor out of every page.
+      if (!session.modified) return NONE;
+      throw new SessionTooLarge(bytes, this.maxCookieBytes);
+    }
     return { kind: 'set', header };
   }
 

@@ -262,6 +262,10 @@ export const MAX_DEPTH = 512;
 
 /** Untags in place, children first, like Python's `object_hook`. */
 function untagTree(value: unknown, depth = 0): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    // JSON.parse reads 1e400 (which Python writes for 10**400) as Infinity: it could never be written back.
+    throw new BadPayload('Session payload holds a number beyond the double range');
+  }
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) throw new BadPayload(`Session payload is nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(value)) {
