@@ -136,15 +136,27 @@ function decodeHolding(entry: unknown): Holding | undefined {
  * `{ stock_symbol, number_of_shares, purchase_price }`; amounts as strings or JSON numbers.
  * @example `decodePortfolio([['AAPL', '15', '302.170']])` → `[{ symbol: 'AAPL', shares: '15', price: '302.17' }]`
  */
-export function decodePortfolio(raw: unknown): Holding[] {
+export function decodePortfolio(raw: unknown): readonly Holding[] {
   if (!Array.isArray(raw)) return [];
+  // The session layer freezes and reuses decoded data, so a visitor's repeated requests bring the
+  // same frozen array: decoding it once is enough (and it cannot change behind the cache).
+  const memoizable = Object.isFrozen(raw);
+  if (memoizable) {
+    const known = decodedPortfolios.get(raw);
+    if (known !== undefined) return known;
+  }
   const holdings: Holding[] = [];
   for (const entry of raw as unknown[]) {
     const holding = decodeHolding(entry);
     if (holding !== undefined) holdings.push(holding);
   }
-  return holdings;
+  const result = Object.freeze(holdings);
+  if (memoizable) decodedPortfolios.set(raw, result);
+  return result;
 }
+
+const decodedPortfolios = new WeakMap<object, readonly Holding[]>();
+const summaries = new WeakMap<readonly Holding[], PortfolioSummary>();
 
 /**
  * The session form of a portfolio: one `[symbol, shares, price]` triple per holding.
@@ -202,6 +214,15 @@ function storedAmount(holding: Holding, field: 'shares' | 'price'): Decimal {
  *   {@link decodePortfolio} or the add-stock form always are).
  */
 export function summarize(holdings: readonly Holding[]): PortfolioSummary {
+  // Frozen holdings (as decodePortfolio returns) cannot change, so their summary is computed once.
+  const known = summaries.get(holdings);
+  if (known !== undefined) return known;
+  const summary = computeSummary(holdings);
+  if (Object.isFrozen(holdings)) summaries.set(holdings, summary);
+  return summary;
+}
+
+function computeSummary(holdings: readonly Holding[]): PortfolioSummary {
   const rows = holdings.map((holding): HoldingSummary => {
     const shares = storedAmount(holding, 'shares');
     const price = storedAmount(holding, 'price');
@@ -216,5 +237,10 @@ export function summarize(holdings: readonly Holding[]): PortfolioSummary {
     };
   });
   const total = sum(rows.map((row) => row.exactCost));
-  return { rows, total: formatMoney(total), totalCents: roundHalfUp(total, 2).units };
+  // Frozen: summaries are shared between requests (see summarize).
+  return Object.freeze({
+    rows: Object.freeze(rows),
+    total: formatMoney(total),
+    totalCents: roundHalfUp(total, 2).units,
+  });
 }

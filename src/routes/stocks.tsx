@@ -26,7 +26,7 @@ export function portfolioFullMessage(count: number): string {
   return `Your portfolio is full: ${count} holdings is the most a browser cookie can hold. Remove one to add another.`;
 }
 
-function holdingsOf(c: Context<AppEnv>): Holding[] {
+function holdingsOf(c: Context<AppEnv>): readonly Holding[] {
   return decodePortfolio(c.var.session.get('portfolio'));
 }
 

@@ -29,4 +29,9 @@ export {
   type SessionCookieOptions,
   type SessionOptions,
 } from './store.js';
-export { sessionMiddleware, type SessionEnv, type SessionMiddlewareOptions } from './middleware.js';
+export {
+  sessionMiddleware,
+  writableHeaders,
+  type SessionEnv,
+  type SessionMiddlewareOptions,
+} from './middleware.js';

@@ -2,7 +2,7 @@
  * The Hono adapter: the only file of the session layer that knows about a web framework.
  * @module
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { BadData } from './errors.js';
 import type { Session } from './session.js';
 import { CookieSessionStore, type SessionOptions } from './store.js';
@@ -42,10 +42,29 @@ export function sessionMiddleware<T extends SessionData = SessionData>(
     await next();
     // A SessionTooLarge thrown here reaches app.onError with no Set-Cookie sent.
     const action = store.commit(session, c.res.status);
-    // c.header, not c.res.headers: a finished Response (e.g. Response.redirect) has immutable headers.
-    if (session.accessed) c.header('Vary', withVary(c.res.headers.get('Vary'), 'Cookie'));
-    if (action.kind !== 'none') c.header('Set-Cookie', action.header, { append: true });
+    if (!session.accessed && action.kind === 'none') return;
+    const headers = writableHeaders(c);
+    if (session.accessed) headers.set('Vary', withVary(headers.get('Vary'), 'Cookie'));
+    if (action.kind !== 'none') headers.append('Set-Cookie', action.header);
   };
+}
+
+/**
+ * The response's headers, ready to change. Responses made by Hono's helpers have mutable
+ * headers; one made by e.g. `Response.redirect()` does not, and only then is it copied
+ * (copying every response would cost a Response construction per request).
+ */
+export function writableHeaders(c: Context): Headers {
+  const { headers } = c.res;
+  try {
+    // A no-op write is how to ask: immutable headers throw a TypeError.
+    headers.delete('X-Session-Probe');
+    return headers;
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    c.res = new Response(c.res.body, c.res);
+    return c.res.headers;
+  }
 }
 
 function withVary(vary: string | null, field: string): string {
