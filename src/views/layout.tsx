@@ -3,7 +3,9 @@
  * hono/jsx escapes every interpolated value, so visitor text can never become markup.
  * @module
  */
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Theme } from '../env.js';
 import { urlFor } from '../routes/names.js';
 import { CSRF_FIELD } from '../security/csrf.js';
@@ -42,28 +44,69 @@ function ThemeSwitch(props: { page: PageContext }) {
   );
 }
 
+/**
+ * Renders a tree that never changes once, the first time it is needed, and reuses the HTML:
+ * the head's links, the navigation and the footer are the same on every page, and building
+ * them as JSX nodes on each request was a visible share of a GET in the profile (bench/README.md).
+ */
+export function renderedOnce(tree: () => Child): () => HtmlEscapedString {
+  let html: HtmlEscapedString | undefined;
+  return () => {
+    if (html === undefined) {
+      const node = <>{tree()}</>;
+      if (node instanceof Promise) throw new TypeError('A static fragment must render synchronously');
+      html = raw(node.toString());
+    }
+    return html;
+  };
+}
+
+const headLinks = renderedOnce(() => (
+  <>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <link rel="stylesheet" href={urlFor('static_file', { filename: 'style.css' })} />
+    <link rel="icon" href={urlFor('static_file', { filename: 'favicon.svg' })} type="image/svg+xml" />
+  </>
+));
+
+const navLinks = renderedOnce(() => (
+  <>
+    <a class="brand" href={urlFor('index')}>
+      Stock Portfolio
+    </a>
+  </>
+));
+
+const menuLinks = renderedOnce(() => (
+  <>
+    <a href={urlFor('index')}>Home</a>
+    <a href={urlFor('list_stocks')}>List Stocks</a>
+    <a href={urlFor('add_stock')}>Add Stock</a>
+  </>
+));
+
+const footer = renderedOnce(() => (
+  <footer class="site-footer">
+    <p>Your portfolio lives only in this browser's signed session cookie: no account, no database.</p>
+  </footer>
+));
+
 /** The whole page around `children`. */
 export function Layout(props: { title: string; page: PageContext; children?: Child }) {
   const { page } = props;
   return (
     <html lang="en" data-theme={page.theme}>
       <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {headLinks()}
         <meta name="color-scheme" content={page.theme} />
         <title>{`${props.title} · Stock Portfolio`}</title>
-        <link rel="stylesheet" href={urlFor('static_file', { filename: 'style.css' })} />
-        <link rel="icon" href={urlFor('static_file', { filename: 'favicon.svg' })} type="image/svg+xml" />
       </head>
       <body>
         <header class="site-header">
-          <a class="brand" href={urlFor('index')}>
-            Stock Portfolio
-          </a>
+          {navLinks()}
           <nav aria-label="Main">
-            <a href={urlFor('index')}>Home</a>
-            <a href={urlFor('list_stocks')}>List Stocks</a>
-            <a href={urlFor('add_stock')}>Add Stock</a>
+            {menuLinks()}
             <ThemeSwitch page={page} />
           </nav>
         </header>
@@ -77,9 +120,7 @@ export function Layout(props: { title: string; page: PageContext; children?: Chi
           )}
           {props.children}
         </main>
-        <footer class="site-footer">
-          <p>Your portfolio lives only in this browser's signed session cookie: no account, no database.</p>
-        </footer>
+        {footer()}
       </body>
     </html>
   );

@@ -7,7 +7,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { FIELD_NAMES, stockFields, type FieldName } from '../forms/stock.js';
 import type { PortfolioSummary } from '../portfolio/portfolio.js';
 import { urlFor } from '../routes/names.js';
-import { CsrfField } from './layout.js';
+import { CsrfField, renderedOnce } from './layout.js';
 
 /** What the form shows: entered values, a message per bad field, and a message for the whole form. */
 export interface StockFormState {
@@ -92,21 +92,7 @@ export function ListStocksPage(props: { summary: PortfolioSummary; remaining: nu
       <h1>List of Stocks</h1>
       <div class="table-wrap">
         <table id="stock-table">
-          <thead>
-            <tr>
-              <th scope="col">Stock Symbol</th>
-              <th scope="col" class="num">
-                Number of Shares
-              </th>
-              <th scope="col" class="num">
-                Purchase Price
-              </th>
-              <th scope="col" class="num">
-                Cost Basis
-              </th>
-              <th scope="col" aria-label="Actions"></th>
-            </tr>
-          </thead>
+          {tableHead()}
           <tbody>{holdingRows(summary, csrfToken)}</tbody>
           <tfoot>
             <tr>
@@ -180,3 +166,21 @@ const renderedRows = new WeakMap<
   PortfolioSummary,
   { readonly csrfToken: string; readonly html: HtmlEscapedString }
 >();
+
+const tableHead = renderedOnce(() => (
+  <thead>
+    <tr>
+      <th scope="col">Stock Symbol</th>
+      <th scope="col" class="num">
+        Number of Shares
+      </th>
+      <th scope="col" class="num">
+        Purchase Price
+      </th>
+      <th scope="col" class="num">
+        Cost Basis
+      </th>
+      <th scope="col" aria-label="Actions"></th>
+    </tr>
+  </thead>
+));
