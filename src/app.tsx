@@ -96,7 +96,7 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
   app.use(async (c, next) => {
     await next();
     // A page built from a visitor's session must not be stored by any cache.
-    if (c.var.session.accessed) writableHeaders(c).set('Cache-Control', 'no-store');
+    if (c.get('session').accessed) writableHeaders(c).set('Cache-Control', 'no-store');
   });
 
   const limitBody = bodyLimit({
@@ -139,7 +139,7 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
         secFetchSite: c.req.header('sec-fetch-site'),
         origin: c.req.header('origin'),
         host: new URL(c.req.url).host,
-      }) ?? checkToken(c.var.session, (await readForm(c))[CSRF_FIELD]);
+      }) ?? checkToken(c.get('session'), (await readForm(c))[CSRF_FIELD]);
     if (failure !== undefined) {
       logger.info(`Refused ${c.req.method} ${c.req.path}: CSRF check failed (${failure})`);
       return errorPage(c, 403, 'Forbidden', CSRF_MESSAGE);

@@ -27,7 +27,7 @@ export function portfolioFullMessage(count: number): string {
 }
 
 function holdingsOf(c: Context<AppEnv>): readonly Holding[] {
-  return decodePortfolio(c.var.session.get('portfolio'));
+  return decodePortfolio(c.get('session').get('portfolio'));
 }
 
 function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422) {
@@ -74,7 +74,7 @@ export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteD
     const holdings = holdingsOf(c);
     const { symbol } = result.holding;
     try {
-      store.update(c.var.session, (session) => {
+      store.update(c.get('session'), (session) => {
         session.set('portfolio', encodePortfolio([...holdings, result.holding]));
         session.flash('success', `Added new stock (${symbol})!`);
       });
@@ -96,7 +96,7 @@ export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteD
       // Measured after the page consumed its flashes: the cookie this response will send.
       const remaining = Math.max(
         0,
-        Math.floor((store.maxCookieBytes - store.measure(c.var.session)) / perHolding),
+        Math.floor((store.maxCookieBytes - store.measure(c.get('session'))) / perHolding),
       );
       return <ListStocksPage summary={summary} remaining={remaining} csrfToken={page.csrfToken ?? ''} />;
     }),
@@ -109,13 +109,13 @@ export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteD
     const target = holdings[index];
     // The symbol guards against a stale page: in another tab the rows may have moved.
     if (target === undefined || target.symbol !== textField(form, 'symbol')) {
-      c.var.session.flash(
+      c.get('session').flash(
         'error',
         'That holding was already removed or has moved (another tab?). Nothing was removed.',
       );
       return c.redirect(urlFor('list_stocks'), 302);
     }
-    const session = c.var.session;
+    const session = c.get('session');
     session.set('portfolio', encodePortfolio(holdings.filter((_, i) => i !== index)));
     try {
       store.update(session, (s) => s.flash('success', `Removed ${target.symbol}.`));
@@ -127,7 +127,7 @@ export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteD
   });
 
   app.post(honoPaths.clear_stocks, (c) => {
-    const session = c.var.session;
+    const session = c.get('session');
     session.delete('portfolio');
     session.flash('info', 'Your portfolio is now empty.');
     return c.redirect(urlFor('list_stocks'), 302);

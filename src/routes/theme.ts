@@ -29,10 +29,10 @@ export function registerTheme(app: Hono<AppEnv>): void {
     const theme = textField(form, 'theme');
     const back = localPath(textField(form, 'next')) ?? urlFor('index');
     if (!isTheme(theme)) {
-      c.var.session.flash('error', `Unknown theme. Choose ${THEMES.join(' or ')}.`);
+      c.get('session').flash('error', `Unknown theme. Choose ${THEMES.join(' or ')}.`);
       return c.redirect(back, 302);
     }
-    c.var.session.set('theme', theme);
+    c.get('session').set('theme', theme);
     return c.redirect(back, 302);
   });
 }

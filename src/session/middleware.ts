@@ -8,7 +8,7 @@ import type { Session } from './session.js';
 import { CookieSessionStore, type SessionOptions } from './store.js';
 import type { SessionData } from './tagged-json.js';
 
-/** Hono environment fragment: handlers read the session as `c.var.session`. */
+/** Hono environment fragment: handlers read the session as `c.get('session')`. */
 export interface SessionEnv<T extends SessionData = SessionData> {
   Variables: { session: Session<T> };
 }
@@ -26,7 +26,7 @@ export interface SessionMiddlewareOptions {
  * @example
  * const store = new CookieSessionStore({ secretKey });
  * app.use(sessionMiddleware(store));
- * app.get('/', (c) => c.text(String(c.var.session.get('visits') ?? 0)));
+ * app.get('/', (c) => c.text(String(c.get('session').get('visits') ?? 0)));
  */
 export function sessionMiddleware<T extends SessionData = SessionData>(
   storeOrOptions: CookieSessionStore | SessionOptions,

@@ -123,6 +123,7 @@ export class CookieSessionStore {
   readonly #now: () => number;
   readonly #loaded = new WeakMap<Session, LoadedState>();
   readonly #cache = new WeakMap<Session, CachedAction>();
+  readonly #headers = new WeakMap<Session, { revision: number; nowSeconds: number; header: string }>();
 
   /** @throws SessionConfigError for settings that can never work, saying how to fix them. */
   constructor(options: SessionOptions) {
@@ -251,6 +252,16 @@ export class CookieSessionStore {
   }
 
   #setCookieHeader(session: Session, nowMs: number): string {
+    // measure() and commit() in one request want the same header: sign and format it once.
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const known = this.#headers.get(session);
+    if (known?.revision === session.revision && known.nowSeconds === nowSeconds) return known.header;
+    const header = this.#buildSetCookieHeader(session, nowMs);
+    this.#headers.set(session, { revision: session.revision, nowSeconds, header });
+    return header;
+  }
+
+  #buildSetCookieHeader(session: Session, nowMs: number): string {
     const loaded = this.#loaded.get(session);
     // Unchanged data keeps its encoded payload: re-signing it skips JSON, zlib and base64.
     const payload =

@@ -23,7 +23,7 @@ export interface RenderOptions {
 
 /** The visitor's theme; anything unexpected in the session falls back to light. */
 export function themeOf(c: Context<AppEnv>): Theme {
-  const theme = c.var.session.get('theme');
+  const theme = c.get('session').get('theme');
   return theme !== undefined && THEMES.includes(theme) ? theme : 'light';
 }
 
@@ -32,7 +32,7 @@ export function themeOf(c: Context<AppEnv>): Theme {
  * CSRF token and run after the flashes were consumed.
  */
 export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (page: PageContext) => Child) {
-  const session = c.var.session;
+  const session = c.get('session');
   const existing = session.get('csrf_token');
   const page: PageContext = {
     theme: themeOf(c),

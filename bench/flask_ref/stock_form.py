@@ -1,0 +1,268 @@
+"""The add-stock form rules, ported from src/forms/stock.ts and src/portfolio/*.ts.
+
+A straightforward port with decimal.Decimal: the same grammar, the same limits and the same
+messages, so that the Flask reference does the same validation work as the app.
+"""
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+FIELD_NAMES = ("stock_symbol", "number_of_shares", "purchase_price")
+MAX_INPUT_LENGTH = 64
+SYMBOL_MAX_LENGTH = 10
+SHARES_MAX, SHARES_DECIMALS = Decimal(1_000_000_000), 4
+PRICE_MAX, PRICE_DECIMALS = Decimal(1_000_000), 4
+
+TOO_LONG = f"Enter at most {MAX_INPUT_LENGTH} characters."
+CONTROL_CHARACTERS = "Remove invisible or control characters."
+REPEATED = "Enter one value."
+
+SYMBOL_MESSAGES = {
+    "required": "Enter a stock symbol (for example AAPL).",
+    "invalid": f"Enter a stock symbol of 1–{SYMBOL_MAX_LENGTH} letters, digits, '.' or '-' (for example AAPL or BRK.B).",
+    "no-letter": "Enter a stock symbol that contains at least one letter (for example AAPL).",
+}
+
+
+def _separators(example):
+    return f"Use '.' for decimals and ',' only between groups of three digits (for example {example})."
+
+
+SHARES_MESSAGES = {
+    "required": "Enter the number of shares (for example 15 or 2.5).",
+    "invalid": "Enter the number of shares in digits, with an optional decimal point (for example 15 or 2.5).",
+    "plus-sign": "Enter the number of shares without a '+' sign.",
+    "separators": _separators("1,234.5"),
+    "not-positive": "Enter a number of shares greater than 0.",
+    "too-many-decimals": f"Use at most {SHARES_DECIMALS} decimal places.",
+    "too-large": "Enter a number of shares of at most 1,000,000,000.",
+}
+
+PRICE_MESSAGES = {
+    "required": "Enter the purchase price per share (for example 302.17).",
+    "invalid": "Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50).",
+    "plus-sign": "Enter the price without a '+' sign.",
+    "separators": _separators("$1,234.50"),
+    "not-positive": "Enter a price greater than $0.",
+    "too-many-decimals": f"Use at most {PRICE_DECIMALS} decimal places.",
+    "too-large": "Enter a price of at most $1,000,000.",
+}
+
+INTEGER = r"(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)"
+UNSIGNED_NUMBER = rf"(?:{INTEGER}(?:\.[0-9]+)?|\.[0-9]+)"
+SYMBOL_CHARACTERS = r"[A-Za-z0-9.\-]"
+
+# The HTML hints the template renders, in form order.
+FIELDS = (
+    {
+        "name": "stock_symbol",
+        "label": "Stock Symbol",
+        "pattern": rf"\s*{SYMBOL_CHARACTERS}*[A-Za-z]{SYMBOL_CHARACTERS}*\s*",
+        "title": SYMBOL_MESSAGES["invalid"],
+        "maxlength": SYMBOL_MAX_LENGTH,
+        "inputmode": "text",
+        "autocapitalize": "characters",
+        "placeholder": "AAPL",
+    },
+    {
+        "name": "number_of_shares",
+        "label": "Number of Shares",
+        "pattern": rf"\s*{UNSIGNED_NUMBER}\s*",
+        "title": SHARES_MESSAGES["invalid"],
+        "maxlength": MAX_INPUT_LENGTH,
+        "inputmode": "decimal",
+        "autocapitalize": "off",
+        "placeholder": "15",
+    },
+    {
+        "name": "purchase_price",
+        "label": "Purchase Price ($)",
+        "pattern": rf"\s*\$?\s*{UNSIGNED_NUMBER}\s*",
+        "title": PRICE_MESSAGES["invalid"],
+        "maxlength": MAX_INPUT_LENGTH,
+        "inputmode": "decimal",
+        "autocapitalize": "off",
+        "placeholder": "302.17",
+    },
+)
+
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+AMOUNT_PARTS = re.compile(r"([+-]?)(\$?)\s*([+-]?)(.*)", re.S)
+NUMBER = re.compile(UNSIGNED_NUMBER)
+SEPARATOR_TYPO = re.compile(r"(?=.*,)[0-9.,]+")
+SYMBOL = re.compile(r"[A-Z0-9.-]+")
+LETTER = re.compile(r"[A-Z]")
+LOWER = re.compile(r"[a-z]+")
+
+
+class Invalid(Exception):
+    """A field's one message."""
+
+
+def normalize_symbol(text):
+    """Trims and upper-cases ASCII letters only, as normalizeSymbol does."""
+    return LOWER.sub(lambda m: m.group(0).upper(), text.strip())
+
+
+def check_symbol(symbol):
+    if symbol == "":
+        return "empty"
+    if len(symbol) > SYMBOL_MAX_LENGTH:
+        return "too-long"
+    if not SYMBOL.fullmatch(symbol):
+        return "invalid-characters"
+    if not LETTER.search(symbol):
+        return "no-letter"
+    return None
+
+
+def check_amount(value, maximum, decimals):
+    if value <= 0:
+        return "not-positive"
+    if -value.normalize().as_tuple().exponent > decimals:
+        return "too-many-decimals"
+    if value > maximum:
+        return "too-large"
+    return None
+
+
+def canonical(value):
+    """Plain digits, trailing zeros removed: '1000.5', '15', '0.1234'."""
+    return format(value.normalize(), "f")
+
+
+def _read_text(values, messages):
+    if not values:
+        raise Invalid(messages["required"])
+    if len(values) > 1:
+        raise Invalid(REPEATED)
+    value = values[0]
+    if len(value) > MAX_INPUT_LENGTH:
+        raise Invalid(TOO_LONG)
+    text = value.strip()
+    if text == "":
+        raise Invalid(messages["required"])
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+        raise Invalid(CONTROL_CHARACTERS)
+    return text
+
+
+def _parse_symbol(text):
+    symbol = normalize_symbol(text)
+    problem = check_symbol(symbol)
+    if problem is None:
+        return symbol
+    raise Invalid(SYMBOL_MESSAGES["no-letter" if problem == "no-letter" else "invalid"])
+
+
+def _parse_amount(text, messages, maximum, decimals, allow_dollar):
+    sign_before, dollar, sign_after, digits = AMOUNT_PARTS.fullmatch(text).groups()
+    sign = sign_before + sign_after
+    if (dollar and not allow_dollar) or len(sign) > 1:
+        raise Invalid(messages["invalid"])
+    if not NUMBER.fullmatch(digits):
+        raise Invalid(messages["separators" if SEPARATOR_TYPO.fullmatch(digits) else "invalid"])
+    if sign == "-":
+        raise Invalid(messages["not-positive"])
+    if sign == "+":
+        raise Invalid(messages["plus-sign"])
+    value = Decimal(digits.replace(",", ""))
+    problem = check_amount(value, maximum, decimals)
+    if problem is not None:
+        raise Invalid(messages[problem])
+    return value
+
+
+def parse_stock_form(form):
+    """(holding, None, None) for a valid form, else (None, errors, values) to show it again."""
+    parsers = {
+        "stock_symbol": (SYMBOL_MESSAGES, _parse_symbol),
+        "number_of_shares": (
+            SHARES_MESSAGES,
+            lambda t: canonical(_parse_amount(t, SHARES_MESSAGES, SHARES_MAX, SHARES_DECIMALS, False)),
+        ),
+        "purchase_price": (
+            PRICE_MESSAGES,
+            lambda t: canonical(_parse_amount(t, PRICE_MESSAGES, PRICE_MAX, PRICE_DECIMALS, True)),
+        ),
+    }
+    parsed, errors = {}, {}
+    for name, (messages, parse) in parsers.items():
+        try:
+            parsed[name] = parse(_read_text(form.getlist(name), messages))
+        except Invalid as error:
+            errors[name] = str(error)
+    if errors:
+        values = {name: form.get(name, "") if len(form.getlist(name)) == 1 else "" for name in FIELD_NAMES}
+        return None, errors, values
+    return (parsed["stock_symbol"], parsed["number_of_shares"], parsed["purchase_price"]), None, None
+
+
+# --- the portfolio, as src/portfolio/portfolio.ts reads and summarizes it -----------------
+
+
+def _read_amount(raw, maximum, decimals):
+    text = raw if isinstance(raw, str) else repr(raw) if isinstance(raw, (int, float)) else None
+    if text is None or not PLAIN_DECIMAL.fullmatch(text):
+        return None
+    value = Decimal(text)
+    return None if check_amount(value, maximum, decimals) else canonical(value)
+
+
+def decode_portfolio(raw):
+    """The valid holdings of a stored portfolio; anything unexpected is dropped, never an error."""
+    if not isinstance(raw, list):
+        return []
+    holdings = []
+    for entry in raw:
+        if isinstance(entry, (list, tuple)) and len(entry) == 3:
+            fields = entry
+        elif isinstance(entry, dict):
+            fields = (entry.get("stock_symbol"), entry.get("number_of_shares"), entry.get("purchase_price"))
+        else:
+            continue
+        if not isinstance(fields[0], str):
+            continue
+        symbol = normalize_symbol(fields[0])
+        shares = _read_amount(fields[1], SHARES_MAX, SHARES_DECIMALS)
+        price = _read_amount(fields[2], PRICE_MAX, PRICE_DECIMALS)
+        if check_symbol(symbol) is None and shares is not None and price is not None:
+            holdings.append((symbol, shares, price))
+    return holdings
+
+
+CENT = Decimal("0.01")
+
+
+def format_money(value):
+    return "${:,.2f}".format(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def format_quantity(value):
+    return format(value.normalize(), ",f")
+
+
+def format_price(value):
+    normalized = value.normalize()
+    if normalized.as_tuple().exponent > -2:
+        normalized = normalized.quantize(CENT)
+    return "$" + format(normalized, ",f")
+
+
+def summarize(holdings):
+    """Rows ready to display and the total, with exact Decimal arithmetic."""
+    rows, total = [], Decimal(0)
+    for symbol, shares, price in holdings:
+        shares_value, price_value = Decimal(shares), Decimal(price)
+        cost = shares_value * price_value
+        total += cost
+        rows.append(
+            {
+                "symbol": symbol,
+                "shares": format_quantity(shares_value),
+                "price": format_price(price_value),
+                "cost": format_money(cost),
+            }
+        )
+    return rows, format_money(total)
