@@ -33,6 +33,7 @@ import {
   base64UrlEncode,
   type SessionData,
 } from '../src/session/index.js';
+import { numberOption } from './cli.js';
 
 /** The fuzzed app's key: a test key, never a real one. */
 export const FUZZ_SECRET_KEY = 'test-secret-fuzz-0b7c3e19d24a6f58';
@@ -548,16 +549,8 @@ function parseOptions(argv: string[]): FuzzOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const number = (name: string, text: string, min: number, max: number) => {
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      console.error(
-        `--${name} must be a number from ${min} to ${max}, not ${JSON.stringify(text)}\n${USAGE}`,
-      );
-      process.exit(2);
-    }
-    return n;
-  };
+  const number = (name: string, text: string, min: number, max: number) =>
+    numberOption(name, text, min, max, USAGE);
   const skip = new Set(values.skip.split(',').filter((name) => name !== ''));
   for (const name of skip) {
     if (!cookieGenerators.some((g) => g.name === name)) {

@@ -26,6 +26,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { numberOption } from './cli.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const HOST = '127.0.0.1';
@@ -66,16 +67,8 @@ function parseOptions(argv: string[]): SoakOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const number = (name: string, text: string, min: number, max: number) => {
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      console.error(
-        `--${name} must be a number from ${min} to ${max}, not ${JSON.stringify(text)}\n${USAGE}`,
-      );
-      process.exit(2);
-    }
-    return n;
-  };
+  const number = (name: string, text: string, min: number, max: number) =>
+    numberOption(name, text, min, max, USAGE);
   return {
     seconds: number('seconds', values.seconds, 1, 3600),
     connections: Math.floor(number('connections', values.connections, 1, 4096)),

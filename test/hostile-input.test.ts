@@ -20,20 +20,11 @@ import {
 } from '../src/forms/stock.js';
 import type { Logger } from '../src/logging.js';
 import { SessionSerializer, type SessionData } from '../src/session/index.js';
+import { testConfig } from './support/client.js';
 
 const SECRET_KEY = 'test-secret-hostile-input-5c1d8e2a';
 
-const config: Config = {
-  production: false,
-  debug: false,
-  secretKey: SECRET_KEY,
-  fallbackSecretKeys: [],
-  secretKeySource: 'test',
-  host: '127.0.0.1',
-  port: 0,
-  sessionLifetimeSeconds: 31 * 86400,
-  workers: 1,
-};
+const config: Config = testConfig({ secretKey: SECRET_KEY });
 
 // ---------------------------------------------------------------------------------------------
 // The corpus, checked on load so that a typo in the JSON fails here rather than passing silently.
