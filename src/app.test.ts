@@ -571,6 +571,15 @@ describe('security headers', () => {
     expect(page.setCookies).toEqual([]);
     expect(page.headers.get('Vary')).toBeNull();
   });
+
+  it('answers a missing static file with the 404 page inside the layout', async () => {
+    const test = buildTestApp();
+    const page = await test.client().get(urlFor('static_file', { filename: 'missing.css' }));
+    expect(page.status).toBe(404);
+    expect(page.html).toContain('Page Not Found');
+    expect(page.html).toContain('Stock Portfolio');
+    expect(test.logger.lines.filter((line) => line.level === 'error')).toEqual([]);
+  });
 });
 
 /** Random but repeatable holdings: 4-letter symbols, 1–5000 shares (some fractional), $1.00–$2000.00. */

@@ -43,9 +43,10 @@ function loadFiles(dir: string): Map<string, StaticFile> {
 /** Registers `static_file` on `app`; only files present at start-up exist. */
 export function registerStaticFiles(app: Hono<AppEnv>, dir = PUBLIC_DIR): void {
   const files = loadFiles(dir);
-  app.get(honoPaths.static_file, (c) => {
+  app.get(honoPaths.static_file, async (c, next) => {
     const file = files.get(c.req.param('filename'));
-    if (file === undefined) return c.notFound();
+    // Not ours: carry on, so the 404 page is rendered with the visitor's session like any other.
+    if (file === undefined) return next();
     c.header('ETag', file.etag);
     c.header('Cache-Control', 'public, max-age=3600');
     if (c.req.header('if-none-match') === file.etag) return c.body(null, 304);
