@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'test-results/', 'bench/results/'] },
+  {
+    ignores: [
+      '**/dist/',
+      '**/coverage/',
+      '**/node_modules/',
+      'test-results/',
+      'bench/results/',
+      '**/reports/',
+      '**/.stryker-tmp/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -1,11 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+// One run for every workspace: each package brings its own vitest.config.ts.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
-    restoreMocks: true,
-    unstubEnvs: true,
+    projects: [
+      'packages/*',
+      {
+        test: {
+          name: 'app',
+          include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+          restoreMocks: true,
+          unstubEnvs: true,
+        },
+      },
+    ],
   },
 });

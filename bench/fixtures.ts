@@ -5,7 +5,7 @@
  * @module
  */
 import type { EncodedHolding } from '../src/portfolio/portfolio.js';
-import type { SessionData } from '../src/session/index.js';
+import type { SessionData } from 'flask-session-ts';
 
 /** A fixed CSRF token: 43 base64url characters, the length `csrfToken()` accepts without minting a new one. */
 export const CSRF_TOKEN = 'bEnCh-ToKeN_0123456789abcdefghijklmnopqrstu';

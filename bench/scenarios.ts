@@ -4,7 +4,7 @@
  * @module
  */
 import { request } from 'node:http';
-import { readCookie, SessionSerializer } from '../src/session/index.js';
+import { readCookie, SessionSerializer } from 'flask-session-ts';
 import {
   addStockBody,
   CSRF_TOKEN,

@@ -23,7 +23,7 @@ import {
   Session,
   SessionSerializer,
   type SessionData,
-} from '../src/session/index.js';
+} from 'flask-session-ts';
 import { CSRF_TOKEN, portfolioSession, TYPICAL_HOLDINGS } from './fixtures.js';
 import { grouped, median, round } from './stats.js';
 

@@ -32,7 +32,7 @@ import {
   base64UrlDecode,
   base64UrlEncode,
   type SessionData,
-} from '../src/session/index.js';
+} from 'flask-session-ts';
 import { numberOption } from './cli.js';
 
 /** The fuzzed app's key: a test key, never a real one. */

@@ -19,7 +19,7 @@ import { inputMessages, priceMessages, sharesMessages, stockFields, symbolMessag
 import { encodePortfolio, type Holding } from './portfolio/portfolio.js';
 import { urlFor } from './routes/names.js';
 import { portfolioFullMessage } from './routes/stocks.js';
-import { SessionTooLarge, type CookieSessionStore, type SessionData } from './session/index.js';
+import { SessionTooLarge, type CookieSessionStore, type SessionData } from 'flask-session-ts';
 
 /** A form the app accepts: 15 AAPL at $302.17. */
 const VALID = { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '302.17' } as const;

@@ -18,7 +18,8 @@ import { registerStaticFiles } from './routes/static.js';
 import { registerStocks } from './routes/stocks.js';
 import { registerTheme } from './routes/theme.js';
 import { CSRF_FIELD, checkRequestSite, checkToken } from './security/csrf.js';
-import { CookieSessionStore, SessionTooLarge, sessionMiddleware, writableHeaders } from './session/index.js';
+import { CookieSessionStore, SessionTooLarge } from 'flask-session-ts';
+import { sessionMiddleware } from 'flask-session-ts/hono';
 import { ErrorPage } from './views/pages.js';
 import { renderPage } from './views/render.js';
 
@@ -96,7 +97,7 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
   app.use(async (c, next) => {
     await next();
     // A page built from a visitor's session must not be stored by any cache.
-    if (c.get('session').accessed) writableHeaders(c).set('Cache-Control', 'no-store');
+    if (c.get('session').accessed) c.header('Cache-Control', 'no-store');
   });
 
   const limitBody = bodyLimit({

@@ -3,7 +3,7 @@
  * @module
  */
 import type { EncodedHolding } from './portfolio/portfolio.js';
-import type { Session } from './session/index.js';
+import type { Session } from 'flask-session-ts';
 
 /** Theme names, also the values of `<html data-theme>`. */
 export const THEMES = ['light', 'dark'] as const;

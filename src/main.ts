@@ -8,7 +8,7 @@ import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';
 import { startServer, type RunningServer } from './server.js';
-import { SessionConfigError } from './session/index.js';
+import { SessionConfigError } from 'flask-session-ts';
 
 function fail(message: string): never {
   process.stderr.write(`Cannot start Stock Portfolio:\n${message}\n`);

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Session } from '../src/session/index.js';
+import { Session } from 'flask-session-ts';
 import {
   FUZZ_NOW_MS,
   VALID_SYMBOL,
@@ -115,7 +115,7 @@ describe('correctly signed hostile payloads', () => {
   );
 
   /*
-   * Regression test for a fixed bug (src/session/tagged-json.ts, `loads`): JSON.parse reads a number literal beyond the double
+   * Regression test for a fixed bug (packages/flask-session-ts/src/tagged-json.ts, `loads`): JSON.parse reads a number literal beyond the double
    * range as Infinity and the cookie opens, but `dumps` refuses Infinity with a TypeError, so the
    * first write of the session (the CSRF token, the `_permanent` flag, a refresh) throws: every page
    * answers 500 and the cookie is never replaced, so the visitor is stuck until it expires.
@@ -136,7 +136,7 @@ describe('correctly signed hostile payloads', () => {
 
 describe('a correctly signed session at the size limit', () => {
   /*
-   * Regression test for a fixed bug (src/session/store.ts, `commit` / `#decide`): when a permanent session is only read, the store
+   * Regression test for a fixed bug (packages/flask-session-ts/src/store.ts, `commit` / `#decide`): when a permanent session is only read, the store
    * refreshes its cookie, and if that Set-Cookie would exceed maxCookieBytes it throws
    * SessionTooLarge even though nothing changed. app.onError then turns every page (/, /stocks,
    * /add_stock) into 422 "Session Full … Remove a holding and try again", yet the page that lists

@@ -19,7 +19,7 @@ import {
   type FieldName,
 } from '../src/forms/stock.js';
 import type { Logger } from '../src/logging.js';
-import { SessionSerializer, type SessionData } from '../src/session/index.js';
+import { SessionSerializer, type SessionData } from 'flask-session-ts';
 import { testConfig } from './support/client.js';
 
 const SECRET_KEY = 'test-secret-hostile-input-5c1d8e2a';

@@ -9,7 +9,7 @@ import type { AppEnv } from '../env.js';
 import { FIELD_NAMES, parseStockForm } from '../forms/stock.js';
 import type { Logger } from '../logging.js';
 import { decodePortfolio, encodePortfolio, summarize, type Holding } from '../portfolio/portfolio.js';
-import { SessionTooLarge, type CookieSessionStore } from '../session/index.js';
+import { SessionTooLarge, type CookieSessionStore } from 'flask-session-ts';
 import { renderPage } from '../views/render.js';
 import { AddStockPage, EMPTY_FORM, ListStocksPage, type StockFormState } from '../views/stocks.js';
 import { readForm, textField } from './form.js';

@@ -7,7 +7,7 @@
  * @module
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Session } from '../session/index.js';
+import type { Session } from 'flask-session-ts';
 
 /** The form field, and the session key, that hold the token. */
 export const CSRF_FIELD = 'csrf_token';

@@ -9,7 +9,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Theme } from '../env.js';
 import { urlFor } from '../routes/names.js';
 import { CSRF_FIELD } from '../security/csrf.js';
-import type { FlashMessage } from '../session/index.js';
+import type { FlashMessage } from 'flask-session-ts';
 
 /** What the frame needs to know about the visitor and the request. */
 export interface PageContext {

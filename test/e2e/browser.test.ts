@@ -17,7 +17,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_MESSAGE } from '../../src/app.js';
 import { urlFor } from '../../src/routes/names.js';
-import { FlaskOracle } from '../flask/oracle.js';
+import { FlaskOracle } from '../../packages/flask-session-ts/test/flask/oracle.js';
 import { startApp, type AppProcess } from './app-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -9,7 +9,7 @@ import { createApp, createSessionStore } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import type { AppEnv } from '../../src/env.js';
 import type { Logger } from '../../src/logging.js';
-import type { CookieSessionStore, SessionData } from '../../src/session/index.js';
+import type { CookieSessionStore, SessionData } from 'flask-session-ts';
 
 /** The secret every test app signs with, unless a test says otherwise. At least 32 characters, as production needs. */
 export const TEST_SECRET_KEY = 'test-secret-key-for-the-app-tests-0123456789';

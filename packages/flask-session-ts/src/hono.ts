@@ -54,7 +54,7 @@ export function sessionMiddleware<T extends SessionData = SessionData>(
  * headers; one made by e.g. `Response.redirect()` does not, and only then is it copied
  * (copying every response would cost a Response construction per request).
  */
-export function writableHeaders(c: Context): Headers {
+function writableHeaders(c: Context): Headers {
   const { headers } = c.res;
   try {
     // A no-op write is how to ask: immutable headers throw a TypeError.

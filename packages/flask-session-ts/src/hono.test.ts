@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { BadData, SessionTooLarge } from './errors.js';
-import { sessionMiddleware, type SessionEnv } from './middleware.js';
+import { sessionMiddleware, type SessionEnv } from './hono.js';
 import { CookieSessionStore, type SessionOptions } from './store.js';
 
 const SECRET = 'test-secret-key-for-the-middleware';

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 
 import { BadData, BadSignature } from './errors.js';
-import { sessionMiddleware, type SessionEnv } from './middleware.js';
+import { sessionMiddleware, type SessionEnv } from './hono.js';
 import { Session } from './session.js';
 import { CookieSessionStore } from './store.js';
 import { Uuid, type SessionData, type SessionValue } from './tagged-json.js';

@@ -6,7 +6,7 @@ import { base64UrlEncode } from './encoding.js';
 import { BadData, BadPayload, BadSignature, SignatureExpired } from './errors.js';
 import { SessionSerializer } from './serializer.js';
 import { dumps, Uuid } from './tagged-json.js';
-import { thrown } from '../../test/support/thrown.js';
+import { thrown } from '../test/support/thrown.js';
 
 // Cookies written by Flask 2.2 / itsdangerous 2.1 with SECRET_KEY "dev-secret-key" and
 // time.time() frozen at 1700000000 ("ZVPxAA").

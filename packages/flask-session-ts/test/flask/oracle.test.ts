@@ -3,7 +3,7 @@
  * cookies against it compare against real Flask behaviour.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Uuid, type SessionData } from '../../src/session/tagged-json.js';
+import { Uuid, type SessionData } from '../../src/tagged-json.js';
 import { FlaskOracle, OracleError, fromWire, sessionValuesEqual, toWire } from './oracle.js';
 
 const SECRET = 'dev-secret-key';

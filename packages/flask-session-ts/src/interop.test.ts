@@ -6,7 +6,7 @@
 import { inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlaskOracle, OracleError, sessionValuesEqual, type LoadsResult } from '../../test/flask/oracle.js';
+import { FlaskOracle, OracleError, sessionValuesEqual, type LoadsResult } from '../test/flask/oracle.js';
 import { base64UrlDecode, base64UrlEncode, intToBytes } from './encoding.js';
 import { BadData, BadPayload, BadSignature, BadTimeSignature, SignatureExpired } from './errors.js';
 import { SessionSerializer } from './serializer.js';

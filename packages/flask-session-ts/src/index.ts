@@ -1,8 +1,9 @@
 /**
- * Flask-compatible signed-cookie sessions: the public surface of `src/session`.
+ * Flask-compatible signed-cookie sessions: the public surface of `flask-session-ts`.
  *
  * Layers, each building on the one before: `encoding` → `signer` → `timed` →
- * `serializer` (with `tagged-json`) → `session` / `store` → `middleware` (Hono).
+ * `serializer` (with `tagged-json`) → `session` / `store`. Framework adapters are separate
+ * entry points: `flask-session-ts/hono`.
  * @module
  */
 export { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes } from './encoding.js';
@@ -29,9 +30,3 @@ export {
   type SessionCookieOptions,
   type SessionOptions,
 } from './store.js';
-export {
-  sessionMiddleware,
-  writableHeaders,
-  type SessionEnv,
-  type SessionMiddlewareOptions,
-} from './middleware.js';

@@ -4,7 +4,7 @@ import { base64UrlEncode } from './encoding.js';
 import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.js';
 import { Signer } from './signer.js';
 import { TimestampSigner } from './timed.js';
-import { thrown } from '../../test/support/thrown.js';
+import { thrown } from '../test/support/thrown.js';
 
 // The Signer contract is rerun against TimestampSigner in signer.test.ts; these are the timed extras.
 

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Uuid, type SessionData, type SessionValue } from '../../src/session/tagged-json.js';
+import { Uuid, type SessionData, type SessionValue } from '../../src/tagged-json.js';
 
 /** Debian's interpreter: the `python3` first on PATH has no Flask. */
 const PYTHON = '/usr/bin/python3';

@@ -11,7 +11,7 @@ import {
   type SessionData,
   type SessionValue,
 } from './tagged-json.js';
-import { thrown } from '../../test/support/thrown.js';
+import { thrown } from '../test/support/thrown.js';
 
 describe('the tuple tag " t"', () => {
   it('is read as an array', () => {

@@ -6,7 +6,7 @@ import { base64UrlEncode } from './encoding.js';
 import { BadSignature, SessionConfigError } from './errors.js';
 import { Signer, type Secret, type SignerOptions } from './signer.js';
 import { TimestampSigner } from './timed.js';
-import { thrown } from '../../test/support/thrown.js';
+import { thrown } from '../test/support/thrown.js';
 
 type SignerFactory = (secrets: readonly Secret[], options?: SignerOptions) => Signer;
 
