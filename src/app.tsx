@@ -15,7 +15,7 @@ import { isFormRequest, readForm } from './routes/form.js';
 import { honoPaths } from './routes/names.js';
 import { registerPages } from './routes/pages.js';
 import { registerStaticFiles } from './routes/static.js';
-import { registerStocks } from './routes/stocks.js';
+import { bytesPerHolding, registerStocks } from './routes/stocks.js';
 import { registerTheme } from './routes/theme.js';
 import { CSRF_FIELD, checkRequestSite, checkToken } from './security/csrf.js';
 import { CookieSessionStore, SessionTooLarge } from 'flask-session-ts';
@@ -149,8 +149,8 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
   });
 
   registerPages(app);
-  registerStocks(app, { store, logger });
-  registerTheme(app);
+  registerStocks(app, { store, logger, bytesPerHolding: bytesPerHolding(store) });
+  registerTheme(app, store);
 
   app.notFound((c) =>
     errorPage(

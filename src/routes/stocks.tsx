@@ -1,7 +1,8 @@
 /**
  * The portfolio: add a holding, list them, remove one, clear all.
- * Every change goes through `store.update`, so a change that would not fit in the cookie is
- * refused with a message, and what was saved before stays saved.
+ * Every change goes through `store.update` and reads the holdings it changes inside it: a
+ * server-side store may rerun it on fresher data (another tab saved first), and a change that
+ * would not fit is refused with a message while what was saved before stays saved.
  * @module
  */
 import type { Context, Hono } from 'hono';
@@ -9,7 +10,7 @@ import type { AppEnv } from '../env.js';
 import { FIELD_NAMES, parseStockForm } from '../forms/stock.js';
 import type { Logger } from '../logging.js';
 import { decodePortfolio, encodePortfolio, summarize, type Holding } from '../portfolio/portfolio.js';
-import { SessionTooLarge, type CookieSessionStore } from 'flask-session-ts';
+import { SessionTooLarge, type CookieSessionStore, type SessionStore } from 'flask-session-ts';
 import { renderPage } from '../views/render.js';
 import { AddStockPage, EMPTY_FORM, ListStocksPage, type StockFormState } from '../views/stocks.js';
 import { readForm, textField } from './form.js';
@@ -17,8 +18,10 @@ import { honoPaths, urlFor } from './names.js';
 
 /** What the stock routes need from the app. */
 export interface StockRouteDeps {
-  readonly store: CookieSessionStore;
+  readonly store: SessionStore;
   readonly logger: Logger;
+  /** Bytes one typical holding adds to the session, for "how many more fit". */
+  readonly bytesPerHolding: number;
 }
 
 /** The message shown when the cookie cannot take one more holding. */
@@ -57,10 +60,20 @@ export function bytesPerHolding(store: CookieSessionStore): number {
   return Math.max(1, (full - empty) / sample.length);
 }
 
-/** Registers the portfolio routes on `app`. */
-export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteDeps): void {
-  const perHolding = bytesPerHolding(store);
+/** Queues an error message, unless the session is too full to take it (nothing else changes then). */
+async function flashIfRoom(store: SessionStore, session: AppEnv['Variables']['session'], message: string) {
+  try {
+    await store.update(session, (s) => s.flash('error', message));
+  } catch (error) {
+    if (!(error instanceof SessionTooLarge)) throw error;
+  }
+}
 
+/** Registers the portfolio routes on `app`. */
+export function registerStocks(
+  app: Hono<AppEnv>,
+  { store, logger, bytesPerHolding: perHolding }: StockRouteDeps,
+): void {
   app.get(honoPaths.add_stock, (c) => renderForm(c, EMPTY_FORM, 200));
 
   app.post(honoPaths.add_stock, async (c) => {
@@ -71,10 +84,10 @@ export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteD
     const result = parseStockForm(form);
     if (!result.ok) return renderForm(c, { values: result.values, errors: result.errors }, 422);
 
-    const holdings = holdingsOf(c);
     const { symbol } = result.holding;
     try {
-      store.update(c.get('session'), (session) => {
+      await store.update(c.get('session'), (session) => {
+        const holdings = decodePortfolio(session.get('portfolio'));
         session.set('portfolio', encodePortfolio([...holdings, result.holding]));
         session.flash('success', `Added new stock (${symbol})!`);
       });
@@ -85,7 +98,8 @@ export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteD
         number_of_shares: result.holding.shares,
         purchase_price: result.holding.price,
       };
-      return renderForm(c, { values, errors: {}, formError: portfolioFullMessage(holdings.length) }, 422);
+      const count = holdingsOf(c).length;
+      return renderForm(c, { values, errors: {}, formError: portfolioFullMessage(count) }, 422);
     }
     return c.redirect(urlFor('list_stocks'), 302);
   });
@@ -96,7 +110,7 @@ export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteD
       // Measured after the page consumed its flashes: the cookie this response will send.
       const remaining = Math.max(
         0,
-        Math.floor((store.maxCookieBytes - store.measure(c.get('session'))) / perHolding),
+        Math.floor((store.maxSessionBytes - store.measure(c.get('session'))) / perHolding),
       );
       return <ListStocksPage summary={summary} remaining={remaining} csrfToken={page.csrfToken ?? ''} />;
     }),
@@ -105,31 +119,41 @@ export function registerStocks(app: Hono<AppEnv>, { store, logger }: StockRouteD
   app.post(honoPaths.delete_stock, async (c) => {
     const form = await readForm(c);
     const index = Number(c.req.param('index'));
-    const holdings = holdingsOf(c);
-    const target = holdings[index];
-    // The symbol guards against a stale page: in another tab the rows may have moved.
-    if (target === undefined || target.symbol !== textField(form, 'symbol')) {
-      c.get('session').flash(
-        'error',
-        'That holding was already removed or has moved (another tab?). Nothing was removed.',
-      );
-      return c.redirect(urlFor('list_stocks'), 302);
-    }
+    const expectedSymbol = textField(form, 'symbol');
     const session = c.get('session');
-    session.set('portfolio', encodePortfolio(holdings.filter((_, i) => i !== index)));
+    let removed: Holding | undefined;
+    const removeIt = (s: typeof session) => {
+      const holdings = decodePortfolio(s.get('portfolio'));
+      const target = holdings[index];
+      // The symbol guards against a stale page: in another tab the rows may have moved.
+      removed = target !== undefined && target.symbol === expectedSymbol ? target : undefined;
+      if (removed !== undefined) s.set('portfolio', encodePortfolio(holdings.filter((_, i) => i !== index)));
+    };
     try {
-      store.update(session, (s) => s.flash('success', `Removed ${target.symbol}.`));
+      await store.update(session, (s) => {
+        removeIt(s);
+        if (removed !== undefined) s.flash('success', `Removed ${removed.symbol}.`);
+      });
     } catch (error) {
       // A full cookie has room for the removal but maybe not for the message: the list shows it is gone.
       if (!(error instanceof SessionTooLarge)) throw error;
+      await store.update(session, removeIt);
+    }
+    if (removed === undefined) {
+      await flashIfRoom(
+        store,
+        session,
+        'That holding was already removed or has moved (another tab?). Nothing was removed.',
+      );
     }
     return c.redirect(urlFor('list_stocks'), 302);
   });
 
-  app.post(honoPaths.clear_stocks, (c) => {
-    const session = c.get('session');
-    session.delete('portfolio');
-    session.flash('info', 'Your portfolio is now empty.');
+  app.post(honoPaths.clear_stocks, async (c) => {
+    await store.update(c.get('session'), (session) => {
+      session.delete('portfolio');
+      session.flash('info', 'Your portfolio is now empty.');
+    });
     return c.redirect(urlFor('list_stocks'), 302);
   });
 }

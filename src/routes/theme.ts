@@ -2,6 +2,7 @@
  * The light/dark theme switch, kept in the session like any preference.
  * @module
  */
+import type { SessionStore } from 'flask-session-ts';
 import type { Hono } from 'hono';
 import { THEMES, type AppEnv, type Theme } from '../env.js';
 import { readForm, textField } from './form.js';
@@ -23,7 +24,7 @@ function localPath(next: string | undefined): string | undefined {
 }
 
 /** Registers `set_theme` on `app`. */
-export function registerTheme(app: Hono<AppEnv>): void {
+export function registerTheme(app: Hono<AppEnv>, store: SessionStore): void {
   app.post(honoPaths.set_theme, async (c) => {
     const form = await readForm(c);
     const theme = textField(form, 'theme');
@@ -32,7 +33,7 @@ export function registerTheme(app: Hono<AppEnv>): void {
       c.get('session').flash('error', `Unknown theme. Choose ${THEMES.join(' or ')}.`);
       return c.redirect(back, 302);
     }
-    c.get('session').set('theme', theme);
+    await store.update(c.get('session'), (session) => session.set('theme', theme));
     return c.redirect(back, 302);
   });
 }

@@ -8,8 +8,10 @@
  * │   └── BadTimeSignature    the timestamp is missing or malformed
  * │       └── SignatureExpired  valid signature, but too old or from the future
  * └── BadPayload              verified, but the payload cannot be decoded
- * SessionTooLarge             the cookie to write exceeds the browser limit
+ * SessionTooLarge             the session to write exceeds the cookie's or the store's limit
  * SessionConfigError          the options can never work (thrown at construction)
+ * StoreUnavailable            a server-side store cannot be reached (a 503, not the visitor's fault)
+ * SessionConflict             an update kept losing races with other writers (a 503)
  * ```
  * @module
  */
@@ -64,7 +66,7 @@ export class BadPayload extends BadData {
   }
 }
 
-/** A session would not fit in one cookie; nothing was sent, so the browser keeps its previous cookie. */
+/** A session would not fit (in one cookie, or under a store's cap); nothing was saved or sent. */
 export class SessionTooLarge extends Error {
   override name = 'SessionTooLarge';
   constructor(
@@ -83,4 +85,33 @@ export class SessionTooLarge extends Error {
 /** Options that can never work, e.g. an empty secret or `SameSite=None` without `Secure`. */
 export class SessionConfigError extends Error {
   override name = 'SessionConfigError';
+}
+
+/**
+ * A server-side store could not be reached or answered with an error: nothing was read or
+ * saved. Adapters and apps answer 503 ("try again"); the visitor's data is untouched.
+ */
+export class StoreUnavailable extends Error {
+  override name = 'StoreUnavailable';
+  constructor(
+    message: string,
+    /** The client's error, when there was one. */
+    readonly originalError?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An `update` lost the race to other writers of the same session more times than the store
+ * retries: nothing was saved. Rare, and worth a 503 that asks the visitor to try again.
+ */
+export class SessionConflict extends Error {
+  override name = 'SessionConflict';
+  constructor(
+    /** How many times the change was tried. */
+    readonly attempts: number,
+  ) {
+    super(`The session changed under ${attempts} attempts to update it; nothing was saved.`);
+  }
 }

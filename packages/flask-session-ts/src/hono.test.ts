@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { BadData, SessionTooLarge } from './errors.js';
 import { sessionMiddleware, type SessionEnv } from './hono.js';
-import { CookieSessionStore, type SessionOptions } from './store.js';
+import { CookieSessionStore, type SessionOptions } from './cookie-store.js';
 
 const SECRET = 'test-secret-key-for-the-middleware';
 const T0 = 1_700_000_000_000;

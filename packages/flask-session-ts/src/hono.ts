@@ -3,9 +3,10 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { BadData } from './errors.js';
+import { BadData, SessionTooLarge } from './errors.js';
 import type { Session } from './session.js';
-import { CookieSessionStore, type SessionOptions } from './store.js';
+import { CookieSessionStore, type SessionOptions } from './cookie-store.js';
+import type { SessionStore } from './store.js';
 import type { SessionData } from './tagged-json.js';
 
 /** Hono environment fragment: handlers read the session as `c.get('session')`. */
@@ -29,19 +30,20 @@ export interface SessionMiddlewareOptions {
  * app.get('/', (c) => c.text(String(c.get('session').get('visits') ?? 0)));
  */
 export function sessionMiddleware<T extends SessionData = SessionData>(
-  storeOrOptions: CookieSessionStore | SessionOptions,
+  storeOrOptions: SessionStore | SessionOptions,
   options: SessionMiddlewareOptions = {},
 ): MiddlewareHandler<SessionEnv<T>> {
-  const store =
-    storeOrOptions instanceof CookieSessionStore ? storeOrOptions : new CookieSessionStore(storeOrOptions);
+  const store: SessionStore =
+    'secretKey' in storeOrOptions ? new CookieSessionStore(storeOrOptions) : storeOrOptions;
   const { onInvalidCookie } = options;
   return async (c, next) => {
-    const { session, error } = store.open<T>(c.req.header('cookie'));
+    const { session, error } = await store.open<T>(c.req.header('cookie'));
     if (error && onInvalidCookie) onInvalidCookie(error);
     c.set('session', session);
     await next();
-    // A SessionTooLarge thrown here reaches app.onError with no Set-Cookie sent.
-    const action = store.commit(session, c.res.status);
+    const action = await store.commit(session, c.res.status);
+    // Thrown before any header is sent, it reaches app.onError and the browser keeps its cookie.
+    if (action.kind === 'too-large') throw new SessionTooLarge(action.sizeBytes, action.limitBytes);
     if (!session.accessed && action.kind === 'none') return;
     const headers = writableHeaders(c);
     if (session.accessed) headers.set('Vary', withVary(headers.get('Vary'), 'Cookie'));

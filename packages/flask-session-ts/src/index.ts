@@ -13,7 +13,9 @@ export {
   BadSignature,
   BadTimeSignature,
   SessionConfigError,
+  SessionConflict,
   SessionTooLarge,
+  StoreUnavailable,
   SignatureExpired,
 } from './errors.js';
 export { Signer, type Digest, type Secret, type SignerOptions, type Verified } from './signer.js';
@@ -22,11 +24,10 @@ export { Uuid, dumps, loads, type SessionData, type SessionValue } from './tagge
 export { SessionSerializer, type Loaded, type SessionSerializerOptions } from './serializer.js';
 export { Session, type FlashMessage, type SessionSnapshot } from './session.js';
 export { readCookie, serializeSetCookie, type CookieAttributes, type SameSite } from './cookie.js';
+export type { CookieAction, MaybePromise, Opened, SessionStore } from './store.js';
 export {
   CookieSessionStore,
   SESSION_DEFAULTS,
-  type CookieAction,
-  type Opened,
   type SessionCookieOptions,
   type SessionOptions,
-} from './store.js';
+} from './cookie-store.js';

@@ -10,7 +10,7 @@ import { FlaskOracle, OracleError, sessionValuesEqual, type LoadsResult } from '
 import { base64UrlDecode, base64UrlEncode, intToBytes } from './encoding.js';
 import { BadData, BadPayload, BadSignature, BadTimeSignature, SignatureExpired } from './errors.js';
 import { SessionSerializer } from './serializer.js';
-import { CookieSessionStore } from './store.js';
+import { CookieSessionStore } from './cookie-store.js';
 import { Uuid, type SessionData, type SessionValue } from './tagged-json.js';
 
 const SECRET = 'interop-secret-key';

@@ -1,277 +1,73 @@
 /**
- * Opening and saving sessions in a signed cookie, framework-free: Flask's
- * `SecureCookieSessionInterface`, plus rotation re-signing, a size guard and safer defaults.
+ * The one interface every session store implements: the signed cookie ({@link CookieSessionStore})
+ * and the server-side stores. Adapters (Hono, Express, Fastify) and apps talk to this interface
+ * only, so a store can be swapped by configuration.
+ *
+ * A request's life: `open` → the handler reads the session and makes every change it means to
+ * keep with `update` → `commit` says what the response's `Set-Cookie` is.
  * @module
  */
-import {
-  readCookie,
-  serializeDeleteCookie,
-  serializeSetCookie,
-  validateCookieAttributes,
-  type CookieAttributes,
-  type SameSite,
-} from './cookie.js';
-import { BadData, SessionConfigError, SessionTooLarge } from './errors.js';
-import { SessionSerializer } from './serializer.js';
-import { Session } from './session.js';
-import type { Digest, Secret } from './signer.js';
+import type { BadData } from './errors.js';
+import type { Session } from './session.js';
 import type { SessionData } from './tagged-json.js';
 
-/** Cookie settings; every field has a default in {@link SESSION_DEFAULTS}. */
-export interface SessionCookieOptions {
-  readonly name?: string;
-  readonly path?: string;
-  readonly domain?: string;
-  readonly httpOnly?: boolean;
-  /** `"production"`: Secure when `NODE_ENV` is `production` at construction. */
-  readonly secure?: boolean | 'production';
-  /** `null` leaves the attribute out (Flask's default); we default to `Lax`. */
-  readonly sameSite?: SameSite | null;
-  readonly partitioned?: boolean;
-}
-
-/** Options of {@link CookieSessionStore}. Only `secretKey` is required. */
-export interface SessionOptions {
-  /** The signing key; a string is used as its UTF-8 bytes, as Flask does with `app.secret_key`. */
-  readonly secretKey: Secret;
-  /** Older keys still accepted; a session they verify is re-signed with `secretKey` (rotation). */
-  readonly fallbackSecretKeys?: readonly Secret[];
-  readonly digest?: Digest;
-  readonly salt?: string;
-  readonly cookie?: SessionCookieOptions;
-  /** Lifetime of a permanent cookie, and the server-enforced maximum age of every signature. */
-  readonly lifetimeSeconds?: number;
-  /** Re-send a permanent session's cookie on every response that used it, sliding its expiry. */
-  readonly refreshEachRequest?: boolean;
-  /** Make every non-empty session permanent when it is saved (an empty one still sends nothing). */
-  readonly permanent?: boolean;
-  /** Longest `Set-Cookie` value sent; longer ones throw {@link SessionTooLarge}. */
-  readonly maxCookieBytes?: number;
-  /** The clock in milliseconds. Default `Date.now`. */
-  readonly now?: () => number;
-}
+/** A value now, or later: the cookie store answers at once, a server-side store after I/O. */
+export type MaybePromise<T> = T | Promise<T>;
 
 /**
- * The secure defaults, in one place:
- * - `HttpOnly`: page scripts cannot read the cookie, so an XSS cannot steal it;
- * - `SameSite=Lax`: not sent on cross-site POSTs (Flask leaves it unset);
- * - `Secure` in production: never sent over plain HTTP;
- * - `Path=/`, no `Domain`: a host-only cookie for the whole app;
- * - 31 days, Flask's `PERMANENT_SESSION_LIFETIME`, refreshed on each request;
- * - 4093 bytes, Werkzeug's `max_cookie_size`: browsers silently drop cookies over ~4096 bytes.
+ * What to do with the response's cookie, decided by {@link SessionStore.commit}. It never
+ * throws: a session too large to send comes back as `too-large`, which each adapter turns
+ * into an error response before any header is sent, so the browser keeps the cookie it had.
  */
-export const SESSION_DEFAULTS = Object.freeze({
-  digest: 'sha1',
-  salt: 'cookie-session',
-  cookie: Object.freeze({
-    name: 'session',
-    path: '/',
-    httpOnly: true,
-    secure: 'production',
-    sameSite: 'Lax',
-    partitioned: false,
-  }),
-  lifetimeSeconds: 31 * 24 * 60 * 60,
-  refreshEachRequest: true,
-  permanent: false,
-  maxCookieBytes: 4093,
-} as const);
-
-/** What to do with the response's cookie. */
 export type CookieAction =
   | { readonly kind: 'none' }
   | { readonly kind: 'set'; readonly header: string }
-  | { readonly kind: 'delete'; readonly header: string };
+  | { readonly kind: 'delete'; readonly header: string }
+  | { readonly kind: 'too-large'; readonly sizeBytes: number; readonly limitBytes: number };
 
-/** The result of {@link CookieSessionStore.open}. */
+/** The result of {@link SessionStore.open}. */
 export interface Opened<T extends SessionData> {
   readonly session: Session<T>;
   /** Why a cookie that was sent could not be used; the session is then new and empty. */
   readonly error?: BadData;
 }
 
-interface LoadedState {
-  readonly payload: string;
-  readonly keyIndex: number;
-}
-
-interface CachedAction {
-  readonly revision: number;
-  readonly nowSeconds: number;
-  readonly status: number;
-  readonly action: CookieAction;
-}
-
-const NONE: CookieAction = Object.freeze({ kind: 'none' });
-
 /**
- * Reads sessions from, and writes them to, a signed cookie.
- *
- * @example
- * const store = new CookieSessionStore({ secretKey: process.env.SECRET_KEY! });
- * const { session } = store.open(request.headers.get('cookie') ?? undefined);
- * session.set('theme', 'dark');
- * const action = store.commit(session); // { kind: 'set', header: 'session=…; Path=/; HttpOnly; SameSite=Lax' }
+ * A place sessions live. Implementations: {@link CookieSessionStore} (the data in a signed
+ * cookie, Flask's default) and the server-side stores (the cookie holds a signed id).
  */
-export class CookieSessionStore {
-  readonly serializer: SessionSerializer;
-  readonly cookie: CookieAttributes;
-  readonly lifetimeSeconds: number;
-  readonly refreshEachRequest: boolean;
-  readonly permanent: boolean;
-  readonly maxCookieBytes: number;
-  readonly #now: () => number;
-  readonly #loaded = new WeakMap<Session, LoadedState>();
-  readonly #cache = new WeakMap<Session, CachedAction>();
-  readonly #headers = new WeakMap<Session, { revision: number; nowSeconds: number; header: string }>();
-
-  /** @throws SessionConfigError for settings that can never work, saying how to fix them. */
-  constructor(options: SessionOptions) {
-    const d = SESSION_DEFAULTS;
-    const c = { ...d.cookie, ...options.cookie };
-    this.lifetimeSeconds = options.lifetimeSeconds ?? d.lifetimeSeconds;
-    this.refreshEachRequest = options.refreshEachRequest ?? d.refreshEachRequest;
-    this.permanent = options.permanent ?? d.permanent;
-    this.maxCookieBytes = options.maxCookieBytes ?? d.maxCookieBytes;
-    this.#now = options.now ?? Date.now;
-    if (!Number.isSafeInteger(this.lifetimeSeconds) || this.lifetimeSeconds <= 0) {
-      throw new SessionConfigError(
-        `lifetimeSeconds must be a positive whole number of seconds, not ${this.lifetimeSeconds}.`,
-      );
-    }
-    if (!Number.isSafeInteger(this.maxCookieBytes) || this.maxCookieBytes < 64) {
-      throw new SessionConfigError(
-        `maxCookieBytes must be a whole number of at least 64, not ${this.maxCookieBytes}.`,
-      );
-    }
-    this.cookie = {
-      name: c.name,
-      path: c.path,
-      domain: c.domain,
-      httpOnly: c.httpOnly,
-      secure: c.secure === 'production' ? process.env.NODE_ENV === 'production' : c.secure,
-      sameSite: c.sameSite ?? undefined,
-      partitioned: c.partitioned,
-    };
-    validateCookieAttributes(this.cookie);
-    this.serializer = new SessionSerializer([options.secretKey, ...(options.fallbackSecretKeys ?? [])], {
-      digest: options.digest ?? d.digest,
-      salt: options.salt ?? d.salt,
-      now: this.#now,
-    });
-  }
+export interface SessionStore {
+  /** The cookie this store reads and writes. */
+  readonly cookieName: string;
+  /** The most bytes one session may take, serialised as the store keeps it. */
+  readonly maxSessionBytes: number;
 
   /**
-   * Opens the session carried by a `Cookie` request header. A missing, tampered, expired or
+   * Opens the session a `Cookie` request header carries. A missing, tampered, expired or
    * malformed cookie gives a new empty session and the reason, never an exception: it is
-   * ordinary traffic.
+   * ordinary traffic. A server-side store rejects with `StoreUnavailable` when it cannot be reached.
    */
-  open<T extends SessionData = SessionData>(cookieHeader: string | undefined): Opened<T> {
-    const value = readCookie(cookieHeader, this.cookie.name);
-    if (value === undefined || value === '') return { session: new Session<T>() };
-    try {
-      const loaded = this.serializer.loads(value, this.lifetimeSeconds);
-      const session = new Session<T>(loaded.data, false);
-      this.#loaded.set(session, { payload: loaded.payload, keyIndex: loaded.keyIndex });
-      return { session };
-    } catch (error) {
-      if (!(error instanceof BadData)) throw error;
-      return { session: new Session<T>(), error };
-    }
-  }
+  open<T extends SessionData = SessionData>(cookieHeader: string | undefined): MaybePromise<Opened<T>>;
 
   /**
-   * Applies `change` only if the session still fits in a cookie afterwards. Otherwise the
-   * session is put back as it was and {@link SessionTooLarge} is thrown, so the handler can
-   * explain, and the browser keeps the cookie it has.
+   * Applies `change`, a function of the session's current data, so that it is kept.
+   * Read what you change inside `change`: a server-side store may run it again on fresher data
+   * when another request changed the session first, so that no update is lost.
+   * Afterwards `session` holds the saved data.
+   * @throws SessionTooLarge when the result would not fit; the session is then as it was.
+   * @throws StoreUnavailable or SessionConflict (server-side stores): nothing was saved.
    */
-  update<T extends SessionData>(session: Session<T>, change: (session: Session<T>) => void): void {
-    const before = session.snapshot();
-    change(session);
-    try {
-      this.commit(session);
-    } catch (error) {
-      session.restore(before);
-      throw error;
-    }
-  }
+  update<T extends SessionData>(
+    session: Session<T>,
+    change: (session: Session<T>) => void,
+  ): MaybePromise<void>;
 
   /**
-   * Decides the response's cookie, as Flask's `save_session` does:
-   * - an emptied session deletes the cookie; an empty one sends nothing;
-   * - a modified one is written; so is one verified by a fallback key (re-signed with the current key);
-   * - a permanent one that was used is re-sent with a fresh timestamp when `refreshEachRequest` is on.
-   * Writes that only refresh or re-sign are skipped on error responses (`status` ≥ 400),
-   * which must leave the visitor's cookie as it was.
-   * @throws SessionTooLarge when the cookie would exceed `maxCookieBytes`; nothing is to be sent then.
+   * Decides the response's cookie. `status` ≥ 400 skips writes that would only refresh the
+   * cookie. Never throws for a session that is too large: see {@link CookieAction}.
    */
-  commit(session: Session, status = 200): CookieAction {
-    const nowMs = this.#now();
-    const nowSeconds = Math.floor(nowMs / 1000);
-    if (this.permanent && !session.permanent && !session.isEmpty) session.permanent = true;
-    const cached = this.#cache.get(session);
-    if (
-      cached?.revision === session.revision &&
-      cached.nowSeconds === nowSeconds &&
-      cached.status >= 400 === status >= 400
-    ) {
-      return cached.action;
-    }
+  commit(session: Session, status?: number): MaybePromise<CookieAction>;
 
-    const action = this.#decide(session, status, nowMs);
-    this.#cache.set(session, { revision: session.revision, nowSeconds, status, action });
-    return action;
-  }
-
-  #decide(session: Session, status: number, nowMs: number): CookieAction {
-    if (session.isEmpty) {
-      return session.modified ? { kind: 'delete', header: serializeDeleteCookie(this.cookie) } : NONE;
-    }
-    const loaded = this.#loaded.get(session);
-    const resign = loaded !== undefined && loaded.keyIndex > 0;
-    const refresh = session.permanent && session.accessed && this.refreshEachRequest;
-    if (!session.modified && (status >= 400 || !(resign || refresh))) return NONE;
-
-    const header = this.#setCookieHeader(session, nowMs);
-    const bytes = Buffer.byteLength(header, 'utf8');
-    if (bytes > this.maxCookieBytes) {
-      // A refresh or re-sign that no longer fits (say, longer attributes after a deploy) is skipped:
-      // the browser's cookie is still valid, and failing would lock the visitor out of every page.
-      if (!session.modified) return NONE;
-      throw new SessionTooLarge(bytes, this.maxCookieBytes);
-    }
-    return { kind: 'set', header };
-  }
-
-  /**
-   * The length in bytes of the `Set-Cookie` header that would carry this session now, whether or
-   * not it fits: what an app needs to tell a visitor how much room is left.
-   */
-  measure(session: Session): number {
-    return Buffer.byteLength(this.#setCookieHeader(session, this.#now()), 'utf8');
-  }
-
-  #setCookieHeader(session: Session, nowMs: number): string {
-    // measure() and commit() in one request want the same header: sign and format it once.
-    const nowSeconds = Math.floor(nowMs / 1000);
-    const known = this.#headers.get(session);
-    if (known?.revision === session.revision && known.nowSeconds === nowSeconds) return known.header;
-    const header = this.#buildSetCookieHeader(session, nowMs);
-    this.#headers.set(session, { revision: session.revision, nowSeconds, header });
-    return header;
-  }
-
-  #buildSetCookieHeader(session: Session, nowMs: number): string {
-    const loaded = this.#loaded.get(session);
-    // Unchanged data keeps its encoded payload: re-signing it skips JSON, zlib and base64.
-    const payload =
-      !session.modified && loaded !== undefined
-        ? loaded.payload
-        : this.serializer.dumpPayload(session.toJSON());
-    const value = this.serializer.signPayload(payload, Math.floor(nowMs / 1000));
-    return serializeSetCookie(this.cookie, value, {
-      maxAgeSeconds: session.permanent ? this.lifetimeSeconds : undefined,
-      nowMs,
-    });
-  }
+  /** The bytes the session would take if saved now, whether or not that fits. */
+  measure(session: Session): number;
 }

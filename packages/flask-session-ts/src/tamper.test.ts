@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BadData, BadSignature } from './errors.js';
 import { sessionMiddleware, type SessionEnv } from './hono.js';
 import { Session } from './session.js';
-import { CookieSessionStore } from './store.js';
+import { CookieSessionStore } from './cookie-store.js';
 import { Uuid, type SessionData, type SessionValue } from './tagged-json.js';
 
 // Every tampered cookie must open as a new, empty session with a BadData reason, and never throw.
