@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { decimal, formatPrice, formatQuantity } from '../portfolio/decimal.js';
 import {
+  dateMessages,
   FIELD_NAMES,
   inputMessages,
   MAX_INPUT_LENGTH,
@@ -17,62 +18,79 @@ import {
 
 const valid = { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '302.17' } as const;
 
+/** The app's clock, fixed: an empty date is 2026-12-01; 2026-12-02 has begun east of UTC. */
+const BOUNDS = { today: '2026-12-01', latest: '2026-12-02' } as const;
+
 /** The error for `field` when only that field is replaced in an otherwise valid form. */
 function errorFor(field: FieldName, value: unknown): string | undefined {
-  const result = parseStockForm({ ...valid, [field]: value });
+  const result = parseStockForm({ ...valid, [field]: value }, BOUNDS);
   return result.ok ? undefined : result.errors[field];
 }
 
 /** The stored value for `field` when only that field is replaced in an otherwise valid form. */
 function accepted(field: FieldName, value: string): string {
-  const result = parseStockForm({ ...valid, [field]: value });
+  const result = parseStockForm({ ...valid, [field]: value }, BOUNDS);
   if (!result.ok)
     throw new Error(`${field}=${JSON.stringify(value)} was rejected: ${JSON.stringify(result.errors)}`);
-  const key = ({ stock_symbol: 'symbol', number_of_shares: 'shares', purchase_price: 'price' } as const)[
-    field
-  ];
-  return result.holding[key];
+  const key = (
+    {
+      stock_symbol: 'symbol',
+      number_of_shares: 'shares',
+      purchase_price: 'price',
+      purchase_date: 'date',
+    } as const
+  )[field];
+  return result.holding[key] ?? '';
 }
 
 describe('parseStockForm', () => {
   it('turns a valid form into a canonical holding', () => {
-    const result = parseStockForm({
-      stock_symbol: ' brk.b ',
-      number_of_shares: '1,000',
-      purchase_price: '$1,234.50',
+    const result = parseStockForm(
+      {
+        stock_symbol: ' brk.b ',
+        number_of_shares: '1,000',
+        purchase_price: '$1,234.50',
+      },
+      BOUNDS,
+    );
+    expect(result).toEqual({
+      ok: true,
+      holding: { symbol: 'BRK.B', shares: '1000', price: '1234.5', date: BOUNDS.today },
     });
-    expect(result).toEqual({ ok: true, holding: { symbol: 'BRK.B', shares: '1000', price: '1234.5' } });
   });
 
   it('ignores fields it does not know, such as a CSRF token', () => {
-    expect(parseStockForm({ ...valid, csrf_token: 'x' })).toEqual({
+    expect(parseStockForm({ ...valid, csrf_token: 'x' }, BOUNDS)).toEqual({
       ok: true,
-      holding: { symbol: 'AAPL', shares: '15', price: '302.17' },
+      holding: { symbol: 'AAPL', shares: '15', price: '302.17', date: BOUNDS.today },
     });
   });
 
   it('reports every invalid field at once and gives back what was entered', () => {
-    const result = parseStockForm({
-      stock_symbol: 'AAPL!',
-      number_of_shares: ' 0 ',
-      purchase_price: '302.17',
-    });
+    const result = parseStockForm(
+      {
+        stock_symbol: 'AAPL!',
+        number_of_shares: ' 0 ',
+        purchase_price: '302.17',
+      },
+      BOUNDS,
+    );
     expect(result).toEqual({
       ok: false,
       errors: { stock_symbol: symbolMessages.invalid, number_of_shares: sharesMessages['not-positive'] },
-      values: { stock_symbol: 'AAPL!', number_of_shares: ' 0 ', purchase_price: '302.17' },
+      values: { stock_symbol: 'AAPL!', number_of_shares: ' 0 ', purchase_price: '302.17', purchase_date: '' },
     });
   });
 
   it('asks for each missing field and re-fills it with an empty string', () => {
-    expect(parseStockForm({})).toEqual({
+    expect(parseStockForm({}, BOUNDS)).toEqual({
       ok: false,
       errors: {
         stock_symbol: symbolMessages.required,
         number_of_shares: sharesMessages.required,
         purchase_price: priceMessages.required,
       },
-      values: { stock_symbol: '', number_of_shares: '', purchase_price: '' },
+      values: { stock_symbol: '', number_of_shares: '', purchase_price: '', purchase_date: '' },
     });
   });
 
@@ -83,7 +101,7 @@ describe('parseStockForm', () => {
   });
 
   it('asks for one value when a field is sent twice, and re-fills it with an empty string', () => {
-    const result = parseStockForm({ ...valid, number_of_shares: ['1', '2'] });
+    const result = parseStockForm({ ...valid, number_of_shares: ['1', '2'] }, BOUNDS);
     expect(result).toMatchObject({
       ok: false,
       errors: { number_of_shares: inputMessages.repeated },
@@ -122,14 +140,47 @@ describe('parseStockForm', () => {
         .filter((value) => value.units > 0n);
     fc.assert(
       fc.property(amount(1_000_000_000n), amount(1_000_000n), (shares, price) => {
-        const result = parseStockForm({
-          stock_symbol: 'AAPL',
-          number_of_shares: formatQuantity(shares),
-          purchase_price: formatPrice(price),
-        });
+        const result = parseStockForm(
+          {
+            stock_symbol: 'AAPL',
+            number_of_shares: formatQuantity(shares),
+            purchase_price: formatPrice(price),
+          },
+          BOUNDS,
+        );
         expect(result.ok).toBe(true);
       }),
     );
+  });
+});
+
+describe('purchase date', () => {
+  it('is today when left empty, blank or out of the form', () => {
+    expect(accepted('purchase_date', '')).toBe(BOUNDS.today);
+    expect(accepted('purchase_date', '  ')).toBe(BOUNDS.today);
+    const result = parseStockForm(valid, BOUNDS);
+    expect(result.ok && result.holding.date).toBe(BOUNDS.today);
+  });
+
+  it('accepts a real past day, and the latest day that has begun somewhere', () => {
+    expect(accepted('purchase_date', '2024-02-29')).toBe('2024-02-29');
+    expect(accepted('purchase_date', ' 2026-12-02 ')).toBe('2026-12-02');
+  });
+
+  it('refuses a day in the future', () => {
+    expect(errorFor('purchase_date', '2026-12-03')).toBe(dateMessages.future);
+    expect(errorFor('purchase_date', '2100-01-01')).toBe(dateMessages.future);
+  });
+
+  it.each(['2025-02-29', '12/01/2026', '2026-1-1', 'yesterday', '20261201'])(
+    'refuses %j as not a date',
+    (text) => {
+      expect(errorFor('purchase_date', text)).toBe(dateMessages.invalid);
+    },
+  );
+
+  it('refuses a repeated date field rather than picking one', () => {
+    expect(errorFor('purchase_date', ['2026-01-01', '2026-01-02'])).toBe(inputMessages.repeated);
   });
 });
 
@@ -254,7 +305,7 @@ describe('messages', () => {
 
 describe('stockFormSchema', () => {
   it('reports at most one issue per field, at that field’s path', () => {
-    const result = stockFormSchema.safeParse({ stock_symbol: ['A', 'B'], number_of_shares: '-1e3' });
+    const result = stockFormSchema(BOUNDS).safeParse({ stock_symbol: ['A', 'B'], number_of_shares: '-1e3' });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
       [['stock_symbol'], inputMessages.repeated],
@@ -273,6 +324,7 @@ describe('stockFields', () => {
       'Stock Symbol',
       'Number of Shares',
       'Purchase Price ($)',
+      'Purchase Date (optional)',
     ]);
     for (const field of FIELD_NAMES) expect(stockFields[field].name).toBe(field);
   });

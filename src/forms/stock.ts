@@ -16,6 +16,7 @@
 
 import { z } from 'zod';
 
+import { isIsoDate } from '../portfolio/dates.js';
 import { formatQuantity, parseDecimal, toCanonicalString, type Decimal } from '../portfolio/decimal.js';
 import {
   checkAmount,
@@ -29,8 +30,11 @@ import {
   type Holding,
 } from '../portfolio/portfolio.js';
 
-/** The form's field names, kept from the Flask version of this app so its templates and data still fit. */
-export const FIELD_NAMES = ['stock_symbol', 'number_of_shares', 'purchase_price'] as const;
+/**
+ * The form's field names, kept from the Flask version of this app so its templates and data still
+ * fit; `purchase_date` is new and optional.
+ */
+export const FIELD_NAMES = ['stock_symbol', 'number_of_shares', 'purchase_price', 'purchase_date'] as const;
 
 /** One of {@link FIELD_NAMES}. */
 export type FieldName = (typeof FIELD_NAMES)[number];
@@ -93,6 +97,23 @@ export const priceMessages: AmountMessages = Object.freeze({
   'too-large': `Enter a price of at most $${formatQuantity(PRICE_RULE.max)}.`,
 });
 
+/** Messages for the purchase-date field. */
+export const dateMessages = Object.freeze({
+  invalid: 'Enter the purchase date as YYYY-MM-DD (for example 2026-03-04), or leave it empty for today.',
+  future: 'Enter a purchase date that is not in the future.',
+});
+
+/**
+ * What "today" means to the date rule, from the app's clock (see `portfolio/dates.ts`): the date an
+ * empty field stands for, and the latest date that is not in the future.
+ */
+export interface PurchaseDateBounds {
+  /** `YYYY-MM-DD` an empty field becomes. */
+  readonly today: string;
+  /** The latest `YYYY-MM-DD` accepted. */
+  readonly latest: string;
+}
+
 // The number grammar, shared by the server and the HTML `pattern` so the two cannot disagree.
 // A grouped integer must not start with 0: `0,500` is far more likely a European 0.5 than 500.
 const INTEGER = '(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)';
@@ -102,6 +123,9 @@ const SYMBOL_CHARACTERS = '[A-Za-z0-9.\\-]';
 /** Attributes the view puts on one `<input>`. */
 export interface FieldHints {
   readonly name: FieldName;
+  readonly type: 'text' | 'date';
+  /** Whether the field must be filled in; the date may be left empty (today). */
+  readonly required: boolean;
   /** Visible `<label>` text. */
   readonly label: string;
   /** HTML `pattern`: a first check in the browser, never stricter than the server. */
@@ -125,6 +149,8 @@ export interface FieldHints {
 export const stockFields: Readonly<Record<FieldName, FieldHints>> = Object.freeze({
   stock_symbol: {
     name: 'stock_symbol',
+    type: 'text',
+    required: true,
     label: 'Stock Symbol',
     pattern: `\\s*${SYMBOL_CHARACTERS}*[A-Za-z]${SYMBOL_CHARACTERS}*\\s*`,
     title: symbolMessages.invalid,
@@ -135,6 +161,8 @@ export const stockFields: Readonly<Record<FieldName, FieldHints>> = Object.freez
   },
   number_of_shares: {
     name: 'number_of_shares',
+    type: 'text',
+    required: true,
     label: 'Number of Shares',
     pattern: `\\s*${UNSIGNED_NUMBER}\\s*`,
     title: sharesMessages.invalid,
@@ -145,6 +173,8 @@ export const stockFields: Readonly<Record<FieldName, FieldHints>> = Object.freez
   },
   purchase_price: {
     name: 'purchase_price',
+    type: 'text',
+    required: true,
     label: 'Purchase Price ($)',
     pattern: `\\s*\\$?\\s*${UNSIGNED_NUMBER}\\s*`,
     title: priceMessages.invalid,
@@ -153,9 +183,23 @@ export const stockFields: Readonly<Record<FieldName, FieldHints>> = Object.freez
     autoCapitalize: 'off',
     placeholder: '302.17',
   },
+  // A date input: browsers show a date picker and send YYYY-MM-DD; the pattern serves browsers without one.
+  purchase_date: {
+    name: 'purchase_date',
+    type: 'date',
+    required: false,
+    label: 'Purchase Date (optional)',
+    pattern: '\\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?\\s*',
+    title: dateMessages.invalid,
+    maxLength: MAX_INPUT_LENGTH,
+    inputMode: 'text',
+    autoCapitalize: 'off',
+    placeholder: 'YYYY-MM-DD',
+  },
 });
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+/** One field's outcome: its value, or the one message to show beside it. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const fail = (message: string): Parsed<never> => ({ ok: false, message });
 
@@ -163,7 +207,7 @@ const fail = (message: string): Parsed<never> => ({ ok: false, message });
 const CONTROL = /[\p{Cc}\p{Cf}]/u;
 
 /** The checks every field shares, before any field-specific parsing. */
-function readText<T>(
+export function readText<T>(
   value: unknown,
   messages: { required: string; invalid: string },
   parse: (text: string) => Parsed<T>,
@@ -200,7 +244,7 @@ const NUMBER = new RegExp(`^${UNSIGNED_NUMBER}$`);
 const SEPARATOR_TYPO = /^(?=.*,)[0-9.,]+$/;
 
 /** Parses a trimmed amount; `allowDollar` permits one leading `$` (prices). */
-function parseAmount(
+export function parseAmount(
   text: string,
   rule: AmountRule,
   messages: AmountMessages,
@@ -232,22 +276,48 @@ function field<T>(messages: { required: string; invalid: string }, parse: (text:
   });
 }
 
+/** A trimmed date: a real day, not after `latest`. */
+function parseDate(text: string, bounds: PurchaseDateBounds): Parsed<string> {
+  if (!isIsoDate(text)) return fail(dateMessages.invalid);
+  // ISO dates of four-digit years compare as text in calendar order.
+  return text > bounds.latest ? fail(dateMessages.future) : { ok: true, value: text };
+}
+
+/** The optional date: missing or blank means `bounds.today`; anything else must be a valid date. */
+function dateField(bounds: PurchaseDateBounds) {
+  const blank = (value: unknown) =>
+    value === undefined ||
+    (typeof value === 'string' && value.length <= MAX_INPUT_LENGTH && value.trim() === '');
+  return z.preprocess(
+    (value) => (blank(value) ? bounds.today : value),
+    field({ required: dateMessages.invalid, invalid: dateMessages.invalid }, (text) =>
+      parseDate(text, bounds),
+    ),
+  );
+}
+
 /**
- * The add-stock form as a zod schema: raw form values in, a canonical {@link Holding} out.
- * Each field reports at most one issue, whose message is one of the exported message objects.
+ * The add-stock (and edit) form as a zod schema: raw form values in, a canonical {@link Holding}
+ * out. Each field reports at most one issue, whose message is one of the exported message objects.
  * Unknown keys (a CSRF token, say) are ignored.
  */
-export const stockFormSchema = z
-  .object({
-    stock_symbol: field(symbolMessages, parseSymbol),
-    number_of_shares: field(sharesMessages, (text) => parseAmount(text, SHARES_RULE, sharesMessages, false)),
-    purchase_price: field(priceMessages, (text) => parseAmount(text, PRICE_RULE, priceMessages, true)),
-  })
-  .transform((form): Holding => ({
-    symbol: form.stock_symbol,
-    shares: toCanonicalString(form.number_of_shares),
-    price: toCanonicalString(form.purchase_price),
-  }));
+export function stockFormSchema(bounds: PurchaseDateBounds) {
+  return z
+    .object({
+      stock_symbol: field(symbolMessages, parseSymbol),
+      number_of_shares: field(sharesMessages, (text) =>
+        parseAmount(text, SHARES_RULE, sharesMessages, false),
+      ),
+      purchase_price: field(priceMessages, (text) => parseAmount(text, PRICE_RULE, priceMessages, true)),
+      purchase_date: dateField(bounds),
+    })
+    .transform((form): Holding => ({
+      symbol: form.stock_symbol,
+      shares: toCanonicalString(form.number_of_shares),
+      price: toCanonicalString(form.purchase_price),
+      date: form.purchase_date,
+    }));
+}
 
 /** The outcome of {@link parseStockForm}. */
 export type StockFormResult =
@@ -265,15 +335,18 @@ function isFieldName(key: unknown): key is FieldName {
 }
 
 /**
- * Validates a submitted add-stock form, e.g. the result of Hono's `c.req.parseBody({ all: true })`.
+ * Validates a submitted add-stock or edit form, e.g. the result of Hono's `c.req.parseBody({ all: true })`.
  * @example
  * ```ts
- * parseStockForm({ stock_symbol: ' aapl', number_of_shares: '15', purchase_price: '$302.17' });
- * // { ok: true, holding: { symbol: 'AAPL', shares: '15', price: '302.17' } }
+ * parseStockForm(
+ *   { stock_symbol: ' aapl', number_of_shares: '15', purchase_price: '$302.17' },
+ *   { today: '2026-12-01', latest: '2026-12-01' },
+ * );
+ * // { ok: true, holding: { symbol: 'AAPL', shares: '15', price: '302.17', date: '2026-12-01' } }
  * ```
  */
-export function parseStockForm(input: Record<string, unknown>): StockFormResult {
-  const result = stockFormSchema.safeParse(input);
+export function parseStockForm(input: Record<string, unknown>, bounds: PurchaseDateBounds): StockFormResult {
+  const result = stockFormSchema(bounds).safeParse(input);
   if (result.success) return { ok: true, holding: result.data };
   const errors: Partial<Record<FieldName, string>> = {};
   for (const issue of result.error.issues) {
@@ -284,10 +357,9 @@ export function parseStockForm(input: Record<string, unknown>): StockFormResult 
     const value = Object.hasOwn(input, name) ? input[name] : undefined;
     return typeof value === 'string' ? value : '';
   };
-  const values = {
-    stock_symbol: raw('stock_symbol'),
-    number_of_shares: raw('number_of_shares'),
-    purchase_price: raw('purchase_price'),
-  };
+  const values = Object.fromEntries(FIELD_NAMES.map((name) => [name, raw(name)])) as Record<
+    FieldName,
+    string
+  >;
   return { ok: false, errors, values };
 }

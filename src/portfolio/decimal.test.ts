@@ -5,6 +5,7 @@ import {
   add,
   compare,
   decimal,
+  divide,
   formatMoney,
   formatPrice,
   formatQuantity,
@@ -12,6 +13,7 @@ import {
   normalize,
   parseDecimal,
   roundHalfUp,
+  subtract,
   sum,
   toCanonicalString,
   ZERO,
@@ -113,6 +115,39 @@ describe('arithmetic', () => {
     expect(compare(d('1.50'), d('1.5'))).toBe(0);
     expect(compare(d('1.49'), d('1.5'))).toBe(-1);
     expect(compare(d('10'), d('9.9999'))).toBe(1);
+  });
+});
+
+describe('subtract and divide', () => {
+  it('subtracts exactly, crossing zero', () => {
+    expect(toCanonicalString(subtract(d('0.1'), d('0.35')))).toBe('-0.25');
+  });
+
+  it.each([
+    ['2', '3', 2, '0.67'],
+    ['-2', '3', 2, '-0.67'],
+    ['1', '8', 2, '0.13'],
+    ['-1', '8', 2, '-0.13'],
+    ['1', '-8', 2, '-0.13'],
+    ['4532.55', '15', 4, '302.17'],
+    ['10', '4', 0, '3'],
+  ])('divides %s by %s rounded half away from zero to %i places: %s', (a, b, scale, expected) => {
+    const quotient = divide(d(a), d(b), scale);
+    expect(quotient.scale).toBe(scale);
+    expect(toCanonicalString(quotient)).toBe(expected);
+  });
+
+  it('agrees with roundHalfUp of the exact value whenever the quotient is exact', () => {
+    fc.assert(
+      fc.property(arbitraryDecimal, arbitraryDecimal, fc.integer({ min: 0, max: 6 }), (a, b, scale) => {
+        fc.pre(b.units !== 0n);
+        expect(compare(divide(multiply(a, b), b, scale), roundHalfUp(a, scale))).toBe(0);
+      }),
+    );
+  });
+
+  it('refuses to divide by zero', () => {
+    expect(() => divide(d('1'), d('0.00'), 2)).toThrow(RangeError);
   });
 });
 

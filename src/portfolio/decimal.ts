@@ -81,6 +81,32 @@ export function sum(values: Iterable<Decimal>): Decimal {
   return total;
 }
 
+/** The exact difference `a − b`, at the larger of the two scales. */
+export function subtract(a: Decimal, b: Decimal): Decimal {
+  return add(a, decimal(-b.units, b.scale));
+}
+
+/**
+ * The quotient `a ÷ b` rounded half away from zero to `scale` fraction digits, computed from the
+ * exact rational value (so `2 ÷ 3` at scale 2 is `0.67`, and `0.125 ÷ 1` at scale 2 is `0.13`).
+ * @throws RangeError when `b` is zero.
+ */
+export function divide(a: Decimal, b: Decimal, scale: number): Decimal {
+  if (b.units === 0n) throw new RangeError('Division by zero');
+  // a ÷ b = (a.units × 10^b.scale) ÷ (b.units × 10^a.scale); scaled up by 10^scale for the digits kept.
+  let numerator = a.units * 10n ** BigInt(b.scale + scale);
+  let denominator = b.units * 10n ** BigInt(a.scale);
+  if (denominator < 0n) {
+    numerator = -numerator;
+    denominator = -denominator;
+  }
+  const magnitude = numerator < 0n ? -numerator : numerator;
+  // Half away from zero: compare twice the remainder with the divisor.
+  const quotient = magnitude / denominator;
+  const rounded = 2n * (magnitude % denominator) >= denominator ? quotient + 1n : quotient;
+  return decimal(numerator < 0n ? -rounded : rounded, scale);
+}
+
 /** The exact product `a × b`; its scale is the sum of the scales (`1.5 × 2.25` has scale 3). */
 export function multiply(a: Decimal, b: Decimal): Decimal {
   return decimal(a.units * b.units, a.scale + b.scale);

@@ -119,7 +119,7 @@ describe('encodePortfolio and decodePortfolio', () => {
       ['MSFT', '1', '1000000.01'],
       ['MSFT', '1.23456', '1'],
       ['MSFT', '1e3', '1'],
-      ['MSFT', '1', '1', 'extra'],
+      ['MSFT', '1', '1', '2026-01-01', 'extra'],
       ['MSFT', '1'],
       'MSFT',
       null,
@@ -134,6 +134,21 @@ describe('encodePortfolio and decodePortfolio', () => {
       ['MSFT', 2, 410.5],
     ];
     expect(decodePortfolio(raw)).toEqual([aapl, { symbol: 'MSFT', shares: '2', price: '410.5' }]);
+  });
+
+  it('stores a purchase date as a fourth element and reads it back', () => {
+    const dated = { ...aapl, date: '2026-03-04' };
+    expect(encodePortfolio([dated, aapl])).toEqual([
+      ['AAPL', '15', '302.17', '2026-03-04'],
+      ['AAPL', '15', '302.17'],
+    ]);
+    expect(decodePortfolio(encodePortfolio([dated, aapl]))).toEqual([dated, aapl]);
+  });
+
+  it('keeps a holding whose stored date is unreadable, without the date', () => {
+    for (const date of ['2026-02-30', '01/02/2026', 20260101, null]) {
+      expect(decodePortfolio([['AAPL', '15', '302.17', date]])).toEqual([aapl]);
+    }
   });
 
   it("reads the Flask tutorial app's dict layout", () => {

@@ -22,6 +22,7 @@ import {
   toCanonicalString,
   type Decimal,
 } from './decimal.js';
+import { isIsoDate } from './dates.js';
 
 /**
  * One purchase: a symbol and two exact amounts, each kept as its canonical decimal string
@@ -35,14 +36,23 @@ export interface Holding {
   readonly shares: string;
   /** Purchase price per share in dollars, e.g. `302.17`. */
   readonly price: string;
+  /**
+   * Purchase date, `YYYY-MM-DD`; absent for holdings saved before dates were recorded (shown as a
+   * dash, exported as an empty cell), never invented for them.
+   */
+  readonly date?: string;
 }
 
 /**
- * How a holding is stored in the session: `[symbol, shares, price]`. An array of these is about
- * half the size of the same data as objects with keys, and still reads plainly in a decoded cookie
- * or from a Flask view (`for symbol, shares, price in session['portfolio']`).
+ * How a holding is stored in the session: `[symbol, shares, price]`, or `[symbol, shares, price,
+ * date]` when it has a purchase date. An array of these is about half the size of the same data as
+ * objects with keys, and still reads plainly in a decoded cookie or from a Flask view
+ * (`symbol, shares, price = entry[:3]`). Cookies written before dates existed hold triples only,
+ * and still load: the date is an optional fourth element, not a new layout.
  */
-export type EncodedHolding = [symbol: string, shares: string, price: string];
+export type EncodedHolding =
+  | [symbol: string, shares: string, price: string]
+  | [symbol: string, shares: string, price: string, date: string];
 
 /** Longest accepted symbol. Real tickers are at most 5–6 characters; 10 leaves room for suffixes. */
 export const SYMBOL_MAX_LENGTH = 10;
@@ -97,7 +107,7 @@ export function checkAmount(value: Decimal, rule: AmountRule): AmountProblem | u
 }
 
 /** Reads a stored amount: a plain decimal string, or a finite JSON number as an older writer may have used. */
-function readAmount(raw: unknown, rule: AmountRule): string | undefined {
+export function readAmount(raw: unknown, rule: AmountRule): string | undefined {
   // String(302.17) is '302.17': the shortest text that round-trips, i.e. what the writer meant.
   // Exponent forms (1e21, 1e-7) fail parseDecimal, and are out of range anyway.
   const text = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined;
@@ -106,25 +116,33 @@ function readAmount(raw: unknown, rule: AmountRule): string | undefined {
   return toCanonicalString(value);
 }
 
-/** The three stored fields of one entry, in either layout we may find. */
+/** The stored fields of one entry (symbol, shares, price, date), in any layout we may find. */
 function entryFields(entry: unknown): readonly unknown[] | undefined {
-  if (Array.isArray(entry)) return entry.length === 3 ? entry : undefined;
+  if (Array.isArray(entry)) return entry.length === 3 || entry.length === 4 ? entry : undefined;
   // The layout of the Flask tutorial app this one replaces: a dict per holding keyed by form field.
   if (typeof entry === 'object' && entry !== null) {
     const fields = entry as Record<string, unknown>;
-    return [fields['stock_symbol'], fields['number_of_shares'], fields['purchase_price']];
+    return [
+      fields['stock_symbol'],
+      fields['number_of_shares'],
+      fields['purchase_price'],
+      fields['purchase_date'],
+    ];
   }
   return undefined;
 }
 
 function decodeHolding(entry: unknown): Holding | undefined {
-  const [rawSymbol, rawShares, rawPrice] = entryFields(entry) ?? [];
+  const [rawSymbol, rawShares, rawPrice, rawDate] = entryFields(entry) ?? [];
   if (typeof rawSymbol !== 'string') return undefined;
   const symbol = normalizeSymbol(rawSymbol);
   const shares = readAmount(rawShares, SHARES_RULE);
   const price = readAmount(rawPrice, PRICE_RULE);
   if (checkSymbol(symbol) !== undefined || shares === undefined || price === undefined) return undefined;
-  return { symbol, shares, price };
+  // A date we cannot read costs the date, not the holding: the purchase itself is still valid.
+  return typeof rawDate === 'string' && isIsoDate(rawDate)
+    ? { symbol, shares, price, date: rawDate }
+    : { symbol, shares, price };
 }
 
 /**
@@ -132,8 +150,9 @@ function decodeHolding(entry: unknown): Holding | undefined {
  * is our own data, but possibly written by an older version. Anything that is not an array gives an
  * empty portfolio; entries that break the current rules are dropped; amounts are re-canonicalized.
  *
- * Accepted entries: `[symbol, shares, price]` (what {@link encodePortfolio} writes), or
- * `{ stock_symbol, number_of_shares, purchase_price }`; amounts as strings or JSON numbers.
+ * Accepted entries: `[symbol, shares, price]` or `[symbol, shares, price, date]` (what
+ * {@link encodePortfolio} writes), or `{ stock_symbol, number_of_shares, purchase_price,
+ * purchase_date? }`; amounts as strings or JSON numbers; a date that is not `YYYY-MM-DD` is dropped.
  * @example `decodePortfolio([['AAPL', '15', '302.170']])` → `[{ symbol: 'AAPL', shares: '15', price: '302.17' }]`
  */
 export function decodePortfolio(raw: unknown): readonly Holding[] {
@@ -147,11 +166,19 @@ export function decodePortfolio(raw: unknown): readonly Holding[] {
 }
 
 /**
- * The session form of a portfolio: one `[symbol, shares, price]` triple per holding.
+ * The session form of a portfolio: one `[symbol, shares, price]` triple per holding, with the date
+ * as a fourth element when there is one.
  * @example `encodePortfolio([{ symbol: 'AAPL', shares: '15', price: '302.17' }])` → `[['AAPL', '15', '302.17']]`
  */
 export function encodePortfolio(holdings: readonly Holding[]): EncodedHolding[] {
-  return holdings.map(({ symbol, shares, price }) => [symbol, shares, price]);
+  return holdings.map(({ symbol, shares, price, date }) =>
+    date === undefined ? [symbol, shares, price] : [symbol, shares, price, date],
+  );
+}
+
+/** Whether two holdings are the same purchase: every stored field equal. */
+export function sameHolding(a: Holding, b: Holding): boolean {
+  return a.symbol === b.symbol && a.shares === b.shares && a.price === b.price && a.date === b.date;
 }
 
 /** One row of the portfolio table, ready to display. */

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { csvCell, CsvSyntaxError, formatCsv, parseCsv, portfolioCsv, unguardCell } from './csv.js';
+
+describe('formatCsv', () => {
+  it('ends every row with CRLF and quotes only the cells that need it', () => {
+    expect(formatCsv([['a', 'b,c', 'say "hi"', 'two\nlines']])).toBe('a,"b,c","say ""hi""","two\nlines"\r\n');
+  });
+
+  it.each(['=1+1', '+1', '-A', '@SUM(A1)', '\tx', '\rx'])(
+    'writes %j with a leading apostrophe so no spreadsheet runs it as a formula',
+    (value) => {
+      expect(csvCell(value).replace(/^"/, '')).toMatch(/^'/);
+      expect(unguardCell(parseCsv(formatCsv([[value]]))[0]?.[0] ?? '')).toBe(value);
+    },
+  );
+
+  it('leaves ordinary cells and apostrophes that guard nothing alone', () => {
+    expect(csvCell('AAPL')).toBe('AAPL');
+    expect(unguardCell("'AAPL")).toBe("'AAPL");
+  });
+});
+
+describe('portfolioCsv', () => {
+  it('writes the header and one row per holding, an unknown date as an empty cell', () => {
+    expect(
+      portfolioCsv([
+        { symbol: 'AAPL', shares: '15', price: '302.17', date: '2026-03-04' },
+        { symbol: '-A', shares: '0.5', price: '1' },
+      ]),
+    ).toBe("symbol,shares,purchase_price,purchase_date\r\nAAPL,15,302.17,2026-03-04\r\n'-A,0.5,1,\r\n");
+  });
+});
+
+describe('parseCsv', () => {
+  it('reads quoted cells with commas, doubled quotes and line breaks', () => {
+    expect(parseCsv('a,"b,""c""","d\r\ne"\r\nf,,\r\n')).toEqual([
+      ['a', 'b,"c"', 'd\r\ne'],
+      ['f', '', ''],
+    ]);
+  });
+
+  it('accepts LF line ends, a byte-order mark and no final line end', () => {
+    expect(parseCsv('\uFEFFa,b\nc,d')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+  });
+
+  it('reads back whatever formatCsv writes', () => {
+    const cell = fc.string({ unit: fc.constantFrom('a', ',', '"', '\r', '\n', ' ', '=', '-') });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 5 }),
+        (rows) => {
+          expect(parseCsv(formatCsv(rows)).map((row) => row.map(unguardCell))).toEqual(rows);
+        },
+      ),
+    );
+  });
+
+  it.each([
+    ['a\n"b', 2, 'never closed'],
+    ['"a"b,c', 1, 'closing quote'],
+  ])('refuses %j at row %i', (text, row, message) => {
+    let thrown: unknown;
+    try {
+      parseCsv(text);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CsvSyntaxError);
+    expect(thrown).toMatchObject({ row });
+    expect((thrown as Error).message).toContain(message);
+  });
+});

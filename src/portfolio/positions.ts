@@ -1,0 +1,166 @@
+/**
+ * Positions: the holdings of one symbol taken together (total shares, cost basis, average cost),
+ * valued at the visitor's current price when there is one. Framework-free and exact: every figure
+ * is a {@link Decimal}; the view rounds for display.
+ * @module
+ */
+import {
+  compare,
+  decimal,
+  divide,
+  multiply,
+  parseDecimal,
+  subtract,
+  sum,
+  ZERO,
+  type Decimal,
+} from './decimal.js';
+import type { Holding } from './portfolio.js';
+import type { Prices } from './prices.js';
+
+/** Decimal places of an average cost and of a percentage: those are the only divisions here. */
+export const AVERAGE_COST_SCALE = 4;
+export const PERCENT_SCALE = 2;
+
+/** One purchase within a position, with its place in the portfolio (for edit and remove). */
+export interface Lot {
+  readonly holding: Holding;
+  /** Index of the holding in the stored portfolio. */
+  readonly index: number;
+  readonly shares: Decimal;
+  readonly price: Decimal;
+  /** Exact cost basis, shares × price. */
+  readonly cost: Decimal;
+}
+
+/** What some shares are worth against what they cost. */
+export interface Return {
+  /** Exact market value. */
+  readonly value: Decimal;
+  /** Exact gain (negative for a loss), value − cost. */
+  readonly gain: Decimal;
+  /** Gain as a percentage of cost, rounded half away from zero to {@link PERCENT_SCALE} places. */
+  readonly gainPercent: Decimal;
+}
+
+/** What a position is worth at the current price; absent when the visitor set no price. */
+export interface Valuation extends Return {
+  readonly price: Decimal;
+}
+
+/** All lots of one symbol. */
+export interface Position {
+  readonly symbol: string;
+  /** In portfolio order. */
+  readonly lots: readonly Lot[];
+  readonly shares: Decimal;
+  readonly cost: Decimal;
+  /** cost ÷ shares, rounded half away from zero to {@link AVERAGE_COST_SCALE} places. */
+  readonly averageCost: Decimal;
+  readonly valuation: Valuation | undefined;
+}
+
+/** Totals over the priced positions: value and return need a price for every position they count. */
+export interface PortfolioTotals {
+  /** Exact cost basis of every position. */
+  readonly cost: Decimal;
+  /** How many positions have a current price. */
+  readonly pricedCount: number;
+  /** Value, gain and return of the priced positions; absent when none is priced. */
+  readonly priced: (Return & { readonly cost: Decimal }) | undefined;
+}
+
+/** The positions table and its totals. */
+export interface Positions {
+  readonly positions: readonly Position[];
+  readonly totals: PortfolioTotals;
+}
+
+/** The orders the positions table offers, each a value of the `sort` query parameter. */
+export const POSITION_SORTS = ['symbol', 'value', 'gain'] as const;
+export type PositionSort = (typeof POSITION_SORTS)[number];
+
+/** `text` as a sort order; anything unknown sorts by symbol. */
+export function positionSort(text: string | undefined): PositionSort {
+  return (POSITION_SORTS as readonly (string | undefined)[]).includes(text)
+    ? (text as PositionSort)
+    : 'symbol';
+}
+
+function amount(text: string): Decimal {
+  const value = parseDecimal(text);
+  // Holdings and prices come from decodePortfolio / decodePrices or the forms: canonical by construction.
+  if (value === undefined) throw new TypeError(`Not a decimal: ${JSON.stringify(text)}`);
+  return value;
+}
+
+const HUNDRED = decimal(100n, 0);
+
+function returnOf(value: Decimal, cost: Decimal): Return {
+  const gain = subtract(value, cost);
+  return { value, gain, gainPercent: divide(multiply(gain, HUNDRED), cost, PERCENT_SCALE) };
+}
+
+/** Larger first, positions without a price last, then by symbol: what "sort by value" means to a reader. */
+function byDescending(key: (p: Position) => Decimal | undefined) {
+  return (a: Position, b: Position): number => {
+    const x = key(a);
+    const y = key(b);
+    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+    return compare(y, x);
+  };
+}
+
+const ORDERS: Readonly<Record<PositionSort, (a: Position, b: Position) => number>> = {
+  symbol: () => 0,
+  value: byDescending((p) => p.valuation?.value),
+  gain: byDescending((p) => p.valuation?.gain),
+};
+
+/**
+ * Groups `holdings` by symbol and values each position at its price in `prices`.
+ * Sorted by `sort`; ties (and `symbol`) in symbol order.
+ * @example
+ * ```ts
+ * buildPositions([{ symbol: 'AAPL', shares: '10', price: '100' }], new Map([['AAPL', '110']]), 'symbol')
+ * // positions[0]: shares 10, cost 1000, valuation.gain 100, valuation.gainPercent 10.00
+ * ```
+ */
+export function buildPositions(holdings: readonly Holding[], prices: Prices, sort: PositionSort): Positions {
+  const lotsBySymbol = new Map<string, Lot[]>();
+  holdings.forEach((holding, index) => {
+    const shares = amount(holding.shares);
+    const price = amount(holding.price);
+    const lot: Lot = { holding, index, shares, price, cost: multiply(shares, price) };
+    const lots = lotsBySymbol.get(holding.symbol);
+    if (lots === undefined) lotsBySymbol.set(holding.symbol, [lot]);
+    else lots.push(lot);
+  });
+  const positions = [...lotsBySymbol].map(([symbol, lots]): Position => {
+    const shares = sum(lots.map((lot) => lot.shares));
+    const cost = sum(lots.map((lot) => lot.cost));
+    const price = prices.get(symbol);
+    return {
+      symbol,
+      lots,
+      shares,
+      cost,
+      averageCost: divide(cost, shares, AVERAGE_COST_SCALE),
+      valuation:
+        price === undefined
+          ? undefined
+          : { price: amount(price), ...returnOf(multiply(shares, amount(price)), cost) },
+    };
+  });
+  positions.sort((a, b) => ORDERS[sort](a, b) || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  return { positions, totals: totalsOf(positions) };
+}
+
+function totalsOf(positions: readonly Position[]): PortfolioTotals {
+  const cost = sum(positions.map((p) => p.cost));
+  const priced = positions.filter((p) => p.valuation !== undefined);
+  if (priced.length === 0) return { cost, pricedCount: 0, priced: undefined };
+  const pricedCost = sum(priced.map((p) => p.cost));
+  const value = sum(priced.map((p) => p.valuation?.value ?? ZERO));
+  return { cost, pricedCount: priced.length, priced: { cost: pricedCost, ...returnOf(value, pricedCost) } };
+}
