@@ -9,7 +9,7 @@ import {
   seededRandom,
   tableHeaders,
   tableRows,
-  textOf,
+  totalRow,
   type Client,
   type FormInput,
   type TestApp,
@@ -27,15 +27,24 @@ const VALID = { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '3
 const FORM_FIELDS = ['stock_symbol', 'number_of_shares', 'purchase_price'] as const;
 type FormField = (typeof FORM_FIELDS)[number];
 
+/** The app's clock in these tests: noon UTC on 2026-03-04, so "today" is known. */
+const NOW = Date.UTC(2026, 2, 4, 12);
+const TODAY = '2026-03-04';
+
+/** An app on the fixed clock {@link NOW}. */
+function clockedApp(): TestApp {
+  return buildTestApp({ now: () => NOW });
+}
+
 /** A visitor who has loaded the add-stock form, so holds a session and a CSRF token. */
-async function visitorAtForm(t: TestApp = buildTestApp()): Promise<Client> {
+async function visitorAtForm(t: TestApp = clockedApp()): Promise<Client> {
   const client = t.client();
   await client.get(urlFor('add_stock'));
   return client;
 }
 
 /** A visitor with the given holdings, added through the form. */
-async function visitorWith(holdings: readonly FormInput[], t: TestApp = buildTestApp()): Promise<Client> {
+async function visitorWith(holdings: readonly FormInput[], t: TestApp = clockedApp()): Promise<Client> {
   const client = await visitorAtForm(t);
   for (const holding of holdings) {
     const page = await client.postForm(urlFor('add_stock'), holding);
@@ -170,9 +179,8 @@ describe('adding a stock', () => {
   it('shows the new holding with its price, cost basis and the total', async () => {
     const client = await visitorWith([VALID]);
     const page = await client.get(urlFor('list_stocks'));
-    expect(tableRows(page.html)).toEqual([['AAPL', '15', '$302.17', '$4,532.55', 'Remove']]);
-    const foot = /<tfoot>([\s\S]*?)<\/tfoot>/.exec(page.html)?.[1] ?? '';
-    expect(textOf(foot)).toBe('Total $4,532.55');
+    expect(tableRows(page.html)).toEqual([['AAPL', TODAY, '15', '$302.17', '$4,532.55', 'Edit Remove']]);
+    expect(totalRow(page.html).slice(0, 2)).toEqual(['Total', '$4,532.55']);
   });
 
   it('adds the cost bases of all holdings up in the total', async () => {
@@ -181,9 +189,8 @@ describe('adding a stock', () => {
       { stock_symbol: 'MSFT', number_of_shares: '2.5', purchase_price: '$1,234.50' },
     ]);
     const page = await client.get(urlFor('list_stocks'));
-    expect(tableRows(page.html)[1]).toEqual(['MSFT', '2.5', '$1,234.50', '$3,086.25', 'Remove']);
-    const foot = /<tfoot>([\s\S]*?)<\/tfoot>/.exec(page.html)?.[1] ?? '';
-    expect(textOf(foot)).toBe('Total $7,618.80');
+    expect(tableRows(page.html)[1]).toEqual(['MSFT', TODAY, '2.5', '$1,234.50', '$3,086.25', 'Edit Remove']);
+    expect(totalRow(page.html).slice(0, 2)).toEqual(['Total', '$7,618.80']);
   });
 
   it('flashes "Added new stock (AAPL)!" on the next page only', async () => {
@@ -201,14 +208,20 @@ describe('adding a stock', () => {
     expect(tableRows(page.html).map((row) => row[0])).toEqual(['AAPL', 'AAPL']);
   });
 
-  it('lists holdings in the order they were added', async () => {
+  it('lists positions by symbol, and each symbol’s lots in the order they were added', async () => {
     const client = await visitorWith([
-      { ...VALID, stock_symbol: 'MSFT' },
+      { ...VALID, stock_symbol: 'MSFT', number_of_shares: '1' },
       { ...VALID, stock_symbol: 'AAPL' },
+      { ...VALID, stock_symbol: 'MSFT', number_of_shares: '2' },
       { ...VALID, stock_symbol: 'BRK.B' },
     ]);
     const page = await client.get(urlFor('list_stocks'));
-    expect(tableRows(page.html).map((row) => row[0])).toEqual(['MSFT', 'AAPL', 'BRK.B']);
+    expect(tableRows(page.html).map((row) => [row[0], row[2]])).toEqual([
+      ['AAPL', '15'],
+      ['BRK.B', '15'],
+      ['MSFT', '1'],
+      ['MSFT', '2'],
+    ]);
   });
 });
 
@@ -238,7 +251,7 @@ describe('add-stock input rules', () => {
     [' msft ', 'MSFT'],
   ])('accepts the symbol %j as %s', async (input, symbol) => {
     const { stored, row } = await accept('stock_symbol', input);
-    expect(stored).toEqual([[symbol, '15', '302.17']]);
+    expect(stored).toEqual([[symbol, '15', '302.17', TODAY]]);
     expect(row?.[0]).toBe(symbol);
   });
 
@@ -267,8 +280,8 @@ describe('add-stock input rules', () => {
     ['1000000000', '1000000000', '1,000,000,000'],
   ])('accepts %j shares, stored as %s and shown as %s', async (input, shares, shown) => {
     const { stored, row } = await accept('number_of_shares', input);
-    expect(stored).toEqual([['AAPL', shares, '302.17']]);
-    expect(row?.[1]).toBe(shown);
+    expect(stored).toEqual([['AAPL', shares, '302.17', TODAY]]);
+    expect(row?.[2]).toBe(shown);
   });
 
   it.each<[string, string, string | readonly string[] | undefined]>([
@@ -298,8 +311,8 @@ describe('add-stock input rules', () => {
     ['1000000', '1000000', '$1,000,000.00'],
   ])('accepts the price %j, stored as %s and shown as %s', async (input, price, shown) => {
     const { stored, row } = await accept('purchase_price', input);
-    expect(stored).toEqual([['AAPL', '15', price]]);
-    expect(row?.[2]).toBe(shown);
+    expect(stored).toEqual([['AAPL', '15', price, TODAY]]);
+    expect(row?.[3]).toBe(shown);
   });
 
   it.each([
@@ -357,17 +370,21 @@ describe('the stock list', () => {
     expect(page.status).toBe(200);
     expect(mainText(page.html)).toContain('Your portfolio is empty.');
     expect(page.html).toContain(`<a class="button" href="${urlFor('add_stock')}">Add your first stock</a>`);
-    expect(page.html).not.toContain('id="stock-table"');
+    expect(page.html).not.toContain('id="positions-table"');
   });
 
   it('shows holdings in a table with a header row', async () => {
     const client = await visitorWith([VALID]);
     const page = await client.get(urlFor('list_stocks'));
-    expect(tableHeaders(page.html).slice(0, 4)).toEqual([
-      'Stock Symbol',
-      'Number of Shares',
-      'Purchase Price',
+    expect(tableHeaders(page.html)).toEqual([
+      'Symbol ▲',
+      'Shares',
+      'Average Cost',
       'Cost Basis',
+      'Current Price',
+      'Market Value',
+      'Gain/Loss',
+      'Return',
     ]);
   });
 
@@ -642,7 +659,7 @@ describe('a portfolio at the cookie limit', () => {
     await client.postForm(urlFor('add_stock'), VALID);
     const page = await client.get(urlFor('list_stocks'));
     expect(page.status).toBe(200);
-    expect(tableRows(page.html).map((row) => row[0])).toEqual(symbols);
+    expect(tableRows(page.html).map((row) => row[0])).toEqual([...symbols].sort());
   });
 
   // BUG: at the limit, Remove answers 422 "Session Full … Remove a holding and try again" and
@@ -653,7 +670,7 @@ describe('a portfolio at the cookie limit', () => {
     const post = await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: symbols[0] ?? '' });
     expect(post.status).toBe(302);
     const page = await client.get(urlFor('list_stocks'));
-    expect(tableRows(page.html).map((row) => row[0])).toEqual(symbols.slice(1));
+    expect(tableRows(page.html).map((row) => row[0])).toEqual(symbols.slice(1).sort());
   });
 
   it('holds 100 random holdings added through the form', async () => {
@@ -666,8 +683,9 @@ describe('a portfolio at the cookie limit', () => {
       const [whole = '', fraction] = amount.split('.');
       return groupThousands(whole) + (fraction === undefined ? '' : `.${fraction}`);
     };
-    expect(tableRows(page.html).map((row) => row.slice(0, 3))).toEqual(
-      holdings.map((h) => [h.symbol, shown(h.shares), `$${shown(h.price)}`]),
+    const bySymbol = [...holdings].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    expect(tableRows(page.html).map((row) => [row[0], row[2], row[3]])).toEqual(
+      bySymbol.map((h) => [h.symbol, shown(h.shares), `$${shown(h.price)}`]),
     );
   });
 });

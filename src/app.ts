@@ -12,9 +12,12 @@ import type { Config } from './config.js';
 import type { AppEnv, AppSessionData } from './env.js';
 import type { Logger } from './logging.js';
 import { isFormRequest, readForm } from './routes/form.js';
-import { honoPaths } from './routes/names.js';
+import { honoPaths, urlFor } from './routes/names.js';
 import { registerPages } from './routes/pages.js';
 import { registerStaticFiles } from './routes/static.js';
+import { registerEdit } from './routes/edit.js';
+import { MAX_IMPORT_BYTES, registerExport } from './routes/export.js';
+import { registerPrices } from './routes/prices.js';
 import { bytesPerHolding, registerStocks } from './routes/stocks.js';
 import { registerTheme } from './routes/theme.js';
 import { CSRF_FIELD, checkRequestSite, checkToken } from './security/csrf.js';
@@ -25,6 +28,8 @@ import { renderPage } from './views/render.js';
 
 /** Requests with a bigger body get 413: the largest real form is well under 1 KiB. */
 export const MAX_BODY_BYTES = 16 * 1024;
+/** The CSV import alone may send more: see {@link MAX_IMPORT_BYTES}. */
+export { MAX_IMPORT_BYTES };
 
 /** The message of every CSRF refusal, defined once for the page and the tests. */
 export const CSRF_MESSAGE = 'This form expired or came from another site. Reload the page and try again.';
@@ -33,7 +38,7 @@ export const CSRF_MESSAGE = 'This form expired or came from another site. Reload
 export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
-  /** The clock in milliseconds, for the session layer. Default `Date.now`. */
+  /** The clock in milliseconds, for the session layer and "today" (purchase dates, export names). Default `Date.now`. */
   readonly now?: () => number;
 }
 
@@ -53,7 +58,7 @@ export function createSessionStore(config: Config, now?: () => number): CookieSe
 }
 
 /** Builds the app. Throws SessionConfigError for impossible session settings. */
-export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
+export function createApp({ config, logger, now = Date.now }: AppDeps): Hono<AppEnv> {
   const store = createSessionStore(config, now);
   const app = new Hono<AppEnv>();
 
@@ -108,9 +113,23 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
         `A form can be at most ${MAX_BODY_BYTES / 1024} KiB.`,
       ),
   });
+  const limitImport = bodyLimit({
+    maxSize: MAX_IMPORT_BYTES,
+    onError: (c) =>
+      errorPage(
+        c as Context<AppEnv>,
+        413,
+        'File Too Large',
+        `A CSV file to import can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB. Nothing was imported.`,
+      ),
+  });
+  const importPath = urlFor('import_stocks');
   // Only requests that may carry a body: asking a GET for its body makes the Node adapter build a
   // full Request object, which cost 11% of a GET /stocks in a profile (bench/README.md).
-  app.use((c, next) => (UNSAFE_METHODS.has(c.req.method) ? limitBody(c, next) : next()));
+  app.use((c, next) => {
+    if (!UNSAFE_METHODS.has(c.req.method)) return next();
+    return c.req.path === importPath ? limitImport(c, next) : limitBody(c, next);
+  });
 
   // A known path with the wrong method is a 405 with `Allow`, before any body is read.
   const methodsOf = routeMethods(app);
@@ -147,7 +166,11 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
   });
 
   registerPages(app);
-  registerStocks(app, { store, logger, bytesPerHolding: bytesPerHolding(store) });
+  const stockDeps = { store, logger, bytesPerHolding: bytesPerHolding(store), now };
+  registerStocks(app, stockDeps);
+  registerEdit(app, stockDeps);
+  registerPrices(app, stockDeps);
+  registerExport(app, stockDeps);
   registerTheme(app, store);
 
   app.notFound((c) =>

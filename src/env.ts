@@ -3,6 +3,7 @@
  * @module
  */
 import type { EncodedHolding } from './portfolio/portfolio.js';
+import type { EncodedPrices } from './portfolio/prices.js';
 import type { Session } from 'flask-session-ts';
 
 /** Theme names, also the values of `<html data-theme>`. */
@@ -11,8 +12,10 @@ export type Theme = (typeof THEMES)[number];
 
 /** What this app keeps in a visitor's session. The cookie is readable: nothing secret goes here. */
 export type AppSessionData = {
-  /** The holdings, oldest first, as compact `[symbol, shares, price]` triples. */
+  /** The holdings, oldest first, as compact `[symbol, shares, price, date?]` arrays. */
   portfolio?: EncodedHolding[];
+  /** The visitor's own current price per symbol (there is no quote service). */
+  prices?: EncodedPrices;
   theme?: Theme;
   /** The CSRF token every form of this visitor must carry back. */
   csrf_token?: string;

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { MAX_BODY_BYTES, createApp } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import {
+  dateMessages,
   FIELD_NAMES,
   inputMessages,
   priceMessages,
@@ -42,7 +43,12 @@ const entrySchema = z
 const corpusSchema = z
   .object({
     description: z.string(),
-    valid: z.object({ stock_symbol: z.string(), number_of_shares: z.string(), purchase_price: z.string() }),
+    valid: z.object({
+      stock_symbol: z.string(),
+      number_of_shares: z.string(),
+      purchase_price: z.string(),
+      purchase_date: z.string(),
+    }),
     entries: z.array(entrySchema).min(60),
   })
   .strict();
@@ -58,6 +64,7 @@ const FIELD_MESSAGES: Readonly<Record<FieldName, ReadonlyMap<string, string>>> =
   stock_symbol: new Map(Object.entries(symbolMessages)),
   number_of_shares: new Map(Object.entries(sharesMessages)),
   purchase_price: new Map(Object.entries(priceMessages)),
+  purchase_date: new Map(Object.entries(dateMessages)),
 };
 
 /** The message an entry expects, from the app's own message objects (one source of truth). */
@@ -132,7 +139,10 @@ beforeAll(async () => {
   expect(list.status).toBe(200);
   cookie = sessionCookieOf(list) ?? withHolding;
   sessionBefore = decode(cookie);
-  expect(sessionBefore).toMatchObject({ portfolio: [['AAPL', '15', '302.17']], csrf_token: token });
+  expect(sessionBefore).toMatchObject({
+    portfolio: [['AAPL', '15', '302.17', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]],
+    csrf_token: token,
+  });
 });
 
 /** The URL-encoded body: the entry's field as the entry says, the others valid. */

@@ -66,6 +66,6 @@ describe('checkPortfolioCsv', () => {
 
   it('reports CSV that cannot be read at its row', () => {
     const result = checkPortfolioCsv(`${HEADER}AAPL,1,1,\r\n"MSFT,1,1,\r\n`, BOUNDS);
-    expect(result.ok === false && result.problems.map((p) => p.row)).toEqual([3]);
+    expect(!result.ok && result.problems.map((p) => p.row)).toEqual([3]);
   });
 });

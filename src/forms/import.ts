@@ -100,9 +100,9 @@ export function checkPortfolioCsv(text: string, bounds: PurchaseDateBounds): Imp
       problems.push({ row, messages: Object.values(result.errors) });
       return;
     }
+    const { symbol, shares, price } = result.holding;
     const undated = (form.purchase_date ?? '').trim() === '';
-    const { date: _today, ...withoutDate } = result.holding;
-    holdings.push(undated ? withoutDate : result.holding);
+    holdings.push(undated ? { symbol, shares, price } : result.holding);
   });
   if (problems.length > 0) return { ok: false, problems };
   if (holdings.length === 0) return { ok: false, problems: [{ row: 2, messages: [importMessages.empty] }] };

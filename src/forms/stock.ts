@@ -16,7 +16,7 @@
 
 import { z } from 'zod';
 
-import { isIsoDate } from '../portfolio/dates.js';
+import { isIsoDate, latestPurchaseDate, utcDate } from '../portfolio/dates.js';
 import { formatQuantity, parseDecimal, toCanonicalString, type Decimal } from '../portfolio/decimal.js';
 import {
   checkAmount,
@@ -112,6 +112,11 @@ export interface PurchaseDateBounds {
   readonly today: string;
   /** The latest `YYYY-MM-DD` accepted. */
   readonly latest: string;
+}
+
+/** The date bounds at `epochMs` on the app's clock. */
+export function purchaseDateBounds(epochMs: number): PurchaseDateBounds {
+  return { today: utcDate(epochMs), latest: latestPurchaseDate(epochMs) };
 }
 
 // The number grammar, shared by the server and the HTML `pattern` so the two cannot disagree.

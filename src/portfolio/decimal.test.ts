@@ -7,6 +7,8 @@ import {
   decimal,
   divide,
   formatMoney,
+  formatPercent,
+  formatSignedMoney,
   formatPrice,
   formatQuantity,
   multiply,
@@ -205,5 +207,25 @@ describe('formatting', () => {
     expect(toCanonicalString(d('007.10'))).toBe('7.1');
     expect(toCanonicalString(d('0.0001'))).toBe('0.0001');
     expect(toCanonicalString(d('-0.0'))).toBe('0');
+  });
+});
+
+describe('signed formats for gains', () => {
+  it.each([
+    ['12.5', '+12.50%'],
+    ['-0.0832', '-0.08%'],
+    ['0.004', '0.00%'],
+    ['-0.004', '0.00%'],
+    ['1234.567', '+1,234.57%'],
+  ])('writes %s percent as %s', (value, shown) => {
+    expect(formatPercent(d(value))).toBe(shown);
+  });
+
+  it.each([
+    ['100', '+$100.00'],
+    ['-125', '-$125.00'],
+    ['0.001', '$0.00'],
+  ])('writes a gain of %s as %s', (value, shown) => {
+    expect(formatSignedMoney(d(value))).toBe(shown);
   });
 });

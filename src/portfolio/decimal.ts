@@ -186,3 +186,19 @@ export function formatPrice(value: Decimal): string {
   );
   return `${sign}$${join(groupThousands(whole), fraction)}`;
 }
+
+/**
+ * A percentage rounded half-up to two decimals, with its sign: `+12.50%`, `-0.08%`, `0.00%`.
+ * The sign is always shown so a gain never reads as a loss where colour is not seen.
+ */
+export function formatPercent(value: Decimal): string {
+  const { sign, whole, fraction } = parts(roundHalfUp(value, 2));
+  const shownSign = sign === '' && (whole !== '0' || /[1-9]/.test(fraction)) ? '+' : sign;
+  return `${shownSign}${join(groupThousands(whole), fraction)}%`;
+}
+
+/** Money with its sign, for a gain or loss: `+$100.00`, `-$125.00`, `$0.00`. */
+export function formatSignedMoney(value: Decimal): string {
+  const text = formatMoney(value);
+  return text.startsWith('-') || text === '$0.00' ? text : `+${text}`;
+}

@@ -140,6 +140,10 @@ describe('honoPaths', () => {
       list_stocks: urlFor('list_stocks'),
       delete_stock: urlFor('delete_stock', { index: 0 }),
       clear_stocks: urlFor('clear_stocks'),
+      edit_stock: urlFor('edit_stock', { index: 3 }),
+      set_price: urlFor('set_price'),
+      export_stocks: urlFor('export_stocks'),
+      import_stocks: urlFor('import_stocks'),
       set_theme: urlFor('set_theme'),
       static_file: urlFor('static_file', { filename: 'css/style.css' }),
     };

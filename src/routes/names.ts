@@ -19,6 +19,10 @@ export const routes = {
   list_stocks: '/stocks',
   delete_stock: '/stocks/:index/delete',
   clear_stocks: '/stocks/clear',
+  edit_stock: '/stocks/:index/edit',
+  set_price: '/stocks/price',
+  export_stocks: '/stocks/export.csv',
+  import_stocks: '/stocks/import',
   set_theme: '/theme',
   // Flask's `static` endpoint (`url_for('static', filename=...)`); `static` alone reads as a keyword.
   static_file: '/static/:filename',

@@ -7,11 +7,14 @@
  */
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
-import { FIELD_NAMES, parseStockForm } from '../forms/stock.js';
+import { FIELD_NAMES, parseStockForm, purchaseDateBounds } from '../forms/stock.js';
 import type { Logger } from '../logging.js';
-import { decodePortfolio, encodePortfolio, summarize, type Holding } from '../portfolio/portfolio.js';
+import { decodePortfolio, encodePortfolio, type Holding } from '../portfolio/portfolio.js';
+import { buildPositions, positionSort } from '../portfolio/positions.js';
+import { decodePrices } from '../portfolio/prices.js';
 import { SessionTooLarge, type CookieSessionStore, type SessionStore } from 'flask-session-ts';
 import { renderPage } from '../views/render.js';
+import type { PriceFormError } from '../views/positions.js';
 import { addStockPage, EMPTY_FORM, listStocksPage, type StockFormState } from '../views/stocks.js';
 import { readForm, textField } from './form.js';
 import { honoPaths, urlFor } from './names.js';
@@ -22,6 +25,8 @@ export interface StockRouteDeps {
   readonly logger: Logger;
   /** Bytes one typical holding adds to the session, for "how many more fit". */
   readonly bytesPerHolding: number;
+  /** The app's clock in milliseconds: "today" for purchase dates. */
+  readonly now: () => number;
 }
 
 /** The message shown when the cookie cannot take one more holding. */
@@ -33,8 +38,30 @@ function holdingsOf(c: Context<AppEnv>): readonly Holding[] {
   return decodePortfolio(c.get('session').get('portfolio'));
 }
 
-function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422) {
-  return renderPage(c, { title: 'Add Stock', status }, (page) => addStockPage(form, page.csrfToken ?? ''));
+function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422, now: () => number) {
+  const { latest } = purchaseDateBounds(now());
+  return renderPage(c, { title: 'Add Stock', status }, (page) =>
+    addStockPage(form, page.csrfToken ?? '', latest),
+  );
+}
+
+/**
+ * The list page: positions (sorted by `sort`, a query or form value), lots, chart and capacity.
+ * Also answers a refused current price (422), with the message beside that position's field.
+ */
+export function renderStockList(
+  c: Context<AppEnv>,
+  { store, bytesPerHolding: perHolding }: Pick<StockRouteDeps, 'store' | 'bytesPerHolding'>,
+  sort: string | undefined,
+  priceError?: PriceFormError,
+) {
+  return renderPage(c, { title: 'List of Stocks', status: priceError === undefined ? 200 : 422 }, (page) => {
+    const session = c.get('session');
+    const view = buildPositions(holdingsOf(c), decodePrices(session.get('prices')), positionSort(sort));
+    // Measured after the page consumed its flashes: the cookie this response will send.
+    const remaining = Math.max(0, Math.floor((store.maxSessionBytes - store.measure(session)) / perHolding));
+    return listStocksPage(view, { sort: positionSort(sort), remaining, priceError }, page.csrfToken ?? '');
+  });
 }
 
 /**
@@ -52,6 +79,8 @@ export function bytesPerHolding(store: CookieSessionStore): number {
     symbol: Array.from({ length: 4 }, () => String.fromCharCode(65 + next(26))).join(''),
     shares: String(1 + next(5000)),
     price: `${1 + next(2000)}.${String(next(100)).padStart(2, '0')}`,
+    // Every holding added through the form has a date; a spread of days, as a real portfolio has.
+    date: `20${String(10 + next(16))}-${String(1 + next(12)).padStart(2, '0')}-${String(1 + next(28)).padStart(2, '0')}`,
   }));
   const empty = store.serializer.dumpPayload({ portfolio: [] }).length;
   const full = store.serializer.dumpPayload({ portfolio: encodePortfolio(sample) }).length;
@@ -68,19 +97,17 @@ async function flashIfRoom(store: SessionStore, session: AppEnv['Variables']['se
 }
 
 /** Registers the portfolio routes on `app`. */
-export function registerStocks(
-  app: Hono<AppEnv>,
-  { store, logger, bytesPerHolding: perHolding }: StockRouteDeps,
-): void {
-  app.get(honoPaths.add_stock, (c) => renderForm(c, EMPTY_FORM, 200));
+export function registerStocks(app: Hono<AppEnv>, deps: StockRouteDeps): void {
+  const { store, logger, now } = deps;
+  app.get(honoPaths.add_stock, (c) => renderForm(c, EMPTY_FORM, 200, now));
 
   app.post(honoPaths.add_stock, async (c) => {
     const form = await readForm(c);
     logger.debug(
       `add_stock form: ${JSON.stringify(Object.fromEntries(FIELD_NAMES.map((name) => [name, form[name] ?? null])))}`,
     );
-    const result = parseStockForm(form);
-    if (!result.ok) return renderForm(c, { values: result.values, errors: result.errors }, 422);
+    const result = parseStockForm(form, purchaseDateBounds(now()));
+    if (!result.ok) return renderForm(c, { values: result.values, errors: result.errors }, 422, now);
 
     const { symbol } = result.holding;
     try {
@@ -95,24 +122,15 @@ export function registerStocks(
         stock_symbol: symbol,
         number_of_shares: result.holding.shares,
         purchase_price: result.holding.price,
+        purchase_date: result.holding.date ?? '',
       };
       const count = holdingsOf(c).length;
-      return renderForm(c, { values, errors: {}, formError: portfolioFullMessage(count) }, 422);
+      return renderForm(c, { values, errors: {}, formError: portfolioFullMessage(count) }, 422, now);
     }
     return c.redirect(urlFor('list_stocks'), 302);
   });
 
-  app.get(honoPaths.list_stocks, (c) =>
-    renderPage(c, { title: 'List of Stocks' }, (page) => {
-      const summary = summarize(holdingsOf(c));
-      // Measured after the page consumed its flashes: the cookie this response will send.
-      const remaining = Math.max(
-        0,
-        Math.floor((store.maxSessionBytes - store.measure(c.get('session'))) / perHolding),
-      );
-      return listStocksPage(summary, remaining, page.csrfToken ?? '');
-    }),
-  );
+  app.get(honoPaths.list_stocks, (c) => renderStockList(c, deps, c.req.query('sort')));
 
   app.post(honoPaths.delete_stock, async (c) => {
     const form = await readForm(c);
@@ -150,6 +168,8 @@ export function registerStocks(
   app.post(honoPaths.clear_stocks, async (c) => {
     await store.update(c.get('session'), (session) => {
       session.delete('portfolio');
+      // Prices belong to holdings: an empty portfolio keeps none.
+      session.delete('prices');
       session.flash('info', 'Your portfolio is now empty.');
     });
     return c.redirect(urlFor('list_stocks'), 302);

@@ -278,19 +278,33 @@ export function flashes(html: string): [string, string][] {
   );
 }
 
-/** The cells of each row in the body of the stock table, as text. */
+/**
+ * The cells of each lot (holding) on the list page, as text, in page order (positions by the
+ * page's sort, lots in portfolio order): symbol, purchase date, shares, price, cost, actions.
+ */
 export function tableRows(html: string): string[][] {
-  const body = /<table id="stock-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1];
-  if (body === undefined) return [];
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map(([, row = '']) =>
-    [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(([, cell = '']) => textOf(cell)),
+  return [...html.matchAll(/<tr class="lot">([\s\S]*?)<\/tr>/g)].map(([, row = '']) =>
+    [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map(([, cell = '']) => textOf(cell)),
   );
 }
 
-/** The header cells of the stock table, as text. */
+/** The cells of each position row of the positions table, as text: symbol first. */
+export function positionRows(html: string): string[][] {
+  return [...html.matchAll(/<tr class="position-row">([\s\S]*?)<\/tr>/g)].map(([, row = '']) =>
+    [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map(([, cell = '']) => textOf(cell)),
+  );
+}
+
+/** The header cells of the positions table, as text. */
 export function tableHeaders(html: string): string[] {
-  const head = /<table id="stock-table">[\s\S]*?<thead>([\s\S]*?)<\/thead>/.exec(html)?.[1] ?? '';
+  const head = /<table id="positions-table"[^>]*>[\s\S]*?<thead>([\s\S]*?)<\/thead>/.exec(html)?.[1] ?? '';
   return [...head.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map(([, cell = '']) => textOf(cell));
+}
+
+/** The cells of the positions table's total row, as text. */
+export function totalRow(html: string): string[] {
+  const foot = /<table id="positions-table"[\s\S]*?<tfoot>([\s\S]*?)<\/tfoot>/.exec(html)?.[1] ?? '';
+  return [...foot.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map(([, cell = '']) => textOf(cell));
 }
 
 /** The text of the `<main>` element: the page without header, navigation and footer. */

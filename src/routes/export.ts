@@ -1,0 +1,102 @@
+/**
+ * The portfolio as a CSV file, out and in. Export is a plain GET of a `.csv` URL; import is a
+ * multipart upload, all or nothing: every row is checked by the add-stock form's rules first
+ * (`forms/import.ts`), and the holdings are saved in one `store.update`, appended to the holdings
+ * read inside it or replacing them, as the visitor chose.
+ * @module
+ */
+import type { Context, Hono } from 'hono';
+import type { AppEnv } from '../env.js';
+import { checkPortfolioCsv, type RowProblem } from '../forms/import.js';
+import { purchaseDateBounds } from '../forms/stock.js';
+import { utcDate } from '../portfolio/dates.js';
+import { portfolioCsv } from '../portfolio/csv.js';
+import { decodePortfolio, encodePortfolio } from '../portfolio/portfolio.js';
+import { SessionTooLarge } from 'flask-session-ts';
+import { IMPORT_FIELDS, IMPORT_MODES, importPage, type ImportMode } from '../views/import.js';
+import { renderPage } from '../views/render.js';
+import { readForm, textField } from './form.js';
+import { honoPaths, urlFor } from './names.js';
+import type { StockRouteDeps } from './stocks.js';
+
+/** The largest CSV upload, in bytes: some 30,000 rows, far more than any cookie holds. */
+export const MAX_IMPORT_BYTES = 1024 * 1024;
+
+/** Messages of the import flow, defined once for the handler and the tests. */
+export const importFlowMessages = Object.freeze({
+  noFile: 'Choose a CSV file to import.',
+  notText: 'The file is not UTF-8 text. Save it from your spreadsheet as "CSV UTF-8" and try again.',
+  mode: 'Choose whether to add the file’s holdings to yours or replace yours with them.',
+  tooLarge: (count: number) =>
+    `Your portfolio is full: ${count} holdings do not fit in a browser cookie, so nothing was imported. Import fewer rows, or remove holdings first.`,
+  done: (count: number, mode: ImportMode) =>
+    `Imported ${count} ${count === 1 ? 'holding' : 'holdings'}${mode === 'replace' ? ', replacing the ones you had' : ''}.`,
+});
+
+/** `portfolio-YYYY-MM-DD.csv`, dated by the app's clock (UTC). */
+export function exportFilename(epochMs: number): string {
+  return `portfolio-${utcDate(epochMs)}.csv`;
+}
+
+function isMode(value: string | undefined): value is ImportMode {
+  return (IMPORT_MODES as readonly (string | undefined)[]).includes(value);
+}
+
+/** Registers `export_stocks` and `import_stocks` on `app`. */
+export function registerExport(
+  app: Hono<AppEnv>,
+  { store, now }: Pick<StockRouteDeps, 'store' | 'now'>,
+): void {
+  app.get(honoPaths.export_stocks, (c) => {
+    const holdings = decodePortfolio(c.get('session').get('portfolio'));
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    // The name is ours (digits and dashes), so it needs no RFC 6266 escaping.
+    c.header('Content-Disposition', `attachment; filename="${exportFilename(now())}"`);
+    return c.body(portfolioCsv(holdings));
+  });
+
+  const render = (
+    c: Context<AppEnv>,
+    status: 200 | 422,
+    state: { mode: ImportMode; formError?: string; problems?: readonly RowProblem[] },
+  ) =>
+    renderPage(c, { title: status === 200 ? 'Import' : 'Import refused', status }, (page) =>
+      importPage(state, page.csrfToken ?? '', MAX_IMPORT_BYTES / 1024),
+    );
+
+  app.get(honoPaths.import_stocks, (c) => render(c, 200, { mode: 'append' }));
+
+  app.post(honoPaths.import_stocks, async (c) => {
+    const form = await readForm(c);
+    const rawMode = textField(form, IMPORT_FIELDS.mode);
+    const mode: ImportMode = isMode(rawMode) ? rawMode : 'append';
+    if (!isMode(rawMode)) return render(c, 422, { mode, formError: importFlowMessages.mode });
+    const file = Object.hasOwn(form, IMPORT_FIELDS.file) ? form[IMPORT_FIELDS.file] : undefined;
+    if (!(file instanceof File) || file.size === 0) {
+      return render(c, 422, { mode, formError: importFlowMessages.noFile });
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      return render(c, 422, { mode, formError: importFlowMessages.notText });
+    }
+    const result = checkPortfolioCsv(text, purchaseDateBounds(now()));
+    if (!result.ok) return render(c, 422, { mode, problems: result.problems });
+
+    let total = result.holdings.length;
+    try {
+      await store.update(c.get('session'), (session) => {
+        const kept = mode === 'append' ? decodePortfolio(session.get('portfolio')) : [];
+        total = kept.length + result.holdings.length;
+        session.set('portfolio', encodePortfolio([...kept, ...result.holdings]));
+        session.flash('success', importFlowMessages.done(result.holdings.length, mode));
+      });
+    } catch (error) {
+      if (!(error instanceof SessionTooLarge)) throw error;
+      return render(c, 422, { mode, formError: importFlowMessages.tooLarge(total) });
+    }
+    return c.redirect(urlFor('list_stocks'), 302);
+  });
+}
