@@ -10,9 +10,10 @@ import {
   tableHeaders,
   tableRows,
   totalRow,
-  type Client,
   type FormInput,
-  type TestApp,
+  TEST_TODAY as TODAY,
+  visitorAtForm,
+  visitorWith,
 } from '../test/support/client.js';
 import { CSRF_MESSAGE, MAX_BODY_BYTES } from './app.js';
 import { inputMessages, priceMessages, sharesMessages, stockFields, symbolMessages } from './forms/stock.js';
@@ -26,33 +27,6 @@ const VALID = { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '3
 
 const FORM_FIELDS = ['stock_symbol', 'number_of_shares', 'purchase_price'] as const;
 type FormField = (typeof FORM_FIELDS)[number];
-
-/** The app's clock in these tests: noon UTC on 2026-03-04, so "today" is known. */
-const NOW = Date.UTC(2026, 2, 4, 12);
-const TODAY = '2026-03-04';
-
-/** An app on the fixed clock {@link NOW}. */
-function clockedApp(): TestApp {
-  return buildTestApp({ now: () => NOW });
-}
-
-/** A visitor who has loaded the add-stock form, so holds a session and a CSRF token. */
-async function visitorAtForm(t: TestApp = clockedApp()): Promise<Client> {
-  const client = t.client();
-  await client.get(urlFor('add_stock'));
-  return client;
-}
-
-/** A visitor with the given holdings, added through the form. */
-async function visitorWith(holdings: readonly FormInput[], t: TestApp = clockedApp()): Promise<Client> {
-  const client = await visitorAtForm(t);
-  for (const holding of holdings) {
-    const page = await client.postForm(urlFor('add_stock'), holding);
-    expect(page.status, JSON.stringify(holding)).toBe(302);
-    await client.get(urlFor('list_stocks'));
-  }
-  return client;
-}
 
 /** The valid form with one field replaced, or removed when `value` is undefined. */
 function formWith(field: FormField, value: string | readonly string[] | undefined): FormInput {

@@ -81,6 +81,7 @@ describe('honoPaths', () => {
       ...routes,
       display_blog_post: '/blog_posts/:post_id{[0-9]+}',
       delete_stock: '/stocks/:index{[0-9]+}/delete',
+      edit_stock: '/stocks/:index{[0-9]+}/edit',
       static_file: '/static/:filename{.+}',
     });
   });

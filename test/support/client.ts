@@ -9,6 +9,7 @@ import { createApp, createSessionStore } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import type { AppEnv } from '../../src/env.js';
 import type { Logger } from '../../src/logging.js';
+import { urlFor } from '../../src/routes/names.js';
 import type { CookieSessionStore, SessionData } from 'flask-session-ts';
 
 /** The secret every test app signs with, unless a test says otherwise. At least 32 characters, as production needs. */
@@ -79,6 +80,34 @@ export function buildTestApp(options: { config?: Partial<Config>; now?: () => nu
   // The same settings as the app's own store: a cookie from one opens in the other.
   const store = createSessionStore(config, options.now);
   return { app, config, logger, store, client: () => new Client(app, store) };
+}
+
+/** The clock of {@link clockedApp}: noon UTC on 2026-03-04, so "today" is known. */
+export const TEST_NOW = Date.UTC(2026, 2, 4, 12);
+/** "Today" on {@link TEST_NOW}'s clock. */
+export const TEST_TODAY = '2026-03-04';
+
+/** An app on the fixed clock {@link TEST_NOW}. */
+export function clockedApp(): TestApp {
+  return buildTestApp({ now: () => TEST_NOW });
+}
+
+/** A visitor who has loaded the add-stock form, so holds a session and a CSRF token. */
+export async function visitorAtForm(t: TestApp = clockedApp()): Promise<Client> {
+  const client = t.client();
+  await client.get(urlFor('add_stock'));
+  return client;
+}
+
+/** A visitor with the given holdings, added through the form (each add must succeed). */
+export async function visitorWith(holdings: readonly FormInput[], t: TestApp = clockedApp()): Promise<Client> {
+  const client = await visitorAtForm(t);
+  for (const holding of holdings) {
+    const page = await client.postForm(urlFor('add_stock'), holding);
+    if (page.status !== 302) throw new Error(`Adding ${JSON.stringify(holding)} answered ${page.status}`);
+    await client.get(urlFor('list_stocks'));
+  }
+  return client;
 }
 
 /** A response with its body already read. */
@@ -190,6 +219,15 @@ export class Client {
 
   get(path: string, headers: Readonly<Record<string, string>> = {}): Promise<Page> {
     return this.request(path, { headers });
+  }
+
+  /** Posts `form` as `multipart/form-data` (a file upload), with the page's CSRF token. */
+  postMultipart(path: string, form: FormData): Promise<Page> {
+    if (this.#csrfToken === undefined) throw new Error('No CSRF token yet: get a page with a form first.');
+    const body = new FormData();
+    body.append('csrf_token', this.#csrfToken);
+    for (const [name, value] of form) body.append(name, value);
+    return this.request(path, { method: 'POST', body });
   }
 
   /** Posts `fields` as `application/x-www-form-urlencoded`, with the page's CSRF token unless `csrf: false`. */
