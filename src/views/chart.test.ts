@@ -61,7 +61,7 @@ describe('the chart on the list page', () => {
 
   it('has a table of the same figures for screen readers', async () => {
     const html = await listPage();
-    const table = /<table class="visually-hidden">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    const table = /<div class="visually-hidden">\s*<table>([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
     expect(textOf(table)).toBe(
       'Share of the portfolio by cost basis Symbol Share Cost Basis AAPL 75.00% $300.00 MSFT 25.00% $100.00',
     );

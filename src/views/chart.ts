@@ -3,7 +3,8 @@
  * SVG rendered on the server (the CSP forbids script, and inline styles: colours are classes in
  * `public/style.css`, each a CSS variable of the theme). It scales with its `viewBox`, so a phone
  * gets the same chart, narrower. Screen readers get the SVG's `<title>` and `<desc>`, and a table
- * of the same figures.
+ * of the same figures (in a visually hidden
+ * box: a table itself cannot be shrunk to 1px, and would widen the page on a phone).
  * @module
  */
 import {
@@ -86,12 +87,14 @@ export function allocationChart(view: Positions): Html | undefined {
     ${bars}
   </svg>
   <p class="note">Each position's share of the portfolio's ${basis}${basis === 'cost basis' ? ' (market value once every position has a current price)' : ''}.</p>
-  <table class="visually-hidden">
+  <div class="visually-hidden">
+  <table>
     <caption>Share of the portfolio by ${basis}</caption>
     <thead><tr><th scope="col">Symbol</th><th scope="col">Share</th><th scope="col">${basis === 'market value' ? 'Market Value' : 'Cost Basis'}</th></tr></thead>
     <tbody>
       ${slices.map((s) => html`<tr><th scope="row">${s.symbol}</th><td>${percentText(s.percent)}</td><td>${formatMoney(s.amount)}</td></tr>`)}
     </tbody>
   </table>
+  </div>
 </section>`;
 }

@@ -2,6 +2,7 @@
  * The app in a real browser: Debian's Chromium driven by playwright-core against `node dist/main.js`,
  * as `npm start` runs it. Each visitor is a fresh browser context, so it has its own cookies.
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -173,14 +174,33 @@ async function addStock(page: Page, holding: HoldingInput): Promise<Response> {
   return pageAfter(page, () => page.getByRole('button', { name: 'Add Stock' }).click());
 }
 
-/** The holdings table as text: symbol, shares, price and cost of each row. */
+/** Text as a reader sees it, whitespace collapsed: works inside a closed `<details>` too. */
+const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Each lot's cells as text (symbol, date, shares, price, cost, actions), in page order. */
+async function lotRows(page: Page): Promise<string[][]> {
+  const rows = await page.locator('tr.lot').all();
+  return Promise.all(rows.map(async (row) => (await row.locator('th, td').allTextContents()).map(collapse)));
+}
+
+/** The lots as text: symbol, shares, price and cost of each. */
 async function holdingRows(page: Page): Promise<string[][]> {
-  const rows = await page.locator('#stock-table tbody tr').all();
-  return Promise.all(rows.map(async (row) => (await row.locator('td').allInnerTexts()).slice(0, 4)));
+  return (await lotRows(page)).map(([symbol = '', , shares = '', price = '', cost = '']) => [
+    symbol,
+    shares,
+    price,
+    cost,
+  ]);
 }
 
 async function total(page: Page): Promise<string> {
-  return page.locator('#stock-table tfoot td.num').innerText();
+  return page.locator('#positions-table tfoot td.num').first().innerText();
+}
+
+/** Opens the `<details>` with the lots of `symbol`, as a visitor clicks its summary. */
+async function openLots(page: Page, symbol: string): Promise<void> {
+  const details = page.locator('details', { has: page.locator('summary', { hasText: ` of ${symbol}` }) });
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
 }
 
 async function flashes(page: Page): Promise<string[]> {
@@ -224,7 +244,6 @@ describe('the portfolio in a browser', () => {
     await addStock(page, { symbol: 'SBUX', shares: '10', price: '87.56' });
     expect(await holdingRows(page)).toEqual([AAPL_ROW, ['SBUX', '10', '$87.56', '$875.60']]);
     expect(await total(page)).toBe('$5,408.15');
-    await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
   });
 
   it('shows an empty portfolio, not an error page, when the session cookie’s signature was tampered with', async () => {
@@ -249,6 +268,7 @@ describe('the portfolio in a browser', () => {
     const { page } = await newVisitor();
     await addStock(page, AAPL);
     await addStock(page, SBUX);
+    await openLots(page, 'AAPL');
     await pageAfter(page, () => page.getByRole('button', { name: 'Remove AAPL' }).click());
     expect(await holdingRows(page)).toEqual([SBUX_ROW]);
     expect(await flashes(page)).toEqual(['Removed AAPL.']);
@@ -323,7 +343,12 @@ describe('the session cookie and real Flask', () => {
       cookie: cookie.value,
     });
     expect(result.ok).toBe(true);
-    expect(result.ok && result.value['portfolio']).toContainEqual(['AAPL', '15', '302.17']);
+    expect(result.ok && result.value['portfolio']).toContainEqual([
+      'AAPL',
+      '15',
+      '302.17',
+      expect.any(String),
+    ]);
   });
 
   it('shows the portfolio from a cookie that Flask signed', async () => {
@@ -499,5 +524,231 @@ describe('forms from another site', () => {
     expect(await page.locator('main').innerText()).toContain(CSRF_MESSAGE);
     await open(page, urlFor('list_stocks'));
     expect(await holdingRows(page)).toEqual([AAPL_ROW]);
+  });
+});
+
+describe('the tracker in a browser', () => {
+  const MSFT: HoldingInput = { symbol: 'MSFT', shares: '2', price: '400' };
+
+  /** The position rows' cells as text. */
+  async function positionRows(page: Page): Promise<string[][]> {
+    const rows = await page.locator('#positions-table tr.position-row').all();
+    return Promise.all(rows.map(async (row) => (await row.locator('th, td').allInnerTexts()).map(collapse)));
+  }
+
+  /** Sets a position's current price with its own small form. */
+  async function setPrice(page: Page, symbol: string, price: string): Promise<Response> {
+    const form = page.locator('form.price-form', {
+      has: page.locator(`input[name="symbol"][value="${symbol}"]`),
+    });
+    await form.getByLabel(`Current price of ${symbol} ($)`).fill(price);
+    return pageAfter(page, () => form.getByRole('button', { name: 'Save price' }).click());
+  }
+
+  /** Presses Tab until the element matching `selector` has the focus (at most 40 times). */
+  async function tabTo(page: Page, selector: string): Promise<void> {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      if (
+        await page
+          .locator(selector)
+          .evaluate(
+            (el: { ownerDocument: { activeElement: unknown } }) => el === el.ownerDocument.activeElement,
+          )
+      )
+        return;
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+
+  it('edits a holding through its prefilled form', async () => {
+    const { page } = await newVisitor();
+    await addStock(page, AAPL);
+    await openLots(page, 'AAPL');
+    await pageAfter(page, () => page.getByRole('link', { name: /^Edit AAPL/ }).click());
+    expect(await page.getByLabel('Number of Shares').inputValue()).toBe('15');
+    await page.getByLabel('Number of Shares').fill('20');
+    await page.getByLabel('Purchase Date (optional)').fill('2025-06-15');
+    const response = await pageAfter(page, () => page.getByRole('button', { name: 'Save changes' }).click());
+    expect(response.status()).toBe(200);
+    expect(await flashes(page)).toEqual(['Saved your changes to AAPL.']);
+    expect((await lotRows(page))[0]?.slice(0, 5)).toEqual([
+      'AAPL',
+      '2025-06-15',
+      '20',
+      '$302.17',
+      '$6,043.40',
+    ]);
+  });
+
+  it('records a purchase date, shows it, and refuses one in the future', async () => {
+    const { page } = await newVisitor();
+    await open(page, urlFor('add_stock'));
+    const date = page.getByLabel('Purchase Date (optional)');
+    expect(await date.getAttribute('type')).toBe('date');
+    // The picker offers no later day than its max; the server refuses one typed past it anyway.
+    await date.fill('2999-01-01');
+    expect(
+      await date.evaluate((input: { validity: { rangeOverflow: boolean } }) => input.validity.rangeOverflow),
+    ).toBe(true);
+    await page.locator('form.stock-form').evaluate((form: { noValidate: boolean }) => {
+      form.noValidate = true;
+    });
+    await page.getByLabel('Stock Symbol').fill('AAPL');
+    await page.getByLabel('Number of Shares').fill('15');
+    await page.getByLabel('Purchase Price ($)').fill('302.17');
+    const refused = await pageAfter(page, () => page.getByRole('button', { name: 'Add Stock' }).click());
+    expect(refused.status()).toBe(422);
+    expect(await page.locator('#purchase_date-error').innerText()).toBe(
+      'Enter a purchase date that is not in the future.',
+    );
+    await page.getByLabel('Purchase Date (optional)').fill('2024-02-29');
+    await pageAfter(page, () => page.getByRole('button', { name: 'Add Stock' }).click());
+    expect((await lotRows(page))[0]?.[1]).toBe('2024-02-29');
+  });
+
+  it('groups lots into positions, values them at the prices the visitor sets, and sorts by gain', async () => {
+    const { page } = await newVisitor();
+    await addStock(page, AAPL);
+    await addStock(page, MSFT);
+    await addStock(page, { symbol: 'AAPL', shares: '5', price: '290' });
+    expect(await positionRows(page)).toEqual([
+      ['AAPL', '20', '$299.1275', '$5,982.55', '— not set', '— not set', '— not set', '— not set'],
+      ['MSFT', '2', '$400.00', '$800.00', '— not set', '— not set', '— not set', '— not set'],
+    ]);
+    expect(await page.locator('main').innerText()).toContain('There is no quote service here');
+    await setPrice(page, 'AAPL', '250');
+    await setPrice(page, 'MSFT', '500');
+    expect(await flashes(page)).toEqual(['Saved the current price of MSFT: $500.00.']);
+    expect((await positionRows(page)).map((row) => row.slice(4))).toEqual([
+      ['$250.00', '$5,000.00', '-$982.55', '-16.42%'],
+      ['$500.00', '$1,000.00', '+$200.00', '+25.00%'],
+    ]);
+    await pageAfter(page, () => page.getByRole('link', { name: /^Gain\/Loss/ }).click());
+    expect(new URL(page.url()).search).toBe('?sort=gain');
+    expect((await positionRows(page)).map((row) => row[0])).toEqual(['MSFT', 'AAPL']);
+    await openLots(page, 'AAPL');
+    expect((await lotRows(page)).map((row) => row.slice(0, 3))).toEqual([
+      ['MSFT', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), '2'],
+      ['AAPL', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), '15'],
+      ['AAPL', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), '5'],
+    ]);
+    expect(await page.locator('tr.lot').filter({ hasText: '15' }).isVisible()).toBe(true);
+    // The README's screenshot: positions with prices and gains, one position's lots open, the chart.
+    await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
+  });
+
+  it('shows the allocation chart in both themes and on a phone, within the screen', async () => {
+    const { page } = await newVisitor({ viewport: { width: 375, height: 800 } });
+    await addStock(page, AAPL);
+    await addStock(page, SBUX);
+    const chart = page.locator('svg.chart-svg');
+    expect(await chart.isVisible()).toBe(true);
+    expect(await page.getByRole('img', { name: /^Share of the portfolio by cost basis/ }).count()).toBe(1);
+    const box = await chart.boundingBox();
+    expect(box?.width).toBeGreaterThan(200);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(375);
+    // The chart and its screen-reader table widen nothing (the positions table scrolls in its own box).
+    const right = (selector: string) =>
+      page
+        .locator(selector)
+        .evaluate((el: { getBoundingClientRect(): { right: number } }) => el.getBoundingClientRect().right);
+    expect(await right('section.chart')).toBeLessThanOrEqual(375);
+    expect(await right('section.chart .visually-hidden')).toBeLessThanOrEqual(375);
+    const pageWidth = await page.locator('html').evaluate((el: { scrollWidth: number }) => el.scrollWidth);
+    expect(pageWidth).toBeLessThanOrEqual(375);
+    type Styled = {
+      ownerDocument: { defaultView: { getComputedStyle(el: unknown): { fill: string; color: string } } };
+    };
+    const style = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el: Styled) => {
+          const computed = el.ownerDocument.defaultView.getComputedStyle(el);
+          return { fill: computed.fill, color: computed.color };
+        });
+    const colours = async () => ({
+      bar: (await style('.chart-bar-0')).fill,
+      text: (await style('.chart-svg text')).fill,
+      body: (await style('body')).color,
+    });
+    const light = await colours();
+    await pageAfter(page, () => page.getByRole('button', { name: 'Switch to the dark theme' }).click());
+    const dark = await colours();
+    for (const theme of [light, dark]) {
+      expect(theme.text).toBe(theme.body);
+      expect(theme.bar).not.toBe('rgb(0, 0, 0)');
+    }
+    expect(dark.bar).not.toBe(light.bar);
+    expect(dark.text).not.toBe(light.text);
+  });
+
+  it('exports the portfolio as CSV and imports it back after a clear: the same holdings', async () => {
+    const { page } = await newVisitor();
+    await addStock(page, AAPL);
+    await addStock(page, { symbol: 'BRK.B', shares: '1000.5', price: '0.1234' });
+    const before = await lotRows(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^portfolio-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('symbol,shares,purchase_price,purchase_date');
+    await pageAfter(page, () => page.getByRole('button', { name: 'Clear portfolio' }).click());
+    expect(await page.locator('tr.lot').count()).toBe(0);
+
+    await open(page, urlFor('import_stocks'));
+    await page.getByLabel('CSV file').setInputFiles(await download.path());
+    await page.getByLabel('Replace them with the file’s holdings').check();
+    await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click());
+    expect(await flashes(page)).toEqual(['Imported 2 holdings, replacing the ones you had.']);
+    expect(await lotRows(page)).toEqual(before);
+  });
+
+  it('refuses a bad CSV with the rows at fault and changes nothing', async () => {
+    const { page } = await newVisitor();
+    await addStock(page, AAPL);
+    const before = await lotRows(page);
+    await open(page, urlFor('import_stocks'));
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('symbol,shares,purchase_price,purchase_date\nMSFT,1,1,\n123,0,1,\n'),
+    });
+    await page.getByLabel('Replace them with the file’s holdings').check();
+    const response = await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click());
+    expect(response.status()).toBe(422);
+    const problems = await page.locator('#import-problems li').allInnerTexts();
+    expect(problems).toEqual([
+      'Row 3: Enter a stock symbol that contains at least one letter (for example AAPL). Enter a number of shares greater than 0.',
+    ]);
+    await open(page, urlFor('list_stocks'));
+    expect(await lotRows(page)).toEqual(before);
+  });
+
+  it('adds and edits a holding with the keyboard alone', async () => {
+    const { page } = await newVisitor();
+    await open(page, urlFor('add_stock'));
+    await tabTo(page, '#stock_symbol');
+    await page.keyboard.type('AAPL');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('15');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('302.17');
+    await pageAfter(page, () => page.keyboard.press('Enter'));
+    expect(await holdingRows(page)).toEqual([AAPL_ROW]);
+
+    await tabTo(page, 'details summary');
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'tr.lot a');
+    await pageAfter(page, () => page.keyboard.press('Enter'));
+    await tabTo(page, '#number_of_shares');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('16');
+    await pageAfter(page, () => page.keyboard.press('Enter'));
+    expect(await flashes(page)).toEqual(['Saved your changes to AAPL.']);
+    expect(await holdingRows(page)).toEqual([['AAPL', '16', '$302.17', '$4,834.72']]);
   });
 });

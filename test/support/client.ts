@@ -100,7 +100,10 @@ export async function visitorAtForm(t: TestApp = clockedApp()): Promise<Client> 
 }
 
 /** A visitor with the given holdings, added through the form (each add must succeed). */
-export async function visitorWith(holdings: readonly FormInput[], t: TestApp = clockedApp()): Promise<Client> {
+export async function visitorWith(
+  holdings: readonly FormInput[],
+  t: TestApp = clockedApp(),
+): Promise<Client> {
   const client = await visitorAtForm(t);
   for (const holding of holdings) {
     const page = await client.postForm(urlFor('add_stock'), holding);
