@@ -140,7 +140,12 @@ export function checkAnswer(scenario: Scenario, answer: Answer, secretKey: strin
   switch (scenario.id) {
     case 'stocks10':
     case 'stocks100': {
-      const missing = scenario.holdings.filter(([symbol]) => !answer.body.includes(`<td>${symbol}</td>`));
+      // Ours shows each lot's symbol as a row header (lots grouped by position); Flask's port a cell.
+      const missing = scenario.holdings.filter(
+        ([symbol]) =>
+          !answer.body.includes(`<td>${symbol}</td>`) &&
+          !answer.body.includes(`<th scope="row">${symbol}</th>`),
+      );
       if (missing.length > 0)
         problems.push(`${missing.length} of ${scenario.holdings.length} holdings missing from the page`);
       const rows = answer.body.split('aria-label="Remove ').length - 1;
@@ -182,5 +187,5 @@ export function checkAnswer(scenario: Scenario, answer: Answer, secretKey: strin
 
 /** The total cost line of a /stocks page, to compare servers with each other. */
 export function pageTotal(body: string): string | undefined {
-  return /Total<\/th><td class="num">([^<]+)</.exec(body)?.[1];
+  return /Total<\/th>\s*<td class="num">([^<]+)</.exec(body)?.[1];
 }
