@@ -1,12 +1,15 @@
 /** Editing a holding, through app.request: same form and rules as adding, atomic, and safe across tabs. */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  AAPL_LOT,
   clockedApp,
   fieldError,
   flashes,
   formInput,
   inputs,
   mainText,
+  seededRandom,
   tableRows,
   TEST_TODAY,
   visitorWith,
@@ -16,12 +19,7 @@ import { editMessages } from './edit.js';
 import { dateMessages, FIELD_NAMES, sharesMessages } from '../forms/stock.js';
 import { urlFor } from './names.js';
 
-const AAPL = {
-  stock_symbol: 'AAPL',
-  number_of_shares: '15',
-  purchase_price: '302.17',
-  purchase_date: '2026-01-02',
-};
+const AAPL = AAPL_LOT;
 const MSFT = {
   stock_symbol: 'MSFT',
   number_of_shares: '2',
@@ -179,5 +177,42 @@ describe('an edit and another tab', () => {
       ['success', editMessages.saved('MSFT')],
       ['error', editMessages.gone],
     ]);
+  });
+});
+
+describe('an edit that would not fit', () => {
+  it('is refused with 422 and the full-portfolio message, and nothing changes', async () => {
+    const t = clockedApp();
+    const client = t.client();
+    const random = seededRandom(11);
+    const below = (n: number) => Math.floor(random() * n);
+    const holdings = Array.from({ length: 400 }, () => [
+      Array.from({ length: 4 }, () => String.fromCharCode(65 + below(26))).join(''),
+      String(1 + below(5000)),
+      `${1 + below(2000)}.${String(below(100)).padStart(2, '0')}`,
+    ]);
+    // A token of the app's own format, so loading a page does not replace it and grow the cookie.
+    const csrf_token = randomBytes(32).toString('base64url');
+    let count = 0;
+    for (; count < holdings.length; count++) {
+      try {
+        client.setSession({ csrf_token, portfolio: holdings.slice(0, count + 1) });
+      } catch {
+        break;
+      }
+    }
+    client.setSession({ csrf_token, portfolio: holdings.slice(0, count) });
+    const fields = editFields((await client.get(urlFor('edit_stock', { index: 0 }))).html);
+    const before = client.decodeSession();
+    const page = await client.postForm(urlFor('edit_stock', { index: 0 }), {
+      ...fields,
+      number_of_shares: '999,999,999.9999',
+      purchase_price: '999,999.9999',
+      purchase_date: '2025-12-31',
+    });
+    expect(page.status).toBe(422);
+    expect(mainText(page.html)).toContain(editMessages.full);
+    expect(page.setCookies).toEqual([]);
+    expect(client.decodeSession()).toEqual(before);
   });
 });

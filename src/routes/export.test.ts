@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  AAPL_LOT,
   clockedApp,
   flashes,
   mainText,
@@ -18,12 +19,7 @@ import { exportFilename, importFlowMessages, MAX_IMPORT_BYTES } from './export.j
 import { urlFor } from './names.js';
 
 const HEADER = 'symbol,shares,purchase_price,purchase_date\r\n';
-const AAPL = {
-  stock_symbol: 'AAPL',
-  number_of_shares: '15',
-  purchase_price: '302.17',
-  purchase_date: '2026-01-02',
-};
+const AAPL = AAPL_LOT;
 const MSFT = {
   stock_symbol: 'MSFT',
   number_of_shares: '2.5',

@@ -92,6 +92,14 @@ export function clockedApp(): TestApp {
   return buildTestApp({ now: () => TEST_NOW });
 }
 
+/** An add-stock form with a purchase date: 15 AAPL at $302.17 on 2026-01-02. */
+export const AAPL_LOT = Object.freeze({
+  stock_symbol: 'AAPL',
+  number_of_shares: '15',
+  purchase_price: '302.17',
+  purchase_date: '2026-01-02',
+});
+
 /** A visitor who has loaded the add-stock form, so holds a session and a CSRF token. */
 export async function visitorAtForm(t: TestApp = clockedApp()): Promise<Client> {
   const client = t.client();
