@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isIsoDate, latestPurchaseDate, utcDate } from './dates.js';
 
 describe('purchase dates', () => {
-  it.each(['2024-02-29', '2026-12-01', '1999-01-31'])('accepts the real day %s', (text) => {
-    expect(isIsoDate(text)).toBe(true);
-  });
+  it.each(['2024-02-29', '2000-02-29', '2026-12-01', '1999-01-31', '2026-04-30'])(
+    'accepts the real day %s',
+    (text) => {
+      expect(isIsoDate(text)).toBe(true);
+    },
+  );
 
   it.each([
     '2025-02-29',
@@ -17,6 +20,12 @@ describe('purchase dates', () => {
     '',
   ])('refuses %j', (text) => {
     expect(isIsoDate(text)).toBe(false);
+  });
+
+  it('agrees with the calendar on every day from 1999 to 2001', () => {
+    for (let ms = Date.UTC(1999, 0, 1); ms < Date.UTC(2002, 0, 1); ms += 86_400_000) {
+      expect(isIsoDate(utcDate(ms))).toBe(true);
+    }
   });
 
   it('gives the UTC calendar day of an instant', () => {

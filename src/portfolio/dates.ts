@@ -26,9 +26,11 @@ export function latestPurchaseDate(epochMs: number): string {
 export function isIsoDate(text: string): boolean {
   const match = ISO_DATE.exec(text);
   if (match === null) return false;
-  const [, year = '', month = '', day = ''] = match;
-  if (year < '1000') return false;
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  // Date.UTC rolls 2025-02-30 over to March; a real day survives the round trip unchanged.
-  return date.toISOString().slice(0, 10) === text;
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return false;
+  // Arithmetic, not a Date round trip: this runs for every stored holding on every page view.
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 ? (leap ? 29 : 28) : (DAYS_IN_MONTH[month - 1] ?? 0));
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
