@@ -121,8 +121,9 @@ export const expressHarness: AdapterHarness = {
     });
     app.get('/stream', (req, res) => {
       req.session.set('count', count(req.session) + 1);
-      res.write('a');
-      res.end('b');
+      res.type('text');
+      // A pipe stops at the first write that answers false, until 'drain'.
+      Readable.from(['a', 'b']).pipe(res);
     });
     const onError: ErrorRequestHandler = (error, _req, res, next) => {
       // Express's idiom: once the body has begun, only its default handler can end the request.
