@@ -61,8 +61,10 @@ describe.each(CASES)(
     const invalid: BadData[] = [];
     let current: RunningApp;
     let old: RunningApp;
+    let permanent: RunningApp;
     const app = client(() => current);
     const oldApp = client(() => old);
+    const permanentApp = client(() => permanent);
 
     beforeAll(async () => {
       const base = { now: clock.now, lifetimeSeconds: LIFETIME_SECONDS };
@@ -71,10 +73,13 @@ describe.each(CASES)(
         onInvalidCookie: (error) => invalid.push(error),
       });
       old = await adapter.start({ store: store.make({ ...base, secretKey: OLD_KEY }) });
+      permanent = await adapter.start({
+        store: store.make({ ...base, secretKey: NEW_KEY, permanent: true }),
+      });
     });
 
     afterAll(async () => {
-      await Promise.all([current.close(), old.close()]);
+      await Promise.all([current.close(), old.close(), permanent.close()]);
     });
 
     beforeEach(() => {
@@ -174,6 +179,29 @@ describe.each(CASES)(
       expect(res.headers.getSetCookie()).toEqual([]);
       expect(invalid).toHaveLength(1);
       expect(invalid[0]).toBeInstanceOf(BadData);
+    });
+
+    it('refreshes a permanent session that was read, with a new timestamp and expiry', async () => {
+      const first = await permanentApp.counted();
+      clock.advanceSeconds(60);
+      const res = await permanentApp.get('/read', first);
+      expect(await res.text()).toBe('1');
+      const [header] = res.headers.getSetCookie();
+      expect(header).toContain(`; Max-Age=${LIFETIME_SECONDS};`);
+      expect(header).toContain(`; Expires=${new Date(clock.ms + LIFETIME_SECONDS * 1000).toUTCString()};`);
+      const refreshed = cookieOf(res);
+      expect(refreshed).not.toBe(first);
+      // The same payload: only the timestamp and the signature changed.
+      expect(refreshed?.split('.')[0]).toBe(first.split('.')[0]);
+    });
+
+    it('leaves the cookie alone on an error response, which must not refresh it', async () => {
+      const first = await permanentApp.counted();
+      clock.advanceSeconds(60);
+      const res = await permanentApp.get('/fail', first);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toBe('1');
+      expect(res.headers.getSetCookie()).toEqual([]);
     });
   },
 );

@@ -4,7 +4,8 @@
  *
  * Routes: `GET /none` does not touch the session; `GET /read` answers the count (or `empty`);
  * `POST /inc` adds one; `POST /clear` empties the session; `POST /big` stores more than a cookie
- * holds and redirects; `GET /stream` adds one and streams `ab`. An error handler answers
+ * holds and redirects; `GET /stream` adds one and streams `ab`; `GET /fail` reads the session and
+ * answers 400. An error handler answers
  * `SessionTooLarge` with 500 `too large`.
  * @module
  */
@@ -95,6 +96,7 @@ export const hono: AdapterHarness = {
       c.var.session.set('count', count(c.var.session) + 1);
       return c.body(Readable.toWeb(Readable.from(['a', 'b'])) as ReadableStream);
     });
+    app.get('/fail', (c) => c.text(readText(c.var.session), 400));
     app.onError((error, c) => c.text(errorText(error), 500));
     return listen(createAdaptorServer({ fetch: app.fetch }) as Server);
   },
@@ -125,6 +127,7 @@ export const expressHarness: AdapterHarness = {
       // A pipe stops at the first write that answers false, until 'drain'.
       Readable.from(['a', 'b']).pipe(res);
     });
+    app.get('/fail', (req, res) => res.status(400).send(readText(req.session)));
     const onError: ErrorRequestHandler = (error, _req, res, next) => {
       // Express's idiom: once the body has begun, only its default handler can end the request.
       if (res.headersSent) {
@@ -161,6 +164,7 @@ export const fastify: AdapterHarness = {
       request.session.set('count', count(request.session) + 1);
       return reply.type('text/plain').send(Readable.from(['a', 'b']));
     });
+    app.get('/fail', (request, reply) => reply.code(400).send(readText(request.session)));
     app.setErrorHandler((error, _request, reply) =>
       reply.code(500).type('text/plain').send(errorText(error)),
     );
