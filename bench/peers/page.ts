@@ -1,0 +1,52 @@
+/**
+ * The app's own page rendering, for the peer servers: the same views, the same markup and the same
+ * escaping as ours, so that a peer differs from ours only in its framework and session layer.
+ *
+ * This is the one file that knows how the app's view layer is called; the peers call only
+ * {@link renderPage}. Written against the hono/jsx views (`Layout`, `ListStocksPage`, `AddStockPage`,
+ * `AboutPage`). Imports name `src/`; `servers.ts` points them at the built `dist/` when it compiles
+ * the peers, so they run the very code `node dist/main.js` runs.
+ * @module
+ */
+import type { Theme } from '../../src/env.js';
+import type { PortfolioSummary } from '../../src/portfolio/portfolio.js';
+import { Layout, type PageContext } from '../../src/views/layout.js';
+import { AboutPage } from '../../src/views/pages.js';
+import { AddStockPage, EMPTY_FORM, ListStocksPage, type StockFormState } from '../../src/views/stocks.js';
+import type { FlashMessage } from 'flask-session-ts';
+
+/** Who is asking, as the page frame shows it. */
+export interface Visitor {
+  readonly csrfToken: string;
+  readonly theme: Theme;
+  readonly flashes: readonly FlashMessage[];
+  /** The request path, for the theme switch. */
+  readonly path: string;
+}
+
+/** The pages the peers serve. */
+export type PeerPage =
+  | { readonly kind: 'stocks'; readonly summary: PortfolioSummary; readonly remaining: number }
+  | { readonly kind: 'add-stock'; readonly form?: StockFormState }
+  | { readonly kind: 'about' };
+
+const TITLES: Readonly<Record<PeerPage['kind'], string>> = {
+  stocks: 'List of Stocks',
+  'add-stock': 'Add Stock',
+  about: 'About',
+};
+
+/** The whole HTML document for `page`, as ours renders it. */
+export function renderPage(visitor: Visitor, page: PeerPage): string {
+  const context: PageContext = { ...visitor };
+  const body =
+    page.kind === 'stocks'
+      ? ListStocksPage({ summary: page.summary, remaining: page.remaining, csrfToken: visitor.csrfToken })
+      : page.kind === 'add-stock'
+        ? AddStockPage({ form: page.form ?? EMPTY_FORM, csrfToken: visitor.csrfToken })
+        : AboutPage();
+  const html = Layout({ title: TITLES[page.kind], page: context, children: body });
+  // Our components are synchronous, as in the app (renderPage there returns c.html of the same node).
+  if (html instanceof Promise) throw new TypeError('The views must render synchronously');
+  return '<!DOCTYPE html>' + html.toString();
+}
