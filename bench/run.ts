@@ -11,7 +11,7 @@
  *
  * Options: `--quick` (1 round of 3 s runs, WORKERS=1, open loop on the many-visitors scenario only:
  * under 6 minutes), `--workers 1,2`, `--rounds N`, `--duration S`, `--warmup S`, `--visitors N`,
- * `--scenarios a,b`, `--no-open-loop`, `--no-build`, `--no-session`.
+ * `--scenarios a,b`, `--servers a,b`, `--ours-node-args "--flag …"`, `--no-open-loop`, `--no-build`, `--no-session`.
  * Every server and load generator is stopped at the end, on error, and on SIGINT/SIGTERM.
  * @module
  */
@@ -97,6 +97,10 @@ interface Options {
   readonly openLoopScenarios: readonly ScenarioId[];
   /** Longest wait for a quiet machine before each run. */
   readonly quietWaitMs: number;
+  /** Servers to start (all by default; fewer for a focused before/after comparison). */
+  readonly servers: readonly ServerName[];
+  /** Extra `node` flags for ours, e.g. `--max-old-space-size=96` (heap-cap measurements). */
+  readonly oursNodeArgs: readonly string[];
 }
 
 function positive(text: string, flag: string): number {
@@ -115,6 +119,8 @@ function readOptions(): Options {
       warmup: { type: 'string' },
       visitors: { type: 'string' },
       scenarios: { type: 'string' },
+      servers: { type: 'string' },
+      'ours-node-args': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       'no-session': { type: 'boolean', default: false },
       'no-open-loop': { type: 'boolean', default: false },
@@ -137,6 +143,8 @@ function readOptions(): Options {
       (id) => scenarios === undefined || scenarios.includes(id as ScenarioId),
     ) as ScenarioId[],
     quietWaitMs: quick ? 1_000 : 3_000,
+    servers: (values.servers?.split(',') as ServerName[] | undefined) ?? SERVER_NAMES,
+    oursNodeArgs: values['ours-node-args']?.split(' ').filter((a) => a !== '') ?? [],
   };
 }
 
@@ -342,8 +350,14 @@ async function benchWorkers(
 ): Promise<PageBytes> {
   const servers: Server[] = [];
   try {
-    for (const name of SERVER_NAMES)
-      servers.push(await startServer(name, { workers, secretKey: codecs.secretKey }));
+    for (const name of options.servers)
+      servers.push(
+        await startServer(name, {
+          workers,
+          secretKey: codecs.secretKey,
+          ...(name === 'ours' ? { nodeArgs: options.oursNodeArgs } : {}),
+        }),
+      );
     const pageBytes = await verify(servers, scenarios, codecs);
     console.log(`WORKERS=${workers}: all servers answer every scenario correctly; loading.`);
     const mine: Measurement[] = [];
@@ -396,7 +410,7 @@ async function main(): Promise<void> {
   const scenarios = makeScenarios(codecs, options.visitors).filter(
     (s) => options.scenarios === undefined || options.scenarios.includes(s.id),
   );
-  const runs = options.workers.length * options.rounds * scenarios.length * SERVER_NAMES.length;
+  const runs = options.workers.length * options.rounds * scenarios.length * options.servers.length;
   console.log(
     `Benchmark: WORKERS ${options.workers.join(' and ')}, ${options.rounds} round(s), ${runs} runs of ` +
       `${options.warmUpSeconds} s warm-up + ${options.durationSeconds} s (about ${Math.ceil((runs * (options.warmUpSeconds + options.durationSeconds + 0.5)) / 60)} min of load).`,
