@@ -178,6 +178,9 @@ async function runStep(name: string, command: string, args: readonly string[]): 
 
 type PageBytes = Partial<Record<ScenarioId, Partial<Record<ServerName, number>>>>;
 
+/** Largest difference in page size from ours that a fair comparison allows. */
+const MAX_PAGE_SIZE_DIFFERENCE = 0.02;
+
 /** Visitors checked per scenario: all of a one-visitor scenario, a sample of the many. */
 const CHECKED_VISITORS = 3;
 
@@ -203,6 +206,15 @@ async function verify(
         }
         if (v === 0) pageBytes[scenario.id] = { ...pageBytes[scenario.id], [server.name]: answer.bodyBytes };
         totals.set(server.name, pageTotal(answer.body));
+      }
+      // Equal work on the wire: every server sends the app's markup (within 2 %), or the ratios mislead.
+      const sizes = pageBytes[scenario.id] ?? {};
+      const oursBytes = sizes.ours;
+      if (v === 0 && scenario.method === 'GET' && oursBytes !== undefined) {
+        for (const [name, bytes] of Object.entries(sizes)) {
+          if (Math.abs(bytes - oursBytes) > oursBytes * MAX_PAGE_SIZE_DIFFERENCE)
+            problems.push(`${scenario.title}: ${name} sends ${bytes} bytes where ours sends ${oursBytes}`);
+        }
       }
       // Every server computes the total (ours, Flask and the peers with exact decimals): they must agree.
       if (scenario.method === 'GET' && scenario.path === '/stocks') {

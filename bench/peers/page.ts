@@ -3,16 +3,16 @@
  * escaping as ours, so that a peer differs from ours only in its framework and session layer.
  *
  * This is the one file that knows how the app's view layer is called; the peers call only
- * {@link renderPage}. Written against the hono/jsx views (`Layout`, `ListStocksPage`, `AddStockPage`,
- * `AboutPage`). Imports name `src/`; `servers.ts` points them at the built `dist/` when it compiles
- * the peers, so they run the very code `node dist/main.js` runs.
+ * {@link renderPage}. Written against the `html`-template views (`layout`, `listStocksPage`,
+ * `addStockPage`, `aboutPage`). Imports name `src/`; `servers.ts` points them at the built `dist/`
+ * when it compiles the peers, so they run the very code `node dist/main.js` runs.
  * @module
  */
 import type { Theme } from '../../src/env.js';
 import type { PortfolioSummary } from '../../src/portfolio/portfolio.js';
-import { Layout, type PageContext } from '../../src/views/layout.js';
-import { AboutPage } from '../../src/views/pages.js';
-import { AddStockPage, EMPTY_FORM, ListStocksPage, type StockFormState } from '../../src/views/stocks.js';
+import { layout, type PageContext } from '../../src/views/layout.js';
+import { aboutPage } from '../../src/views/pages.js';
+import { addStockPage, EMPTY_FORM, listStocksPage, type StockFormState } from '../../src/views/stocks.js';
 import type { FlashMessage } from 'flask-session-ts';
 
 /** Who is asking, as the page frame shows it. */
@@ -36,17 +36,14 @@ const TITLES: Readonly<Record<PeerPage['kind'], string>> = {
   about: 'About',
 };
 
-/** The whole HTML document for `page`, as ours renders it. */
+/** The whole HTML document for `page`, as ours renders it (`renderPage` in src/views/render.ts). */
 export function renderPage(visitor: Visitor, page: PeerPage): string {
   const context: PageContext = { ...visitor };
   const body =
     page.kind === 'stocks'
-      ? ListStocksPage({ summary: page.summary, remaining: page.remaining, csrfToken: visitor.csrfToken })
+      ? listStocksPage(page.summary, page.remaining, visitor.csrfToken)
       : page.kind === 'add-stock'
-        ? AddStockPage({ form: page.form ?? EMPTY_FORM, csrfToken: visitor.csrfToken })
-        : AboutPage();
-  const html = Layout({ title: TITLES[page.kind], page: context, children: body });
-  // Our components are synchronous, as in the app (renderPage there returns c.html of the same node).
-  if (html instanceof Promise) throw new TypeError('The views must render synchronously');
-  return '<!DOCTYPE html>' + html.toString();
+        ? addStockPage(page.form ?? EMPTY_FORM, visitor.csrfToken)
+        : aboutPage();
+  return layout(TITLES[page.kind], context, body).toString();
 }

@@ -46,10 +46,7 @@ export function formBodyLimit(options: FormBodyLimitOptions): MiddlewareHandler 
   const counted = bodyLimit(options);
   return (c, next) => {
     const env: unknown = c.env;
-    const incoming =
-      typeof env === 'object' && env !== null && 'incoming' in env
-        ? (env).incoming
-        : undefined;
+    const incoming = typeof env === 'object' && env !== null && 'incoming' in env ? env.incoming : undefined;
     const length = c.req.header('content-length');
     if (!(incoming instanceof IncomingMessage) || length === undefined || !/^\d+$/.test(length)) {
       return counted(c, next);
