@@ -4,6 +4,7 @@
  * Shared by `session.ts` and `run.ts`, so the micro-benchmark and the HTTP runs measure the same cookie.
  * @module
  */
+import { createHash } from 'node:crypto';
 import type { EncodedHolding } from '../src/portfolio/portfolio.js';
 import type { SessionData } from 'flask-session-ts';
 
@@ -57,12 +58,25 @@ export function portfolioSession(portfolio: readonly EncodedHolding[]): SessionD
 export const NEW_HOLDING: EncodedHolding = ['NFLX', '7', '612.4'];
 
 /** The urlencoded add-stock form the POST scenario sends, with the session's own CSRF token. */
-export function addStockBody(): string {
+export function addStockBody(csrfToken = CSRF_TOKEN): string {
   const [symbol, shares, price] = NEW_HOLDING;
   return new URLSearchParams({
-    csrf_token: CSRF_TOKEN,
+    csrf_token: csrfToken,
     stock_symbol: symbol,
     number_of_shares: shares,
     purchase_price: price,
   }).toString();
+}
+
+/** Visitors in the many-visitors scenarios: more than any cache of decoded sessions keeps (the app's holds 256). */
+export const MANY_VISITORS = 1000;
+
+/** Visitor `i`'s own 43-character CSRF token (deterministic, so every run sends the same requests). */
+export function visitorToken(i: number): string {
+  return createHash('sha256').update(`bench visitor ${i}`).digest('base64url');
+}
+
+/** Visitor `i`'s session: 10 holdings of its own (seeded by `i`) and its own token. */
+export function visitorSession(i: number): SessionData {
+  return { ...portfolioSession(generatedHoldings(10, 1000 + i)), csrf_token: visitorToken(i) };
 }

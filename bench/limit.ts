@@ -5,12 +5,15 @@
  * - every request: find the `session` cookie, verify its HMAC-SHA1 with Flask's derived key
  *   (computed once), check its age, base64url-decode (and inflate when it starts with "."), JSON.parse;
  * - GET `/stocks` and `/add_stock`: a page of the same markup and size as the app's, built by string
- *   concatenation (one row per holding), with the same security headers;
+ *   concatenation (one row per holding), every interpolated value HTML-escaped, with the same security
+ *   headers, and the cookie refreshed as the app and Flask do (a permanent session is re-signed with
+ *   the current time on every response: one more HMAC and a `Set-Cookie`);
  * - POST `/add_stock`: parse the urlencoded body, compare the CSRF token, minimal field checks, then
  *   re-sign the session (JSON, deflate, base64url, HMAC) and answer 302 with `Set-Cookie`.
  *
  * What it leaves out on purpose: routing tables, middleware, exact-decimal arithmetic (costs use
- * `number`), friendly validation messages, and the cookie refresh on GET that the app and Flask send.
+ * `number`) and friendly validation messages. The refresh re-signs the payload as received (no
+ * re-serialising), the least any implementation can do.
  *
  * Self-contained (only `node:` imports), so `run.ts` can transpile this one file and run it with plain
  * `node`, as the app runs from `dist/`. Configured like the app: SECRET_KEY, HOST, PORT, WORKERS.
@@ -74,36 +77,39 @@ function priceText(text: string): string {
   return `$${groupShares(whole)}.${fraction.padEnd(2, '0')}`;
 }
 
+// The markup below is the app's, byte for byte (whitespace included), so every server sends the same
+// page; run.ts checks the sizes.
 function layout(title: string, csrf: string, path: string, main: string): string {
   return (
-    '<!DOCTYPE html><html lang="en" data-theme="light"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="color-scheme" content="light"/><title>' +
-    title +
-    ' · Stock Portfolio</title><link rel="stylesheet" href="/static/style.css"/></head><body><header class="site-header"><a class="brand" href="/">Stock Portfolio</a><nav aria-label="Main"><a href="/">Home</a><a href="/stocks">List Stocks</a><a href="/add_stock">Add Stock</a><form method="post" action="/theme" class="theme-switch"><input type="hidden" name="csrf_token" value="' +
-    csrf +
-    '"/><input type="hidden" name="theme" value="dark"/><input type="hidden" name="next" value="' +
-    path +
-    '"/><button type="submit" aria-label="Switch to the dark theme">Dark theme</button></form></nav></header><main>' +
+    '<!DOCTYPE html>\n<html lang="en" data-theme="light">\n  <head>\n    <meta charset="utf-8" />\n    <meta name="viewport" content="width=device-width, initial-scale=1" />\n    <link rel="stylesheet" href="/static/style.css" />\n    <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />\n    <meta name="color-scheme" content="light" />\n    <title>' +
+    escapeHtml(title) +
+    ' · Stock Portfolio</title>\n  </head>\n  <body>\n    <header class="site-header">\n      <a class="brand" href="/">Stock Portfolio</a>\n      <nav aria-label="Main">\n      <a href="/">Home</a>\n      <a href="/stocks">List Stocks</a>\n      <a href="/add_stock">Add Stock</a>\n      <form method="post" action="/theme" class="theme-switch">\n    <input type="hidden" name="csrf_token" value="' +
+    escapeHtml(csrf) +
+    '" />\n    <input type="hidden" name="theme" value="dark" />\n    <input type="hidden" name="next" value="' +
+    escapeHtml(path) +
+    '" />\n    <button type="submit" aria-label="Switch to the dark theme">Dark theme</button>\n  </form>\n      </nav>\n    </header>\n    <main>\n      \n      ' +
     main +
-    '<footer class="site-footer"><p>Your portfolio lives only in this browser&#39;s signed session cookie: no account, no database.</p></footer></body></html>'
+    '\n    </main>\n    <footer class="site-footer">\n    <p>Your portfolio lives only in this browser\'s signed session cookie: no account, no database.</p>\n  </footer>\n  </body>\n</html>'
   );
 }
 
 const ADD_STOCK_FORM =
-  '<div class="field"><label for="stock_symbol">Stock Symbol</label><input id="stock_symbol" name="stock_symbol" type="text" value="" required="" pattern="\\s*[A-Za-z0-9.\\-]*[A-Za-z][A-Za-z0-9.\\-]*\\s*" title="Enter a stock symbol of 1–10 letters, digits, &#39;.&#39; or &#39;-&#39; (for example AAPL or BRK.B)." maxlength="10" inputmode="text" autocapitalize="characters" autocomplete="off" placeholder="AAPL"/></div><div class="field"><label for="number_of_shares">Number of Shares</label><input id="number_of_shares" name="number_of_shares" type="text" value="" required="" pattern="\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*" title="Enter the number of shares in digits, with an optional decimal point (for example 15 or 2.5)." maxlength="64" inputmode="decimal" autocapitalize="off" autocomplete="off" placeholder="15"/></div><div class="field"><label for="purchase_price">Purchase Price ($)</label><input id="purchase_price" name="purchase_price" type="text" value="" required="" pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*" title="Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50)." maxlength="64" inputmode="decimal" autocapitalize="off" autocomplete="off" placeholder="302.17"/></div><button type="submit">Add Stock</button></form></section></main>';
+  '\n    <div class="field">\n      <label for="stock_symbol">Stock Symbol</label>\n      <input id="stock_symbol" name="stock_symbol" type="text" value="" required pattern="\\s*[A-Za-z0-9.\\-]*[A-Za-z][A-Za-z0-9.\\-]*\\s*"\n        title="Enter a stock symbol of 1–10 letters, digits, &#39;.&#39; or &#39;-&#39; (for example AAPL or BRK.B)." maxlength="10" inputmode="text"\n        autocapitalize="characters" autocomplete="off" placeholder="AAPL" />\n      \n    </div><div class="field">\n      <label for="number_of_shares">Number of Shares</label>\n      <input id="number_of_shares" name="number_of_shares" type="text" value="" required pattern="\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*"\n        title="Enter the number of shares in digits, with an optional decimal point (for example 15 or 2.5)." maxlength="64" inputmode="decimal"\n        autocapitalize="off" autocomplete="off" placeholder="15" />\n      \n    </div><div class="field">\n      <label for="purchase_price">Purchase Price ($)</label>\n      <input id="purchase_price" name="purchase_price" type="text" value="" required pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*"\n        title="Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50)." maxlength="64" inputmode="decimal"\n        autocapitalize="off" autocomplete="off" placeholder="302.17" />\n      \n    </div>\n    <button type="submit">Add Stock</button>\n  </form>\n</section>';
 
 function addStockPage(csrf: string): string {
   return layout(
     'Add Stock',
     csrf,
     '/add_stock',
-    '<section><h1>Add a Stock</h1><form method="post" action="/add_stock" class="stock-form"><input type="hidden" name="csrf_token" value="' +
-      csrf +
-      '"/>' +
+    '<section>\n  <h1>Add a Stock</h1>\n  \n  <form method="post" action="/add_stock" class="stock-form">\n    <input type="hidden" name="csrf_token" value="' +
+      escapeHtml(csrf) +
+      '" />' +
       ADD_STOCK_FORM,
   );
 }
 
-function stocksPage(csrf: string, holdings: readonly Holding[], cookieLength: number): string {
+function stocksPage(rawCsrf: string, holdings: readonly Holding[], cookieLength: number): string {
+  const csrf = escapeHtml(rawCsrf);
   let rows = '';
   let total = 0;
   for (let i = 0; i < holdings.length; i++) {
@@ -112,45 +118,45 @@ function stocksPage(csrf: string, holdings: readonly Holding[], cookieLength: nu
     const cost = Number(shares) * Number(price);
     total += cost;
     rows +=
-      '<tr><td>' +
+      '<tr>\n        <td>' +
       symbol +
-      '</td><td class="num">' +
-      groupShares(shares) +
-      '</td><td class="num">' +
-      priceText(price) +
-      '</td><td class="num">' +
-      money(cost) +
-      '</td><td><form method="post" action="/stocks/' +
+      '</td>\n        <td class="num">' +
+      escapeHtml(groupShares(shares)) +
+      '</td>\n        <td class="num">' +
+      escapeHtml(priceText(price)) +
+      '</td>\n        <td class="num">' +
+      escapeHtml(money(cost)) +
+      '</td>\n        <td>\n          <form method="post" action="/stocks/' +
       String(i) +
-      '/delete" class="inline"><input type="hidden" name="csrf_token" value="' +
+      '/delete" class="inline">\n            <input type="hidden" name="csrf_token" value="' +
       csrf +
-      '"/><input type="hidden" name="symbol" value="' +
+      '" />\n            <input type="hidden" name="symbol" value="' +
       symbol +
-      '"/><button type="submit" class="link" aria-label="Remove ' +
+      '" />\n            <button type="submit" class="link" aria-label="Remove ' +
       symbol +
-      '">Remove</button></form></td></tr>';
+      '">Remove</button>\n          </form>\n        </td>\n      </tr>';
   }
   const remaining = Math.max(0, Math.floor((4093 - 130 - cookieLength) / 14));
   return layout(
     'List of Stocks',
-    csrf,
+    rawCsrf,
     '/stocks',
-    '<section><h1>List of Stocks</h1><div class="table-wrap"><table id="stock-table"><thead><tr><th scope="col">Stock Symbol</th><th scope="col">Number of Shares</th><th scope="col">Purchase Price</th><th scope="col">Cost Basis</th><th scope="col" aria-label="Actions"></th></tr></thead><tbody>' +
+    '<section>\n  <h1>List of Stocks</h1>\n  <div class="table-wrap">\n    <table id="stock-table">\n    <thead>\n      <tr>\n        <th scope="col">Stock Symbol</th>\n        <th scope="col" class="num">Number of Shares</th>\n        <th scope="col" class="num">Purchase Price</th>\n        <th scope="col" class="num">Cost Basis</th>\n        <th scope="col" aria-label="Actions"></th>\n      </tr>\n    </thead>\n    <tbody>\n      ' +
       rows +
-      '</tbody><tfoot><tr><th scope="row" colspan="3">Total</th><td class="num">' +
-      money(total) +
-      '</td><td></td></tr></tfoot></table></div><p class="capacity">' +
+      '\n    </tbody>\n    <tfoot>\n      <tr><th scope="row" colspan="3">Total</th><td class="num">' +
+      escapeHtml(money(total)) +
+      '</td><td></td></tr>\n    </tfoot>\n    </table>\n  </div>\n  <p class="capacity">' +
       String(holdings.length) +
       ' holdings. About ' +
       String(remaining) +
-      ' more fit in your browser&#39;s cookie.</p><div class="actions"><a class="button" href="/add_stock">Add Stock</a><form method="post" action="/stocks/clear" class="inline"><input type="hidden" name="csrf_token" value="' +
+      ' more fit in your browser&#39;s cookie.</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add Stock</a>\n    <form method="post" action="/stocks/clear" class="inline">\n      <input type="hidden" name="csrf_token" value="' +
       csrf +
-      '"/><button type="submit" class="secondary">Clear portfolio</button></form></div></section></main>',
+      '" />\n      <button type="submit" class="secondary">Clear portfolio</button>\n    </form>\n  </div>\n</section>',
   );
 }
 
 function simplePage(title: string, csrf: string, path: string, section: string): string {
-  return layout(title, csrf, path, `<section>${section}</section></main>`);
+  return layout(title, csrf, path, `<section>${section}</section>`);
 }
 
 /** The value of the first `name` cookie in a `Cookie` header. */
@@ -168,7 +174,8 @@ function makeCodec(secretKey: string) {
   const key = createHmac('sha1', secretKey).update('cookie-session').digest();
   const sign = (text: string) => createHmac('sha1', key).update(text).digest('base64url');
 
-  function read(cookie: string | undefined): SessionData | undefined {
+  /** The verified data and its payload part (to re-sign it unchanged), or undefined. */
+  function read(cookie: string | undefined): { data: SessionData; payload: string } | undefined {
     if (cookie === undefined || cookie === '') return undefined;
     const at = cookie.lastIndexOf('.');
     if (at < 0) return undefined;
@@ -189,31 +196,36 @@ function makeCodec(secretKey: string) {
       if (payload.startsWith('.')) bytes = inflateSync(bytes, { maxOutputLength: 64 * 1024 });
       const data: unknown = JSON.parse(bytes.toString('utf8'));
       return typeof data === 'object' && data !== null && !Array.isArray(data)
-        ? (data as SessionData)
+        ? { data: data as SessionData, payload }
         : undefined;
     } catch {
       return undefined;
     }
   }
 
-  function write(data: SessionData): string {
-    // Flask's layout: sorted keys, no spaces (the callers build objects in key order).
-    const json = Buffer.from(JSON.stringify(data), 'utf8');
-    const compressed = deflateSync(json);
-    const payload =
-      compressed.length < json.length - 1
-        ? '.' + compressed.toString('base64url')
-        : json.toString('base64url');
+  /** A `Set-Cookie` for an encoded payload, signed with the current time. */
+  function signed(payload: string): string {
     let seconds = Math.floor(Date.now() / 1000);
     const bytes: number[] = [];
     for (; seconds > 0; seconds = Math.floor(seconds / 256)) bytes.unshift(seconds % 256);
-    const signed = payload + '.' + Buffer.from(bytes).toString('base64url');
-    const value = signed + '.' + sign(signed);
+    const text = payload + '.' + Buffer.from(bytes).toString('base64url');
+    const value = text + '.' + sign(text);
     const expires = new Date(Date.now() + LIFETIME_SECONDS * 1000).toUTCString();
     return `session=${value}; Expires=${expires}; Max-Age=${LIFETIME_SECONDS}; Path=/; Secure; HttpOnly; SameSite=Lax`;
   }
 
-  return { read, write };
+  function write(data: SessionData): string {
+    // Flask's layout: sorted keys, no spaces (the callers build objects in key order).
+    const json = Buffer.from(JSON.stringify(data), 'utf8');
+    const compressed = deflateSync(json);
+    return signed(
+      compressed.length < json.length - 1
+        ? '.' + compressed.toString('base64url')
+        : json.toString('base64url'),
+    );
+  }
+
+  return { read, write, refresh: signed };
 }
 
 function holdingsOf(data: SessionData | undefined): Holding[] {
@@ -262,12 +274,16 @@ function createHandler(secretKey: string) {
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const rawCookie = cookieValue(req.headers.cookie, 'session');
-    const data = codec.read(rawCookie);
+    const verified = codec.read(rawCookie);
+    const data = verified?.data;
     const existing = data?.['csrf_token'];
     const csrf = typeof existing === 'string' ? existing : randomBytes(32).toString('base64url');
-    // A new visitor gets a token, and so a cookie, as with the app.
+    // A new visitor gets a token, and so a cookie, as with the app; a known one gets the same
+    // payload re-signed with the current time (the refresh of a permanent session).
     const fresh =
-      typeof existing === 'string' ? undefined : codec.write({ _permanent: true, csrf_token: csrf });
+      typeof existing === 'string' && verified !== undefined
+        ? codec.refresh(verified.payload)
+        : codec.write({ _permanent: true, csrf_token: csrf });
     const path = req.url ?? '/';
 
     if (req.method === 'GET' && path === '/stocks') {

@@ -5,8 +5,8 @@
  *
  *     npx tsx bench/profile.ts --scenario stocks10 --duration 10
  *
- * Options: `--scenario` (stocks10, stocks100, addStockForm, addStockPost), `--duration S`, `--top N`,
- * `--no-build`, `--server ours|limit`, `--functions a,b` (total share of those functions), `--profile FILE`
+ * Options: `--scenario` (stocks10, stocks100, addStockForm, addStockPost, manyVisitors,
+ * manyVisitorsPost), `--duration S`, `--top N`, `--no-build`, `--server ours|limit|express|fastify`, `--functions a,b` (total share of those functions), `--profile FILE`
  * (summarize an existing profile instead of making one). The profile is kept in `bench/results/profiles/` (git-ignored
  * by the `*.cpuprofile` rule); open it in Chrome DevTools for the flame chart.
  * @module
@@ -16,9 +16,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkAnswer, makeScenarios, send, type ScenarioId } from './scenarios.js';
-import { RESULTS_DIR, ROOT, startServer, stopServer } from './servers.js';
-import { runWrk } from './wrk.js';
+import { checkAnswer, makeCodecs, makeScenarios, send, type ScenarioId } from './scenarios.js';
+import {
+  cookieFormatOf,
+  RESULTS_DIR,
+  ROOT,
+  SERVER_NAMES,
+  startServer,
+  stopServer,
+  type ServerName,
+} from './servers.js';
+import { runWrk, writeVisitorsFile } from './wrk.js';
 
 interface CallFrame {
   readonly functionName: string;
@@ -48,7 +56,7 @@ function area(url: string, name: string): string {
   if (url.includes('/node_modules/@hono/node-server/')) return '@hono/node-server';
   if (url.includes('/node_modules/zod/')) return 'zod';
   if (url.includes('/node_modules/')) return 'other packages';
-  if (url.includes('/dist/session/')) return 'app: session';
+  if (url.includes('/flask-session-ts/')) return 'session library';
   if (url.includes('/dist/views/') || url.includes('/dist/routes/')) return 'app: views & routes';
   if (url.includes('/dist/portfolio/') || url.includes('/dist/forms/')) return 'app: portfolio & forms';
   if (url.includes('/dist/')) return 'app: other';
@@ -158,14 +166,20 @@ async function main(): Promise<void> {
     console.log(summarizeProfile(JSON.parse(readFileSync(values.profile, 'utf8')) as CpuProfile, top, focus));
     return;
   }
-  const server = values.server === 'limit' ? 'limit' : 'ours';
+  const server = values.server as ServerName;
+  if (!SERVER_NAMES.includes(server) || server === 'flask')
+    throw new Error(`--server must be one of ${SERVER_NAMES.filter((n) => n !== 'flask').join(', ')}`);
   if (!values['no-build']) {
     const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('The build failed.');
   }
   const secretKey = randomBytes(32).toString('hex');
-  const scenario = makeScenarios(secretKey).find((s) => s.id === (values.scenario as ScenarioId));
+  const codecs = await makeCodecs(secretKey);
+  const scenario = makeScenarios(codecs).find((s) => s.id === (values.scenario as ScenarioId));
   if (scenario === undefined) throw new Error(`Unknown scenario ${values.scenario}`);
+  const format = cookieFormatOf(server);
+  const [visitor] = scenario.visitors;
+  if (visitor === undefined) throw new Error(`${scenario.id} has no visitors`);
   const dir = join(RESULTS_DIR, 'profiles');
   mkdirSync(dir, { recursive: true });
   const before = new Set(readdirSync(dir));
@@ -177,7 +191,8 @@ async function main(): Promise<void> {
     logPath: join(RESULTS_DIR, `profile-${server}.log`),
   });
   try {
-    const problems = checkAnswer(scenario, await send(running.baseUrl, scenario), secretKey);
+    const answer = await send(running.baseUrl, scenario, visitor, format);
+    const problems = checkAnswer(scenario, visitor, answer, format, codecs);
     if (problems.length > 0)
       throw new Error(`${server} answers ${scenario.title} wrongly: ${problems.join('; ')}`);
     const result = await runWrk({
@@ -186,8 +201,13 @@ async function main(): Promise<void> {
       connections: 50,
       durationSeconds: Number(values.duration),
       method: scenario.method,
-      cookie: scenario.cookie,
-      ...(scenario.body === undefined ? {} : { body: scenario.body }),
+      ...(scenario.visitors.length === 1
+        ? { cookie: visitor.cookies[format], ...(visitor.body === undefined ? {} : { body: visitor.body }) }
+        : {
+            visitorsFile: writeVisitorsFile(
+              scenario.visitors.map((v) => ({ cookie: v.cookies[format], body: v.body })),
+            ),
+          }),
     });
     console.log(
       `${server} ${scenario.title} under --cpu-prof: ${result.requestsPerSecond.toFixed(0)} req/s, ` +
@@ -195,6 +215,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await stopServer(running);
+    await codecs.close();
   }
   const written = readdirSync(dir)
     .filter((name) => name.endsWith('.cpuprofile') && !before.has(name))

@@ -1,14 +1,24 @@
 /**
- * The three servers under test, started on 127.0.0.1 with the same secret key and worker count:
- * the app (`dist/main.js`), the Flask reference under gunicorn, and the Node limit (`limit.ts`).
+ * The servers under test, started on 127.0.0.1 with the same secret key and worker count: the app
+ * (`dist/main.js`), the Flask reference under gunicorn, the Node limit (`limit.ts`), and the two
+ * peers (`peers/express.ts`, `peers/fastify.ts`), which render with the app's built views.
  * Also reads their memory: the peak RSS of every process of a server, sampled from /proc.
  * @module
  */
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { onExit, startTracked, stopTracked, type Tracked } from './processes.js';
 
@@ -18,8 +28,18 @@ export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 /** Debian's Python: the first `python3` on PATH may lack Flask. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
-export type ServerName = 'ours' | 'flask' | 'limit';
-export const SERVER_NAMES: readonly ServerName[] = ['ours', 'flask', 'limit'];
+export type ServerName = 'ours' | 'flask' | 'limit' | 'express' | 'fastify';
+export const SERVER_NAMES: readonly ServerName[] = ['ours', 'flask', 'limit', 'express', 'fastify'];
+
+/** The peers: frameworks a TypeScript team would pick instead, serving the same pages. */
+export const PEER_NAMES = ['express', 'fastify'] as const satisfies readonly ServerName[];
+export type PeerName = (typeof PEER_NAMES)[number];
+
+/** The cookie a server reads: Flask's format (ours, Flask, the limit) or a peer's own. */
+export type CookieFormat = 'flask' | PeerName;
+export function cookieFormatOf(server: ServerName): CookieFormat {
+  return server === 'express' || server === 'fastify' ? server : 'flask';
+}
 
 /** A started server. */
 export interface Server {
@@ -42,23 +62,60 @@ export function freePort(): Promise<number> {
   });
 }
 
-let limitScript: string | undefined;
+let scriptsDir: string | undefined;
+const compiledScripts = new Map<string, string>();
 
 /**
- * `limit.ts` as plain JavaScript in a temporary directory, so it runs under bare `node` as the
- * app runs from `dist/` (a TypeScript loader would add its own memory and start-up work).
+ * A self-contained `bench/` script (only `node:` imports: `limit.ts`, `open-loop-client.ts`) as
+ * plain JavaScript in a temporary directory, so it runs under bare `node` as the app runs from
+ * `dist/` (a TypeScript loader would add its own memory and start-up work).
  */
-function compiledLimit(): string {
-  if (limitScript !== undefined) return limitScript;
-  const source = readFileSync(join(ROOT, 'bench', 'limit.ts'), 'utf8');
+export function compiledScript(file: string): string {
+  const known = compiledScripts.get(file);
+  if (known !== undefined) return known;
+  const source = readFileSync(join(ROOT, 'bench', file), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   });
-  const dir = mkdtempSync(join(tmpdir(), 'stock-portfolio-bench-'));
-  onExit(() => rmSync(dir, { recursive: true, force: true }));
-  limitScript = join(dir, 'limit.mjs');
-  writeFileSync(limitScript, outputText);
-  return limitScript;
+  if (scriptsDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'stock-portfolio-bench-'));
+    onExit(() => rmSync(dir, { recursive: true, force: true }));
+    scriptsDir = dir;
+  }
+  const path = join(scriptsDir, file.replace(/\.ts$/, '.mjs'));
+  writeFileSync(path, outputText);
+  compiledScripts.set(file, path);
+  return path;
+}
+
+const PEERS_SOURCE = join(ROOT, 'bench', 'peers');
+/** Inside node_modules, so the compiled peers resolve express, fastify and flask-session-ts from the root. */
+const PEERS_BUILD = join(ROOT, 'node_modules', '.cache', 'stock-portfolio-bench', 'peers');
+let peersBuilt = false;
+
+/**
+ * The peers as plain JavaScript, like `limit.ts`, with their imports of the app's `src/` pointed at
+ * the built `dist/`: they run exactly the view code `node dist/main.js` runs.
+ */
+function compiledPeer(name: PeerName): string {
+  if (!peersBuilt) {
+    rmSync(PEERS_BUILD, { recursive: true, force: true });
+    mkdirSync(PEERS_BUILD, { recursive: true });
+    const dist = pathToFileURL(join(ROOT, 'dist')).href + '/';
+    for (const file of readdirSync(PEERS_SOURCE)) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+      const { outputText } = ts.transpileModule(readFileSync(join(PEERS_SOURCE, file), 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      });
+      writeFileSync(
+        join(PEERS_BUILD, file.replace(/\.ts$/, '.js')),
+        outputText.replaceAll("'../../src/", `'${dist}`),
+      );
+    }
+    writeFileSync(join(PEERS_BUILD, 'package.json'), '{ "type": "module" }\n');
+    peersBuilt = true;
+  }
+  return join(PEERS_BUILD, `${name}.js`);
 }
 
 interface Launch {
@@ -106,8 +163,16 @@ function launchOf(name: ServerName, workers: number, port: number, extraNodeArgs
     case 'limit':
       return {
         command: process.execPath,
-        args: [...extraNodeArgs, compiledLimit()],
+        args: [...extraNodeArgs, compiledScript('limit.ts')],
         env: { HOST: host, PORT: String(port), WORKERS: String(workers) },
+        stdout: 'log',
+      };
+    case 'express':
+    case 'fastify':
+      return {
+        command: process.execPath,
+        args: [...extraNodeArgs, compiledPeer(name)],
+        env: { NODE_ENV: 'production', HOST: host, PORT: String(port), WORKERS: String(workers) },
         stdout: 'log',
       };
   }

@@ -24,6 +24,7 @@ import {
   SessionSerializer,
   type SessionData,
 } from 'flask-session-ts';
+import { SESSION_COMPRESS_ABOVE_BYTES } from '../src/app.js';
 import { CSRF_TOKEN, portfolioSession, TYPICAL_HOLDINGS } from './fixtures.js';
 import { grouped, median, round } from './stats.js';
 
@@ -33,8 +34,12 @@ const LIFETIME_SECONDS = 31 * 24 * 60 * 60;
 /** More than any plausible in-process cache of decoded payloads holds (the app's keeps 256). */
 const COLD_COOKIES = 4096;
 
-/** Targets from the benchmark issue: the codec should cost at most 2× (decode) and 3.3× (encode) an HMAC. */
-export const SESSION_TARGETS = Object.freeze({ decodeOverHmac: 0.5, encodeOverHmac: 0.3 });
+/** Targets from the benchmark issue: the codec should cost at most 2× (decode), 4× (cold decode) and 3.3× (encode) an HMAC. */
+export const SESSION_TARGETS = Object.freeze({
+  decodeOverHmac: 0.5,
+  decodeColdOverHmac: 0.25,
+  encodeOverHmac: 0.3,
+});
 
 interface Operation {
   readonly name: string;
@@ -103,13 +108,19 @@ export interface SessionBenchResult {
     readonly storeCommitOverHmac: number;
   };
   readonly targets: typeof SESSION_TARGETS;
-  readonly met: { readonly decode: boolean; readonly encode: boolean };
+  readonly met: { readonly decode: boolean; readonly decodeCold: boolean; readonly encode: boolean };
 }
 
 /** Runs the micro-benchmark and returns its figures. */
 export function runSessionBench(options: { rounds: number; batchMs: number; warmUpMs: number }) {
-  const store = new CookieSessionStore({ secretKey: SECRET_KEY, permanent: true });
+  // As the app configures it (small sessions without zlib), and with Flask's rule (always try zlib).
+  const store = new CookieSessionStore({
+    secretKey: SECRET_KEY,
+    permanent: true,
+    compressAboveBytes: SESSION_COMPRESS_ABOVE_BYTES,
+  });
   const serializer: SessionSerializer = store.serializer;
+  const flaskRule = new CookieSessionStore({ secretKey: SECRET_KEY, permanent: true }).serializer;
   const data = portfolioSession(TYPICAL_HOLDINGS);
   const cookie = serializer.dumps(data);
   checkRoundTrip(store, data, cookie);
@@ -118,19 +129,19 @@ export function runSessionBench(options: { rounds: number; batchMs: number; warm
   const cookieBytes = Buffer.from(cookie, 'latin1');
   const derivedKey = createHmac('sha1', SECRET_KEY).update('cookie-session').digest();
   const cookieHeader = `session=${cookie}`;
-  const payload = serializer.dumpPayload(data);
+  const payload = flaskRule.dumpPayload(data);
   const compressed = payload.startsWith('.');
   const base64Part = compressed ? payload.slice(1) : payload;
   const payloadBytes = base64UrlDecode(base64Part);
   const json = dumps(data);
   const jsonBytes = Buffer.from(json, 'latin1');
   // Distinct visitors: more cookies than the serializer's cache of decoded payloads can hold.
-  const coldCookies = Array.from({ length: COLD_COOKIES }, (_, i) =>
-    serializer.dumps({
-      ...data,
-      csrf_token: `${String(i).padStart(6, '0')}${CSRF_TOKEN.slice(6)}`,
-    }),
-  );
+  const coldData = (i: number) => ({
+    ...data,
+    csrf_token: `${String(i).padStart(6, '0')}${CSRF_TOKEN.slice(6)}`,
+  });
+  const coldCookies = Array.from({ length: COLD_COOKIES }, (_, i) => serializer.dumps(coldData(i)));
+  const coldCompressed = Array.from({ length: COLD_COOKIES }, (_, i) => flaskRule.dumps(coldData(i)));
   let coldIndex = 0;
 
   const operations: Operation[] = [
@@ -154,7 +165,21 @@ export function runSessionBench(options: { rounds: number; batchMs: number; warm
       note: 'CookieSessionStore.open(Cookie header)',
       run: () => store.open(cookieHeader),
     },
-    { name: 'encode', note: 'SessionSerializer.dumps(data)', run: () => serializer.dumps(data) },
+    {
+      name: 'decodeCold:zlib',
+      note: `the same, cookies made with Flask's rule (always try zlib: ${coldCompressed[0]?.length ?? 0} bytes)`,
+      run: () => flaskRule.loads(coldCompressed[coldIndex++ % COLD_COOKIES] ?? cookie, LIFETIME_SECONDS),
+    },
+    {
+      name: 'encode',
+      note: `SessionSerializer.dumps(data), as the app: no zlib up to ${SESSION_COMPRESS_ABOVE_BYTES} B of JSON`,
+      run: () => serializer.dumps(data),
+    },
+    {
+      name: 'encode:zlib',
+      note: "SessionSerializer.dumps(data) with Flask's rule (always try zlib)",
+      run: () => flaskRule.dumps(data),
+    },
     {
       name: 'storeCommit',
       note: 'CookieSessionStore.commit(modified session): the Set-Cookie header',
@@ -219,12 +244,13 @@ export function runSessionBench(options: { rounds: number; batchMs: number; warm
     rounds: options.rounds,
     batchMs: options.batchMs,
     cookieBytes: cookie.length,
-    payloadCompressed: compressed,
+    payloadCompressed: cookie.startsWith('.'),
     operations: figures,
     ratios,
     targets: SESSION_TARGETS,
     met: {
       decode: ratios.decodeOverHmac >= SESSION_TARGETS.decodeOverHmac,
+      decodeCold: ratios.decodeColdOverHmac >= SESSION_TARGETS.decodeColdOverHmac,
       encode: ratios.encodeOverHmac >= SESSION_TARGETS.encodeOverHmac,
     },
   };
@@ -250,7 +276,8 @@ export function formatSessionBench(result: SessionBenchResult): string {
   lines.push(
     '',
     `decode/HMAC = ${result.ratios.decodeOverHmac.toFixed(3)} (target ≥ ${result.targets.decodeOverHmac}): ${mark(result.met.decode)}` +
-      `; cold (no cache hit) ${result.ratios.decodeColdOverHmac.toFixed(3)}; store.open/HMAC = ${result.ratios.storeOpenOverHmac.toFixed(3)}`,
+      `; store.open/HMAC = ${result.ratios.storeOpenOverHmac.toFixed(3)}`,
+    `cold decode/HMAC = ${result.ratios.decodeColdOverHmac.toFixed(3)} (target ≥ ${result.targets.decodeColdOverHmac}): ${mark(result.met.decodeCold)}`,
     `encode/HMAC = ${result.ratios.encodeOverHmac.toFixed(3)} (target ≥ ${result.targets.encodeOverHmac}): ${mark(result.met.encode)}` +
       `; store.commit/HMAC = ${result.ratios.storeCommitOverHmac.toFixed(3)}`,
   );

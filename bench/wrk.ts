@@ -2,11 +2,38 @@
  * Runs Debian's `wrk` for a fixed time against one URL and reads its report.
  * @module
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTracked, stopTracked } from './processes.js';
+import { onExit, startTracked, stopTracked } from './processes.js';
 import { ROOT } from './servers.js';
 
 const REQUEST_SCRIPT = join(ROOT, 'bench', 'wrk', 'request.lua');
+const ROTATE_SCRIPT = join(ROOT, 'bench', 'wrk', 'rotate.lua');
+
+/** One request's variable part: its `Cookie` header and (POST) its urlencoded body. */
+export interface VisitorRequest {
+  readonly cookie: string;
+  readonly body?: string | undefined;
+}
+
+let visitorsDir: string | undefined;
+let visitorFiles = 0;
+
+/** Writes the visitors for rotate.lua, one line each; the file is removed on exit. */
+export function writeVisitorsFile(visitors: readonly VisitorRequest[]): string {
+  if (visitorsDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'stock-portfolio-wrk-'));
+    onExit(() => rmSync(dir, { recursive: true, force: true }));
+    visitorsDir = dir;
+  }
+  const path = join(visitorsDir, `visitors-${++visitorFiles}.txt`);
+  for (const v of visitors) {
+    if (/[\t\n]/.test(v.cookie + (v.body ?? ''))) throw new Error('A visitor request holds a tab or newline');
+  }
+  writeFileSync(path, visitors.map((v) => `${v.cookie}\t${v.body ?? ''}`).join('\n') + '\n');
+  return path;
+}
 
 /** One load run. */
 export interface WrkOptions {
@@ -19,6 +46,11 @@ export interface WrkOptions {
   readonly cookie?: string;
   /** An urlencoded form body (POST). */
   readonly body?: string;
+  /**
+   * A file from {@link writeVisitorsFile}: each request then takes the next visitor's cookie and
+   * body, round-robin (`cookie` and `body` are ignored).
+   */
+  readonly visitorsFile?: string;
 }
 
 /** What wrk reported. Latencies in milliseconds. */
@@ -83,7 +115,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     `-d${options.durationSeconds}s`,
     '--latency',
     '-s',
-    REQUEST_SCRIPT,
+    options.visitorsFile === undefined ? REQUEST_SCRIPT : ROTATE_SCRIPT,
     options.url,
   ];
   const wrk = startTracked('wrk', 'wrk', args, {
@@ -92,6 +124,8 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
       BENCH_METHOD: options.method,
       BENCH_COOKIE: options.cookie ?? '',
       BENCH_BODY: options.body ?? '',
+      BENCH_VISITORS_FILE: options.visitorsFile ?? '',
+      BENCH_THREADS: String(options.threads),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

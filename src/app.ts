@@ -4,14 +4,13 @@
  * @module
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from './config.js';
 import type { AppEnv, AppSessionData } from './env.js';
 import type { Logger } from './logging.js';
-import { isFormRequest, readForm } from './routes/form.js';
+import { formBodyLimit, isFormRequest, readForm } from './routes/form.js';
 import { honoPaths, urlFor } from './routes/names.js';
 import { registerPages } from './routes/pages.js';
 import { registerStaticFiles } from './routes/static.js';
@@ -44,6 +43,13 @@ export interface AppDeps {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * Sessions whose JSON is at most this size go out without zlib: for a typical portfolio, deflate
+ * and inflate cost more than the HMAC (`npm run bench:session`), while the cookie stays far from
+ * its 4 KB limit; bigger portfolios, which need the room, are still compressed. Flask reads both.
+ */
+export const SESSION_COMPRESS_ABOVE_BYTES = 1024;
+
 /** The session store the app uses for `config`; tests build the same to read the app's cookies. */
 export function createSessionStore(config: Config, now?: () => number): CookieSessionStore {
   return new CookieSessionStore({
@@ -53,6 +59,7 @@ export function createSessionStore(config: Config, now?: () => number): CookieSe
     // The portfolio should survive a browser restart.
     permanent: true,
     cookie: { secure: config.production },
+    compressAboveBytes: SESSION_COMPRESS_ABOVE_BYTES,
     ...(now === undefined ? {} : { now }),
   });
 }
@@ -103,7 +110,7 @@ export function createApp({ config, logger, now = Date.now }: AppDeps): Hono<App
     if (c.get('session').accessed) c.header('Cache-Control', 'no-store');
   });
 
-  const limitBody = bodyLimit({
+  const limitBody = formBodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) =>
       errorPage(
@@ -113,7 +120,7 @@ export function createApp({ config, logger, now = Date.now }: AppDeps): Hono<App
         `A form can be at most ${MAX_BODY_BYTES / 1024} KiB.`,
       ),
   });
-  const limitImport = bodyLimit({
+  const limitImport = formBodyLimit({
     maxSize: MAX_IMPORT_BYTES,
     onError: (c) =>
       errorPage(
@@ -125,7 +132,8 @@ export function createApp({ config, logger, now = Date.now }: AppDeps): Hono<App
   });
   const importPath = urlFor('import_stocks');
   // Only requests that may carry a body: asking a GET for its body makes the Node adapter build a
-  // full Request object, which cost 11% of a GET /stocks in a profile (bench/README.md).
+  // full Request object, which cost 11% of a GET /stocks in a profile (bench/README.md). On the Node
+  // server, a form with a Content-Length is checked by its length, without building one either.
   app.use((c, next) => {
     if (!UNSAFE_METHODS.has(c.req.method)) return next();
     return c.req.path === importPath ? limitImport(c, next) : limitBody(c, next);

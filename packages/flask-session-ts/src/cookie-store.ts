@@ -50,6 +50,8 @@ export interface SessionOptions {
   readonly maxCookieBytes?: number;
   /** The clock in milliseconds. Default `Date.now`. */
   readonly now?: () => number;
+  /** See `SessionSerializerOptions.compressAboveBytes`. Default 0: Flask's bytes. */
+  readonly compressAboveBytes?: number;
 }
 
 /**
@@ -146,6 +148,7 @@ export class CookieSessionStore implements SessionStore {
       digest: options.digest ?? d.digest,
       salt: options.salt ?? d.salt,
       now: this.#now,
+      ...(options.compressAboveBytes === undefined ? {} : { compressAboveBytes: options.compressAboveBytes }),
     });
   }
 

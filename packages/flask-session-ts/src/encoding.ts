@@ -14,15 +14,23 @@ export function base64UrlEncode(bytes: Uint8Array | string): string {
 }
 
 /**
+ * `text` without its "=" padding, or undefined when it cannot be URL-safe base64 at all (a character
+ * outside the alphabet, or a length no encoder produces). Whether it is the *canonical* encoding of
+ * its bytes is left to the caller: comparing with an encoder's output checks that for free.
+ */
+export function unpaddedBase64Url(text: string): string | undefined {
+  const unpadded = text.endsWith('==') ? text.slice(0, -2) : text.endsWith('=') ? text.slice(0, -1) : text;
+  return BASE64URL.test(unpadded) && unpadded.length % 4 !== 1 ? unpadded : undefined;
+}
+
+/**
  * Decodes URL-safe base64, padded or not.
  * @throws BadData for any character outside the alphabet or an impossible length; Node's own
  *   decoder would silently skip such characters, which would let two texts verify as one.
  */
 export function base64UrlDecode(text: string): Buffer {
-  const unpadded = text.endsWith('==') ? text.slice(0, -2) : text.endsWith('=') ? text.slice(0, -1) : text;
-  if (!BASE64URL.test(unpadded) || unpadded.length % 4 === 1) {
-    throw new BadData('Invalid base64-encoded data');
-  }
+  const unpadded = unpaddedBase64Url(text);
+  if (unpadded === undefined) throw new BadData('Invalid base64-encoded data');
   const bytes = Buffer.from(unpadded, 'base64url');
   // Non-canonical trailing bits (e.g. "AB" vs "AA") decode alike; refuse all but the canonical form.
   if (bytes.toString('base64url') !== unpadded) throw new BadData('Invalid base64-encoded data');

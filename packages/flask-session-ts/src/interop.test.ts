@@ -524,6 +524,16 @@ describe('tampered cookies', () => {
     expect(error).toBeInstanceOf(BadTimeSignature);
   });
 
+  it('load in Flask when made without compression (compressAboveBytes), though Flask would have compressed them', async () => {
+    const data = { portfolio: Array.from({ length: 10 }, (_, i) => [`SYM${i}`, '15', '302.17']) };
+    const cookie = new SessionSerializer([SECRET], { now: () => NOW * 1000, compressAboveBytes: 1024 }).dumps(
+      data,
+    );
+    expect(cookie.startsWith('.')).toBe(false);
+    expect((await oracle.dumps({ secret: SECRET, now: NOW, value: data })).startsWith('.')).toBe(true);
+    expectFlaskLoaded(await flaskLoads(cookie), data);
+  });
+
   it("are refused by us, on purpose, where Flask's lenient base64 decoder accepts them", async () => {
     // itsdangerous decodes with Python's non-validating urlsafe_b64decode, which ignores the
     // unused low bits of the last character and skips characters outside the alphabet. Our

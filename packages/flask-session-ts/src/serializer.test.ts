@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { base64UrlEncode } from './encoding.js';
 import { BadData, BadPayload, BadSignature, SignatureExpired } from './errors.js';
 import { SessionSerializer } from './serializer.js';
+import { CookieSessionStore } from './cookie-store.js';
 import { dumps, Uuid } from './tagged-json.js';
 import { thrown } from '../test/support/thrown.js';
 
@@ -23,7 +24,9 @@ const FLASK_TWELVE_AS = '.eJyrVipWslJKRAJKtQBDkwa6.ZVPxAA.7o2ZPWpOGHBxK12yei3AYT
 
 const THIRTY_ONE_DAYS = 31 * 24 * 3600;
 
-function makeSerializer(options: { now?: () => number; maxInflatedBytes?: number } = {}): SessionSerializer {
+function makeSerializer(
+  options: { now?: () => number; maxInflatedBytes?: number; compressAboveBytes?: number } = {},
+): SessionSerializer {
   return new SessionSerializer([SECRET], { now: () => T * 1000, ...options });
 }
 
@@ -101,6 +104,29 @@ describe('compression', () => {
     const json = Buffer.from(dumps({ s: 'a'.repeat(12) }));
     expect(deflateSync(json).length).toBe(json.length - 2);
     expect(makeSerializer().dumps({ s: 'a'.repeat(12) })).toBe(FLASK_TWELVE_AS);
+  });
+
+  it('with compressAboveBytes, sends JSON of at most that many bytes as plain base64 and reads it back', () => {
+    const data = { s: 'a'.repeat(200) };
+    const json = dumps(data);
+    const serializer = makeSerializer({ compressAboveBytes: json.length });
+    expect(serializer.dumpPayload(data)).toBe(base64UrlEncode(json));
+    expect(serializer.loads(serializer.dumps(data)).data).toEqual(data);
+  });
+
+  it('with compressAboveBytes, still compresses JSON one byte over it', () => {
+    const data = { s: 'a'.repeat(200) };
+    const serializer = makeSerializer({ compressAboveBytes: dumps(data).length - 1 });
+    expect(serializer.dumpPayload(data).startsWith('.')).toBe(true);
+  });
+
+  it('takes compressAboveBytes from the CookieSessionStore options', () => {
+    const data = { s: 'a'.repeat(200) };
+    const store = new CookieSessionStore({ secretKey: SECRET, compressAboveBytes: 1024 });
+    expect(store.serializer.dumpPayload(data)).toBe(base64UrlEncode(dumps(data)));
+    expect(new CookieSessionStore({ secretKey: SECRET }).serializer.dumpPayload(data).startsWith('.')).toBe(
+      true,
+    );
   });
 
   it('signs the "." marker, so removing it breaks the signature', () => {

@@ -14,6 +14,13 @@ import type { Secret } from './signer.js';
 export interface SessionSerializerOptions extends TimestampSignerOptions {
   /** Refuse payloads that inflate to more than this. Default 64 KiB: no cookie needs more. */
   readonly maxInflatedBytes?: number;
+  /**
+   * Send payloads whose JSON is at most this many bytes as plain base64, without trying zlib.
+   * Default 0: always try, as itsdangerous does, so cookies match Flask's byte for byte. Flask reads
+   * both forms (the "." marks a compressed one), so a threshold changes only the bytes: deflating a
+   * 329-byte session costs ~7 HMACs, while the payload grows by about a third (bench/README.md).
+   */
+  readonly compressAboveBytes?: number;
 }
 
 /** A verified, decoded cookie. */
@@ -37,6 +44,7 @@ export interface Loaded {
 export class SessionSerializer {
   readonly signer: TimestampSigner;
   readonly #maxInflatedBytes: number;
+  readonly #compressAboveBytes: number;
   /**
    * Decoded data of recently verified payloads, most recent last. A visitor's successive requests
    * carry the same payload (only the timestamp and signature change when a session is refreshed),
@@ -48,12 +56,17 @@ export class SessionSerializer {
   constructor(secrets: readonly Secret[], options: SessionSerializerOptions = {}) {
     this.signer = new TimestampSigner(secrets, options);
     this.#maxInflatedBytes = options.maxInflatedBytes ?? 64 * 1024;
+    this.#compressAboveBytes = options.compressAboveBytes ?? 0;
   }
 
-  /** Encodes data as the payload part: base64url(JSON), or "." + base64url(zlib(JSON)) when that is shorter. */
+  /**
+   * Encodes data as the payload part: base64url(JSON), or "." + base64url(zlib(JSON)) when that is
+   * shorter (and the JSON is over `compressAboveBytes`).
+   */
   dumpPayload(data: SessionData): string {
     // ensure_ascii output is pure ASCII, so latin1 is a lossless and fast byte view.
     const json = Buffer.from(dumps(data), 'latin1');
+    if (json.length <= this.#compressAboveBytes) return base64UrlEncode(json);
     const compressed = deflateSync(json);
     // itsdangerous keeps zlib only when it saves more than the one byte the "." marker costs.
     if (compressed.length < json.length - 1) return '.' + base64UrlEncode(compressed);

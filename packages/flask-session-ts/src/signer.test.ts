@@ -64,6 +64,23 @@ function signerContract(makeSigner: SignerFactory): void {
     expect(() => signer.unsign(signed.slice(0, -1) + '*')).toThrow(BadSignature);
   });
 
+  it('accepts the signature with its "=" padding, as itsdangerous does', () => {
+    const signer = makeSigner(['secret']);
+    expect(signer.unsign(signer.sign('hello') + '=')).toMatchObject({ value: 'hello', keyIndex: 0 });
+  });
+
+  it('rejects another spelling of the right signature bytes (non-zero trailing bits) with BadSignature', () => {
+    const signer = makeSigner(['secret']);
+    const signed = signer.sign('hello');
+    // 27 characters carry 162 bits for SHA-1's 160: flipping the lowest bit of the last one keeps the bytes.
+    const last = signed.at(-1) ?? '';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelled = signed.slice(0, -1) + (alphabet[alphabet.indexOf(last) ^ 1] ?? '');
+    const sig = (text: string) => Buffer.from(text.slice(text.lastIndexOf('.') + 1), 'base64url');
+    expect(sig(respelled)).toEqual(sig(signed));
+    expect(() => signer.unsign(respelled)).toThrow(BadSignature);
+  });
+
   it('rejects text without a separator with BadSignature', () => {
     const signer = makeSigner(['secret']);
     expect(() => signer.unsign('no-separator-here')).toThrow(BadSignature);
@@ -173,6 +190,13 @@ describe('Signer', () => {
 
   it('refuses to sign with a key index it does not have', () => {
     expect(() => new Signer(['secret']).signature('hello', 1)).toThrow(RangeError);
+  });
+
+  it('verifies the signature text and reports the key that made it', () => {
+    const signer = new Signer(['current', 'previous']);
+    const text = base64UrlEncode(new Signer(['previous']).signature('hello'));
+    expect(signer.verifyText('hello', text)).toBe(1);
+    expect(signer.verifyText('hello', text.slice(0, -1))).toBe(-1);
   });
 
   it('verifies to -1 when no key matches', () => {
