@@ -27,7 +27,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 const LIFETIME_SECONDS = 31 * 24 * 60 * 60;
 const MAX_BODY_BYTES = 16 * 1024;
 
-type Holding = [symbol: string, shares: string, price: string];
+type Holding = [symbol: string, shares: string, price: string, date?: string];
 type SessionData = Record<string, unknown>;
 
 const SECURITY_HEADERS = {
@@ -60,22 +60,33 @@ function escapeHtml(text: string): string {
   return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch) : text;
 }
 
-/** `1234567.5` → `1,234,567.50` with a `$`. */
-function money(value: number): string {
-  const [whole = '0', cents = '00'] = value.toFixed(2).split('.');
-  return `$${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
-}
-
-function groupShares(text: string): string {
-  const [whole = '', fraction] = text.split('.');
+/** Thousands separators in the whole part of plain digits: `1234567.5` → `1,234,567.5`. */
+function group(text: string): string {
+  const dot = text.indexOf('.');
+  const whole = dot < 0 ? text : text.slice(0, dot);
   const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+  return dot < 0 ? grouped : grouped + text.slice(dot);
 }
 
-function priceText(text: string): string {
-  const [whole = '', fraction = ''] = text.split('.');
-  return `$${groupShares(whole)}.${fraction.padEnd(2, '0')}`;
+/** Money to the cent: `$1,234,567.50` (a `number`, so not exact: the limit skips exact decimals). */
+function money(value: number): string {
+  return '$' + group(value.toFixed(2));
 }
+
+/** A unit price with 2 to `places` decimals, trailing zeros beyond the cents removed: `$302.10`, `$0.1234`. */
+function priceText(value: number, places: number): string {
+  let text = value.toFixed(places);
+  while (text.endsWith('0') && text.length - text.indexOf('.') > 3) text = text.slice(0, -1);
+  return '$' + group(text);
+}
+
+/** Plain digits without trailing zeros: `7.5`, `30`. */
+function plain(value: number): string {
+  return String(Number(value.toFixed(2)));
+}
+
+const NOT_SET = '<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>';
+const NO_RETURN = `<td class="num">${NOT_SET}</td><td class="num">${NOT_SET}</td><td class="num">${NOT_SET}</td>`;
 
 // The markup below is the app's, byte for byte (whitespace included), so every server sends the same
 // page; run.ts checks the sizes.
@@ -94,7 +105,16 @@ function layout(title: string, csrf: string, path: string, main: string): string
 }
 
 const ADD_STOCK_FORM =
-  '\n    <div class="field">\n      <label for="stock_symbol">Stock Symbol</label>\n      <input id="stock_symbol" name="stock_symbol" type="text" value="" required pattern="\\s*[A-Za-z0-9.\\-]*[A-Za-z][A-Za-z0-9.\\-]*\\s*"\n        title="Enter a stock symbol of 1–10 letters, digits, &#39;.&#39; or &#39;-&#39; (for example AAPL or BRK.B)." maxlength="10" inputmode="text"\n        autocapitalize="characters" autocomplete="off" placeholder="AAPL" />\n      \n    </div><div class="field">\n      <label for="number_of_shares">Number of Shares</label>\n      <input id="number_of_shares" name="number_of_shares" type="text" value="" required pattern="\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*"\n        title="Enter the number of shares in digits, with an optional decimal point (for example 15 or 2.5)." maxlength="64" inputmode="decimal"\n        autocapitalize="off" autocomplete="off" placeholder="15" />\n      \n    </div><div class="field">\n      <label for="purchase_price">Purchase Price ($)</label>\n      <input id="purchase_price" name="purchase_price" type="text" value="" required pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*"\n        title="Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50)." maxlength="64" inputmode="decimal"\n        autocapitalize="off" autocomplete="off" placeholder="302.17" />\n      \n    </div>\n    <button type="submit">Add Stock</button>\n  </form>\n</section>';
+  '\n    <div class="field">\n      <label for="stock_symbol">Stock Symbol</label>\n      <input id="stock_symbol" name="stock_symbol" type="text" value="" required pattern="\\s*[A-Za-z0-9.\\-]*[A-Za-z][A-Za-z0-9.\\-]*\\s*"\n        title="Enter a stock symbol of 1–10 letters, digits, &#39;.&#39; or &#39;-&#39; (for example AAPL or BRK.B)." maxlength="10" inputmode="text"\n        autocapitalize="characters" autocomplete="off" placeholder="AAPL" />\n      \n    </div><div class="field">\n      <label for="number_of_shares">Number of Shares</label>\n      <input id="number_of_shares" name="number_of_shares" type="text" value="" required pattern="\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*"\n        title="Enter the number of shares in digits, with an optional decimal point (for example 15 or 2.5)." maxlength="64" inputmode="decimal"\n        autocapitalize="off" autocomplete="off" placeholder="15" />\n      \n    </div><div class="field">\n      <label for="purchase_price">Purchase Price ($)</label>\n      <input id="purchase_price" name="purchase_price" type="text" value="" required pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*"\n        title="Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50)." maxlength="64" inputmode="decimal"\n        autocapitalize="off" autocomplete="off" placeholder="302.17" />\n      \n    </div><div class="field">\n      <label for="purchase_date">Purchase Date (optional)</label>\n      <input id="purchase_date" name="purchase_date" type="date" value="" pattern="\\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?\\s*"\n        title="Enter the purchase date as YYYY-MM-DD (for example 2026-03-04), or leave it empty for today." maxlength="64" inputmode="text"\n        autocapitalize="off" autocomplete="off" placeholder="YYYY-MM-DD" max="';
+
+/** Today (UTC) and the latest purchase date that has begun anywhere (UTC+14), as the app's date rule. */
+function dateBounds(): { today: string; latest: string } {
+  const now = Date.now();
+  return {
+    today: new Date(now).toISOString().slice(0, 10),
+    latest: new Date(now + 14 * 3_600_000).toISOString().slice(0, 10),
+  };
+}
 
 function addStockPage(csrf: string): string {
   return layout(
@@ -104,54 +124,209 @@ function addStockPage(csrf: string): string {
     '<section>\n  <h1>Add a Stock</h1>\n  \n  <form method="post" action="/add_stock" class="stock-form">\n    <input type="hidden" name="csrf_token" value="' +
       escapeHtml(csrf) +
       '" />' +
-      ADD_STOCK_FORM,
+      ADD_STOCK_FORM +
+      dateBounds().latest +
+      '" />\n      \n    </div>\n    <button type="submit">Add Stock</button>\n  </form>\n</section>',
   );
 }
 
-function stocksPage(rawCsrf: string, holdings: readonly Holding[], cookieLength: number): string {
-  const csrf = escapeHtml(rawCsrf);
-  let rows = '';
-  let total = 0;
-  for (let i = 0; i < holdings.length; i++) {
-    const [rawSymbol, shares, price] = holdings[i] as Holding;
-    const symbol = escapeHtml(rawSymbol);
+const PRICES_NOTE =
+  '<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and\n    they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to\n    the cent, average cost to 4 decimal places, percentages to 2.</p>\n  <div class="table-wrap">\n    <table id="positions-table" aria-describedby="prices-note">\n      <caption class="visually-hidden">Positions, sorted by symbol</caption>\n      <thead>\n        <tr>\n          <th scope="col" class="" aria-sort="ascending">Symbol <span class="sort-mark" aria-hidden="true">▲</span></th>\n          <th scope="col" class="num">Shares</th>\n          <th scope="col" class="num">Average Cost</th>\n          <th scope="col" class="num">Cost Basis</th>\n          <th scope="col" class="num">Current Price</th>\n          <th scope="col" class="num"><a href="/stocks?sort=value" aria-label="Market Value: sort by market value">Market Value</a></th>\n          <th scope="col" class="num"><a href="/stocks?sort=gain" aria-label="Gain/Loss: sort by gain/loss">Gain/Loss</a></th>\n          <th scope="col" class="num">Return</th>\n        </tr>\n      </thead>\n      ';
+
+const LOTS_HEAD =
+  '</summary>\n            <table class="lots">\n              <thead>\n                <tr>\n                  <th scope="col">Symbol</th>\n                  <th scope="col">Purchase Date</th>\n                  <th scope="col" class="num">Shares</th>\n                  <th scope="col" class="num">Purchase Price</th>\n                  <th scope="col" class="num">Cost Basis</th>\n                  <th scope="col"><span class="visually-hidden">Actions</span></th>\n                </tr>\n              </thead>\n              <tbody>\n            ';
+
+const PRICE_PATTERN =
+  '" inputmode="decimal"\n            pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*" title="Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50)."\n            maxlength="64" autocomplete="off" size="10" />\n          <button type="submit" class="secondary">Save price</button>\n          \n        </form>\n        </td>\n      </tr>\n    </tbody>';
+
+/** One symbol's lots, in portfolio order, and their sums. */
+interface Position {
+  readonly symbol: string;
+  readonly lots: { index: number; shares: string; price: string; date: string | undefined; cost: number }[];
+  shares: number;
+  cost: number;
+}
+
+/** Lots grouped by symbol, positions in symbol order (the app's default sort). */
+function positionsOf(holdings: readonly Holding[]): Position[] {
+  const bySymbol = new Map<string, Position>();
+  for (let index = 0; index < holdings.length; index++) {
+    const [symbol, shares, price, date] = holdings[index] as Holding;
     const cost = Number(shares) * Number(price);
-    total += cost;
-    rows +=
-      '<tr>\n        <td>' +
-      symbol +
-      '</td>\n        <td class="num">' +
-      escapeHtml(groupShares(shares)) +
-      '</td>\n        <td class="num">' +
-      escapeHtml(priceText(price)) +
-      '</td>\n        <td class="num">' +
-      escapeHtml(money(cost)) +
-      '</td>\n        <td>\n          <form method="post" action="/stocks/' +
-      String(i) +
-      '/delete" class="inline">\n            <input type="hidden" name="csrf_token" value="' +
-      csrf +
-      '" />\n            <input type="hidden" name="symbol" value="' +
-      symbol +
-      '" />\n            <button type="submit" class="link" aria-label="Remove ' +
-      symbol +
-      '">Remove</button>\n          </form>\n        </td>\n      </tr>';
+    let position = bySymbol.get(symbol);
+    if (position === undefined) bySymbol.set(symbol, (position = { symbol, lots: [], shares: 0, cost: 0 }));
+    position.lots.push({ index, shares, price, date, cost });
+    position.shares += Number(shares);
+    position.cost += cost;
   }
-  const remaining = Math.max(0, Math.floor((4093 - 130 - cookieLength) / 14));
+  return [...bySymbol.values()].sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
+}
+
+function positionRows(position: Position, csrf: string): string {
+  const symbol = escapeHtml(position.symbol);
+  const token = '<input type="hidden" name="csrf_token" value="' + csrf + '" />';
+  let lots = '';
+  for (const lot of position.lots) {
+    const shares = escapeHtml(group(lot.shares));
+    const date = lot.date === undefined ? undefined : escapeHtml(lot.date);
+    lots +=
+      '<tr class="lot">\n              <th scope="row">' +
+      symbol +
+      '</th>\n              <td>' +
+      (date ?? NOT_SET) +
+      '</td>\n              <td class="num">' +
+      shares +
+      '</td>\n              <td class="num">' +
+      escapeHtml(priceText(Number(lot.price), 4)) +
+      '</td>\n              <td class="num">' +
+      escapeHtml(money(lot.cost)) +
+      '</td>\n              <td class="lot-actions">\n                <a href="/stocks/' +
+      String(lot.index) +
+      '/edit" aria-label="Edit ' +
+      symbol +
+      ', ' +
+      shares +
+      ' shares' +
+      (date === undefined ? '' : ' bought ' + date) +
+      '">Edit</a>\n                <form method="post" action="/stocks/' +
+      String(lot.index) +
+      '/delete" class="inline">\n                  ' +
+      token +
+      '\n                  <input type="hidden" name="symbol" value="' +
+      symbol +
+      '" />\n                  <button type="submit" class="link" aria-label="Remove ' +
+      symbol +
+      '">Remove</button>\n                </form>\n              </td>\n            </tr>';
+  }
+  const count = position.lots.length;
+  return (
+    '<tbody class="position">\n      <tr class="position-row">\n        <th scope="row">' +
+    symbol +
+    '</th>\n        <td class="num">' +
+    escapeHtml(group(plain4(position.shares))) +
+    '</td>\n        <td class="num">' +
+    escapeHtml(priceText(position.cost / position.shares, 4)) +
+    '</td>\n        <td class="num">' +
+    escapeHtml(money(position.cost)) +
+    '</td>\n        <td class="num">' +
+    NOT_SET +
+    '</td>\n        ' +
+    NO_RETURN +
+    '\n      </tr>\n      <tr class="position-detail">\n        <td colspan="8">\n          <details>\n            <summary>' +
+    String(count) +
+    (count === 1 ? ' lot of ' : ' lots of ') +
+    symbol +
+    LOTS_HEAD +
+    lots +
+    '\n              </tbody>\n            </table>\n          </details>\n          <form method="post" action="/stocks/price" class="price-form">\n          ' +
+    token +
+    '\n          <input type="hidden" name="symbol" value="' +
+    symbol +
+    '" />\n          <input type="hidden" name="sort" value="symbol" />\n          <label for="price-' +
+    symbol +
+    '">Current price of ' +
+    symbol +
+    ' ($)</label>\n          <input id="price-' +
+    symbol +
+    '" name="current_price" type="text" value="' +
+    PRICE_PATTERN
+  );
+}
+
+/** Shares as plain digits, at most 4 decimals, trailing zeros removed. */
+function plain4(value: number): string {
+  return String(Number(value.toFixed(4)));
+}
+
+/** The allocation chart by cost basis (no prices are set in the bench's sessions). */
+function chart(positions: readonly Position[], total: number): string {
+  let bars = '';
+  let rows = '';
+  let description = '';
+  for (let i = 0; i < positions.length; i++) {
+    const { symbol: rawSymbol, cost } = positions[i] as Position;
+    const symbol = escapeHtml(rawSymbol);
+    const percent = ((cost * 100) / total).toFixed(2) + '%';
+    const y = 4 + i * 28;
+    description += (i === 0 ? '' : ', ') + symbol + ' ' + percent;
+    bars +=
+      '<g>\n        <text x="64" y="' +
+      String(y + 14) +
+      '" class="chart-label" text-anchor="end" dominant-baseline="middle">' +
+      symbol +
+      '</text>\n        <rect x="70" y="' +
+      String(y + 5) +
+      '" width="' +
+      plain((cost * 180) / total) +
+      '" height="18" rx="2" class="chart-bar-' +
+      String(i % 8) +
+      '" />\n        <text x="256" y="' +
+      String(y + 14) +
+      '" class="chart-value" dominant-baseline="middle">' +
+      percent +
+      '</text>\n      </g>';
+    rows +=
+      '<tr><th scope="row">' +
+      symbol +
+      '</th><td>' +
+      percent +
+      '</td><td>' +
+      escapeHtml(money(cost)) +
+      '</td></tr>';
+  }
+  return (
+    '<section class="chart" aria-labelledby="chart-heading">\n  <h2 id="chart-heading">Allocation</h2>\n  <svg viewBox="0 0 320 ' +
+    String(positions.length * 28 + 8) +
+    '" role="img" aria-labelledby="chart-title chart-desc" class="chart-svg" preserveAspectRatio="xMinYMin meet">\n    <title id="chart-title">Share of the portfolio by cost basis</title>\n    <desc id="chart-desc">' +
+    description +
+    '.</desc>\n    ' +
+    bars +
+    '\n  </svg>\n  <p class="note">Each position\'s share of the portfolio\'s cost basis (market value once every position has a current price).</p>\n  <div class="visually-hidden">\n  <table>\n    <caption>Share of the portfolio by cost basis</caption>\n    <thead><tr><th scope="col">Symbol</th><th scope="col">Share</th><th scope="col">Cost Basis</th></tr></thead>\n    <tbody>\n      ' +
+    rows +
+    '\n    </tbody>\n  </table>\n  </div>\n</section>'
+  );
+}
+
+const EMPTY_STOCKS =
+  '<section>\n  <h1>List of Stocks</h1>\n  <div class="empty-state">\n    <p>Your portfolio is empty.</p>\n    <p><a class="button" href="/add_stock">Add your first stock</a></p>\n  </div>\n</section>';
+
+/**
+ * The positions page as the app renders it for a session without current prices (the bench's):
+ * lots grouped by symbol, cost basis and average cost, dashes for price, value and gain.
+ */
+function stocksPage(rawCsrf: string, holdings: readonly Holding[], cookieLength: number): string {
+  if (holdings.length === 0) return layout('List of Stocks', rawCsrf, '/stocks', EMPTY_STOCKS);
+  const csrf = escapeHtml(rawCsrf);
+  const positions = positionsOf(holdings);
+  let body = '';
+  let total = 0;
+  for (const position of positions) {
+    body += positionRows(position, csrf);
+    total += position.cost;
+  }
+  // About 16 bytes of cookie per dated holding, as the app measures it.
+  const remaining = Math.max(0, Math.floor((4093 - 110 - cookieLength) / 16));
   return layout(
     'List of Stocks',
     rawCsrf,
     '/stocks',
-    '<section>\n  <h1>List of Stocks</h1>\n  <div class="table-wrap">\n    <table id="stock-table">\n    <thead>\n      <tr>\n        <th scope="col">Stock Symbol</th>\n        <th scope="col" class="num">Number of Shares</th>\n        <th scope="col" class="num">Purchase Price</th>\n        <th scope="col" class="num">Cost Basis</th>\n        <th scope="col" aria-label="Actions"></th>\n      </tr>\n    </thead>\n    <tbody>\n      ' +
-      rows +
-      '\n    </tbody>\n    <tfoot>\n      <tr><th scope="row" colspan="3">Total</th><td class="num">' +
+    '<section>\n  <h1>List of Stocks</h1>\n  ' +
+      PRICES_NOTE +
+      body +
+      '\n      <tfoot>\n      <tr>\n        <th scope="row" colspan="3">Total</th>\n        <td class="num">' +
       escapeHtml(money(total)) +
-      '</td><td></td></tr>\n    </tfoot>\n    </table>\n  </div>\n  <p class="capacity">' +
+      '</td>\n        <td></td>\n        ' +
+      NO_RETURN +
+      '\n      </tr>\n    </tfoot>\n    </table>\n  </div>\n  <p class="note">Set a current price to see market value and gain.</p>\n  <p class="capacity">' +
       String(holdings.length) +
-      ' holdings. About ' +
-      String(remaining) +
-      ' more fit in your browser&#39;s cookie.</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add Stock</a>\n    <form method="post" action="/stocks/clear" class="inline">\n      <input type="hidden" name="csrf_token" value="' +
+      (holdings.length === 1 ? ' holding. ' : ' holdings. ') +
+      (remaining > 0
+        ? 'About ' + String(remaining) + ' more fit in your browser&#39;s cookie.'
+        : 'Your portfolio is full: remove a holding to add another.') +
+      '</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add Stock</a>\n    <a class="button secondary" href="/stocks/export.csv" download>Export CSV</a>\n    <a class="button secondary" href="/stocks/import">Import CSV</a>\n    <form method="post" action="/stocks/clear" class="inline">\n      <input type="hidden" name="csrf_token" value="' +
       csrf +
-      '" />\n      <button type="submit" class="secondary">Clear portfolio</button>\n    </form>\n  </div>\n</section>',
+      '" />\n      <button type="submit" class="secondary">Clear portfolio</button>\n    </form>\n  </div>\n</section>\n' +
+      chart(positions, total),
   );
 }
 
@@ -234,7 +409,7 @@ function holdingsOf(data: SessionData | undefined): Holding[] {
   return (raw as unknown[]).filter(
     (h): h is Holding =>
       Array.isArray(h) &&
-      h.length === 3 &&
+      (h.length === 3 || (h.length === 4 && typeof h[3] === 'string')) &&
       typeof h[0] === 'string' &&
       typeof h[1] === 'string' &&
       typeof h[2] === 'string',
@@ -258,6 +433,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 
 const SYMBOL = /^(?=.*[A-Za-z])[A-Za-z0-9.-]{1,10}$/;
 const AMOUNT = /^[0-9]{1,10}(?:\.[0-9]{1,4})?$/;
+const DATE = /^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$/;
 
 function createHandler(secretKey: string) {
   const codec = makeCodec(secretKey);
@@ -307,14 +483,22 @@ function createHandler(secretKey: string) {
       const symbol = (form.get('stock_symbol') ?? '').trim().toUpperCase();
       const shares = (form.get('number_of_shares') ?? '').trim();
       const price = (form.get('purchase_price') ?? '').trim().replace(/^\$/, '');
-      if (!SYMBOL.test(symbol) || !AMOUNT.test(shares) || !AMOUNT.test(price)) {
+      const bounds = dateBounds();
+      const date = (form.get('purchase_date') ?? '').trim() || bounds.today;
+      if (
+        !SYMBOL.test(symbol) ||
+        !AMOUNT.test(shares) ||
+        !AMOUNT.test(price) ||
+        !DATE.test(date) ||
+        date > bounds.latest
+      ) {
         return send(res, 422, addStockPage(csrf));
       }
       const setCookie = codec.write({
         _flashes: [['success', `Added new stock (${symbol})!`]],
         _permanent: true,
         csrf_token: csrf,
-        portfolio: [...holdingsOf(data), [symbol, shares, price]],
+        portfolio: [...holdingsOf(data), [symbol, shares, price, date]],
         theme: data?.['theme'] ?? 'light',
       });
       res.writeHead(302, { ...SECURITY_HEADERS, location: '/stocks', 'set-cookie': setCookie });

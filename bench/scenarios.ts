@@ -247,7 +247,10 @@ export function checkAnswer(
     if (typeof location !== 'string' || !location.endsWith('/stocks'))
       problems.push(`Location ${String(location)}, expected /stocks`);
   } else if (scenario.path === '/stocks') {
-    const missing = visitor.holdings.filter(([symbol]) => !answer.body.includes(`<td>${symbol}</td>`));
+    // Each lot's symbol is its row's header (lots grouped by position, every server the same markup).
+    const missing = visitor.holdings.filter(
+      ([symbol]) => !answer.body.includes(`<th scope="row">${symbol}</th>`),
+    );
     if (missing.length > 0)
       problems.push(`${missing.length} of ${visitor.holdings.length} holdings missing from the page`);
     const rows = answer.body.split('aria-label="Remove ').length - 1;
@@ -262,5 +265,5 @@ export function checkAnswer(
 
 /** The total cost line of a /stocks page, to compare servers with each other. */
 export function pageTotal(body: string): string | undefined {
-  return /Total<\/th><td class="num">([^<]+)</.exec(body)?.[1];
+  return /Total<\/th>\s*<td class="num">([^<]+)</.exec(body)?.[1];
 }
