@@ -155,7 +155,14 @@ function positionsOf(holdings: readonly Holding[]): Position[] {
     const cost = Number(shares) * Number(price);
     let position = bySymbol.get(symbol);
     if (position === undefined) bySymbol.set(symbol, (position = { symbol, lots: [], shares: 0, cost: 0 }));
-    position.lots.push({ index, shares, price, date, cost });
+    // A date of another shape is shown as not set, as the app drops it (no calendar check here).
+    position.lots.push({
+      index,
+      shares,
+      price,
+      date: date !== undefined && DATE.test(date) ? date : undefined,
+      cost,
+    });
     position.shares += Number(shares);
     position.cost += cost;
   }

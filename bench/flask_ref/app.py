@@ -1,8 +1,11 @@
 """The Flask reference: the Stock Portfolio pages as a plain Flask app would serve them.
 
-Same routes, markup, session layout (`portfolio` as [[symbol, shares, price], ...] and
+Same routes, markup, session layout (`portfolio` as [[symbol, shares, price, date?], ...] and
 `csrf_token`), secret key, permanent sessions and validation rules as the TypeScript app, with
-Flask's own signed-cookie session. `run.ts` serves it with gunicorn's sync workers:
+Flask's own signed-cookie session. The list page is the app's positions page as it looks without
+current prices (the bench's sessions set none): lots grouped by symbol with exact Decimal sums, the
+allocation chart by cost basis. Editing, prices, CSV export and import are not ported: their URLs
+exist (the page links to them) and answer 501. `run.ts` serves it with gunicorn's sync workers:
 
     SECRET_KEY=... /usr/bin/gunicorn -w 2 -b 127.0.0.1:5000 --chdir bench/flask_ref app:app
 
@@ -18,7 +21,14 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, get_flashed_messages, redirect, render_template, request, session, url_for
 
-from stock_form import FIELD_NAMES, FIELDS, decode_portfolio, parse_stock_form, summarize
+from stock_form import (
+    FIELD_NAMES,
+    FIELDS,
+    date_bounds,
+    decode_portfolio,
+    parse_stock_form,
+    positions_page,
+)
 
 PUBLIC_DIR = Path(__file__).resolve().parent.parent.parent / "public"
 
@@ -120,6 +130,11 @@ def method_not_allowed(_error):
     return error_page(405, "Method Not Allowed", "This address does not accept that method.")
 
 
+@app.errorhandler(501)
+def not_ported(_error):
+    return error_page(501, "Not Implemented", "The Flask reference serves the pages the benchmark measures.")
+
+
 @app.errorhandler(413)
 def too_large(_error):
     return error_page(413, "Request Too Large", "A form can be at most 16 KiB.")
@@ -150,11 +165,16 @@ EMPTY_VALUES = {name: "" for name in FIELD_NAMES}
 
 @app.route("/add_stock", methods=["GET", "POST"])
 def add_stock():
+    bounds = date_bounds()
     if request.method == "GET":
-        return render_template("add_stock.jinja", title="Add Stock", fields=FIELDS, values=EMPTY_VALUES, errors={})
-    holding, errors, values = parse_stock_form(request.form)
+        return render_template(
+            "add_stock.jinja", title="Add Stock", fields=FIELDS, values=EMPTY_VALUES, errors={}, latest=bounds[1]
+        )
+    holding, errors, values = parse_stock_form(request.form, bounds)
     if holding is None:
-        return render_template("add_stock.jinja", title="Add Stock", fields=FIELDS, values=values, errors=errors), 422
+        return render_template(
+            "add_stock.jinja", title="Add Stock", fields=FIELDS, values=values, errors=errors, latest=bounds[1]
+        ), 422
     holdings = decode_portfolio(session.get("portfolio"))
     session["portfolio"] = [list(h) for h in holdings] + [list(holding)]
     flash(f"Added new stock ({holding[0]})!", "success")
@@ -163,11 +183,33 @@ def add_stock():
 
 @app.route("/stocks")
 def list_stocks():
-    rows, total = summarize(decode_portfolio(session.get("portfolio")))
-    # Room left, estimated from the cookie that came in (about 14 bytes per holding).
-    used = len(request.cookies.get(app.config["SESSION_COOKIE_NAME"], "")) + 130
-    remaining = max(0, (4093 - used) // 14)
-    return render_template("stocks.jinja", title="List of Stocks", rows=rows, total=total, remaining=remaining)
+    holdings = decode_portfolio(session.get("portfolio"))
+    positions, total, chart = positions_page(holdings)
+    # Room left, estimated from the cookie that came in (about 16 bytes per dated holding).
+    used = len(request.cookies.get(app.config["SESSION_COOKIE_NAME"], "")) + 110
+    remaining = max(0, (4093 - used) // 16)
+    return render_template(
+        "stocks.jinja",
+        title="List of Stocks",
+        positions=positions,
+        count=len(holdings),
+        total=total,
+        chart=chart,
+        remaining=remaining,
+        # The current price takes the purchase price's pattern and message, as in the app.
+        price_field=FIELDS[2],
+    )
+
+
+def not_ported_view(**_kwargs):
+    abort(501)
+
+
+# Linked from the list page, so url_for builds their URLs as the app's page does; not ported.
+app.add_url_rule("/stocks/<int:index>/edit", "edit_stock", not_ported_view, methods=["GET", "POST"])
+app.add_url_rule("/stocks/price", "set_price", not_ported_view, methods=["POST"])
+app.add_url_rule("/stocks/export.csv", "export_stocks", not_ported_view)
+app.add_url_rule("/stocks/import", "import_stocks", not_ported_view, methods=["GET", "POST"])
 
 
 @app.route("/stocks/<int:index>/delete", methods=["POST"])

@@ -1,4 +1,4 @@
-"""The add-stock form rules, ported from src/forms/stock.ts and src/portfolio/*.ts.
+"""The add-stock form rules and the positions, ported from src/forms/stock.ts and src/portfolio/*.ts.
 
 A straightforward port with decimal.Decimal: the same grammar, the same limits and the same
 messages, so that the Flask reference does the same validation work as the app.
@@ -6,9 +6,11 @@ messages, so that the Flask reference does the same validation work as the app.
 
 import re
 import unicodedata
+from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-FIELD_NAMES = ("stock_symbol", "number_of_shares", "purchase_price")
+FIELD_NAMES = ("stock_symbol", "number_of_shares", "purchase_price", "purchase_date")
 MAX_INPUT_LENGTH = 64
 SYMBOL_MAX_LENGTH = 10
 SHARES_MAX, SHARES_DECIMALS = Decimal(1_000_000_000), 4
@@ -49,6 +51,11 @@ PRICE_MESSAGES = {
     "too-large": "Enter a price of at most $1,000,000.",
 }
 
+DATE_MESSAGES = {
+    "invalid": "Enter the purchase date as YYYY-MM-DD (for example 2026-03-04), or leave it empty for today.",
+    "future": "Enter a purchase date that is not in the future.",
+}
+
 INTEGER = r"(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)"
 UNSIGNED_NUMBER = rf"(?:{INTEGER}(?:\.[0-9]+)?|\.[0-9]+)"
 SYMBOL_CHARACTERS = r"[A-Za-z0-9.\-]"
@@ -57,6 +64,8 @@ SYMBOL_CHARACTERS = r"[A-Za-z0-9.\-]"
 FIELDS = (
     {
         "name": "stock_symbol",
+        "type": "text",
+        "required": True,
         "label": "Stock Symbol",
         "pattern": rf"\s*{SYMBOL_CHARACTERS}*[A-Za-z]{SYMBOL_CHARACTERS}*\s*",
         "title": SYMBOL_MESSAGES["invalid"],
@@ -67,6 +76,8 @@ FIELDS = (
     },
     {
         "name": "number_of_shares",
+        "type": "text",
+        "required": True,
         "label": "Number of Shares",
         "pattern": rf"\s*{UNSIGNED_NUMBER}\s*",
         "title": SHARES_MESSAGES["invalid"],
@@ -77,6 +88,8 @@ FIELDS = (
     },
     {
         "name": "purchase_price",
+        "type": "text",
+        "required": True,
         "label": "Purchase Price ($)",
         "pattern": rf"\s*\$?\s*{UNSIGNED_NUMBER}\s*",
         "title": PRICE_MESSAGES["invalid"],
@@ -84,6 +97,18 @@ FIELDS = (
         "inputmode": "decimal",
         "autocapitalize": "off",
         "placeholder": "302.17",
+    },
+    {
+        "name": "purchase_date",
+        "type": "date",
+        "required": False,
+        "label": "Purchase Date (optional)",
+        "pattern": r"\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?\s*",
+        "title": DATE_MESSAGES["invalid"],
+        "maxlength": MAX_INPUT_LENGTH,
+        "inputmode": "text",
+        "autocapitalize": "off",
+        "placeholder": "YYYY-MM-DD",
     },
 )
 
@@ -94,6 +119,26 @@ SEPARATOR_TYPO = re.compile(r"(?=.*,)[0-9.,]+")
 SYMBOL = re.compile(r"[A-Z0-9.-]+")
 LETTER = re.compile(r"[A-Z]")
 LOWER = re.compile(r"[a-z]+")
+ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def date_bounds(now=None):
+    """(today, latest): the UTC date, and the latest date that has begun anywhere (UTC+14), as dates.ts."""
+    now = now or datetime.now(timezone.utc)
+    return now.date().isoformat(), (now + timedelta(hours=14)).date().isoformat()
+
+
+def is_iso_date(text):
+    """A real calendar day written YYYY-MM-DD from year 1000 on, as isIsoDate."""
+    match = ISO_DATE.fullmatch(text)
+    if match is None:
+        return False
+    year, month, day = (int(part) for part in match.groups())
+    if year < 1000 or not 1 <= month <= 12 or day < 1:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return day <= (29 if leap else 28) if month == 2 else day <= DAYS_IN_MONTH[month - 1]
 
 
 class Invalid(Exception):
@@ -174,8 +219,26 @@ def _parse_amount(text, messages, maximum, decimals, allow_dollar):
     return value
 
 
-def parse_stock_form(form):
-    """(holding, None, None) for a valid form, else (None, errors, values) to show it again."""
+def _parse_date(text, latest):
+    if not is_iso_date(text):
+        raise Invalid(DATE_MESSAGES["invalid"])
+    if text > latest:
+        raise Invalid(DATE_MESSAGES["future"])
+    return text
+
+
+def _read_date(values, bounds):
+    """The optional date: missing or blank is today; anything else must be a real day, not after latest."""
+    if not values or (len(values) == 1 and len(values[0]) <= MAX_INPUT_LENGTH and values[0].strip() == ""):
+        return bounds[0]
+    return _parse_date(_read_text(values, {"required": DATE_MESSAGES["invalid"]}), bounds[1])
+
+
+def parse_stock_form(form, bounds):
+    """(holding, None, None) for a valid form, else (None, errors, values) to show it again.
+
+    `bounds` is (today, latest) from date_bounds(); a holding is (symbol, shares, price, date).
+    """
     parsers = {
         "stock_symbol": (SYMBOL_MESSAGES, _parse_symbol),
         "number_of_shares": (
@@ -193,10 +256,14 @@ def parse_stock_form(form):
             parsed[name] = parse(_read_text(form.getlist(name), messages))
         except Invalid as error:
             errors[name] = str(error)
+    try:
+        parsed["purchase_date"] = _read_date(form.getlist("purchase_date"), bounds)
+    except Invalid as error:
+        errors["purchase_date"] = str(error)
     if errors:
         values = {name: form.get(name, "") if len(form.getlist(name)) == 1 else "" for name in FIELD_NAMES}
         return None, errors, values
-    return (parsed["stock_symbol"], parsed["number_of_shares"], parsed["purchase_price"]), None, None
+    return tuple(parsed[name] for name in FIELD_NAMES), None, None
 
 
 # --- the portfolio, as src/portfolio/portfolio.ts reads and summarizes it -----------------
@@ -216,10 +283,10 @@ def decode_portfolio(raw):
         return []
     holdings = []
     for entry in raw:
-        if isinstance(entry, (list, tuple)) and len(entry) == 3:
-            fields = entry
+        if isinstance(entry, (list, tuple)) and len(entry) in (3, 4):
+            fields = tuple(entry) + (None,) * (4 - len(entry))
         elif isinstance(entry, dict):
-            fields = (entry.get("stock_symbol"), entry.get("number_of_shares"), entry.get("purchase_price"))
+            fields = tuple(entry.get(name) for name in FIELD_NAMES)
         else:
             continue
         if not isinstance(fields[0], str):
@@ -228,7 +295,9 @@ def decode_portfolio(raw):
         shares = _read_amount(fields[1], SHARES_MAX, SHARES_DECIMALS)
         price = _read_amount(fields[2], PRICE_MAX, PRICE_DECIMALS)
         if check_symbol(symbol) is None and shares is not None and price is not None:
-            holdings.append((symbol, shares, price))
+            # A date we cannot read costs the date, not the holding.
+            date = fields[3] if isinstance(fields[3], str) and is_iso_date(fields[3]) else None
+            holdings.append((symbol, shares, price) if date is None else (symbol, shares, price, date))
     return holdings
 
 
@@ -250,19 +319,67 @@ def format_price(value):
     return "$" + format(normalized, ",f")
 
 
-def summarize(holdings):
-    """Rows ready to display and the total, with exact Decimal arithmetic."""
-    rows, total = [], Decimal(0)
-    for symbol, shares, price in holdings:
+def divide(a, b, places):
+    """a ÷ b rounded half away from zero to `places` decimals, from the exact rational value (divide)."""
+    scaled = Fraction(a) / Fraction(b) * 10**places
+    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+    rounded = whole + (1 if 2 * rest >= scaled.denominator else 0)
+    return Decimal(-rounded if scaled < 0 else rounded).scaleb(-places)
+
+
+def canonical_text(value):
+    return format(value.normalize(), "f")
+
+
+def positions_page(holdings):
+    """The positions (lots grouped by symbol, in symbol order), the total and the allocation chart.
+
+    Exact Decimal sums and products; the two divisions (average cost, shares of the chart) round
+    half away from zero from the exact quotient, as src/portfolio/positions.ts and views/chart.ts do.
+    """
+    by_symbol = {}
+    for index, (symbol, shares, price, *date) in enumerate(holdings):
         shares_value, price_value = Decimal(shares), Decimal(price)
-        cost = shares_value * price_value
+        by_symbol.setdefault(symbol, []).append(
+            {
+                "index": index,
+                "date": date[0] if date else None,
+                "shares_value": shares_value,
+                "price_value": price_value,
+                "cost_value": shares_value * price_value,
+            }
+        )
+    positions, total = [], Decimal(0)
+    for symbol in sorted(by_symbol):
+        lots = by_symbol[symbol]
+        shares = sum((lot["shares_value"] for lot in lots), Decimal(0))
+        cost = sum((lot["cost_value"] for lot in lots), Decimal(0))
         total += cost
-        rows.append(
+        for lot in lots:
+            lot.update(
+                shares=format_quantity(lot["shares_value"]),
+                price=format_price(lot["price_value"]),
+                cost=format_money(lot["cost_value"]),
+            )
+        positions.append(
             {
                 "symbol": symbol,
-                "shares": format_quantity(shares_value),
-                "price": format_price(price_value),
+                "lots": lots,
+                "cost_value": cost,
+                "shares": format_quantity(shares),
+                "average_cost": format_price(divide(cost, shares, 4)),
                 "cost": format_money(cost),
             }
         )
-    return rows, format_money(total)
+    slices = [
+        {
+            "symbol": p["symbol"],
+            "mid": 18 + i * 28,
+            "percent": format(divide(p["cost_value"] * 100, total, 2), "f") + "%",
+            "length": canonical_text(divide(p["cost_value"] * 180, total, 2)),
+            "amount": p["cost"],
+        }
+        for i, p in enumerate(positions)
+    ]
+    chart = {"height": len(positions) * 28 + 8, "slices": slices}
+    return positions, format_money(total), chart
