@@ -44,6 +44,7 @@ export function sessionMiddleware<T extends SessionData = SessionData>(
     const action = await store.commit(session, c.res.status);
     // Thrown before any header is sent, it reaches app.onError and the browser keeps its cookie.
     if (action.kind === 'too-large') throw new SessionTooLarge(action.sizeBytes, action.limitBytes);
+    if (action.kind === 'failed') throw action.error;
     if (!session.accessed && action.kind === 'none') return;
     const headers = writableHeaders(c);
     if (session.accessed) headers.set('Vary', withVary(headers.get('Vary'), 'Cookie'));

@@ -3,7 +3,8 @@
  *
  * Layers, each building on the one before: `encoding` → `signer` → `timed` →
  * `serializer` (with `tagged-json`) → `session` / `store`. Framework adapters are separate
- * entry points: `flask-session-ts/hono`.
+ * entry points: `flask-session-ts/hono`; so are the server-side stores,
+ * `flask-session-ts/sqlite` and `flask-session-ts/redis`, whose clients are optional peers.
  * @module
  */
 export { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes } from './encoding.js';
@@ -17,6 +18,7 @@ export {
   SessionTooLarge,
   StoreUnavailable,
   SignatureExpired,
+  UnknownSession,
 } from './errors.js';
 export { Signer, type Digest, type Secret, type SignerOptions, type Verified } from './signer.js';
 export { TimestampSigner, type TimedVerified, type TimestampSignerOptions } from './timed.js';
@@ -28,6 +30,17 @@ export type { CookieAction, MaybePromise, Opened, SessionStore } from './store.j
 export {
   CookieSessionStore,
   SESSION_DEFAULTS,
+  resolveCookieAttributes,
   type SessionCookieOptions,
   type SessionOptions,
 } from './cookie-store.js';
+export {
+  SERVER_STORE_DEFAULTS,
+  ServerSessionStore,
+  hashId,
+  type RecordToWrite,
+  type ServerStoreOptions,
+  type SessionBackend,
+  type SessionRecord,
+  type WriteOutcome,
+} from './stores/server-store.js';
