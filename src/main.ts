@@ -8,7 +8,7 @@ import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';
 import { startServer, type RunningServer } from './server.js';
-import { SessionConfigError } from 'flask-session-ts';
+import { SessionConfigError, StoreUnavailable } from 'flask-session-ts';
 
 function fail(message: string): never {
   process.stderr.write(`Cannot start Stock Portfolio:\n${message}\n`);
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   try {
     running = await startServer(config, logger);
   } catch (error) {
-    if (error instanceof SessionConfigError) fail(error.message);
+    if (error instanceof SessionConfigError || error instanceof StoreUnavailable) fail(error.message);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       fail(
         `Port ${config.port} on ${config.host} is in use. Stop the other server or set PORT to a free port.`,

@@ -10,7 +10,7 @@ import type { AppEnv } from '../env.js';
 import { FIELD_NAMES, parseStockForm } from '../forms/stock.js';
 import type { Logger } from '../logging.js';
 import { decodePortfolio, encodePortfolio, summarize, type Holding } from '../portfolio/portfolio.js';
-import { SessionTooLarge, type CookieSessionStore, type SessionStore } from 'flask-session-ts';
+import { CookieSessionStore, Session, SessionTooLarge, type SessionStore } from 'flask-session-ts';
 import { renderPage } from '../views/render.js';
 import { AddStockPage, EMPTY_FORM, ListStocksPage, type StockFormState } from '../views/stocks.js';
 import { readForm, textField } from './form.js';
@@ -24,9 +24,15 @@ export interface StockRouteDeps {
   readonly bytesPerHolding: number;
 }
 
-/** The message shown when the cookie cannot take one more holding. */
-export function portfolioFullMessage(count: number): string {
-  return `Your portfolio is full: ${count} holdings is the most a browser cookie can hold. Remove one to add another.`;
+/** The message shown when the session cannot take one more holding: the cookie's, or the server store's cap. */
+export function portfolioFullMessage(count: number, where: 'cookie' | 'server' = 'cookie'): string {
+  const most = where === 'cookie' ? 'a browser cookie can hold' : 'the server keeps for one visitor';
+  return `Your portfolio is full: ${count} holdings is the most ${most}. Remove one to add another.`;
+}
+
+/** Where the session lives, for messages: in the cookie itself, or on the server. */
+export function storageOf(store: SessionStore): 'cookie' | 'server' {
+  return store instanceof CookieSessionStore ? 'cookie' : 'server';
 }
 
 function holdingsOf(c: Context<AppEnv>): readonly Holding[] {
@@ -40,11 +46,11 @@ function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422)
 }
 
 /**
- * Bytes one typical holding adds to the cookie (4-letter symbol, whole shares, a price in cents),
- * measured once with the real codec on a deterministic sample, so "how many more fit" needs no
- * trial encodings per request.
+ * Bytes one typical holding adds to the session as `store` keeps it (4-letter symbol, whole shares,
+ * a price in cents), measured once with the store's own `measure` on a deterministic sample, so
+ * "how many more fit" needs no trial encodings per request.
  */
-export function bytesPerHolding(store: CookieSessionStore): number {
+export function bytesPerHolding(store: SessionStore): number {
   let seed = 42;
   const next = (n: number) => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -55,8 +61,9 @@ export function bytesPerHolding(store: CookieSessionStore): number {
     shares: String(1 + next(5000)),
     price: `${1 + next(2000)}.${String(next(100)).padStart(2, '0')}`,
   }));
-  const empty = store.serializer.dumpPayload({ portfolio: [] }).length;
-  const full = store.serializer.dumpPayload({ portfolio: encodePortfolio(sample) }).length;
+  // measure() works on any session; these two were never opened, so nothing is saved.
+  const empty = store.measure(new Session({ portfolio: [] }));
+  const full = store.measure(new Session({ portfolio: encodePortfolio(sample) }));
   return Math.max(1, (full - empty) / sample.length);
 }
 
@@ -99,7 +106,11 @@ export function registerStocks(
         purchase_price: result.holding.price,
       };
       const count = holdingsOf(c).length;
-      return renderForm(c, { values, errors: {}, formError: portfolioFullMessage(count) }, 422);
+      return renderForm(
+        c,
+        { values, errors: {}, formError: portfolioFullMessage(count, storageOf(store)) },
+        422,
+      );
     }
     return c.redirect(urlFor('list_stocks'), 302);
   });
@@ -112,7 +123,14 @@ export function registerStocks(
         0,
         Math.floor((store.maxSessionBytes - store.measure(c.get('session'))) / perHolding),
       );
-      return <ListStocksPage summary={summary} remaining={remaining} csrfToken={page.csrfToken ?? ''} />;
+      return (
+        <ListStocksPage
+          summary={summary}
+          remaining={remaining}
+          storage={storageOf(store)}
+          csrfToken={page.csrfToken ?? ''}
+        />
+      );
     }),
   );
 

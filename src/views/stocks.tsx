@@ -70,8 +70,15 @@ export function AddStockPage(props: { form: StockFormState; csrfToken: string })
   );
 }
 
-export function ListStocksPage(props: { summary: PortfolioSummary; remaining: number; csrfToken: string }) {
+export function ListStocksPage(props: {
+  summary: PortfolioSummary;
+  remaining: number;
+  /** Where the session lives, for the "how many more fit" hint. Default the cookie. */
+  storage?: 'cookie' | 'server';
+  csrfToken: string;
+}) {
   const { summary, remaining, csrfToken } = props;
+  const room = props.storage === 'server' ? 'your saved portfolio' : "your browser's cookie";
   if (summary.rows.length === 0) {
     return (
       <section>
@@ -108,7 +115,7 @@ export function ListStocksPage(props: { summary: PortfolioSummary; remaining: nu
       <p class="capacity">
         {summary.rows.length} {summary.rows.length === 1 ? 'holding' : 'holdings'}.{' '}
         {remaining > 0
-          ? `About ${remaining} more fit in your browser's cookie.`
+          ? `About ${remaining} more fit in ${room}.`
           : 'Your portfolio is full: remove a holding to add another.'}
       </p>
       <div class="actions">
