@@ -114,6 +114,19 @@ describe('two tabs of one visitor, 50 adds each at once', () => {
   );
 });
 
+describe('start-up', () => {
+  it('stops with a clear message, not a hang, when Redis cannot be reached', async () => {
+    const error = await startApp({ env: { SESSION_TYPE: 'redis', REDIS_URL: 'redis://127.0.0.1:1' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain('exited with code 1');
+    expect(message).toContain('Cannot start Stock Portfolio');
+    expect(message).toContain('REDIS_URL (redis://127.0.0.1:1)');
+  });
+});
+
 describe('faults', () => {
   it(
     'answers 503 while Redis is down, never crashes, and recovers by itself',
