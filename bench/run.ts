@@ -36,6 +36,7 @@ import {
   type ServerName,
 } from './servers.js';
 import { formatSessionBench, type SessionBenchResult } from './session.js';
+import { benchStores, storesTable } from './stores.js';
 import { runWrk } from './wrk.js';
 
 const WRK_THREADS = 2;
@@ -54,6 +55,7 @@ interface Options {
   readonly warmUpSeconds: number;
   readonly build: boolean;
   readonly session: boolean;
+  readonly stores: boolean;
 }
 
 function positive(text: string, flag: string): number {
@@ -72,6 +74,7 @@ function readOptions(): Options {
       warmup: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       'no-session': { type: 'boolean', default: false },
+      'no-stores': { type: 'boolean', default: false },
     },
   });
   const quick = values.quick;
@@ -83,6 +86,7 @@ function readOptions(): Options {
     warmUpSeconds: positive(values.warmup ?? (quick ? '1' : '3'), '--warmup'),
     build: !values['no-build'],
     session: !values['no-session'],
+    stores: !values['no-stores'],
   };
 }
 
@@ -92,6 +96,9 @@ function checkTools(): void {
   if (spawnSync('wrk', ['--version']).error !== undefined) missing.push('wrk');
   if (spawnSync(SYSTEM_PYTHON, ['-c', 'import flask, gunicorn']).status !== 0)
     missing.push('python3-flask, gunicorn');
+  if (spawnSync(SYSTEM_PYTHON, ['-c', 'import flask_session, redis']).status !== 0)
+    missing.push('python3-flask-session, python3-redis');
+  if (spawnSync('redis-server', ['--version']).error !== undefined) missing.push('redis-server');
   if (missing.length > 0) {
     throw new Error(
       `Missing ${missing.join(', ')}. Install them with: bash scripts/ensure-system-deps.sh --bench`,
@@ -272,6 +279,15 @@ async function main(): Promise<void> {
     if (Object.keys(pageBytes).length === 0) pageBytes = bytes;
   }
 
+  // Server-side session stores (bench/stores.ts): cookie, sqlite, redis and Flask-Session on Redis.
+  const stores = options.stores
+    ? await benchStores({
+        workers: options.workers,
+        durationSeconds: options.durationSeconds,
+        warmUpSeconds: options.warmUpSeconds,
+      })
+    : [];
+
   const summaries = summarize(measurements);
   const verdicts = judge(summaries);
   const table = markdownTable(summaries);
@@ -293,6 +309,7 @@ async function main(): Promise<void> {
     verdicts,
     session: session ?? null,
     measurements,
+    stores,
   };
   writeFileSync(join(RESULTS_DIR, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
   const markdown = [
@@ -311,6 +328,7 @@ async function main(): Promise<void> {
     '',
     pageBytesTable(pageBytes),
     ...(session === undefined ? [] : ['', '## Session codec', '', formatSessionBench(session)]),
+    ...(stores.length === 0 ? [] : ['', '## Session stores', '', storesTable(stores)]),
     '',
   ].join('\n');
   writeFileSync(join(RESULTS_DIR, `${name}.md`), markdown);
