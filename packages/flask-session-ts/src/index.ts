@@ -3,8 +3,9 @@
  *
  * Layers, each building on the one before: `encoding` → `signer` → `timed` →
  * `serializer` (with `tagged-json`) → `session` / `store`. Framework adapters are separate
- * entry points: `flask-session-ts/hono`; so are the server-side stores,
- * `flask-session-ts/sqlite` and `flask-session-ts/redis`, whose clients are optional peers.
+ * entry points: `flask-session-ts/hono`, `flask-session-ts/express`, `flask-session-ts/fastify`; so are
+ * the server-side stores, `flask-session-ts/sqlite` and `flask-session-ts/redis`, whose clients are
+ * optional peers.
  * @module
  */
 export { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes } from './encoding.js';
@@ -25,8 +26,15 @@ export { TimestampSigner, type TimedVerified, type TimestampSignerOptions } from
 export { Uuid, dumps, loads, type SessionData, type SessionValue } from './tagged-json.js';
 export { SessionSerializer, type Loaded, type SessionSerializerOptions } from './serializer.js';
 export { Session, type FlashMessage, type SessionSnapshot } from './session.js';
-export { readCookie, serializeSetCookie, type CookieAttributes, type SameSite } from './cookie.js';
+export {
+  readCookie,
+  serializeSetCookie,
+  type CookieAttributes,
+  type SameSite,
+  type SetCookieOptions,
+} from './cookie.js';
 export type { CookieAction, MaybePromise, Opened, SessionStore } from './store.js';
+export type { SessionAdapterOptions } from './adapter.js';
 export {
   CookieSessionStore,
   SESSION_DEFAULTS,

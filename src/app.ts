@@ -29,7 +29,7 @@ import {
 import { sessionMiddleware } from 'flask-session-ts/hono';
 import { RedisSessionStore } from 'flask-session-ts/redis';
 import { SqliteSessionStore } from 'flask-session-ts/sqlite';
-import { ErrorPage } from './views/pages.js';
+import { errorPage as errorContent } from './views/pages.js';
 import { renderPage } from './views/render.js';
 
 /** Requests with a bigger body get 413: the largest real form is well under 1 KiB. */
@@ -115,9 +115,7 @@ export function createApp({
     message: string,
     detail?: string,
   ) =>
-    renderPage(c, { title: heading, status, readOnly: true }, () => (
-      <ErrorPage heading={heading} message={message} detail={detail} />
-    ));
+    renderPage(c, { title: heading, status, readOnly: true }, () => errorContent(heading, message, detail));
 
   app.use(
     secureHeaders({
