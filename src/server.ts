@@ -82,7 +82,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
  * The configured session store, answering. An unreachable store is a start-up error with the fix,
  * not a server that answers 503 forever.
  */
-async function openStore(config: Config, logger: Logger): Promise<SessionStore> {
+export async function openStore(config: Config, logger: Logger): Promise<SessionStore> {
   let store: SessionStore | undefined;
   try {
     store = createSessionStore(config, undefined, logger);

@@ -115,16 +115,18 @@ describe('two tabs of one visitor, 50 adds each at once', () => {
 });
 
 describe('start-up', () => {
-  it('stops with a clear message, not a hang, when Redis cannot be reached', async () => {
-    const error = await startApp({ env: { SESSION_TYPE: 'redis', REDIS_URL: 'redis://127.0.0.1:1' } }).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(Error);
-    const message = (error as Error).message;
-    expect(message).toContain('exited with code 1');
-    expect(message).toContain('Cannot start Stock Portfolio');
-    expect(message).toContain('REDIS_URL (redis://127.0.0.1:1)');
-  });
+  it.each(['1', '2'])(
+    'stops with a clear message, not a hang, when Redis cannot be reached (WORKERS=%s)',
+    async (workers) => {
+      const env = { SESSION_TYPE: 'redis', REDIS_URL: 'redis://127.0.0.1:1', WORKERS: workers };
+      const error = await startApp({ env }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      const message = (error as Error).message;
+      expect(message).toContain('exited with code 1');
+      expect(message).toContain('Cannot start Stock Portfolio');
+      expect(message).toContain('REDIS_URL (redis://127.0.0.1:1)');
+    },
+  );
 });
 
 describe('faults', () => {
