@@ -205,9 +205,14 @@ async function main(): Promise<void> {
   });
   const table = storesTable(results);
   console.log(`\n${table}`);
+  // Shared machines make these noisy: the load average says how quiet it was.
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  const header = `\`npm run bench:stores -- ${process.argv.slice(2).join(' ')}\` on ${cpus().length} cores, load average ${load} at the end.`;
   writeFileSync(
     join(RESULTS_DIR, 'stores.md'),
-    `# Session stores (${new Date().toISOString().slice(0, 10)})\n\n${table}\n`,
+    `# Session stores (${new Date().toISOString().slice(0, 10)})\n\n${header}\n\n${table}\n`,
   );
   writeFileSync(join(RESULTS_DIR, 'stores.json'), JSON.stringify(results, null, 2) + '\n');
   console.log('Wrote bench/results/stores.md and stores.json');
