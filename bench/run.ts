@@ -61,6 +61,7 @@ import {
   type ServerName,
 } from './servers.js';
 import { formatSessionBench, type SessionBenchResult } from './session.js';
+import { benchStores, storesTable } from './stores.js';
 import { runWrk, writeVisitorsFile } from './wrk.js';
 
 const WRK_THREADS = 2;
@@ -101,6 +102,7 @@ interface Options {
   readonly servers: readonly ServerName[];
   /** Extra `node` flags for ours, e.g. `--max-old-space-size=96` (heap-cap measurements). */
   readonly oursNodeArgs: readonly string[];
+  readonly stores: boolean;
 }
 
 function positive(text: string, flag: string): number {
@@ -124,6 +126,7 @@ function readOptions(): Options {
       'no-build': { type: 'boolean', default: false },
       'no-session': { type: 'boolean', default: false },
       'no-open-loop': { type: 'boolean', default: false },
+      'no-stores': { type: 'boolean', default: false },
     },
   });
   const quick = values.quick;
@@ -145,6 +148,7 @@ function readOptions(): Options {
     quietWaitMs: quick ? 1_000 : 3_000,
     servers: (values.servers?.split(',') as ServerName[] | undefined) ?? SERVER_NAMES,
     oursNodeArgs: values['ours-node-args']?.split(' ').filter((a) => a !== '') ?? [],
+    stores: !values['no-stores'],
   };
 }
 
@@ -154,6 +158,9 @@ function checkTools(): void {
   if (spawnSync('wrk', ['--version']).error !== undefined) missing.push('wrk');
   if (spawnSync(SYSTEM_PYTHON, ['-c', 'import flask, gunicorn']).status !== 0)
     missing.push('python3-flask, gunicorn');
+  if (spawnSync(SYSTEM_PYTHON, ['-c', 'import flask_session, redis']).status !== 0)
+    missing.push('python3-flask-session, python3-redis');
+  if (spawnSync('redis-server', ['--version']).error !== undefined) missing.push('redis-server');
   if (missing.length > 0) {
     throw new Error(
       `Missing ${missing.join(', ')}. Install them with: bash scripts/ensure-system-deps.sh --bench`,
@@ -460,6 +467,15 @@ async function main(): Promise<void> {
     await codecs.close();
   }
 
+  // Server-side session stores (bench/stores.ts): cookie, sqlite, redis and Flask-Session on Redis.
+  const stores = options.stores
+    ? await benchStores({
+        workers: options.workers,
+        durationSeconds: options.durationSeconds,
+        warmUpSeconds: options.warmUpSeconds,
+      })
+    : [];
+
   const summaries = summarize(measurements);
   const verdicts = judge(summaries, openLoop);
   const comparison = comparisonTable(compare(summaries), SERVER_NAMES);
@@ -498,6 +514,7 @@ async function main(): Promise<void> {
     verdicts,
     session: session ?? null,
     measurements,
+    stores,
   };
   writeFileSync(join(RESULTS_DIR, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
   const markdown = [
@@ -535,6 +552,7 @@ async function main(): Promise<void> {
     '',
     pageBytesTable(pageBytes),
     ...(session === undefined ? [] : ['', '## Session codec', '', formatSessionBench(session)]),
+    ...(stores.length === 0 ? [] : ['', '## Session stores', '', storesTable(stores)]),
     '',
   ].join('\n');
   writeFileSync(join(RESULTS_DIR, `${name}.md`), markdown);

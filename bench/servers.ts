@@ -218,6 +218,8 @@ export interface StartOptions {
   /** Extra `node` flags for the Node servers, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
   readonly logPath?: string;
+  /** More environment for the server, e.g. `SESSION_TYPE` (see bench/stores.ts). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts one server on a free port and waits until it answers. */
@@ -235,6 +237,7 @@ export async function startServer(name: ServerName, options: StartOptions): Prom
         LANG: 'C.UTF-8',
         SECRET_KEY: options.secretKey,
         ...launch.env,
+        ...options.env,
       },
       stdio: ['ignore', launch.stdout === 'ignore' ? 'ignore' : log, log],
       group: true,

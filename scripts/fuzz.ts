@@ -23,7 +23,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { Hono } from 'hono';
 import { createApp } from '../src/app.js';
-import type { Config } from '../src/config.js';
+import { COOKIE_SESSION_SETTINGS, type Config } from '../src/config.js';
 import type { AppEnv } from '../src/env.js';
 import type { Logger } from '../src/logging.js';
 import {
@@ -54,6 +54,7 @@ export const fuzzConfig: Config = Object.freeze({
   port: 0,
   sessionLifetimeSeconds: FUZZ_LIFETIME_SECONDS,
   workers: 1,
+  ...COOKIE_SESSION_SETTINGS,
 });
 
 /** An app, a store with the app's settings, and a cookie the app accepts. */

@@ -20,8 +20,17 @@ import { registerPrices } from './routes/prices.js';
 import { bytesPerHolding, registerStocks } from './routes/stocks.js';
 import { registerTheme } from './routes/theme.js';
 import { CSRF_FIELD, checkRequestSite, checkToken } from './security/csrf.js';
-import { CookieSessionStore, SessionTooLarge } from 'flask-session-ts';
+import {
+  CookieSessionStore,
+  Session,
+  SessionConflict,
+  SessionTooLarge,
+  StoreUnavailable,
+  type SessionStore,
+} from 'flask-session-ts';
 import { sessionMiddleware } from 'flask-session-ts/hono';
+import { RedisSessionStore } from 'flask-session-ts/redis';
+import { SqliteSessionStore } from 'flask-session-ts/sqlite';
 import { errorPage as errorContent } from './views/pages.js';
 import { renderPage } from './views/render.js';
 
@@ -33,12 +42,17 @@ export { MAX_IMPORT_BYTES };
 /** The message of every CSRF refusal, defined once for the page and the tests. */
 export const CSRF_MESSAGE = 'This form expired or came from another site. Reload the page and try again.';
 
+/** The message of the 503 page when the session store cannot be reached or keeps conflicting. */
+export const STORAGE_UNAVAILABLE_MESSAGE = 'Storage is unavailable, try again in a moment.';
+
 /** What the app is built from. */
 export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
   /** The clock in milliseconds, for the session layer and "today" (purchase dates, export names). Default `Date.now`. */
   readonly now?: () => number;
+  /** Where sessions live. Default: {@link createSessionStore} for `config`. */
+  readonly store?: SessionStore;
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -50,8 +64,8 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export const SESSION_COMPRESS_ABOVE_BYTES = 1024;
 
-/** The session store the app uses for `config`; tests build the same to read the app's cookies. */
-export function createSessionStore(config: Config, now?: () => number): CookieSessionStore {
+/** The cookie store for `config`; tests build the same to read and forge the app's cookies. */
+export function createCookieStore(config: Config, now?: () => number): CookieSessionStore {
   return new CookieSessionStore({
     secretKey: config.secretKey,
     fallbackSecretKeys: config.fallbackSecretKeys,
@@ -64,9 +78,46 @@ export function createSessionStore(config: Config, now?: () => number): CookieSe
   });
 }
 
+/**
+ * The session store `config.sessionType` names. A Redis store starts connecting at once;
+ * `await store.ping?.()` tells whether it is there.
+ */
+export function createSessionStore(config: Config, now?: () => number, logger?: Logger): SessionStore {
+  if (config.sessionType === 'cookie') return createCookieStore(config, now);
+  const common = {
+    secretKey: config.secretKey,
+    fallbackSecretKeys: config.fallbackSecretKeys,
+    lifetimeSeconds: config.sessionLifetimeSeconds,
+    ...(config.sessionAbsoluteLifetimeSeconds === undefined
+      ? {}
+      : { absoluteLifetimeSeconds: config.sessionAbsoluteLifetimeSeconds }),
+    permanent: true,
+    cookie: { secure: config.production },
+    ...(now === undefined ? {} : { now }),
+  };
+  if (config.sessionType === 'sqlite')
+    return new SqliteSessionStore({ ...common, path: config.sessionSqlitePath });
+  let lastError = '';
+  return new RedisSessionStore({
+    ...common,
+    url: config.redisUrl,
+    clusterNodes: config.redisClusterNodes,
+    // One line per kind of failure while the client reconnects, not one per retry.
+    onError: (error) => {
+      if (error.message === lastError) return;
+      lastError = error.message;
+      logger?.error(`Redis: ${error.message} (reconnecting)`);
+    },
+  });
+}
+
 /** Builds the app. Throws SessionConfigError for impossible session settings. */
-export function createApp({ config, logger, now = Date.now }: AppDeps): Hono<AppEnv> {
-  const store = createSessionStore(config, now);
+export function createApp({
+  config,
+  logger,
+  now = Date.now,
+  store = createSessionStore(config, now, logger),
+}: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   const errorPage = (
@@ -195,6 +246,13 @@ export function createApp({ config, logger, now = Date.now }: AppDeps): Hono<App
     c.header('Location', undefined);
     if (error instanceof HTTPException) {
       return errorPage(c, error.status, 'Bad Request', error.message);
+    }
+    if (error instanceof StoreUnavailable || error instanceof SessionConflict) {
+      logger.error(`${error.name} on ${c.req.method} ${c.req.path}: ${error.message}`);
+      // The session could not be opened: the error page is drawn from an empty one, and never saved.
+      if ((c.var.session as Session | undefined) === undefined) c.set('session', new Session());
+      c.header('Retry-After', '1');
+      return errorPage(c, 503, 'Storage Unavailable', STORAGE_UNAVAILABLE_MESSAGE);
     }
     if (error instanceof SessionTooLarge) {
       logger.info(`Session too large on ${c.req.method} ${c.req.path}: ${error.sizeBytes} bytes`);

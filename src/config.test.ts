@@ -141,3 +141,50 @@ describe('invalid settings', () => {
     expect(loadConfig({ SECRET_KEY: 'dev', DEBUG: value }, instanceDir).debug).toBe(true);
   });
 });
+
+describe('session storage', () => {
+  it('keeps sessions in the cookie by default, with SQLite under instance/ and Redis on localhost ready', () => {
+    const config = loadConfig({ SECRET_KEY: 'dev' }, instanceDir);
+    expect(config).toMatchObject({
+      sessionType: 'cookie',
+      sessionSqlitePath: join(instanceDir, 'sessions.sqlite3'),
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisClusterNodes: [],
+      sessionAbsoluteLifetimeSeconds: undefined,
+    });
+  });
+
+  it('reads SESSION_TYPE, SESSION_SQLITE_PATH, REDIS_URL, REDIS_CLUSTER_NODES and SESSION_ABSOLUTE_LIFETIME_DAYS', () => {
+    const config = loadConfig(
+      {
+        SECRET_KEY: 'dev',
+        SESSION_TYPE: 'redis',
+        SESSION_SQLITE_PATH: '/var/lib/app/s.db',
+        REDIS_URL: 'rediss://cache.internal:6380/2',
+        REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001',
+        SESSION_ABSOLUTE_LIFETIME_DAYS: '90',
+      },
+      instanceDir,
+    );
+    expect(config).toMatchObject({
+      sessionType: 'redis',
+      sessionSqlitePath: '/var/lib/app/s.db',
+      redisUrl: 'rediss://cache.internal:6380/2',
+      redisClusterNodes: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7001'],
+      sessionAbsoluteLifetimeSeconds: 90 * 86400,
+    });
+  });
+
+  it.each([
+    ['SESSION_TYPE', 'memcached', 'cookie, sqlite, redis'],
+    ['REDIS_URL', 'http://127.0.0.1:6379', 'redis://'],
+    ['REDIS_URL', '127.0.0.1:6379', 'redis://'],
+    ['REDIS_CLUSTER_NODES', '10.0.0.1', 'host:port'],
+    ['REDIS_CLUSTER_NODES', 'a:1,,b', 'host:port'],
+    ['SESSION_ABSOLUTE_LIFETIME_DAYS', '0', 'whole number'],
+  ])('refuses %s=%j, saying what is expected', (name, value, hint) => {
+    const error = configError({ SECRET_KEY: 'dev', [name]: value });
+    expect(error.message).toContain(name);
+    expect(error.message).toContain(hint);
+  });
+});

@@ -28,7 +28,30 @@ export interface Config {
   readonly sessionLifetimeSeconds: number;
   /** Worker processes (`node:cluster`); 1 serves from the main process. */
   readonly workers: number;
+  /** Where sessions live: the signed cookie, an SQLite file, or Redis (Flask-Session's `SESSION_TYPE`). */
+  readonly sessionType: SessionType;
+  /** The SQLite file, for `sqlite`. */
+  readonly sessionSqlitePath: string;
+  /** The Redis server, for `redis` without cluster nodes. */
+  readonly redisUrl: string;
+  /** Nodes of a Redis Cluster as `redis://host:port` URLs; when set, `redisUrl` is not used. */
+  readonly redisClusterNodes: readonly string[];
+  /** A server-side session's lifetime from creation, however active; undefined: none. */
+  readonly sessionAbsoluteLifetimeSeconds: number | undefined;
 }
+
+/** The session settings of a cookie-mode app, for configurations built by hand (tests, fuzzing, profiling). */
+export const COOKIE_SESSION_SETTINGS = Object.freeze({
+  sessionType: 'cookie',
+  sessionSqlitePath: ':memory:',
+  redisUrl: 'redis://127.0.0.1:6379',
+  redisClusterNodes: Object.freeze([]),
+  sessionAbsoluteLifetimeSeconds: undefined,
+} as const);
+
+/** The values of SESSION_TYPE. */
+export const SESSION_TYPES = ['cookie', 'sqlite', 'redis'] as const;
+export type SessionType = (typeof SESSION_TYPES)[number];
 
 const MIN_PRODUCTION_KEY_LENGTH = 32;
 const KEYGEN = 'Generate one with `npm run secret` and set SECRET_KEY to it.';
@@ -55,6 +78,23 @@ const envSchema = z.object({
   PORT: wholeNumber(0, 65535).default(5000),
   SESSION_LIFETIME_DAYS: wholeNumber(1, 3650).default(31),
   WORKERS: wholeNumber(1, 64).default(1),
+  SESSION_TYPE: z
+    .enum(SESSION_TYPES, { error: `must be one of ${SESSION_TYPES.join(', ')}` })
+    .default('cookie'),
+  SESSION_SQLITE_PATH: z.string().optional(),
+  SESSION_ABSOLUTE_LIFETIME_DAYS: wholeNumber(1, 3650).optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379')
+    .refine((url) => URL.canParse(url), 'must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379')
+    .default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(
+      /^\s*[^\s:,]+:\d{1,5}\s*(,\s*[^\s:,]+:\d{1,5}\s*)*$/,
+      'must be host:port pairs separated by commas, like 10.0.0.1:7000,10.0.0.2:7000',
+    )
+    .optional(),
 });
 
 /** Where a development key is kept between starts: `instance/` (git-ignored), like Flask's instance folder. */
@@ -113,6 +153,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     port: e.PORT,
     sessionLifetimeSeconds: e.SESSION_LIFETIME_DAYS * 24 * 60 * 60,
     workers: e.WORKERS,
+    sessionType: e.SESSION_TYPE,
+    sessionSqlitePath: e.SESSION_SQLITE_PATH ?? join(instanceDir, 'sessions.sqlite3'),
+    redisUrl: e.REDIS_URL,
+    redisClusterNodes: Object.freeze(
+      (e.REDIS_CLUSTER_NODES ?? '')
+        .split(',')
+        .map((node) => node.trim())
+        .filter((node) => node !== '')
+        .map((node) => `redis://${node}`),
+    ),
+    sessionAbsoluteLifetimeSeconds:
+      e.SESSION_ABSOLUTE_LIFETIME_DAYS === undefined ? undefined : e.SESSION_ABSOLUTE_LIFETIME_DAYS * 86400,
   });
 }
 

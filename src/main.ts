@@ -7,8 +7,8 @@
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';
-import { startServer, type RunningServer } from './server.js';
-import { SessionConfigError } from 'flask-session-ts';
+import { openStore, startServer, type RunningServer } from './server.js';
+import { SessionConfigError, StoreUnavailable } from 'flask-session-ts';
 
 function fail(message: string): never {
   process.stderr.write(`Cannot start Stock Portfolio:\n${message}\n`);
@@ -26,6 +26,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
 
   if (config.workers > 1 && cluster.isPrimary) {
+    // Checked once here: workers failing on an unreachable store would only be restarted forever.
+    try {
+      await (await openStore(config, logger)).close?.();
+    } catch (error) {
+      if (error instanceof SessionConfigError || error instanceof StoreUnavailable) fail(error.message);
+      throw error;
+    }
     logger.info(` * Secret key from ${config.secretKeySource}`);
     logger.info(` * Starting ${config.workers} workers`);
     cluster.once('listening', (_worker, address) => {
@@ -53,7 +60,7 @@ async function main(): Promise<void> {
   try {
     running = await startServer(config, logger);
   } catch (error) {
-    if (error instanceof SessionConfigError) fail(error.message);
+    if (error instanceof SessionConfigError || error instanceof StoreUnavailable) fail(error.message);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       fail(
         `Port ${config.port} on ${config.host} is in use. Stop the other server or set PORT to a free port.`,

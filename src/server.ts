@@ -6,7 +6,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { createApp } from './app.js';
+import { StoreUnavailable, type SessionStore } from 'flask-session-ts';
+import { createApp, createSessionStore } from './app.js';
 import type { Config } from './config.js';
 import { accessLine, type Logger } from './logging.js';
 
@@ -23,7 +24,8 @@ export interface RunningServer {
 
 /** Starts the app on `config.host:config.port`. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const app = createApp({ config, logger });
+  const store = await openStore(config, logger);
+  const app = createApp({ config, logger, store });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   const inFlight = new Set<ServerResponse>();
   let closing = false;
@@ -68,10 +70,39 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
-          resolve();
+          void (store.close?.() ?? Promise.resolve()).finally(resolve);
         });
         // Keep-alive connections with no request in flight would hold close() open.
         server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * The configured session store, answering. An unreachable store is a start-up error with the fix,
+ * not a server that answers 503 forever.
+ */
+export async function openStore(config: Config, logger: Logger): Promise<SessionStore> {
+  let store: SessionStore | undefined;
+  try {
+    store = createSessionStore(config, undefined, logger);
+    await store.ping?.();
+    return store;
+  } catch (error) {
+    await store?.close?.();
+    if (error instanceof StoreUnavailable) throw new StoreUnavailable(storeHint(config, error), error);
+    throw error;
+  }
+}
+
+/** What to change when the session store cannot be reached at start. */
+function storeHint(config: Config, error: StoreUnavailable): string {
+  if (config.sessionType === 'redis') {
+    const where =
+      config.redisClusterNodes.length > 0
+        ? `REDIS_CLUSTER_NODES (${config.redisClusterNodes.join(', ')})`
+        : `REDIS_URL (${config.redisUrl})`;
+    return `${error.message}\nStart Redis, or point ${where} at a running server, or set SESSION_TYPE=cookie.`;
+  }
+  return `${error.message}\nCheck SESSION_SQLITE_PATH (${config.sessionSqlitePath}): its folder must be writable.`;
 }

@@ -247,3 +247,10 @@ def set_theme():
 @app.context_processor
 def page_context():
     return {"flashes": get_flashed_messages(with_categories=True)}
+
+
+# The anchor for server-side sessions (bench/stores.ts): Debian's Flask-Session on Redis.
+if os.environ.get("SESSION_REDIS_URL"):
+    from session_redis import use_flask_session
+
+    use_flask_session(app, os.environ["SESSION_REDIS_URL"])

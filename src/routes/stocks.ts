@@ -12,7 +12,7 @@ import type { Logger } from '../logging.js';
 import { decodePortfolio, encodePortfolio, type Holding } from '../portfolio/portfolio.js';
 import { buildPositions, positionSort } from '../portfolio/positions.js';
 import { decodePrices } from '../portfolio/prices.js';
-import { SessionTooLarge, type CookieSessionStore, type SessionStore } from 'flask-session-ts';
+import { CookieSessionStore, Session, SessionTooLarge, type SessionStore } from 'flask-session-ts';
 import { renderPage } from '../views/render.js';
 import type { PriceFormError } from '../views/positions.js';
 import { addStockPage, EMPTY_FORM, listStocksPage, type StockFormState } from '../views/stocks.js';
@@ -29,9 +29,15 @@ export interface StockRouteDeps {
   readonly now: () => number;
 }
 
-/** The message shown when the cookie cannot take one more holding. */
-export function portfolioFullMessage(count: number): string {
-  return `Your portfolio is full: ${count} holdings is the most a browser cookie can hold. Remove one to add another.`;
+/** The message shown when the session cannot take one more holding: the cookie's, or the server store's cap. */
+export function portfolioFullMessage(count: number, where: 'cookie' | 'server' = 'cookie'): string {
+  const most = where === 'cookie' ? 'a browser cookie can hold' : 'the server keeps for one visitor';
+  return `Your portfolio is full: ${count} holdings is the most ${most}. Remove one to add another.`;
+}
+
+/** Where the session lives, for messages: in the cookie itself, or on the server. */
+export function storageOf(store: SessionStore): 'cookie' | 'server' {
+  return store instanceof CookieSessionStore ? 'cookie' : 'server';
 }
 
 function holdingsOf(c: Context<AppEnv>): readonly Holding[] {
@@ -60,16 +66,20 @@ export function renderStockList(
     const view = buildPositions(holdingsOf(c), decodePrices(session.get('prices')), positionSort(sort));
     // Measured after the page consumed its flashes: the cookie this response will send.
     const remaining = Math.max(0, Math.floor((store.maxSessionBytes - store.measure(session)) / perHolding));
-    return listStocksPage(view, { sort: positionSort(sort), remaining, priceError }, page.csrfToken ?? '');
+    return listStocksPage(
+      view,
+      { sort: positionSort(sort), remaining, priceError, storage: storageOf(store) },
+      page.csrfToken ?? '',
+    );
   });
 }
 
 /**
- * Bytes one typical holding adds to the cookie (4-letter symbol, whole shares, a price in cents),
- * measured once with the real codec on a deterministic sample, so "how many more fit" needs no
- * trial encodings per request.
+ * Bytes one typical holding adds to the session as `store` keeps it (4-letter symbol, whole shares,
+ * a price in cents), measured once with the store's own `measure` on a deterministic sample, so
+ * "how many more fit" needs no trial encodings per request.
  */
-export function bytesPerHolding(store: CookieSessionStore): number {
+export function bytesPerHolding(store: SessionStore): number {
   let seed = 42;
   const next = (n: number) => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -82,8 +92,9 @@ export function bytesPerHolding(store: CookieSessionStore): number {
     // Every holding added through the form has a date; a spread of days, as a real portfolio has.
     date: `20${String(10 + next(16))}-${String(1 + next(12)).padStart(2, '0')}-${String(1 + next(28)).padStart(2, '0')}`,
   }));
-  const empty = store.serializer.dumpPayload({ portfolio: [] }).length;
-  const full = store.serializer.dumpPayload({ portfolio: encodePortfolio(sample) }).length;
+  // measure() works on any session; these two were never opened, so nothing is saved.
+  const empty = store.measure(new Session({ portfolio: [] }));
+  const full = store.measure(new Session({ portfolio: encodePortfolio(sample) }));
   return Math.max(1, (full - empty) / sample.length);
 }
 
@@ -125,7 +136,12 @@ export function registerStocks(app: Hono<AppEnv>, deps: StockRouteDeps): void {
         purchase_date: result.holding.date ?? '',
       };
       const count = holdingsOf(c).length;
-      return renderForm(c, { values, errors: {}, formError: portfolioFullMessage(count) }, 422, now);
+      return renderForm(
+        c,
+        { values, errors: {}, formError: portfolioFullMessage(count, storageOf(store)) },
+        422,
+        now,
+      );
     }
     return c.redirect(urlFor('list_stocks'), 302);
   });

@@ -71,9 +71,11 @@ const EMPTY_STATE = html`<section>
 /** What the list page shows besides the positions: how many more fit, and a refused price. */
 export interface ListOptions {
   readonly sort: PositionSort;
-  /** Typical holdings that still fit in the cookie. */
+  /** Typical holdings that still fit in the session. */
   readonly remaining: number;
   readonly priceError?: PriceFormError | undefined;
+  /** Where the session lives, for the "how many more fit" hint. Default: the cookie. */
+  readonly storage?: 'cookie' | 'server';
 }
 
 /** The positions with their lots, the allocation chart, how many more fit, and the page's actions. */
@@ -82,9 +84,10 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
   if (count === 0) return EMPTY_STATE;
   const token = csrfField(csrfToken);
   const { remaining } = options;
+  const room = options.storage === 'server' ? 'your saved portfolio' : "your browser's cookie";
   const capacity =
     remaining > 0
-      ? `About ${remaining} more fit in your browser's cookie.`
+      ? `About ${remaining} more fit in ${room}.`
       : 'Your portfolio is full: remove a holding to add another.';
   return html`<section>
   <h1>List of Stocks</h1>

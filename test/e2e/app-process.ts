@@ -25,6 +25,11 @@ const APP_VARIABLES = [
   'PORT',
   'SESSION_LIFETIME_DAYS',
   'WORKERS',
+  'SESSION_TYPE',
+  'SESSION_SQLITE_PATH',
+  'SESSION_ABSOLUTE_LIFETIME_DAYS',
+  'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
 ];
 
 /** The start-up line `src/main.ts` prints once the server listens, as Flask's development server does. */
@@ -56,6 +61,10 @@ export interface AppProcess {
   output(): string;
   /** Sends SIGTERM and waits for the exit (SIGKILL if it takes longer than 5 s). */
   stop(): Promise<void>;
+  /** `kill -9`: no chance to finish anything. With `WORKERS` > 1 the workers are killed too. */
+  kill(): Promise<void>;
+  /** True until the process exits. */
+  alive(): boolean;
 }
 
 /** A port that was free a moment ago on `host`: the OS picks it for a listener on port 0. */
@@ -105,6 +114,8 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so kill() reaches cluster workers as well.
+    detached: true,
   });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -141,6 +152,12 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
     secretKey,
     output: () => output,
     stop: () => stopProcess(child, exited),
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      process.kill(-child.pid, 'SIGKILL');
+      await exited;
+    },
+    alive: () => child.exitCode === null && child.signalCode === null,
   };
 }
 

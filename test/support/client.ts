@@ -5,8 +5,8 @@
  * @module
  */
 import type { Hono } from 'hono';
-import { createApp, createSessionStore } from '../../src/app.js';
-import type { Config } from '../../src/config.js';
+import { createApp, createCookieStore } from '../../src/app.js';
+import { COOKIE_SESSION_SETTINGS, type Config } from '../../src/config.js';
 import type { AppEnv } from '../../src/env.js';
 import type { Logger } from '../../src/logging.js';
 import { urlFor } from '../../src/routes/names.js';
@@ -27,6 +27,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     port: 0,
     sessionLifetimeSeconds: 31 * 86400,
     workers: 1,
+    ...COOKIE_SESSION_SETTINGS,
     ...overrides,
   };
 }
@@ -78,7 +79,7 @@ export function buildTestApp(options: { config?: Partial<Config>; now?: () => nu
   const logger = recordingLogger({ debug: config.debug });
   const app = createApp({ config, logger, ...(options.now === undefined ? {} : { now: options.now }) });
   // The same settings as the app's own store: a cookie from one opens in the other.
-  const store = createSessionStore(config, options.now);
+  const store = createCookieStore(config, options.now);
   return { app, config, logger, store, client: () => new Client(app, store) };
 }
 

@@ -80,6 +80,25 @@ export const SESSION_DEFAULTS = Object.freeze({
   maxCookieBytes: 4093,
 } as const);
 
+/**
+ * The cookie's attributes: `options` over {@link SESSION_DEFAULTS}, checked. Shared by every store.
+ * @throws SessionConfigError for a combination browsers refuse.
+ */
+export function resolveCookieAttributes(options: SessionCookieOptions = {}): CookieAttributes {
+  const c = { ...SESSION_DEFAULTS.cookie, ...options };
+  const attributes: CookieAttributes = {
+    name: c.name,
+    path: c.path,
+    domain: c.domain,
+    httpOnly: c.httpOnly,
+    secure: c.secure === 'production' ? process.env.NODE_ENV === 'production' : c.secure,
+    sameSite: c.sameSite ?? undefined,
+    partitioned: c.partitioned,
+  };
+  validateCookieAttributes(attributes);
+  return attributes;
+}
+
 interface LoadedState {
   readonly payload: string;
   readonly keyIndex: number;
@@ -118,7 +137,6 @@ export class CookieSessionStore implements SessionStore {
   /** @throws SessionConfigError for settings that can never work, saying how to fix them. */
   constructor(options: SessionOptions) {
     const d = SESSION_DEFAULTS;
-    const c = { ...d.cookie, ...options.cookie };
     this.lifetimeSeconds = options.lifetimeSeconds ?? d.lifetimeSeconds;
     this.refreshEachRequest = options.refreshEachRequest ?? d.refreshEachRequest;
     this.permanent = options.permanent ?? d.permanent;
@@ -134,16 +152,7 @@ export class CookieSessionStore implements SessionStore {
         `maxCookieBytes must be a whole number of at least 64, not ${this.maxCookieBytes}.`,
       );
     }
-    this.cookie = {
-      name: c.name,
-      path: c.path,
-      domain: c.domain,
-      httpOnly: c.httpOnly,
-      secure: c.secure === 'production' ? process.env.NODE_ENV === 'production' : c.secure,
-      sameSite: c.sameSite ?? undefined,
-      partitioned: c.partitioned,
-    };
-    validateCookieAttributes(this.cookie);
+    this.cookie = resolveCookieAttributes(options.cookie);
     this.serializer = new SessionSerializer([options.secretKey, ...(options.fallbackSecretKeys ?? [])], {
       digest: options.digest ?? d.digest,
       salt: options.salt ?? d.salt,

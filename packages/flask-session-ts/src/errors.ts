@@ -7,7 +7,8 @@
  * ├── BadSignature            the signature does not match any key
  * │   └── BadTimeSignature    the timestamp is missing or malformed
  * │       └── SignatureExpired  valid signature, but too old or from the future
- * └── BadPayload              verified, but the payload cannot be decoded
+ * ├── BadPayload              verified, but the payload cannot be decoded
+ * └── UnknownSession          a validly signed session id the server-side store does not hold
  * SessionTooLarge             the session to write exceeds the cookie's or the store's limit
  * SessionConfigError          the options can never work (thrown at construction)
  * StoreUnavailable            a server-side store cannot be reached (a 503, not the visitor's fault)
@@ -66,6 +67,15 @@ export class BadPayload extends BadData {
   }
 }
 
+/**
+ * The cookie's session id is ours (the signature verified) but the store does not hold it: it
+ * expired, was removed by `regenerate`, or the store was emptied. Strict mode: the visitor gets a
+ * new session with a new id; the old id is never adopted.
+ */
+export class UnknownSession extends BadData {
+  override name = 'UnknownSession';
+}
+
 /** A session would not fit (in one cookie, or under a store's cap); nothing was saved or sent. */
 export class SessionTooLarge extends Error {
   override name = 'SessionTooLarge';
@@ -74,10 +84,13 @@ export class SessionTooLarge extends Error {
     readonly sizeBytes: number,
     /** The largest accepted length. */
     readonly limitBytes: number,
+    /** Said instead of the cookie's explanation, by a server-side store. */
+    message?: string,
   ) {
     super(
-      `The session cookie would be ${sizeBytes} bytes, over the ${limitBytes}-byte browser limit; ` +
-        'it was not sent. Store less in the session or move to a server-side store.',
+      message ??
+        `The session cookie would be ${sizeBytes} bytes, over the ${limitBytes}-byte browser limit; ` +
+          'it was not sent. Store less in the session or move to a server-side store.',
     );
   }
 }

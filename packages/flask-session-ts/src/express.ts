@@ -90,6 +90,10 @@ function commitBeforeHeaders(res: Response, store: SessionStore, session: Sessio
       fail(new SessionTooLarge(action.sizeBytes, action.limitBytes));
       return;
     }
+    if (action.kind === 'failed') {
+      fail(action.error);
+      return;
+    }
     if (session.accessed) res.vary('Cookie');
     if (action.kind !== 'none') res.append('Set-Cookie', action.header);
     for (const call of held.splice(0)) call();

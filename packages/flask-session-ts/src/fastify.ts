@@ -59,6 +59,11 @@ export function sessionPlugin(
         for (const name of REPLACED_RESPONSE_HEADERS) reply.removeHeader(name);
         throw new SessionTooLarge(action.sizeBytes, action.limitBytes);
       }
+      if (action.kind === 'failed') {
+        refused.add(request);
+        for (const name of REPLACED_RESPONSE_HEADERS) reply.removeHeader(name);
+        throw action.error;
+      }
       if (session.accessed) reply.header('Vary', withVary(headerText(reply.getHeader('vary')), 'Cookie'));
       // Fastify appends set-cookie values instead of replacing them.
       if (action.kind !== 'none') reply.header('Set-Cookie', action.header);

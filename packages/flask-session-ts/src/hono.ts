@@ -47,6 +47,11 @@ export function sessionMiddleware<T extends SessionData = SessionData>(
       // Thrown before any header is sent, it reaches app.onError and the browser keeps its cookie.
       throw new SessionTooLarge(action.sizeBytes, action.limitBytes);
     }
+    if (action.kind === 'failed') {
+      const headers = writableHeaders(c);
+      for (const name of REPLACED_RESPONSE_HEADERS) headers.delete(name);
+      throw action.error;
+    }
     if (!session.accessed && action.kind === 'none') return;
     const headers = writableHeaders(c);
     if (session.accessed) headers.set('Vary', withVary(headers.get('Vary') ?? undefined, 'Cookie'));

@@ -3,7 +3,9 @@
  *
  * Layers, each building on the one before: `encoding` → `signer` → `timed` →
  * `serializer` (with `tagged-json`) → `session` / `store`. Framework adapters are separate
- * entry points: `flask-session-ts/hono`, `flask-session-ts/express`, `flask-session-ts/fastify`.
+ * entry points: `flask-session-ts/hono`, `flask-session-ts/express`, `flask-session-ts/fastify`; so are
+ * the server-side stores, `flask-session-ts/sqlite` and `flask-session-ts/redis`, whose clients are
+ * optional peers.
  * @module
  */
 export { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes } from './encoding.js';
@@ -17,6 +19,7 @@ export {
   SessionTooLarge,
   StoreUnavailable,
   SignatureExpired,
+  UnknownSession,
 } from './errors.js';
 export { Signer, type Digest, type Secret, type SignerOptions, type Verified } from './signer.js';
 export { TimestampSigner, type TimedVerified, type TimestampSignerOptions } from './timed.js';
@@ -35,6 +38,17 @@ export type { SessionAdapterOptions } from './adapter.js';
 export {
   CookieSessionStore,
   SESSION_DEFAULTS,
+  resolveCookieAttributes,
   type SessionCookieOptions,
   type SessionOptions,
 } from './cookie-store.js';
+export {
+  SERVER_STORE_DEFAULTS,
+  ServerSessionStore,
+  hashId,
+  type RecordToWrite,
+  type ServerStoreOptions,
+  type SessionBackend,
+  type SessionRecord,
+  type WriteOutcome,
+} from './stores/server-store.js';

@@ -24,6 +24,8 @@ function ownData(data: SessionData): SessionData {
 export interface SessionSnapshot {
   readonly data: SessionData;
   readonly modified: boolean;
+  /** {@link Session.changedKeys} at the snapshot; none when left out. */
+  readonly changed?: ReadonlySet<string> | 'all';
 }
 
 /**
@@ -42,6 +44,8 @@ export class Session<T extends SessionData = SessionData> {
   #modified = false;
   #accessed = false;
   #revision = 0;
+  // Which top-level keys changed since the last save: a server-side store writes only these.
+  #changed: Set<string> | 'all' = new Set();
 
   constructor(data: SessionData = {}, isNew = true) {
     this.#data = ownData(data);
@@ -63,8 +67,23 @@ export class Session<T extends SessionData = SessionData> {
     return this.#revision;
   }
 
+  /**
+   * The top-level keys written or removed since the session was opened or last saved, or `'all'`
+   * after {@link Session.clear} or {@link Session.markModified}: a server-side store saves only these,
+   * so that changes other requests made to other keys meanwhile are kept.
+   */
+  get changedKeys(): ReadonlySet<string> | 'all' {
+    return this.#changed;
+  }
+
   /** Marks the session changed, after mutating a stored value in place. */
   markModified(): void {
+    this.#changed = 'all';
+    this.#touch();
+  }
+
+  #touch(key?: string): void {
+    if (key !== undefined && this.#changed !== 'all') this.#changed.add(key);
     this.#accessed = true;
     this.#modified = true;
     this.#revision++;
@@ -85,7 +104,7 @@ export class Session<T extends SessionData = SessionData> {
   /** Stores `value` under `key`. */
   set<K extends keyof T & string>(key: K, value: T[K]): void {
     this.#data[key] = value;
-    this.markModified();
+    this.#touch(key);
   }
 
   /** Removes `key`; a no-op (not a modification) when it was absent. */
@@ -94,7 +113,7 @@ export class Session<T extends SessionData = SessionData> {
     if (!Object.hasOwn(this.#data, key)) return;
     // Rebuilt rather than `delete`d, so objects keep a stable shape for V8.
     this.#data = ownData(Object.fromEntries(Object.entries(this.#data).filter(([k]) => k !== key)));
-    this.markModified();
+    this.#touch(key);
   }
 
   /** Removes everything: the response deletes the cookie. */
@@ -122,14 +141,14 @@ export class Session<T extends SessionData = SessionData> {
   set permanent(value: boolean) {
     if (this.permanent === value) return;
     this.#data[PERMANENT_KEY] = value;
-    this.markModified();
+    this.#touch(PERMANENT_KEY);
   }
 
   /** Queues a message for the next page that shows flashes (Flask's `flash(message, category)`). */
   flash(category: string, message: string): void {
     const queued = this.#flashes();
     this.#data[FLASHES_KEY] = [...queued, [category, message]];
-    this.markModified();
+    this.#touch(FLASHES_KEY);
   }
 
   /** Returns and removes the queued messages (Flask's `get_flashed_messages(with_categories=True)`). */
@@ -141,13 +160,16 @@ export class Session<T extends SessionData = SessionData> {
 
   /** A restore point for {@link Session.restore}: a shallow copy of the data and the flags. */
   snapshot(): SessionSnapshot {
-    return { data: { ...this.#data }, modified: this.#modified };
+    const changed = this.#changed === 'all' ? 'all' : new Set(this.#changed);
+    return { data: { ...this.#data }, modified: this.#modified, changed };
   }
 
   /** Puts the session back as it was at `snapshot` (used when a change would not fit in the cookie). */
   restore(snapshot: SessionSnapshot): void {
     this.#data = ownData(snapshot.data);
     this.#modified = snapshot.modified;
+    const changed = snapshot.changed ?? new Set<string>();
+    this.#changed = changed === 'all' ? 'all' : new Set(changed);
     // Still a new revision: anything computed from the discarded state must not be reused.
     this.#revision++;
   }

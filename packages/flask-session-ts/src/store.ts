@@ -7,7 +7,7 @@
  * keep with `update` → `commit` says what the response's `Set-Cookie` is.
  * @module
  */
-import type { BadData } from './errors.js';
+import type { BadData, SessionConflict, StoreUnavailable } from './errors.js';
 import type { Session } from './session.js';
 import type { SessionData } from './tagged-json.js';
 
@@ -23,7 +23,13 @@ export type CookieAction =
   | { readonly kind: 'none' }
   | { readonly kind: 'set'; readonly header: string }
   | { readonly kind: 'delete'; readonly header: string }
-  | { readonly kind: 'too-large'; readonly sizeBytes: number; readonly limitBytes: number };
+  | { readonly kind: 'too-large'; readonly sizeBytes: number; readonly limitBytes: number }
+  /**
+   * A server-side store could not save what the request changed outside `update` (say, a new CSRF
+   * token): adapters throw `error` before any header is sent, so the visitor sees a 503, not a
+   * page whose form could never be accepted.
+   */
+  | { readonly kind: 'failed'; readonly error: StoreUnavailable | SessionConflict };
 
 /** The result of {@link SessionStore.open}. */
 export interface Opened<T extends SessionData> {
@@ -70,4 +76,14 @@ export interface SessionStore {
 
   /** The bytes the session would take if saved now, whether or not that fits. */
   measure(session: Session): number;
+
+  /**
+   * Resolves when the store answers, for a readiness check (and a clear error at start-up).
+   * Absent on stores with nothing to reach, such as the cookie store.
+   * @throws StoreUnavailable when it cannot be reached.
+   */
+  ping?(): Promise<void>;
+
+  /** Releases connections and files; the store is unusable afterwards. */
+  close?(): Promise<void>;
 }

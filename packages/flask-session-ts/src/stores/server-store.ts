@@ -1,0 +1,480 @@
+/**
+ * Server-side sessions, the part every backend shares: the cookie carries only a signed opaque
+ * id, the data lives in a {@link SessionBackend} (SQLite, Redis), and a change is applied to the
+ * latest stored data atomically, so two tabs writing at once both land.
+ *
+ * - The id is 32 bytes from the CSPRNG, signed with the app's key: a forged or random id is
+ *   refused before any store access. The store keeps only its SHA-256, so a copy of the database
+ *   gives no usable cookie. Strict: an id the store does not hold is never adopted.
+ * - `update` reruns the change on fresher data when another writer got there first (bounded).
+ * - What a request changed outside `update` (flashes read by a page, a new CSRF token) is saved
+ *   at `commit`, key by key, on the latest data: it does not undo another tab's update.
+ * - A valid Flask cookie session (moving over from the cookie store) is imported on first sight.
+ * @module
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readCookie, serializeDeleteCookie, serializeSetCookie, type CookieAttributes } from '../cookie.js';
+import { resolveCookieAttributes, SESSION_DEFAULTS, type SessionCookieOptions } from '../cookie-store.js';
+import {
+  BadData,
+  SessionConfigError,
+  SessionConflict,
+  SessionTooLarge,
+  StoreUnavailable,
+  UnknownSession,
+} from '../errors.js';
+import { SessionSerializer } from '../serializer.js';
+import { Session } from '../session.js';
+import { Signer, type Digest, type Secret } from '../signer.js';
+import type { CookieAction, MaybePromise, Opened, SessionStore } from '../store.js';
+import { dumps, loads, type SessionData } from '../tagged-json.js';
+
+/** A session as a backend holds it. */
+export interface SessionRecord {
+  /** The data as Flask's tagged JSON, uncompressed. */
+  readonly data: string;
+  /** Grows with every write: what a compare-and-set compares. */
+  readonly version: number;
+  /** When the session was created, for the absolute lifetime. */
+  readonly createdMs: number;
+  /** When the record expires: the idle or the absolute lifetime, whichever ends first. */
+  readonly expiresMs: number;
+}
+
+/** What a backend is asked to store. */
+export type RecordToWrite = Omit<SessionRecord, 'version'>;
+
+/** How a {@link SessionBackend.write} ended. */
+export type WriteOutcome =
+  { readonly outcome: 'saved'; readonly version: number } | { readonly outcome: 'conflict' };
+
+/**
+ * Where server-side sessions are kept, under the SHA-256 of their id (hex). Every method
+ * rejects with {@link StoreUnavailable} when the backend cannot be reached or fails.
+ */
+export interface SessionBackend {
+  /** The record under `key`, or undefined when there is none or it expired. Takes no lock. */
+  read(key: string, nowMs: number): MaybePromise<SessionRecord | undefined>;
+  /**
+   * Reads the record under `key`, calls `next` with it, and stores what `next` returns (`null`
+   * removes the record), atomically: `conflict` when another writer changed the record between
+   * the read and the write, and nothing was written (the store then calls `write` again).
+   * When `next` throws, nothing is written and the error propagates.
+   */
+  write(
+    key: string,
+    nowMs: number,
+    next: (current: SessionRecord | undefined) => RecordToWrite | null,
+  ): MaybePromise<WriteOutcome>;
+  /** Moves the record's expiry to `expiresMs` (sliding idle lifetime); no-op when it is gone. */
+  touch(key: string, expiresMs: number): MaybePromise<void>;
+  /** Removes the record; no-op when it is gone. */
+  remove(key: string): MaybePromise<void>;
+  /** Resolves when the backend answers. */
+  ping(): Promise<void>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}
+
+/** Options of every server-side store. Only `secretKey` is required. */
+export interface ServerStoreOptions {
+  /** Signs the session id cookie; older keys go in `fallbackSecretKeys`. */
+  readonly secretKey: Secret;
+  readonly fallbackSecretKeys?: readonly Secret[];
+  readonly cookie?: SessionCookieOptions;
+  /** Idle lifetime, sliding: a session unused this long is gone. Default 31 days. */
+  readonly lifetimeSeconds?: number;
+  /** Absolute lifetime from creation, however active the session. Default: none. */
+  readonly absoluteLifetimeSeconds?: number;
+  /** Make every non-empty session permanent (a cookie with `Max-Age`). Default false. */
+  readonly permanent?: boolean;
+  /** Largest serialised session; a bigger change is refused with {@link SessionTooLarge}. Default 1 MiB. */
+  readonly maxSessionBytes?: number;
+  /** Tries of one change that keeps losing races before {@link SessionConflict}. Default 10. */
+  readonly maxAttempts?: number;
+  /**
+   * Accept a Flask-format signed cookie session (what `CookieSessionStore` writes, signed with the
+   * same keys) and import it into the store: visitors keep their data when an app moves over.
+   * `false` to refuse. Default: on, with Flask's `sha1` digest and `cookie-session` salt.
+   */
+  readonly importCookieSessions?: false | { readonly digest?: Digest; readonly salt?: string };
+  /** The clock in milliseconds. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * The defaults of server-side stores, beyond the cookie's ({@link SESSION_DEFAULTS}):
+ * - 1 MiB per session: 10,000 holdings of the sample app take about 300 KB;
+ * - 10 tries before a conflict: within one process changes to one session are queued, so
+ *   only other processes race, and each try lets at least one writer through;
+ * - the expiry slides at most once a minute, so a page view is not a write every time.
+ */
+export const SERVER_STORE_DEFAULTS = Object.freeze({
+  maxSessionBytes: 1024 * 1024,
+  maxAttempts: 10,
+  idSalt: 'flask-session-ts.session-id',
+  idDigest: 'sha256',
+  touchIntervalMs: 60_000,
+} as const);
+
+/** What the store knows about one open session. */
+interface State {
+  id: string | undefined;
+  key: string | undefined;
+  /** Version of the record as last read or written; 0: no record. */
+  version: number;
+  createdMs: number;
+  expiresMs: number;
+  /** A `Set-Cookie` is due: a new id, a re-signed one, or a slid expiry. */
+  sendCookie: boolean;
+  /** The request carried a cookie we may have to delete. */
+  hadCookie: boolean;
+  /** The session was emptied and its record removed. */
+  removed: boolean;
+}
+
+const NONE: CookieAction = Object.freeze({ kind: 'none' });
+const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The record vanished under a session that had one (expired, or removed by `regenerate`). */
+class Vanished extends Error {}
+
+/**
+ * A {@link SessionStore} that keeps the data in a {@link SessionBackend}; see the module notes.
+ * `SqliteSessionStore` and `RedisSessionStore` are this with their backend.
+ */
+export class ServerSessionStore implements SessionStore {
+  readonly cookie: CookieAttributes;
+  readonly maxSessionBytes: number;
+  readonly lifetimeSeconds: number;
+  readonly absoluteLifetimeSeconds: number | undefined;
+  readonly permanent: boolean;
+  readonly maxAttempts: number;
+  readonly backend: SessionBackend;
+  readonly #signer: Signer;
+  readonly #importer: SessionSerializer | undefined;
+  readonly #now: () => number;
+  readonly #states = new WeakMap<Session, State>();
+  // Changes to one session from this process wait for each other: only other processes race.
+  readonly #queues = new Map<string, Promise<void>>();
+
+  /** @throws SessionConfigError for settings that can never work, saying how to fix them. */
+  constructor(backend: SessionBackend, options: ServerStoreOptions) {
+    const d = SERVER_STORE_DEFAULTS;
+    this.backend = backend;
+    this.cookie = resolveCookieAttributes(options.cookie);
+    this.lifetimeSeconds = options.lifetimeSeconds ?? SESSION_DEFAULTS.lifetimeSeconds;
+    this.absoluteLifetimeSeconds = options.absoluteLifetimeSeconds;
+    this.permanent = options.permanent ?? SESSION_DEFAULTS.permanent;
+    this.maxSessionBytes = options.maxSessionBytes ?? d.maxSessionBytes;
+    this.maxAttempts = options.maxAttempts ?? d.maxAttempts;
+    this.#now = options.now ?? Date.now;
+    for (const [name, value] of [
+      ['lifetimeSeconds', this.lifetimeSeconds],
+      ['absoluteLifetimeSeconds', this.absoluteLifetimeSeconds ?? 1],
+      ['maxSessionBytes', this.maxSessionBytes],
+      ['maxAttempts', this.maxAttempts],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value <= 0) {
+        throw new SessionConfigError(`${name} must be a positive whole number, not ${value}.`);
+      }
+    }
+    const keys = [options.secretKey, ...(options.fallbackSecretKeys ?? [])];
+    this.#signer = new Signer(keys, { salt: d.idSalt, digest: d.idDigest });
+    const imports = options.importCookieSessions ?? {};
+    this.#importer =
+      imports === false
+        ? undefined
+        : new SessionSerializer(keys, {
+            digest: imports.digest ?? SESSION_DEFAULTS.digest,
+            salt: imports.salt ?? SESSION_DEFAULTS.salt,
+            now: this.#now,
+          });
+  }
+
+  get cookieName(): string {
+    return this.cookie.name;
+  }
+
+  /**
+   * Opens the session whose id the cookie carries. A missing, forged, unknown or expired id gives
+   * a new empty session (and the reason); a valid Flask cookie session is imported.
+   * @throws StoreUnavailable when the backend cannot be reached.
+   */
+  async open<T extends SessionData = SessionData>(cookieHeader: string | undefined): Promise<Opened<T>> {
+    const value = readCookie(cookieHeader, this.cookie.name);
+    const state: State = {
+      id: undefined,
+      key: undefined,
+      version: 0,
+      createdMs: 0,
+      expiresMs: 0,
+      sendCookie: false,
+      hadCookie: value !== undefined && value !== '',
+      removed: false,
+    };
+    const fresh = (error?: BadData): Opened<T> => {
+      const session = new Session<T>();
+      this.#states.set(session, state);
+      return error === undefined ? { session } : { session, error };
+    };
+    if (value === undefined || value === '') return fresh();
+
+    let id: string;
+    try {
+      const verified = this.#signer.unsign(value);
+      if (!ID_PATTERN.test(verified.value)) throw new UnknownSession('The session id is malformed');
+      id = verified.value;
+      // Verified by an older key: re-signed with the current one on the way out.
+      state.sendCookie = verified.keyIndex > 0;
+    } catch (error) {
+      if (!(error instanceof BadData)) throw error;
+      return this.#imported<T>(value, state) ?? fresh(error);
+    }
+
+    const key = hashId(id);
+    const record = await this.backend.read(key, this.#now());
+    if (record === undefined) {
+      state.sendCookie = false;
+      return fresh(new UnknownSession('The session id is unknown or expired; a new session was started'));
+    }
+    let data: SessionData;
+    try {
+      data = loads(record.data);
+    } catch (error) {
+      // Never overwritten: the visitor gets a new id, and the unreadable record expires on its own.
+      if (!(error instanceof BadData)) throw error;
+      state.sendCookie = false;
+      return fresh(error);
+    }
+    const session = new Session<T>(data, false);
+    Object.assign(state, { id, key, version: record.version, createdMs: record.createdMs });
+    state.expiresMs = record.expiresMs;
+    this.#states.set(session, state);
+    return { session };
+  }
+
+  /** A valid Flask cookie session, to be saved under a new id at the first write. */
+  #imported<T extends SessionData>(value: string, state: State): Opened<T> | undefined {
+    if (this.#importer === undefined) return undefined;
+    try {
+      const { data } = this.#importer.loads(value, this.lifetimeSeconds);
+      const session = new Session<T>(data, false);
+      session.markModified(); // every key is new to the store
+      this.#states.set(session, state);
+      return { session };
+    } catch (error) {
+      if (!(error instanceof BadData)) throw error;
+      return undefined;
+    }
+  }
+
+  /**
+   * Applies `change` to the latest stored data, with what this request changed outside `update`,
+   * and saves it atomically; reruns it on fresher data when another writer got there first.
+   * Afterwards `session` holds the saved data.
+   * @throws SessionTooLarge when the result is over `maxSessionBytes`; nothing changes then.
+   * @throws StoreUnavailable, SessionConflict: nothing was saved.
+   */
+  async update<T extends SessionData>(
+    session: Session<T>,
+    change: (session: Session<T>) => void,
+  ): Promise<void> {
+    await this.#save(session, change);
+  }
+
+  /**
+   * Saves what changed outside `update` and decides the cookie: set for a new or re-signed id or
+   * a slid expiry, deleted when the session was emptied. Never throws: see {@link CookieAction}.
+   */
+  async commit(session: Session, status = 200): Promise<CookieAction> {
+    const state = this.#state(session);
+    if (this.permanent && !session.permanent && !session.isEmpty) session.permanent = true;
+    const changed = session.changedKeys;
+    if (changed === 'all' || changed.size > 0) {
+      if (state.key === undefined && session.isEmpty) return NONE;
+      try {
+        await this.#save(session, undefined);
+      } catch (error) {
+        if (error instanceof SessionTooLarge) {
+          return { kind: 'too-large', sizeBytes: error.sizeBytes, limitBytes: error.limitBytes };
+        }
+        if (error instanceof StoreUnavailable || error instanceof SessionConflict) {
+          return { kind: 'failed', error };
+        }
+        throw error;
+      }
+    }
+    if (state.id === undefined) {
+      const remove = state.removed && state.hadCookie;
+      return remove ? { kind: 'delete', header: serializeDeleteCookie(this.cookie) } : NONE;
+    }
+    const nowMs = this.#now();
+    if (!state.sendCookie && status < 400 && session.permanent && session.accessed) {
+      const expiresMs = this.#expiresMs(state.createdMs, nowMs);
+      if (expiresMs - state.expiresMs >= SERVER_STORE_DEFAULTS.touchIntervalMs) {
+        try {
+          await this.backend.touch(state.key ?? '', expiresMs);
+          state.expiresMs = expiresMs;
+          state.sendCookie = true;
+        } catch (error) {
+          // Only a refresh: the cookie and the record stay valid until the expiry they have.
+          if (!(error instanceof StoreUnavailable)) throw error;
+        }
+      }
+    }
+    if (!state.sendCookie) return NONE;
+    const maxAgeSeconds = session.permanent ? Math.ceil((state.expiresMs - nowMs) / 1000) : undefined;
+    return {
+      kind: 'set',
+      header: serializeSetCookie(this.cookie, this.#signer.sign(state.id), { maxAgeSeconds, nowMs }),
+    };
+  }
+
+  /** Bytes the session's data takes serialised, as the store keeps it (tagged JSON, ASCII). */
+  measure(session: Session): number {
+    return dumps(session.toJSON()).length;
+  }
+
+  /**
+   * Gives the session a new id and removes the old record (after a login, against session
+   * fixation). The data moves with it, as this request sees it.
+   * @throws StoreUnavailable, SessionConflict.
+   */
+  async regenerate(session: Session): Promise<void> {
+    const state = this.#state(session);
+    const oldKey = state.key;
+    this.#newId(state);
+    session.markModified();
+    await this.#save(session, undefined);
+    if (oldKey !== undefined) await this.backend.remove(oldKey);
+  }
+
+  /** @throws StoreUnavailable when the backend does not answer. */
+  ping(): Promise<void> {
+    return this.backend.ping();
+  }
+
+  close(): Promise<void> {
+    return this.backend.close();
+  }
+
+  #state(session: Session): State {
+    const state = this.#states.get(session);
+    if (state === undefined) throw new TypeError('This session was not opened by this store');
+    return state;
+  }
+
+  #newId(state: State): void {
+    const id = randomBytes(32).toString('base64url');
+    state.id = id;
+    state.key = hashId(id);
+    state.version = 0;
+    state.createdMs = this.#now();
+    state.sendCookie = true;
+  }
+
+  #expiresMs(createdMs: number, nowMs: number): number {
+    const idle = nowMs + this.lifetimeSeconds * 1000;
+    const absolute = this.absoluteLifetimeSeconds;
+    return absolute === undefined ? idle : Math.min(idle, createdMs + absolute * 1000);
+  }
+
+  async #save<T extends SessionData>(
+    session: Session<T>,
+    change: ((session: Session<T>) => void) | undefined,
+  ): Promise<void> {
+    const state = this.#state(session);
+    if (state.key === undefined) this.#newId(state);
+    const changed = session.changedKeys;
+    const pending: SessionData = { ...session.toJSON() };
+    const mine = (latest: SessionData): Session<T> => {
+      const s = new Session<T>(latest, false);
+      if (changed === 'all') s.restore({ data: pending, modified: true });
+      else for (const key of changed) overlay(s, key, pending[key]);
+      change?.(s);
+      if (this.permanent && !s.isEmpty) s.permanent = true;
+      return s;
+    };
+
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const key = state.key ?? '';
+      let saved: Session<T> | undefined;
+      let expiresMs = 0;
+      let outcome: WriteOutcome;
+      try {
+        outcome = await this.#queued(key, () =>
+          this.backend.write(key, this.#now(), (current) => {
+            if (current === undefined && state.version > 0) throw new Vanished();
+            const s = mine(current === undefined ? {} : loads(current.data));
+            saved = s;
+            if (s.isEmpty) return null;
+            const data = dumps(s.toJSON());
+            if (data.length > this.maxSessionBytes) {
+              throw new SessionTooLarge(
+                data.length,
+                this.maxSessionBytes,
+                `The session would be ${data.length} bytes, over this store's ${this.maxSessionBytes}-byte limit; nothing was saved.`,
+              );
+            }
+            const createdMs = current?.createdMs ?? state.createdMs;
+            expiresMs = this.#expiresMs(createdMs, this.#now());
+            return { data, createdMs, expiresMs };
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof Vanished)) throw error;
+        // Strict: an id whose record is gone is not brought back; the session moves to a new one.
+        this.#newId(state);
+        continue;
+      }
+      if (outcome.outcome === 'conflict' || saved === undefined) {
+        await pause(attempt);
+        continue;
+      }
+      state.version = outcome.version;
+      if (outcome.version === 0) {
+        state.id = undefined;
+        state.key = undefined;
+        state.sendCookie = false;
+        state.removed = true;
+      } else {
+        state.removed = false;
+        state.expiresMs = expiresMs;
+      }
+      session.restore({ data: saved.toJSON(), modified: true });
+      return;
+    }
+    throw new SessionConflict(this.maxAttempts);
+  }
+
+  async #queued<R>(key: string, run: () => MaybePromise<R>): Promise<R> {
+    const before = this.#queues.get(key) ?? Promise.resolve();
+    const result = before.then(run);
+    const tail = result.then(noop, noop);
+    this.#queues.set(key, tail);
+    try {
+      return await result;
+    } finally {
+      if (this.#queues.get(key) === tail) this.#queues.delete(key);
+    }
+  }
+}
+
+/** The key a session is stored under: SHA-256 of its id, so the store holds no usable cookie. */
+export function hashId(id: string): string {
+  return createHash('sha256').update(id).digest('hex');
+}
+
+function overlay(session: Session, key: string, value: SessionData[string]): void {
+  if (value === undefined) session.delete(key);
+  else session.set(key, value);
+}
+
+function noop(): void {}
+
+/** A short random wait before another try, so racing writers spread out. */
+function pause(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(50, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

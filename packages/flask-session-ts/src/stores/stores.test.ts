@@ -1,0 +1,242 @@
+/**
+ * One behaviour suite, every store: the cookie, SQLite on a real file, a real Redis and a real
+ * three-node Redis Cluster. Each "process" is a separate store instance on the same backing.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CookieSessionStore } from '../cookie-store.js';
+import { SessionTooLarge, UnknownSession } from '../errors.js';
+import type { Session } from '../session.js';
+import type { SessionStore } from '../store.js';
+import {
+  startRedis,
+  startRedisCluster,
+  stopAll,
+  type RedisProcess,
+} from '../../test/support/redis-server.js';
+import { RedisSessionStore } from './redis.js';
+import { SqliteSessionStore } from './sqlite.js';
+
+const secretKey = 'a test key that is long enough for the store suite';
+
+interface Implementation {
+  readonly name: string;
+  /** Two writers of one session at once: both land, or the last one wins (the cookie). */
+  readonly concurrent: 'all-land' | 'last-wins';
+  setUp(): Promise<void>;
+  /** A new store on the same backing: another worker process or app instance. */
+  store(options?: { maxSessionBytes?: number }): SessionStore;
+  tearDown(): Promise<void>;
+}
+
+const opened: SessionStore[] = [];
+function track<S extends SessionStore>(store: S): S {
+  opened.push(store);
+  return store;
+}
+
+let dir = '';
+let redis: RedisProcess | undefined;
+let cluster: Awaited<ReturnType<typeof startRedisCluster>> | undefined;
+
+const implementations: Implementation[] = [
+  {
+    name: 'cookie',
+    concurrent: 'last-wins',
+    setUp: () => Promise.resolve(),
+    store: (o = {}) =>
+      new CookieSessionStore({
+        secretKey,
+        ...(o.maxSessionBytes ? { maxCookieBytes: o.maxSessionBytes } : {}),
+      }),
+    tearDown: () => Promise.resolve(),
+  },
+  {
+    name: 'sqlite',
+    concurrent: 'all-land',
+    setUp: () => {
+      dir = mkdtempSync(join(tmpdir(), 'sqlite-store-'));
+      return Promise.resolve();
+    },
+    store: (o = {}) =>
+      track(new SqliteSessionStore({ path: join(dir, 'sessions.sqlite3'), secretKey, ...o })),
+    tearDown: () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  },
+  {
+    name: 'redis',
+    concurrent: 'all-land',
+    setUp: async () => {
+      redis = await startRedis();
+    },
+    store: (o = {}) => track(new RedisSessionStore({ url: redis?.url ?? '', secretKey, ...o })),
+    tearDown: async () => {
+      if (redis) await stopAll([redis]);
+    },
+  },
+  {
+    name: 'redis-cluster',
+    concurrent: 'all-land',
+    setUp: async () => {
+      cluster = await startRedisCluster();
+    },
+    store: (o = {}) => track(new RedisSessionStore({ clusterNodes: cluster?.urls ?? [], secretKey, ...o })),
+    tearDown: async () => {
+      await cluster?.stop();
+    },
+  },
+];
+
+/** One request: open with `cookie`, run `handle`, commit; returns the cookie the browser then has. */
+async function request(
+  store: SessionStore,
+  cookie: string,
+  handle: (session: Session, store: SessionStore) => unknown,
+): Promise<string> {
+  const { session } = await store.open(cookie === '' ? undefined : cookie);
+  await handle(session, store);
+  const action = await store.commit(session);
+  if (action.kind === 'too-large' || action.kind === 'failed') throw new Error(`commit: ${action.kind}`);
+  if (action.kind === 'none') return cookie;
+  const pair = action.header.split(';')[0] ?? '';
+  return action.kind === 'delete' ? '' : pair;
+}
+
+async function read(store: SessionStore, cookie: string): Promise<Record<string, unknown>> {
+  const { session } = await store.open(cookie);
+  return { ...session.toJSON() };
+}
+
+describe.each(implementations)('$name store', (impl) => {
+  beforeAll(() => impl.setUp());
+  afterAll(async () => {
+    await Promise.all(opened.splice(0).map(async (s) => s.close?.()));
+    await impl.tearDown();
+  });
+
+  it('gives a visitor without a cookie an empty session and sends no cookie for it', async () => {
+    const store = impl.store();
+    const { session } = await store.open(undefined);
+    expect(session.isEmpty).toBe(true);
+    expect(await store.commit(session)).toEqual({ kind: 'none' });
+  });
+
+  it('keeps what update saved for the next request', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+    expect(cookie).toMatch(/^session=./);
+    expect(await read(impl.store(), cookie)).toEqual({ n: 1 });
+  });
+
+  it('refuses a tampered cookie with an empty session and the reason', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+    const tampered = cookie.slice(0, -2) + (cookie.endsWith('AA') ? 'BB' : 'AA');
+    const opened = await store.open(tampered);
+    expect(opened.session.isEmpty).toBe(true);
+    expect(opened.error).toBeDefined();
+  });
+
+  it('saves changes made outside update at commit', async () => {
+    const store = impl.store();
+    let cookie = await request(store, '', (s, st) => st.update(s, (x) => x.flash('info', 'hi')));
+    cookie = await request(store, cookie, (s) => {
+      expect(s.consumeFlashes()).toEqual([['info', 'hi']]);
+      s.set('token', 't');
+    });
+    expect(await read(store, cookie)).toEqual({ token: 't' });
+  });
+
+  it('deletes the cookie when the session is emptied', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+    expect(await request(store, cookie, (s, st) => st.update(s, (x) => x.clear()))).toBe('');
+  });
+
+  it('refuses a change past the size limit and keeps what was saved', async () => {
+    const store = impl.store({ maxSessionBytes: 2000 });
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('small', 'kept')));
+    const { session } = await store.open(cookie);
+    await expect(
+      Promise.resolve().then(() =>
+        store.update(session, (x) => x.set('big', randomBytes(3000).toString('hex'))),
+      ),
+    ).rejects.toBeInstanceOf(SessionTooLarge);
+    expect(session.get('big')).toBeUndefined();
+    expect(await read(store, cookie)).toEqual({ small: 'kept' });
+  });
+
+  it(
+    impl.concurrent === 'all-land'
+      ? 'lands every one of many concurrent changes from two processes'
+      : 'keeps only the last of concurrent changes (a cookie cannot merge two tabs)',
+    async () => {
+      const [a, b] = [impl.store(), impl.store()];
+      const cookie = await request(a, '', (s, st) => st.update(s, (x) => x.set('list', [])));
+      const add = (store: SessionStore, item: string) =>
+        request(store, cookie, (s, st) =>
+          st.update(s, (x) => x.set('list', [...((x.get('list') as string[] | undefined) ?? []), item])),
+        );
+      const cookies = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => add(i % 2 === 0 ? a : b, `item${i}`)),
+      );
+      const finalCookie = impl.concurrent === 'all-land' ? cookie : (cookies.at(-1) ?? '');
+      const list = (await read(a, finalCookie)).list as string[];
+      if (impl.concurrent === 'all-land')
+        expect([...list].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `item${i}`).sort());
+      else expect(list).toEqual(['item19']);
+    },
+  );
+
+  it('does not undo a concurrent update when it saves a change made outside update', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('a', 1)));
+    const page = await store.open(cookie);
+    page.session.set('token', 'page'); // e.g. a CSRF token created while rendering
+    await request(impl.store(), cookie, (s, st) => st.update(s, (x) => x.set('b', 2)));
+    const action = await store.commit(page.session);
+    const latest = action.kind === 'set' ? (action.header.split(';')[0] ?? '') : cookie;
+    const data = await read(store, latest);
+    if (impl.concurrent === 'all-land') expect(data).toEqual({ a: 1, b: 2, token: 'page' });
+    else expect(data).toEqual({ a: 1, token: 'page' });
+  });
+
+  if (impl.name === 'cookie') return;
+
+  // Server-side only.
+  it('puts only a signed opaque id in the cookie', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('secret', 'not-in-cookie')));
+    expect(cookie).toMatch(/^session=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+$/);
+  });
+
+  it('never adopts an unknown id, even one signed with our key', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+    await request(store, cookie, (s, st) => st.update(s, (x) => x.clear())); // record removed
+    const opened = await store.open(cookie);
+    expect(opened.session.isEmpty).toBe(true);
+    expect(opened.error).toBeInstanceOf(UnknownSession);
+    const next = await request(store, cookie, (s, st) => st.update(s, (x) => x.set('n', 2)));
+    expect(next).not.toBe(cookie);
+  });
+
+  it('imports a Flask cookie session and answers with an id', async () => {
+    const cookieStore = new CookieSessionStore({ secretKey });
+    const { session } = cookieStore.open(undefined);
+    cookieStore.update(session, (s) => s.set('portfolio', [['AAPL', '1', '2']]));
+    const action = cookieStore.commit(session);
+    const flaskCookie = action.kind === 'set' ? (action.header.split(';')[0] ?? '') : '';
+    const store = impl.store();
+    const cookie = await request(store, flaskCookie, (s) => {
+      expect(s.get('portfolio')).toEqual([['AAPL', '1', '2']]);
+    });
+    expect(cookie).toMatch(/^session=[A-Za-z0-9_-]{43}\./);
+    expect(await read(impl.store(), cookie)).toEqual({ portfolio: [['AAPL', '1', '2']] });
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * The app on server-side sessions, as it runs: real `node dist/main.js` processes over real HTTP,
+ * with SQLite on a real file and a real redis-server (AOF, `appendfsync always`).
+ * - Two tabs of one visitor firing 50 adds each at once: all 100 land (sqlite with WORKERS=2;
+ *   redis with two app instances); in cookie mode the last write wins, and the test says so.
+ * - Faults: Redis stopped mid-traffic gives 503 pages and the service comes back by itself;
+ *   `kill -9` of the app (and of Redis) during writes keeps every holding whose POST got its 302.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startRedis,
+  stopAll,
+  type RedisProcess,
+} from '../../packages/flask-session-ts/test/support/redis-server.js';
+import { STORAGE_UNAVAILABLE_MESSAGE, createCookieStore } from '../../src/app.js';
+import { urlFor } from '../../src/routes/names.js';
+import { Client, testConfig, textOf, type Page } from '../support/client.js';
+import { startApp, type AppProcess } from './app-process.js';
+
+let dir = '';
+let redis: RedisProcess | undefined;
+const apps: AppProcess[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'server-stores-'));
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.stop()));
+  if (redis) await stopAll([redis]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function app(env: Record<string, string>, secretKey = 'k'.repeat(64)): Promise<AppProcess> {
+  const running = await startApp({ env, secretKey });
+  apps.push(running);
+  return running;
+}
+
+/** A browser whose requests can go to any of `origins` (one app behind a load balancer). */
+function browser(origins: () => readonly string[]): Client {
+  let turn = 0;
+  const target = {
+    request: (path: string, init?: RequestInit) => {
+      const list = origins();
+      const origin = list[turn++ % list.length] ?? '';
+      return fetch(origin + path, { ...init, redirect: 'manual' });
+    },
+  };
+  return new Client(target, createCookieStore(testConfig()));
+}
+
+const add = (client: Client, symbol: string): Promise<Page> =>
+  client.postForm(urlFor('add_stock'), {
+    stock_symbol: symbol,
+    number_of_shares: '1',
+    purchase_price: '1.00',
+  });
+
+/** The symbols in the visitor's list, from the page. */
+async function symbols(client: Client): Promise<string[]> {
+  const page = await client.get(urlFor('list_stocks'));
+  expect(page.status).toBe(200);
+  return [...page.html.matchAll(/<td>([A-Z0-9.-]+)<\/td>/g)].map((m) => m[1] ?? '');
+}
+
+/** Fifty adds from each of two tabs, all in flight at once. */
+async function twoTabs(client: Client): Promise<{ statuses: number[]; expected: string[] }> {
+  await client.get(urlFor('add_stock'));
+  const expected = Array.from({ length: 100 }, (_, i) => `T${i % 2}N${Math.floor(i / 2)}`);
+  const pages = await Promise.all(expected.map((symbol) => add(client, symbol)));
+  return { statuses: pages.map((p) => p.status), expected };
+}
+
+describe('two tabs of one visitor, 50 adds each at once', () => {
+  it('all 100 land in sqlite mode with WORKERS=2', { timeout: 60_000 }, async () => {
+    const running = await app({
+      SESSION_TYPE: 'sqlite',
+      SESSION_SQLITE_PATH: join(dir, 'tabs.sqlite3'),
+      WORKERS: '2',
+    });
+    const client = browser(() => [running.url]);
+    const { statuses, expected } = await twoTabs(client);
+    expect(statuses.every((s) => s === 302)).toBe(true);
+    expect((await symbols(client)).sort()).toEqual([...expected].sort());
+  });
+
+  it('all 100 land in redis mode with two app instances on one Redis', { timeout: 60_000 }, async () => {
+    const env = { SESSION_TYPE: 'redis', REDIS_URL: redis?.url ?? '' };
+    const [one, two] = await Promise.all([app(env), app(env)]);
+    const client = browser(() => [one.url, two.url]);
+    const { statuses, expected } = await twoTabs(client);
+    expect(statuses.every((s) => s === 302)).toBe(true);
+    expect((await symbols(client)).sort()).toEqual([...expected].sort());
+  });
+
+  it(
+    'keeps only the last write in cookie mode: each answer carries the cookie it started from plus one',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const running = await app({ SESSION_TYPE: 'cookie' });
+      const client = browser(() => [running.url]);
+      const { statuses } = await twoTabs(client);
+      expect(statuses.every((s) => s === 302)).toBe(true);
+      // Every request started from the same (empty) cookie: whichever answered last is all that is left.
+      expect(await symbols(client)).toHaveLength(1);
+    },
+  );
+});
+
+describe('start-up', () => {
+  it.each(['1', '2'])(
+    'stops with a clear message, not a hang, when Redis cannot be reached (WORKERS=%s)',
+    async (workers) => {
+      const env = { SESSION_TYPE: 'redis', REDIS_URL: 'redis://127.0.0.1:1', WORKERS: workers };
+      const error = await startApp({ env }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      const message = (error as Error).message;
+      expect(message).toContain('exited with code 1');
+      expect(message).toContain('Cannot start Stock Portfolio');
+      expect(message).toContain('REDIS_URL (redis://127.0.0.1:1)');
+    },
+  );
+});
+
+describe('faults', () => {
+  it(
+    'answers 503 while Redis is down, never crashes, and recovers by itself',
+    { timeout: 90_000 },
+    async () => {
+      const server = redis;
+      if (server === undefined) throw new Error('no redis');
+      const running = await app({ SESSION_TYPE: 'redis', REDIS_URL: server.url });
+      const client = browser(() => [running.url]);
+      await client.get(urlFor('add_stock'));
+      expect((await add(client, 'BEFORE')).status).toBe(302);
+
+      await server.stop();
+      const down = await Promise.all(Array.from({ length: 10 }, () => client.get(urlFor('list_stocks'))));
+      for (const page of down) {
+        expect(page.status).toBe(503);
+        expect(textOf(page.html)).toContain(STORAGE_UNAVAILABLE_MESSAGE);
+      }
+      const refused = await add(client, 'DURING');
+      expect(refused.status).toBe(503);
+      expect(running.alive()).toBe(true);
+
+      await server.restart();
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        status = (await client.get(urlFor('list_stocks'))).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(200);
+      expect(await symbols(client)).toEqual(['BEFORE']);
+    },
+  );
+
+  const killCases = [
+    {
+      name: 'sqlite',
+      env: () => ({ SESSION_TYPE: 'sqlite', SESSION_SQLITE_PATH: join(dir, 'kill.sqlite3') }),
+    },
+    { name: 'redis (and Redis itself)', env: () => ({ SESSION_TYPE: 'redis', REDIS_URL: redis?.url ?? '' }) },
+  ];
+  it.each(killCases)(
+    'keeps every holding whose POST got its 302 through kill -9 of the app: $name',
+    { timeout: 90_000 },
+    async ({ name, env }) => {
+      let running = await app(env());
+      const client = browser(() => [running.url]);
+      await client.get(urlFor('add_stock'));
+      const acknowledged: string[] = [];
+      let n = 0;
+      // Four writers at once, until the kill.
+      const writers = Array.from({ length: 4 }, async () => {
+        for (;;) {
+          const symbol = `K${n++}`;
+          try {
+            const page = await add(client, symbol);
+            if (page.status === 302) acknowledged.push(symbol);
+          } catch {
+            return; // the connection died with the process
+          }
+        }
+      });
+      while (acknowledged.length < 40) await new Promise((resolve) => setTimeout(resolve, 5));
+      await running.kill();
+      if (name.startsWith('redis')) {
+        await redis?.stop({ kill: true });
+        await redis?.restart(); // replays its AOF
+      }
+      await Promise.all(writers);
+      running = await app(env());
+      const saved = new Set(await symbols(client));
+      expect(acknowledged.filter((symbol) => !saved.has(symbol))).toEqual([]);
+      expect(saved.size).toBeGreaterThanOrEqual(acknowledged.length);
+    },
+  );
+});
