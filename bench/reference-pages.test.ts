@@ -1,0 +1,117 @@
+/**
+ * The Flask reference and the limit send the app's pages: for the bench's sessions and for a
+ * portfolio with several lots per symbol, dates and fractional shares, their markup equals ours but
+ * for the "about N more fit" estimate, and their POST records the purchase date as ours does.
+ * Real servers: ours from `dist/`, Flask under gunicorn, the limit under plain node.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addStockBody, generatedHoldings, portfolioSession, TYPICAL_HOLDINGS } from './fixtures.js';
+import { stopAll } from './processes.js';
+import { makeCodecs, type Codecs } from './scenarios.js';
+import { startServer, type Server, type ServerName } from './servers.js';
+import type { EncodedHolding } from '../src/portfolio/portfolio.js';
+
+const secretKey = randomBytes(24).toString('hex');
+const logs = mkdtempSync(join(tmpdir(), 'reference-pages-'));
+const servers = new Map<ServerName, Server>();
+let codecs: Codecs;
+
+beforeAll(async () => {
+  codecs = await makeCodecs(secretKey);
+  for (const name of ['ours', 'flask', 'limit'] as const) {
+    servers.set(name, await startServer(name, { workers: 1, secretKey, logPath: join(logs, `${name}.log`) }));
+  }
+});
+
+afterAll(async () => {
+  await codecs.close();
+  await stopAll();
+  rmSync(logs, { recursive: true, force: true });
+});
+
+function baseUrl(name: ServerName): string {
+  const server = servers.get(name);
+  if (server === undefined) throw new Error(`${name} did not start`);
+  return server.baseUrl;
+}
+
+async function page(name: ServerName, path: string, holdings: readonly EncodedHolding[]): Promise<string> {
+  const response = await fetch(new URL(path, baseUrl(name)), {
+    headers: { cookie: codecs.encode('flask', portfolioSession(holdings)) },
+  });
+  expect(response.status).toBe(200);
+  // The one figure each server estimates its own way.
+  return (await response.text()).replace(/About \d+ more fit/, 'About N more fit');
+}
+
+const MIXED: readonly EncodedHolding[] = [
+  ['AAPL', '15', '302.17', '2024-03-01'],
+  ['MSFT', '0.3333', '415.1234'],
+  ['AAPL', '2.5', '0.0001', '2025-12-31'],
+  ['BF-B', '3', '10'],
+  ['AAPL', '1000000', '999.99'],
+  ['MSFT', '1', '2', 'not a date'],
+];
+
+describe.each(['flask', 'limit'] as const)('%s', (name) => {
+  it.each([
+    ['/stocks', '10 holdings', TYPICAL_HOLDINGS],
+    ['/stocks', '100 holdings', generatedHoldings(100)],
+    ['/stocks', 'lots of one symbol, dates, fractional shares', MIXED],
+    ['/stocks', 'an empty portfolio', []],
+    ['/add_stock', 'the form', TYPICAL_HOLDINGS],
+  ])('GET %s (%s) sends the markup ours sends', async (path, _what, holdings) => {
+    const ours = await page('ours', path, holdings);
+    expect(ours).toContain(path === '/stocks' ? 'List of Stocks' : 'name="purchase_date"');
+    expect(await page(name, path, holdings)).toBe(ours);
+  });
+
+  async function post(date: string | undefined) {
+    const body = new URLSearchParams(addStockBody());
+    if (date !== undefined) body.set('purchase_date', date);
+    const response = await fetch(new URL('/add_stock', baseUrl(name)), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        cookie: codecs.encode('flask', portfolioSession(TYPICAL_HOLDINGS)),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: body.toString(),
+    });
+    await response.arrayBuffer();
+    const data = codecs.decode('flask', response.headers.getSetCookie()) as
+      { portfolio?: unknown[] } | undefined;
+    return { status: response.status, added: data?.portfolio?.at(-1) };
+  }
+
+  it('POST /add_stock records the purchase date, today when the field is blank', async () => {
+    expect(await post('2024-05-06')).toEqual({ status: 302, added: ['NFLX', '7', '612.4', '2024-05-06'] });
+    const today = new Date().toISOString().slice(0, 10);
+    const blank = await post('');
+    expect(blank.status).toBe(302);
+    // Either side of midnight UTC between the two clocks.
+    expect([today, new Date().toISOString().slice(0, 10)]).toContain((blank.added as string[])[3]);
+  });
+
+  it('POST /add_stock refuses a purchase date in the future, as ours does', async () => {
+    expect((await post('2999-01-01')).status).toBe(422);
+  });
+});
+
+describe('flask', () => {
+  it('rounds an average cost that ends in a half away from zero, from the exact quotient, as ours', async () => {
+    // (0.0001 + 0.0002) ÷ 2 = 0.00015 → $0.0002; a float quotient (the limit's) may give $0.0001.
+    const halves: readonly EncodedHolding[] = [
+      ['TINY', '1', '0.0001'],
+      ['TINY', '1', '0.0002'],
+      ['AAPL', '1', '1'],
+    ];
+    const ours = await page('ours', '/stocks', halves);
+    expect(ours).toContain('<td class="num">$0.0002</td>');
+    expect(await page('flask', '/stocks', halves)).toBe(ours);
+  });
+});
