@@ -58,26 +58,26 @@ describe('createLogger', () => {
 
   it('writes info lines to stdout', () => {
     const output = captureOutput();
-    createLogger({ debug: false, production: false }).info('hello');
+    createLogger({ debug: false }).info('hello');
     expect(output.stdout).toEqual(['hello\n']);
   });
 
   it('drops debug lines with debug off', () => {
     const output = captureOutput();
-    createLogger({ debug: false, production: false }).debug('form: {"stock_symbol":"AAPL"}');
+    createLogger({ debug: false }).debug('form: {"stock_symbol":"AAPL"}');
     expect(output.stdout).toEqual([]);
   });
 
   it('writes debug lines, marked, with debug on', () => {
     const output = captureOutput();
-    createLogger({ debug: true, production: false }).debug('details');
+    createLogger({ debug: true }).debug('details');
     expect(output.stdout).toEqual(['[debug] details\n']);
   });
 
   it('writes errors with their stack to stderr', () => {
     const output = captureOutput();
     const error = new Error('kaboom');
-    createLogger({ debug: false, production: true }).error('Unhandled error', error);
+    createLogger({ debug: false }).error('Unhandled error', error);
     expect(output.stderr).toEqual([`Unhandled error\n${error.stack ?? ''}\n`]);
   });
 });

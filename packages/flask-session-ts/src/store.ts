@@ -70,4 +70,10 @@ export interface SessionStore {
 
   /** The bytes the session would take if saved now, whether or not that fits. */
   measure(session: Session): number;
+
+  /**
+   * Readiness check for a health endpoint: resolves when the store can serve, rejects (e.g. with
+   * `StoreUnavailable`) when it cannot. Stores with nothing to reach (the cookie store) omit it.
+   */
+  ping?(): Promise<void>;
 }
