@@ -141,6 +141,7 @@ async function startServer(options: SoakOptions, port: number): Promise<Server> 
       NODE_ENV: 'production',
       SECRET_KEY: randomBytes(32).toString('hex'),
       HOST,
+      ALLOWED_HOSTS: HOST,
       PORT: String(port),
       WORKERS: '1',
     },

@@ -95,7 +95,10 @@ describe('secret keys', () => {
   });
 
   it('accepts a production key of at least 32 characters', () => {
-    const config = loadConfig({ NODE_ENV: 'production', SECRET_KEY: GOOD_KEY }, instanceDir);
+    const config = loadConfig(
+      { NODE_ENV: 'production', SECRET_KEY: GOOD_KEY, ALLOWED_HOSTS: 'portfolio.example.com' },
+      instanceDir,
+    );
     expect(config.production).toBe(true);
     expect(config.secretKey).toBe(GOOD_KEY);
   });

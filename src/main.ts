@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
 
-  if (config.workers > 1 && cluster.isPrimary) {
+  // Production always runs a primary, even for one worker, so that a worker that dies is replaced.
+  if ((config.workers > 1 || config.production) && cluster.isPrimary) {
     runPrimary(config, logger);
     return;
   }

@@ -197,6 +197,7 @@ describe('the entry point (src/main.ts)', () => {
     const run = runMain({
       NODE_ENV: 'production',
       SECRET_KEY: 'a-production-secret-key-of-40-characters!',
+      ALLOWED_HOSTS: '127.0.0.1',
       HOST: '127.0.0.1',
       PORT: '0',
     });

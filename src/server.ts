@@ -78,7 +78,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const startedMs = performance.now();
       const requestId = requestIdFor(req.headers['x-request-id'], config.trustProxyRequestId);
       res.setHeader('X-Request-Id', requestId);
-      if (closing) res.setHeader('Connection', 'close');
+      // While the loop is busy, connections take turns: see overload.ts.
+      const busy = config.overloadCloseConnection && load.busy();
+      if (closing || busy) res.setHeader('Connection', 'close');
       inFlight.add(res);
       res.on('close', () => inFlight.delete(res));
       res.on('finish', () => {
@@ -99,7 +101,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           ),
         );
       });
-      void requestContext.run({ requestId }, () => handle(req, res));
+      const serve = () => void requestContext.run({ requestId }, () => handle(req, res));
+      if (!busy) serve();
+      else {
+        // Once a load ends, the accept queue still holds the connections its clients gave up on,
+        // each with a request: waiting one loop turn lets their end of stream arrive, so the app
+        // does no work for a request nobody will read, and a newcomer behind them is answered sooner.
+        setImmediate(() => {
+          if (!req.destroyed) serve();
+        });
+      }
     },
   );
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
