@@ -3,6 +3,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordingLogger, testConfig, type RecordingLogger } from '../test/support/client.js';
+import type { Config } from './config.js';
 import { urlFor } from './routes/names.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -15,9 +16,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(): Promise<{ running: RunningServer; logger: RecordingLogger }> {
-  const logger = recordingLogger();
-  const running = await startServer(testConfig({ host: '127.0.0.1', port: 0 }), logger);
+async function start(
+  overrides: Partial<Config> = {},
+  logger: RecordingLogger = recordingLogger(),
+): Promise<{ running: RunningServer; logger: RecordingLogger }> {
+  const running = await startServer(testConfig({ host: '127.0.0.1', port: 0, ...overrides }), logger);
   cleanups.push(() => (running.server.listening ? running.close(100) : undefined));
   return { running, logger };
 }
