@@ -39,6 +39,7 @@ describe('operations defaults', () => {
       listenBacklog: 4096,
       overloadMaxLagMs: 300,
       overloadMaxInFlight: 1024,
+      overloadMaxQueueWaitMs: 1000,
       overloadCloseConnection: true,
       logFormat: 'text',
       trustProxyRequestId: false,
@@ -68,6 +69,7 @@ describe('operations defaults', () => {
         LISTEN_BACKLOG: '511',
         OVERLOAD_MAX_LAG_MS: '0',
         OVERLOAD_MAX_IN_FLIGHT: '64',
+        OVERLOAD_MAX_QUEUE_WAIT_MS: '500',
         OVERLOAD_CLOSE_CONNECTION: 'off',
       },
       instanceDir,
@@ -81,6 +83,7 @@ describe('operations defaults', () => {
       listenBacklog: 511,
       overloadMaxLagMs: 0,
       overloadMaxInFlight: 64,
+      overloadMaxQueueWaitMs: 500,
       overloadCloseConnection: false,
     });
     expect(config.allowedHosts.entries).toEqual(['a.example', '.b.example']);
@@ -117,6 +120,7 @@ describe('invalid operations settings', () => {
     ['LISTEN_BACKLOG', '0'],
     ['OVERLOAD_MAX_LAG_MS', '-1'],
     ['OVERLOAD_MAX_IN_FLIGHT', '1.5'],
+    ['OVERLOAD_MAX_QUEUE_WAIT_MS', 'x'],
   ])('refuses %s=%j with a ConfigError naming the variable', (name, value) => {
     expect(configError({ SECRET_KEY: 'dev', [name]: value }).message).toContain(name);
   });

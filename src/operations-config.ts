@@ -27,6 +27,8 @@ export interface OperationsConfig {
   readonly overloadMaxLagMs: number;
   /** Shed (503) new requests while more than this many are in flight; 0 turns it off. */
   readonly overloadMaxInFlight: number;
+  /** Shed (503) new requests while newcomers would wait longer than this to be accepted (Linux); 0 turns it off. */
+  readonly overloadMaxQueueWaitMs: number;
   /** A shed request's connection is closed (`Connection: close`), so an overloaded process holds fewer. */
   readonly overloadCloseConnection: boolean;
 }
@@ -44,6 +46,7 @@ export const OPERATIONS_DEFAULTS = Object.freeze({
   listenBacklog: 4096,
   overloadMaxLagMs: 300,
   overloadMaxInFlight: 1024,
+  overloadMaxQueueWaitMs: 1000,
   overloadCloseConnection: true,
 });
 
@@ -78,6 +81,7 @@ export const operationsEnvSchema = z.object({
   LISTEN_BACKLOG: whole(1, 65535).default(OPERATIONS_DEFAULTS.listenBacklog),
   OVERLOAD_MAX_LAG_MS: whole(0, 60_000).default(OPERATIONS_DEFAULTS.overloadMaxLagMs),
   OVERLOAD_MAX_IN_FLIGHT: whole(0, 1_000_000).default(OPERATIONS_DEFAULTS.overloadMaxInFlight),
+  OVERLOAD_MAX_QUEUE_WAIT_MS: whole(0, 60_000).default(OPERATIONS_DEFAULTS.overloadMaxQueueWaitMs),
   OVERLOAD_CLOSE_CONNECTION: flag.default(OPERATIONS_DEFAULTS.overloadCloseConnection),
 });
 
@@ -111,6 +115,7 @@ export function readOperationsConfig(
     listenBacklog: e.LISTEN_BACKLOG,
     overloadMaxLagMs: e.OVERLOAD_MAX_LAG_MS,
     overloadMaxInFlight: e.OVERLOAD_MAX_IN_FLIGHT,
+    overloadMaxQueueWaitMs: e.OVERLOAD_MAX_QUEUE_WAIT_MS,
     overloadCloseConnection: e.OVERLOAD_CLOSE_CONNECTION,
   };
 }

@@ -5,12 +5,11 @@ let monitor: LoadMonitor | undefined;
 afterEach(() => monitor?.stop());
 
 /** A monitor on a clock the test moves by hand, and a utilisation meter it sets. */
-function manual(limits: { maxLagMs: number; maxInFlight: number }) {
-  const clock = { ms: 1000, utilization: 0 };
+function manual(limits: { maxLagMs: number; maxInFlight: number; maxQueueWaitMs?: number }) {
+  const clock = { ms: 1000, utilization: 0, queue: undefined as number | undefined };
   monitor = createLoadMonitor(
-    limits,
-    () => clock.ms,
-    () => clock.utilization,
+    { maxQueueWaitMs: 0, ...limits },
+    { now: () => clock.ms, meter: () => clock.utilization, acceptQueue: () => clock.queue },
   );
   return { clock, load: monitor };
 }
@@ -39,7 +38,11 @@ describe('createLoadMonitor', () => {
   });
 
   it('ignores a signal set to 0', () => {
-    const { clock, load } = manual({ maxLagMs: 0, maxInFlight: 0 });
+    const { clock, load } = manual({ maxLagMs: 0, maxInFlight: 0, maxQueueWaitMs: 0 });
+    clock.utilization = 1;
+    clock.queue = 100_000;
+    clock.ms += BUSY_WINDOW_MS;
+    load.tick();
     clock.ms += 60_000;
     expect(load.saturated(1_000_000)).toBe(false);
   });
@@ -55,5 +58,36 @@ describe('createLoadMonitor', () => {
     clock.ms += BUSY_WINDOW_MS;
     load.tick();
     expect(load.busy()).toBe(false);
+  });
+
+  it('is saturated while the accept queue holds more than maxQueueWaitMs of connections at the recent accept rate', () => {
+    const { clock, load } = manual({ maxLagMs: 0, maxInFlight: 0, maxQueueWaitMs: 1000 });
+    clock.utilization = 1;
+    // 5 accepts per 20 ms tick: 250 per second, for long enough that the average settles.
+    for (let i = 0; i < 50; i++) {
+      for (let a = 0; a < 5; a++) load.accepted();
+      clock.queue = i < 49 ? 100 : 500;
+      clock.ms += TICK_MS;
+      load.tick();
+    }
+    // 500 waiting at 250/s: about 2 s.
+    expect(load.busy()).toBe(true);
+    expect(load.queueWaitMs()).toBeGreaterThan(1900);
+    expect(load.saturated(0)).toBe(true);
+    clock.queue = 100;
+    for (let a = 0; a < 5; a++) load.accepted();
+    clock.ms += TICK_MS;
+    load.tick();
+    expect(load.saturated(0)).toBe(false);
+  });
+
+  it('ignores the accept queue while the loop is not busy', () => {
+    const { clock, load } = manual({ maxLagMs: 0, maxInFlight: 0, maxQueueWaitMs: 1000 });
+    clock.utilization = 0.5;
+    clock.queue = 10_000;
+    clock.ms += BUSY_WINDOW_MS;
+    load.tick();
+    expect(load.queueWaitMs()).toBe(0);
+    expect(load.saturated(0)).toBe(false);
   });
 });

@@ -1,17 +1,18 @@
 /**
- * Knows when the process is saturated, cheaply enough to ask on every request. Two signals:
+ * Knows when the process is saturated, cheaply enough to ask on every request. Three signals,
+ * any one of which sheds (the server answers a small fixed 503, see `server.ts`):
  * - the event loop's current stall: a timer ticks every {@link TICK_MS}; when a request arrives
- *   and the last tick is older than `maxLagMs`, the loop is stuck in one long turn (under
- *   keep-alive load Node serves every ready socket in one turn, and a fresh connection is
- *   accepted only between turns), so more work now only lengthens the wait of everyone queued;
- * - requests in flight: with a store that waits on I/O, requests pile up without stalling the loop.
- * The server answers a shed request with a small fixed 503 (see `server.ts`).
+ *   and the last tick is older than `maxLagMs`, the loop is stuck in one long turn;
+ * - requests in flight: with a store that waits on I/O, requests pile up without stalling the loop;
+ * - the wait in the kernel's accept queue: under keep-alive load Node accepts about one new
+ *   connection per loop turn, so newcomers queue where the loop cannot see them. While the loop
+ *   is busy, each tick reads the queue's length (`accept-queue.ts`) and divides it by the recent
+ *   accept rate; over `maxQueueWaitMs`, new requests are shed so the queue drains fast.
  *
- * And one softer signal, {@link LoadMonitor.busy}: the loop was never idle over the last
- * {@link BUSY_WINDOW_MS}. Node accepts about one new connection per loop turn, so a process kept
- * busy by its keep-alive connections leaves newcomers in the kernel's accept queue for as long as
- * the load lasts (measured: docs/SECURITY.md). While busy, the server closes each connection after
- * its answer, so waiting connections get their turn in the order they came.
+ * And one softer signal, {@link LoadMonitor.busy}: the loop was (nearly) never idle over the last
+ * {@link BUSY_WINDOW_MS}. While busy, the server closes each connection after its answer, so
+ * connections take turns in the order they came instead of the kept-alive ones starving the rest
+ * (measured: docs/SECURITY.md).
  * @module
  */
 
@@ -24,10 +25,10 @@ export const BUSY_WINDOW_MS = 100;
 /** Utilisation (busy time / elapsed) at and above which the loop counts as busy. */
 export const BUSY_UTILIZATION = 0.9;
 
-/** The loop's utilisation (busy time / elapsed, 0–1) since the previous call: `performance.eventLoopUtilization`. */
+/** The loop's utilisation (busy time / elapsed, 0–1) since the previous call. */
 export type UtilizationMeter = () => number;
 
-/** The real meter, reading libuv's idle time (a few hundred nanoseconds per call). */
+/** The real meter, from `performance.eventLoopUtilization` (libuv's idle time; sub-microsecond). */
 export function eventLoopMeter(): UtilizationMeter {
   let mark = performance.eventLoopUtilization();
   return () => {
@@ -41,6 +42,16 @@ export function eventLoopMeter(): UtilizationMeter {
 export interface LoadLimits {
   readonly maxLagMs: number;
   readonly maxInFlight: number;
+  readonly maxQueueWaitMs: number;
+}
+
+/** The signals' sources; parameters so tests can drive them. */
+export interface LoadSources {
+  /** The clock in milliseconds. Default `performance.now`. */
+  readonly now?: () => number;
+  readonly meter?: UtilizationMeter;
+  /** Connections waiting to be accepted, or undefined when unknown. Default: unknown. */
+  readonly acceptQueue?: () => number | undefined;
 }
 
 /** What {@link createLoadMonitor} returns. */
@@ -49,42 +60,65 @@ export interface LoadMonitor {
   saturated(inFlight: number): boolean;
   /** The event loop's current stall in milliseconds (time since the last tick beyond its period). */
   lagMs(): number;
+  /** The estimated wait in the accept queue at the last tick, in milliseconds (0 when not busy). */
+  queueWaitMs(): number;
   /** Whether the loop was busy (utilisation ≥ {@link BUSY_UTILIZATION}) over the last window. */
   busy(): boolean;
-  /** Samples the clock (and, once a window is over, the utilisation); the timer calls it. */
+  /** Counts an accepted connection (the server calls it on `connection`). */
+  accepted(): void;
+  /** Samples the signals; the timer calls it every {@link TICK_MS}. */
   tick(): void;
   /** Stops the timer. */
   stop(): void;
 }
 
+/** Weight of the newest tick in the accept-rate average. */
+const RATE_SMOOTHING = 0.2;
+
 /**
- * Starts watching the event loop. `now` (milliseconds) and `meter` are parameters for tests.
- * @example `const load = createLoadMonitor({ maxLagMs: 300, maxInFlight: 1024 }); if (load.saturated(n)) shed();`
+ * Starts watching the process.
+ * @example `const load = createLoadMonitor({ maxLagMs: 300, maxInFlight: 1024, maxQueueWaitMs: 1000 });`
  */
-export function createLoadMonitor(
-  limits: LoadLimits,
-  now: () => number = () => performance.now(),
-  meter: UtilizationMeter = eventLoopMeter(),
-): LoadMonitor {
+export function createLoadMonitor(limits: LoadLimits, sources: LoadSources = {}): LoadMonitor {
+  const now = sources.now ?? (() => performance.now());
+  const meter = sources.meter ?? eventLoopMeter();
+  const acceptQueue = sources.acceptQueue ?? (() => undefined);
   let lastTick = now();
   let windowStartMs = lastTick;
   let busy = false;
+  let acceptsSinceTick = 0;
+  let acceptsPerMs = 0;
+  let queueWaitMs = 0;
+
   const tick = () => {
-    lastTick = now();
-    if (lastTick - windowStartMs < BUSY_WINDOW_MS) return;
-    busy = meter() >= BUSY_UTILIZATION;
-    windowStartMs = lastTick;
+    const at = now();
+    const elapsed = Math.max(1, at - lastTick);
+    acceptsPerMs = (1 - RATE_SMOOTHING) * acceptsPerMs + RATE_SMOOTHING * (acceptsSinceTick / elapsed);
+    acceptsSinceTick = 0;
+    lastTick = at;
+    if (at - windowStartMs >= BUSY_WINDOW_MS) {
+      busy = meter() >= BUSY_UTILIZATION;
+      windowStartMs = at;
+    }
+    // An idle loop accepts everything at once: the queue only matters while busy.
+    const queued = busy && limits.maxQueueWaitMs > 0 ? (acceptQueue() ?? 0) : 0;
+    queueWaitMs = queued === 0 ? 0 : queued / Math.max(acceptsPerMs, 0.001);
   };
-  const timer = limits.maxLagMs > 0 ? setInterval(tick, TICK_MS) : undefined;
+  const timer = setInterval(tick, TICK_MS);
   // The timer alone must never keep the process alive.
-  timer?.unref();
+  timer.unref();
   const lagMs = () => Math.max(0, now() - lastTick - TICK_MS);
   return {
     saturated: (inFlight) =>
       (limits.maxInFlight > 0 && inFlight >= limits.maxInFlight) ||
-      (limits.maxLagMs > 0 && lagMs() > limits.maxLagMs),
+      (limits.maxLagMs > 0 && lagMs() > limits.maxLagMs) ||
+      (limits.maxQueueWaitMs > 0 && queueWaitMs > limits.maxQueueWaitMs),
     lagMs,
+    queueWaitMs: () => queueWaitMs,
     busy: () => busy,
+    accepted: () => {
+      acceptsSinceTick++;
+    },
     tick,
     stop: () => clearInterval(timer),
   };

@@ -6,6 +6,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import { acceptQueueReader } from './accept-queue.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { HEALTH_PATHS } from './health.js';
@@ -53,10 +54,16 @@ const SHED_REPORT_MS = 1000;
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const app = createApp({ config, logger });
   const handle = getRequestListener(app.fetch);
-  const load = createLoadMonitor({
-    maxLagMs: config.overloadMaxLagMs,
-    maxInFlight: config.overloadMaxInFlight,
-  });
+  // The accept queue of our port, known once the server listens.
+  let acceptQueue: () => number | undefined = () => undefined;
+  const load = createLoadMonitor(
+    {
+      maxLagMs: config.overloadMaxLagMs,
+      maxInFlight: config.overloadMaxInFlight,
+      maxQueueWaitMs: config.overloadMaxQueueWaitMs,
+    },
+    { acceptQueue: () => acceptQueue() },
+  );
   const shed = shedHeaders(config.overloadCloseConnection);
   const inFlight = new Set<ServerResponse>();
   let shedCount = 0;
@@ -114,12 +121,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     },
   );
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  server.on('connection', () => load.accepted());
 
   const report = setInterval(() => {
     if (shedCount === 0) return;
     logger.info(
       `Overloaded: answered ${shedCount} requests with 503 in the last ${SHED_REPORT_MS / 1000} s ` +
-        `(event loop stalled ${Math.round(load.lagMs())} ms, ${inFlight.size} requests in flight)`,
+        `(event loop stalled ${Math.round(load.lagMs())} ms, ${inFlight.size} requests in flight, ` +
+        `accept queue ≈ ${Math.round(load.queueWaitMs())} ms)`,
     );
     shedCount = 0;
   }, SHED_REPORT_MS);
@@ -132,7 +141,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, family } = server.address() as AddressInfo;
+  acceptQueue = acceptQueueReader(port, family === 'IPv6');
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     server,

@@ -97,6 +97,10 @@ export function runPrimary(config: Config, logger: Logger): void {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 
+  // The workers accept from the shared socket themselves rather than the primary handing each
+  // connection over: a busy worker then sees its accept queue and sheds, and an idle worker takes
+  // the newcomers (docs/SECURITY.md has the measurements). NODE_CLUSTER_SCHED_POLICY=rr overrides.
+  if (process.env['NODE_CLUSTER_SCHED_POLICY'] === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
   for (let i = 0; i < config.workers; i++) cluster.fork();
 }
 

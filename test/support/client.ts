@@ -38,6 +38,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Off in tests: a busy CI machine must not turn a test's request into a 503.
     overloadMaxLagMs: 0,
     overloadMaxInFlight: 0,
+    overloadMaxQueueWaitMs: 0,
     overloadCloseConnection: true,
     ...overrides,
   };
