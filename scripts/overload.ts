@@ -23,14 +23,13 @@
  * @module
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { numberOption } from './cli.js';
+import { freePort } from '../test/e2e/app-process.js';
+import { numberOption, productionServerEnv } from './cli.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const HOST = '127.0.0.1';
@@ -92,20 +91,6 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port);
-        else reject(new Error('Could not find a free port'));
-      });
-    });
-  });
-}
-
 interface Server {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
@@ -117,16 +102,7 @@ interface Server {
 async function startServer(options: Options, port: number): Promise<Server> {
   const child = spawn(process.execPath, [options.entry], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      SECRET_KEY: randomBytes(32).toString('hex'),
-      HOST,
-      ALLOWED_HOSTS: HOST,
-      PORT: String(port),
-      WORKERS: '1',
-      ...options.env,
-    },
+    env: { ...productionServerEnv(HOST, port), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -265,7 +241,7 @@ async function main(): Promise<void> {
     console.error(`${options.entry} does not exist. Run \`npm run build\` first.`);
     process.exit(2);
   }
-  const port = await freePort();
+  const port = await freePort(HOST);
   const server = await startServer(options, port);
   const watchdog = setTimeout(
     () => {

@@ -19,14 +19,13 @@
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { numberOption } from './cli.js';
+import { freePort } from '../test/e2e/app-process.js';
+import { numberOption, productionServerEnv } from './cli.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const HOST = '127.0.0.1';
@@ -92,21 +91,6 @@ function newestSourceMs(dir: string): number {
   return newest;
 }
 
-/** A port nobody listens on right now (the server gets it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port);
-        else reject(new Error('Could not find a free port'));
-      });
-    });
-  });
-}
-
 // V8's trace line for a full GC: `Mark-Compact 43.2 (62.6) -> 17.1 (62.6) MB, …`.
 const FULL_GC = /Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/;
 
@@ -135,16 +119,7 @@ async function startServer(options: SoakOptions, port: number): Promise<Server> 
   // --trace-gc: the live heap after each full GC tells a leak from V8 merely growing its heap.
   const child = spawn(process.execPath, ['--trace-gc', options.entry], {
     cwd: ROOT,
-    // A clean environment: nothing from the caller's shell (DEBUG, fallback keys…) leaks in.
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      SECRET_KEY: randomBytes(32).toString('hex'),
-      HOST,
-      ALLOWED_HOSTS: HOST,
-      PORT: String(port),
-      WORKERS: '1',
-    },
+    env: productionServerEnv(HOST, port),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pid = child.pid;
@@ -349,7 +324,7 @@ async function main(): Promise<void> {
     console.warn('Warning: src/ has changed since the last build; this run tests the older dist/.');
   }
 
-  const port = await freePort();
+  const port = await freePort(HOST);
   const server = await startServer(options, port);
   // The watchdog: whatever happens, this process and its server are gone soon after the deadline.
   const watchdog = setTimeout(

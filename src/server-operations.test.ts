@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_SECRET_KEY, recordingLogger, testConfig } from '../test/support/client.js';
+import { addStockForm as addStockFormAt, request } from '../test/support/http.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logging.js';
 import { urlFor } from './routes/names.js';
@@ -26,47 +27,9 @@ async function start(
   return running;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
-}
-
-function request(
-  url: string,
-  options: http.RequestOptions = {},
-  send: (req: http.ClientRequest) => void = (req) => req.end(),
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent: false, ...options }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    send(req);
-  });
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A fresh visitor's cookie and a valid add-stock body carrying its token. */
-async function addStockForm(
-  running: RunningServer,
-): Promise<{ cookie: string; body: string; token: string }> {
-  const form = await request(running.url + urlFor('add_stock'));
-  const cookie = form.headers['set-cookie']?.[0]?.split(';')[0] ?? '';
-  const token = /name="csrf_token" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-  const body = new URLSearchParams({
-    csrf_token: token,
-    stock_symbol: 'AAPL',
-    number_of_shares: '15',
-    purchase_price: '302.17',
-  }).toString();
-  return { cookie, body, token };
-}
+const addStockForm = (running: RunningServer) => addStockFormAt(running.url);
 
 /** A raw connection to `running`, recording what it receives and whether the server closed it. */
 function rawConnection(running: RunningServer) {

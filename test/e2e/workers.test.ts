@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { addStockForm, request } from '../support/http.js';
 import { startApp, type AppProcess } from './app-process.js';
 
 const running: AppProcess[] = [];
@@ -34,18 +35,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function get(url: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      })
-      .on('error', reject);
-  });
-}
-
 describe('the production cluster', () => {
   it('replaces a worker that dies and logs why', async () => {
     const app = await startCluster();
@@ -55,20 +44,12 @@ describe('the production cluster', () => {
     await vi.waitFor(() => expect(workerPids(app)).toHaveLength(3), { timeout: 15_000, interval: 50 });
     expect(app.output()).toContain(`Worker ${victim} died (signal SIGKILL); starting another`);
     expect(isAlive(victim)).toBe(false);
-    expect((await get(`${app.url}/stocks`)).status).toBe(200);
+    expect((await request(`${app.url}/stocks`)).status).toBe(200);
   });
 
   it('on SIGTERM lets a request in flight finish in its worker, stops every worker, and exits 0', async () => {
     const app = await startCluster();
-    const form = await get(`${app.url}/add_stock`);
-    const cookie = form.headers['set-cookie']?.[0]?.split(';')[0] ?? '';
-    const token = /name="csrf_token" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-    const body = new URLSearchParams({
-      csrf_token: token,
-      stock_symbol: 'AAPL',
-      number_of_shares: '15',
-      purchase_price: '302.17',
-    }).toString();
+    const { cookie, body } = await addStockForm(app.url);
 
     const req = http.request(`${app.url}/add_stock`, {
       method: 'POST',
