@@ -63,20 +63,21 @@ describe('createLoadMonitor', () => {
   it('is saturated while the accept queue holds more than maxQueueWaitMs of connections at the recent accept rate', () => {
     const { clock, load } = manual({ maxLagMs: 0, maxInFlight: 0, maxQueueWaitMs: 1000 });
     clock.utilization = 1;
-    // 5 accepts per 20 ms tick: 250 per second, for long enough that the average settles.
-    for (let i = 0; i < 50; i++) {
-      for (let a = 0; a < 5; a++) load.accepted();
-      clock.queue = i < 49 ? 100 : 500;
-      clock.ms += TICK_MS;
+    // 25 accepts per 100 ms window: 250 per second, for long enough that the average settles.
+    for (let i = 0; i < 20; i++) {
+      for (let a = 0; a < 25; a++) load.accepted();
+      clock.queue = i < 19 ? 100 : 500;
+      clock.ms += BUSY_WINDOW_MS;
       load.tick();
     }
     // 500 waiting at 250/s: about 2 s.
     expect(load.busy()).toBe(true);
     expect(load.queueWaitMs()).toBeGreaterThan(1900);
+    expect(load.queueWaitMs()).toBeLessThan(2100);
     expect(load.saturated(0)).toBe(true);
     clock.queue = 100;
-    for (let a = 0; a < 5; a++) load.accepted();
-    clock.ms += TICK_MS;
+    for (let a = 0; a < 25; a++) load.accepted();
+    clock.ms += BUSY_WINDOW_MS;
     load.tick();
     expect(load.saturated(0)).toBe(false);
   });
