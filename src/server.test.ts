@@ -165,6 +165,8 @@ describe('the entry point (src/main.ts)', () => {
       ALLOWED_HOSTS: '127.0.0.1',
       HOST: '127.0.0.1',
       PORT: '0',
+      // A supervised single worker: production always runs the cluster primary.
+      WORKERS: '1',
     });
     const url = await vi.waitFor(
       () => {
