@@ -82,6 +82,21 @@ describe('createLoadMonitor', () => {
     expect(load.saturated(0)).toBe(false);
   });
 
+  it('says newcomers wait only while busy with connections in the accept queue, or an unknown queue', () => {
+    const { clock, load } = manual({ maxLagMs: 0, maxInFlight: 0, maxQueueWaitMs: 0 });
+    const window = (utilization: number, queue: number | undefined) => {
+      clock.utilization = utilization;
+      clock.queue = queue;
+      clock.ms += BUSY_WINDOW_MS;
+      load.tick();
+      return load.newcomersWaiting();
+    };
+    expect(window(1, 0)).toBe(false);
+    expect(window(1, 3)).toBe(true);
+    expect(window(1, undefined)).toBe(true);
+    expect(window(0.5, 3)).toBe(false);
+  });
+
   it('ignores the accept queue while the loop is not busy', () => {
     const { clock, load } = manual({ maxLagMs: 0, maxInFlight: 0, maxQueueWaitMs: 1000 });
     clock.utilization = 0.5;

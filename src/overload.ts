@@ -9,10 +9,11 @@
  *   is busy, every {@link BUSY_WINDOW_MS} it reads the queue's length (`accept-queue.ts`) and divides it by the recent
  *   accept rate; over `maxQueueWaitMs`, new requests are shed so the queue drains fast.
  *
- * And one softer signal, {@link LoadMonitor.busy}: the loop was (nearly) never idle over the last
- * {@link BUSY_WINDOW_MS}. While busy, the server closes each connection after its answer, so
- * connections take turns in the order they came instead of the kept-alive ones starving the rest
- * (measured: docs/SECURITY.md).
+ * And one softer signal, {@link LoadMonitor.newcomersWaiting}: the loop was (nearly) never idle over
+ * the last {@link BUSY_WINDOW_MS} and connections wait in the accept queue (or it cannot be read).
+ * Then the server closes each connection after its answer, so connections take turns in the order
+ * they came instead of the kept-alive ones starving the rest (measured: docs/SECURITY.md); with
+ * nobody waiting, a busy server keeps its connections alive (a benchmark's fixed connections).
  * @module
  */
 
@@ -64,6 +65,8 @@ export interface LoadMonitor {
   queueWaitMs(): number;
   /** Whether the loop was busy (utilisation ≥ {@link BUSY_UTILIZATION}) over the last window. */
   busy(): boolean;
+  /** Whether, at the last window's end, the loop was busy and connections waited to be accepted (or the queue was unknown). */
+  newcomersWaiting(): boolean;
   /** Counts an accepted connection (the server calls it on `connection`). */
   accepted(): void;
   /** Samples the signals; the timer calls it every {@link TICK_MS}. */
@@ -86,6 +89,7 @@ export function createLoadMonitor(limits: LoadLimits, sources: LoadSources = {})
   let lastTick = now();
   let windowStartMs = lastTick;
   let busy = false;
+  let newcomersWaiting = false;
   let acceptsSinceTick = 0;
   let acceptsPerMs = 0;
   let queueWaitMs = 0;
@@ -101,8 +105,12 @@ export function createLoadMonitor(limits: LoadLimits, sources: LoadSources = {})
     windowStartMs = at;
     // An idle loop accepts everything at once: the queue only matters while busy. Reading it
     // costs up to a millisecond (measured on a loaded 2-core machine), hence once per window.
-    const queued = busy && limits.maxQueueWaitMs > 0 ? (acceptQueue() ?? 0) : 0;
-    queueWaitMs = queued === 0 ? 0 : queued / Math.max(acceptsPerMs, 0.001);
+    const queued = busy ? acceptQueue() : 0;
+    newcomersWaiting = busy && (queued === undefined || queued > 0);
+    queueWaitMs =
+      limits.maxQueueWaitMs === 0 || queued === undefined || queued === 0
+        ? 0
+        : queued / Math.max(acceptsPerMs, 0.001);
   };
   const timer = setInterval(tick, TICK_MS);
   // The timer alone must never keep the process alive.
@@ -116,6 +124,7 @@ export function createLoadMonitor(limits: LoadLimits, sources: LoadSources = {})
     lagMs,
     queueWaitMs: () => queueWaitMs,
     busy: () => busy,
+    newcomersWaiting: () => newcomersWaiting,
     accepted: () => {
       acceptsSinceTick++;
     },

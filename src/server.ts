@@ -85,8 +85,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const startedMs = performance.now();
       const requestId = requestIdFor(req.headers['x-request-id'], config.trustProxyRequestId);
       res.setHeader('X-Request-Id', requestId);
-      // While the loop is busy, connections take turns: see overload.ts.
-      const busy = config.overloadCloseConnection && load.busy();
+      // While the loop is busy and newcomers wait, connections take turns: see overload.ts.
+      const busy = config.overloadCloseConnection && load.newcomersWaiting();
       if (closing || busy) res.setHeader('Connection', 'close');
       inFlight.add(res);
       res.on('close', () => inFlight.delete(res));
