@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'app',
-          include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
           restoreMocks: true,

@@ -138,25 +138,13 @@ function decodeHolding(entry: unknown): Holding | undefined {
  */
 export function decodePortfolio(raw: unknown): readonly Holding[] {
   if (!Array.isArray(raw)) return [];
-  // The session layer freezes and reuses decoded data, so a visitor's repeated requests bring the
-  // same frozen array: decoding it once is enough (and it cannot change behind the cache).
-  const memoizable = Object.isFrozen(raw);
-  if (memoizable) {
-    const known = decodedPortfolios.get(raw);
-    if (known !== undefined) return known;
-  }
   const holdings: Holding[] = [];
   for (const entry of raw as unknown[]) {
     const holding = decodeHolding(entry);
     if (holding !== undefined) holdings.push(holding);
   }
-  const result = Object.freeze(holdings);
-  if (memoizable) decodedPortfolios.set(raw, result);
-  return result;
+  return holdings;
 }
-
-const decodedPortfolios = new WeakMap<object, readonly Holding[]>();
-const summaries = new WeakMap<readonly Holding[], PortfolioSummary>();
 
 /**
  * The session form of a portfolio: one `[symbol, shares, price]` triple per holding.
@@ -214,15 +202,6 @@ function storedAmount(holding: Holding, field: 'shares' | 'price'): Decimal {
  *   {@link decodePortfolio} or the add-stock form always are).
  */
 export function summarize(holdings: readonly Holding[]): PortfolioSummary {
-  // Frozen holdings (as decodePortfolio returns) cannot change, so their summary is computed once.
-  const known = summaries.get(holdings);
-  if (known !== undefined) return known;
-  const summary = computeSummary(holdings);
-  if (Object.isFrozen(holdings)) summaries.set(holdings, summary);
-  return summary;
-}
-
-function computeSummary(holdings: readonly Holding[]): PortfolioSummary {
   const rows = holdings.map((holding): HoldingSummary => {
     const shares = storedAmount(holding, 'shares');
     const price = storedAmount(holding, 'price');
@@ -237,10 +216,5 @@ function computeSummary(holdings: readonly Holding[]): PortfolioSummary {
     };
   });
   const total = sum(rows.map((row) => row.exactCost));
-  // Frozen: summaries are shared between requests (see summarize).
-  return Object.freeze({
-    rows: Object.freeze(rows),
-    total: formatMoney(total),
-    totalCents: roundHalfUp(total, 2).units,
-  });
+  return { rows, total: formatMoney(total), totalCents: roundHalfUp(total, 2).units };
 }

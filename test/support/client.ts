@@ -132,7 +132,7 @@ interface RequestTarget {
   request(input: string, init?: RequestInit): Response | Promise<Response>;
 }
 
-const CSRF_INPUT = /<input type="hidden" name="csrf_token" value="([^"]*)"\/>/;
+const CSRF_INPUT = /<input type="hidden" name="csrf_token" value="([^"]*)" ?\/?>/;
 
 /**
  * One visitor: keeps the cookies the app sets (honouring deletion by `Max-Age=0`), sends them
@@ -261,7 +261,7 @@ const ENTITIES: Readonly<Record<string, string>> = {
   '&#39;': "'",
 };
 
-/** Undoes hono/jsx's escaping, so page text compares with the plain strings the app defines. */
+/** Undoes the views' escaping, so page text compares with the plain strings the app defines. */
 export function unescapeHtml(text: string): string {
   return text.replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity);
 }

@@ -3,12 +3,11 @@
  * @module
  */
 import type { Context } from 'hono';
-import { raw } from 'hono/html';
-import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { THEMES, type AppEnv, type Theme } from '../env.js';
 import { csrfToken } from '../security/csrf.js';
-import { Layout, type PageContext } from './layout.js';
+import type { Html } from './html.js';
+import { layout, type PageContext } from './layout.js';
 
 /** How a page is rendered. */
 export interface RenderOptions {
@@ -31,7 +30,7 @@ export function themeOf(c: Context<AppEnv>): Theme {
  * Responds with a full HTML page. `body` receives the page context, so a view can use the
  * CSRF token and run after the flashes were consumed.
  */
-export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (page: PageContext) => Child) {
+export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (page: PageContext) => Html) {
   const session = c.get('session');
   const existing = session.get('csrf_token');
   const page: PageContext = {
@@ -42,13 +41,5 @@ export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (pa
     path: new URL(c.req.url).pathname,
   };
   const content = body(page);
-  return c.html(
-    <>
-      {raw('<!DOCTYPE html>')}
-      <Layout title={options.title} page={page}>
-        {content}
-      </Layout>
-    </>,
-    options.status ?? 200,
-  );
+  return c.html(layout(options.title, page, content).toString(), options.status ?? 200);
 }

@@ -12,7 +12,7 @@ import type { Logger } from '../logging.js';
 import { decodePortfolio, encodePortfolio, summarize, type Holding } from '../portfolio/portfolio.js';
 import { SessionTooLarge, type CookieSessionStore, type SessionStore } from 'flask-session-ts';
 import { renderPage } from '../views/render.js';
-import { AddStockPage, EMPTY_FORM, ListStocksPage, type StockFormState } from '../views/stocks.js';
+import { addStockPage, EMPTY_FORM, listStocksPage, type StockFormState } from '../views/stocks.js';
 import { readForm, textField } from './form.js';
 import { honoPaths, urlFor } from './names.js';
 
@@ -34,9 +34,7 @@ function holdingsOf(c: Context<AppEnv>): readonly Holding[] {
 }
 
 function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422) {
-  return renderPage(c, { title: 'Add Stock', status }, (page) => (
-    <AddStockPage form={form} csrfToken={page.csrfToken ?? ''} />
-  ));
+  return renderPage(c, { title: 'Add Stock', status }, (page) => addStockPage(form, page.csrfToken ?? ''));
 }
 
 /**
@@ -112,7 +110,7 @@ export function registerStocks(
         0,
         Math.floor((store.maxSessionBytes - store.measure(c.get('session'))) / perHolding),
       );
-      return <ListStocksPage summary={summary} remaining={remaining} csrfToken={page.csrfToken ?? ''} />;
+      return listStocksPage(summary, remaining, page.csrfToken ?? '');
     }),
   );
 

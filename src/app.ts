@@ -22,7 +22,7 @@ import { registerHealth } from './health.js';
 import { hostCheck } from './security/host-check.js';
 import { CookieSessionStore, SessionTooLarge } from 'flask-session-ts';
 import { sessionMiddleware } from 'flask-session-ts/hono';
-import { ErrorPage } from './views/pages.js';
+import { errorPage as errorContent } from './views/pages.js';
 import { renderPage } from './views/render.js';
 
 /** Requests with a bigger body get 413: the largest real form is well under 1 KiB. */
@@ -106,9 +106,7 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
     message: string,
     detail?: string,
   ) =>
-    renderPage(c, { title: heading, status, readOnly: true }, () => (
-      <ErrorPage heading={heading} message={message} detail={detail} />
-    ));
+    renderPage(c, { title: heading, status, readOnly: true }, () => errorContent(heading, message, detail));
 
   app.use(
     secureHeaders({

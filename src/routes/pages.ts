@@ -4,24 +4,24 @@
  */
 import type { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
-import { AboutPage, BlogPostPage, HelloPage, IndexPage } from '../views/pages.js';
+import { aboutPage, blogPostPage, helloPage, indexPage } from '../views/pages.js';
 import { renderPage } from '../views/render.js';
 import { honoPaths } from './names.js';
 
 /** Registers the simple pages on `app`. */
 export function registerPages(app: Hono<AppEnv>): void {
-  app.get(honoPaths.index, (c) => renderPage(c, { title: 'Home' }, () => <IndexPage />));
+  app.get(honoPaths.index, (c) => renderPage(c, { title: 'Home' }, indexPage));
 
-  app.get(honoPaths.about, (c) => renderPage(c, { title: 'About' }, () => <AboutPage />));
+  app.get(honoPaths.about, (c) => renderPage(c, { title: 'About' }, aboutPage));
 
   app.get(honoPaths.hello_message, (c) => {
     const message = c.req.param('message');
-    return renderPage(c, { title: 'Hello' }, () => <HelloPage message={message} />);
+    return renderPage(c, { title: 'Hello' }, () => helloPage(message));
   });
 
   app.get(honoPaths.display_blog_post, (c) => {
     // The route only matches digits, like Flask's int converter; Number() of digits is exact up to 2^53.
     const postId = Number(c.req.param('post_id'));
-    return renderPage(c, { title: `Blog Post #${postId}` }, () => <BlogPostPage postId={postId} />);
+    return renderPage(c, { title: `Blog Post #${postId}` }, () => blogPostPage(postId));
   });
 }
