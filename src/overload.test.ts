@@ -82,19 +82,25 @@ describe('createLoadMonitor', () => {
     expect(load.saturated(0)).toBe(false);
   });
 
-  it('says newcomers wait only while busy with connections in the accept queue, or an unknown queue', () => {
+  it('says newcomers wait only while busy with over 100 ms of them in the accept queue, or an unknown queue', () => {
     const { clock, load } = manual({ maxLagMs: 0, maxInFlight: 0, maxQueueWaitMs: 0 });
+    // 25 accepts per 100 ms window: 250 per second.
     const window = (utilization: number, queue: number | undefined) => {
+      for (let a = 0; a < 25; a++) load.accepted();
       clock.utilization = utilization;
       clock.queue = queue;
       clock.ms += BUSY_WINDOW_MS;
       load.tick();
       return load.newcomersWaiting();
     };
+    for (let i = 0; i < 20; i++) window(1, 0);
     expect(window(1, 0)).toBe(false);
-    expect(window(1, 3)).toBe(true);
+    // 10 waiting at 250/s: 40 ms, not worth closing connections for.
+    expect(window(1, 10)).toBe(false);
+    // 500 waiting: 2 s.
+    expect(window(1, 500)).toBe(true);
     expect(window(1, undefined)).toBe(true);
-    expect(window(0.5, 3)).toBe(false);
+    expect(window(0.5, 500)).toBe(false);
   });
 
   it('ignores the accept queue while the loop is not busy', () => {

@@ -10,7 +10,8 @@
  *   accept rate; over `maxQueueWaitMs`, new requests are shed so the queue drains fast.
  *
  * And one softer signal, {@link LoadMonitor.newcomersWaiting}: the loop was (nearly) never idle over
- * the last {@link BUSY_WINDOW_MS} and connections wait in the accept queue (or it cannot be read).
+ * the last {@link BUSY_WINDOW_MS} and a newcomer would wait over {@link TAKE_TURNS_AFTER_WAIT_MS} in
+ * the accept queue (or it cannot be read).
  * Then the server closes each connection after its answer, so connections take turns in the order
  * they came instead of the kept-alive ones starving the rest (measured: docs/SECURITY.md); with
  * nobody waiting, a busy server keeps its connections alive (a benchmark's fixed connections).
@@ -22,6 +23,12 @@ export const TICK_MS = 20;
 
 /** The window over which the loop's utilisation is measured for {@link LoadMonitor.busy}. */
 export const BUSY_WINDOW_MS = 100;
+
+/**
+ * Connections take turns only when a newcomer would wait longer than this: a benchmark's fixed
+ * connections (a short queue at start) keep their keep-alive.
+ */
+export const TAKE_TURNS_AFTER_WAIT_MS = 100;
 
 /** Utilisation (busy time / elapsed) at and above which the loop counts as busy. */
 export const BUSY_UTILIZATION = 0.9;
@@ -65,7 +72,7 @@ export interface LoadMonitor {
   queueWaitMs(): number;
   /** Whether the loop was busy (utilisation ≥ {@link BUSY_UTILIZATION}) over the last window. */
   busy(): boolean;
-  /** Whether, at the last window's end, the loop was busy and connections waited to be accepted (or the queue was unknown). */
+  /** Whether, at the last window's end, the loop was busy and newcomers would wait over {@link TAKE_TURNS_AFTER_WAIT_MS} (or the queue was unknown). */
   newcomersWaiting(): boolean;
   /** Counts an accepted connection (the server calls it on `connection`). */
   accepted(): void;
@@ -106,11 +113,8 @@ export function createLoadMonitor(limits: LoadLimits, sources: LoadSources = {})
     // An idle loop accepts everything at once: the queue only matters while busy. Reading it
     // costs up to a millisecond (measured on a loaded 2-core machine), hence once per window.
     const queued = busy ? acceptQueue() : 0;
-    newcomersWaiting = busy && (queued === undefined || queued > 0);
-    queueWaitMs =
-      limits.maxQueueWaitMs === 0 || queued === undefined || queued === 0
-        ? 0
-        : queued / Math.max(acceptsPerMs, 0.001);
+    queueWaitMs = queued === undefined || queued === 0 ? 0 : queued / Math.max(acceptsPerMs, 0.001);
+    newcomersWaiting = busy && (queued === undefined || queueWaitMs > TAKE_TURNS_AFTER_WAIT_MS);
   };
   const timer = setInterval(tick, TICK_MS);
   // The timer alone must never keep the process alive.

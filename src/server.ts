@@ -86,8 +86,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const requestId = requestIdFor(req.headers['x-request-id'], config.trustProxyRequestId);
       res.setHeader('X-Request-Id', requestId);
       // While the loop is busy and newcomers wait, connections take turns: see overload.ts.
-      const busy = config.overloadCloseConnection && load.newcomersWaiting();
-      if (closing || busy) res.setHeader('Connection', 'close');
+      if (closing || (config.overloadCloseConnection && load.newcomersWaiting())) {
+        res.setHeader('Connection', 'close');
+      }
       inFlight.add(res);
       res.on('close', () => inFlight.delete(res));
       res.on('finish', () => {
@@ -108,16 +109,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           ),
         );
       });
-      const serve = () => void requestContext.run({ requestId }, () => handle(req, res));
-      if (!busy) serve();
-      else {
-        // Once a load ends, the accept queue still holds the connections its clients gave up on,
-        // each with a request: waiting one loop turn lets their end of stream arrive, so the app
-        // does no work for a request nobody will read, and a newcomer behind them is answered sooner.
-        setImmediate(() => {
-          if (!req.destroyed) serve();
-        });
-      }
+      void requestContext.run({ requestId }, () => handle(req, res));
     },
   );
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
