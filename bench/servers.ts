@@ -133,7 +133,13 @@ function launchOf(name: ServerName, workers: number, port: number, extraNodeArgs
       return {
         command: process.execPath,
         args: [...extraNodeArgs, join(ROOT, 'dist', 'main.js')],
-        env: { NODE_ENV: 'production', HOST: host, PORT: String(port), WORKERS: String(workers) },
+        env: {
+          NODE_ENV: 'production',
+          HOST: host,
+          ALLOWED_HOSTS: host,
+          PORT: String(port),
+          WORKERS: String(workers),
+        },
         stdout: 'ignore',
       };
     case 'flask':

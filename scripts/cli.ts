@@ -2,6 +2,7 @@
  * Small helpers shared by the command-line scripts (`npm run fuzz`, `npm run soak`).
  * @module
  */
+import { randomBytes } from 'node:crypto';
 
 /**
  * A numeric option, or exit 2 with a message that says what is wrong and the usage.
@@ -14,4 +15,20 @@ export function numberOption(name: string, text: string, min: number, max: numbe
     process.exit(2);
   }
   return n;
+}
+
+/**
+ * A clean environment for the built server in production on `host:port` with one worker and a
+ * random key: nothing from the caller's shell (DEBUG, fallback keys…) leaks in.
+ */
+export function productionServerEnv(host: string, port: number): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    NODE_ENV: 'production',
+    SECRET_KEY: randomBytes(32).toString('hex'),
+    HOST: host,
+    ALLOWED_HOSTS: host,
+    PORT: String(port),
+    WORKERS: '1',
+  };
 }

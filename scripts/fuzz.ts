@@ -23,7 +23,8 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { Hono } from 'hono';
 import { createApp } from '../src/app.js';
-import { COOKIE_SESSION_SETTINGS, type Config } from '../src/config.js';
+import type { Config } from '../src/config.js';
+import { testConfig } from '../test/support/client.js';
 import type { AppEnv } from '../src/env.js';
 import type { Logger } from '../src/logging.js';
 import {
@@ -44,18 +45,9 @@ const NOW_SECONDS = Math.floor(FUZZ_NOW_MS / 1000);
 export const FUZZ_LIFETIME_SECONDS = 31 * 86400;
 
 /** The configuration the fuzzed app is built from, as the tests build theirs. */
-export const fuzzConfig: Config = Object.freeze({
-  production: false,
-  debug: false,
-  secretKey: FUZZ_SECRET_KEY,
-  fallbackSecretKeys: [],
-  secretKeySource: 'test',
-  host: '127.0.0.1',
-  port: 0,
-  sessionLifetimeSeconds: FUZZ_LIFETIME_SECONDS,
-  workers: 1,
-  ...COOKIE_SESSION_SETTINGS,
-});
+export const fuzzConfig: Config = Object.freeze(
+  testConfig({ secretKey: FUZZ_SECRET_KEY, sessionLifetimeSeconds: FUZZ_LIFETIME_SECONDS }),
+);
 
 /** An app, a store with the app's settings, and a cookie the app accepts. */
 export interface FuzzHarness {
@@ -80,6 +72,7 @@ export function createHarness(): FuzzHarness {
     info: () => undefined,
     debug: () => undefined,
     error: (message, error) => errors.push(`${message}: ${error instanceof Error ? error.stack : ''}`),
+    access: () => undefined,
   };
   const now = () => FUZZ_NOW_MS;
   const app = createApp({ config: fuzzConfig, logger, now });

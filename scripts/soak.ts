@@ -12,21 +12,21 @@
  * npm run soak -- --seconds 15 --connections 64
  * ```
  *
- * Checks, each failing the run (exit 1): no response outside 2xx/3xx (a 422 "portfolio full" is
- * counted apart), no socket error, nothing on the server's stderr, resident memory (VmRSS of the
+ * Checks, each failing the run (exit 1): no response outside 2xx/3xx (a 422 "portfolio full" and a 503
+ * with Retry-After, the server shedding load, are counted apart; a shed visitor waits as told), no
+ * socket error, nothing on the server's stderr, resident memory (VmRSS of the
  * server process) at the end within `--max-rss-growth` of its value at 10 s, and a clean exit on
  * SIGTERM. Everything is bounded: a watchdog kills the server and exits 3 if the run overstays.
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { numberOption } from './cli.js';
+import { freePort } from '../test/e2e/app-process.js';
+import { numberOption, productionServerEnv } from './cli.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const HOST = '127.0.0.1';
@@ -92,21 +92,6 @@ function newestSourceMs(dir: string): number {
   return newest;
 }
 
-/** A port nobody listens on right now (the server gets it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port);
-        else reject(new Error('Could not find a free port'));
-      });
-    });
-  });
-}
-
 // V8's trace line for a full GC: `Mark-Compact 43.2 (62.6) -> 17.1 (62.6) MB, …`.
 const FULL_GC = /Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/;
 
@@ -135,15 +120,7 @@ async function startServer(options: SoakOptions, port: number): Promise<Server> 
   // --trace-gc: the live heap after each full GC tells a leak from V8 merely growing its heap.
   const child = spawn(process.execPath, ['--trace-gc', options.entry], {
     cwd: ROOT,
-    // A clean environment: nothing from the caller's shell (DEBUG, fallback keys…) leaks in.
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      SECRET_KEY: randomBytes(32).toString('hex'),
-      HOST,
-      PORT: String(port),
-      WORKERS: '1',
-    },
+    env: productionServerEnv(HOST, port),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pid = child.pid;
@@ -184,6 +161,8 @@ interface Stats {
   byClass: Record<string, number>;
   byStatus: Map<number, number>;
   portfolioFull: number;
+  /** 503s with Retry-After: the server shedding load, an answer rather than a failure. */
+  shed: number;
   socketErrors: number;
   errorSamples: string[];
   unexpected: string[];
@@ -194,6 +173,7 @@ interface Stats {
 
 interface Reply {
   readonly status: number;
+  readonly retryAfter: string | undefined;
   readonly setCookie: readonly string[];
   readonly body: string;
 }
@@ -221,6 +201,7 @@ function send(
       res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
+          retryAfter: res.headers['retry-after'],
           setCookie: res.headers['set-cookie'] ?? [],
           body: Buffer.concat(chunks).toString('utf8'),
         }),
@@ -273,6 +254,13 @@ async function visitor(
       // Keep every cookie the server sends, as a browser would.
       const session = reply.setCookie.find((line) => line.startsWith('session='));
       if (session !== undefined) cookie = session.slice(0, session.indexOf(';'));
+      if (reply.status === 503 && reply.retryAfter !== undefined) {
+        // Shed: wait as told (within the run), then carry on as a visitor reloading would.
+        stats.shed++;
+        const waitMs = Math.min(Number(reply.retryAfter) * 1000, Math.max(0, deadline - Date.now()));
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        return undefined;
+      }
       return reply;
     } catch (error) {
       stats.socketErrors++;
@@ -348,7 +336,7 @@ async function main(): Promise<void> {
     console.warn('Warning: src/ has changed since the last build; this run tests the older dist/.');
   }
 
-  const port = await freePort();
+  const port = await freePort(HOST);
   const server = await startServer(options, port);
   // The watchdog: whatever happens, this process and its server are gone soon after the deadline.
   const watchdog = setTimeout(
@@ -370,6 +358,7 @@ async function main(): Promise<void> {
     byClass: {},
     byStatus: new Map(),
     portfolioFull: 0,
+    shed: 0,
     socketErrors: 0,
     errorSamples: [],
     unexpected: [],
@@ -422,7 +411,8 @@ async function main(): Promise<void> {
   const sorted = stats.latenciesMs.sort((a, b) => a - b);
   const unexpectedCount =
     [...stats.byStatus].filter(([status]) => status < 200 || status >= 400).reduce((n, [, c]) => n + c, 0) -
-    stats.portfolioFull;
+    stats.portfolioFull -
+    stats.shed;
   const growth = rssBaseline !== undefined && rssEnd !== undefined ? rssEnd / rssBaseline - 1 : undefined;
   const statuses = [...stats.byStatus].sort(([a], [b]) => a - b).map(([s, c]) => `${s}: ${formatCount(c)}`);
 
@@ -438,6 +428,9 @@ async function main(): Promise<void> {
   console.log(`By status:       ${statuses.join(', ')}`);
   console.log(
     `Holdings added:  ${formatCount(stats.adds)}, portfolios cleared: ${formatCount(stats.clears)}, "portfolio full" 422s: ${formatCount(stats.portfolioFull)}`,
+  );
+  console.log(
+    `Shed:            ${formatCount(stats.shed)} × 503 with Retry-After (the visitor waited as told, then went on)`,
   );
   const slow = sorted.filter((ms) => ms > SLOW_MS).length;
   console.log(
@@ -469,7 +462,7 @@ async function main(): Promise<void> {
   const checks: [string, boolean][] = [
     ['requests were made', stats.requests > 0],
     [
-      'every response 2xx/3xx (422 "portfolio full" excepted)',
+      'every response 2xx/3xx (422 "portfolio full" and 503 load shedding excepted)',
       unexpectedCount === 0 && stats.unexpected.length === 0,
     ],
     ['no socket errors', stats.socketErrors === 0],

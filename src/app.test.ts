@@ -533,6 +533,18 @@ describe('request bodies', () => {
   });
 });
 
+const EARLIER_HEADERS = [
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'strict-transport-security',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
+
 describe('security headers', () => {
   it('sends a Content-Security-Policy that allows only this site and no inline code', async () => {
     const page = await buildTestApp().client().get(urlFor('index'));
@@ -546,6 +558,40 @@ describe('security headers', () => {
     const page = await buildTestApp().client().get(urlFor('index'));
     expect(page.headers.get('X-Content-Type-Options')).toBe('nosniff');
     expect(page.headers.get('Referrer-Policy')).toBe('same-origin');
+  });
+
+  it('keeps every other security header it sent before Permissions-Policy was added', async () => {
+    const page = await buildTestApp().client().get(urlFor('index'));
+    expect(Object.fromEntries([...page.headers].filter(([name]) => EARLIER_HEADERS.includes(name)))).toEqual({
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'strict-transport-security': 'max-age=15552000; includeSubDomains',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'DENY',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    });
+  });
+
+  it('denies, with Permissions-Policy, the browser features the app never uses', async () => {
+    const page = await buildTestApp().client().get(urlFor('index'));
+    const directives = (page.headers.get('Permissions-Policy') ?? '').split(', ');
+    for (const feature of [
+      'camera',
+      'microphone',
+      'geolocation',
+      'payment',
+      'usb',
+      'serial',
+      'browsing-topics',
+    ]) {
+      expect(directives).toContain(`${feature}=()`);
+    }
+    // Every feature is denied outright, and the obsolete FLoC name is not sent.
+    expect(directives.every((directive) => directive.endsWith('=()'))).toBe(true);
+    expect(directives.some((directive) => directive.startsWith('interest-cohort'))).toBe(false);
   });
 
   it('marks pages built from the session as private: Cache-Control: no-store and Vary: Cookie', async () => {

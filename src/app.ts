@@ -28,6 +28,8 @@ import {
   StoreUnavailable,
   type SessionStore,
 } from 'flask-session-ts';
+import { registerHealth } from './health.js';
+import { hostCheck } from './security/host-check.js';
 import { sessionMiddleware } from 'flask-session-ts/hono';
 import { RedisSessionStore } from 'flask-session-ts/redis';
 import { SqliteSessionStore } from 'flask-session-ts/sqlite';
@@ -56,6 +58,46 @@ export interface AppDeps {
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Browser features the app never uses, denied to it and to anything it could ever embed
+ * (`feature=()`). Current names: `browsing-topics` replaced the obsolete `interest-cohort`.
+ */
+const PERMISSIONS_POLICY = Object.freeze(
+  Object.fromEntries(
+    (
+      [
+        'accelerometer',
+        'autoplay',
+        'bluetooth',
+        'browsingTopics',
+        'camera',
+        'displayCapture',
+        'encryptedMedia',
+        'fullscreen',
+        'geolocation',
+        'gyroscope',
+        'hid',
+        'identityCredentialsGet',
+        'idleDetection',
+        'localFonts',
+        'magnetometer',
+        'microphone',
+        'midi',
+        'otpCredentials',
+        'payment',
+        'pictureInPicture',
+        'publickeyCredentialsGet',
+        'screenWakeLock',
+        'serial',
+        'usb',
+        'webShare',
+        'windowManagement',
+        'xrSpatialTracking',
+      ] as const
+    ).map((feature) => [feature, [] as never[]]),
+  ),
+);
 
 /**
  * Sessions whose JSON is at most this size go out without zlib: for a typical portfolio, deflate
@@ -143,8 +185,15 @@ export function createApp({
       },
       referrerPolicy: 'same-origin',
       xFrameOptions: 'DENY',
+      permissionsPolicy: PERMISSIONS_POLICY,
     }),
   );
+
+  // Before the host check and the session: probes use addresses as Host and must never get a cookie.
+  registerHealth(app, store, logger);
+
+  // Before any session is opened: a Host not in ALLOWED_HOSTS (a DNS-rebinding page) gets 400.
+  app.use(hostCheck(config.allowedHosts, config.production));
 
   // Static files need no session: registered first, they never open or refresh it.
   registerStaticFiles(app);
@@ -215,7 +264,8 @@ export function createApp({
       checkRequestSite({
         secFetchSite: c.req.header('sec-fetch-site'),
         origin: c.req.header('origin'),
-        host: new URL(c.req.url).host,
+        host: c.req.header('host') ?? new URL(c.req.url).host,
+        allowedHosts: config.allowedHosts,
       }) ?? checkToken(c.get('session'), (await readForm(c))[CSRF_FIELD]);
     if (failure !== undefined) {
       logger.info(`Refused ${c.req.method} ${c.req.path}: CSRF check failed (${failure})`);

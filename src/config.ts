@@ -5,16 +5,23 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import {
+  OperationsConfigError,
+  operationsEnvSchema,
+  readOperationsConfig,
+  type OperationsConfig,
+} from './operations-config.js';
 
 /** Thrown for a setting that cannot work; the server prints the message and exits non-zero. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** The checked configuration. */
-export interface Config {
+/** The checked configuration; the running-in-production part is {@link OperationsConfig}. */
+export interface Config extends OperationsConfig {
   readonly production: boolean;
   readonly debug: boolean;
   /** Used as its UTF-8 bytes, as Flask uses `app.secret_key = "<string>"`. */
@@ -26,7 +33,10 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly sessionLifetimeSeconds: number;
-  /** Worker processes (`node:cluster`); 1 serves from the main process. */
+  /**
+   * Worker processes (`node:cluster`); 1 serves from the main process. Default: the machine's
+   * available parallelism in production, 1 in development.
+   */
   readonly workers: number;
   /** Where sessions live: the signed cookie, an SQLite file, or Redis (Flask-Session's `SESSION_TYPE`). */
   readonly sessionType: SessionType;
@@ -77,7 +87,7 @@ const envSchema = z.object({
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   PORT: wholeNumber(0, 65535).default(5000),
   SESSION_LIFETIME_DAYS: wholeNumber(1, 3650).default(31),
-  WORKERS: wholeNumber(1, 64).default(1),
+  WORKERS: wholeNumber(1, 64).optional(),
   SESSION_TYPE: z
     .enum(SESSION_TYPES, { error: `must be one of ${SESSION_TYPES.join(', ')}` })
     .default('cookie'),
@@ -97,6 +107,9 @@ const envSchema = z.object({
     .optional(),
 });
 
+// The operations variables (ALLOWED_HOSTS, timeouts, overload, logs) live in operations-config.ts.
+const fullSchema = envSchema.extend(operationsEnvSchema.shape);
+
 /** Where a development key is kept between starts: `instance/` (git-ignored), like Flask's instance folder. */
 export const DEFAULT_INSTANCE_DIR = join(process.cwd(), 'instance');
 
@@ -107,7 +120,7 @@ export const DEFAULT_INSTANCE_DIR = join(process.cwd(), 'instance');
  * @throws ConfigError saying which variable is wrong and how to fix it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = DEFAULT_INSTANCE_DIR): Config {
-  const parsed = envSchema.safeParse(emptyToUndefined(env));
+  const parsed = fullSchema.safeParse(emptyToUndefined(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')} ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -143,7 +156,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     .map((k) => k.trim())
     .filter((k) => k !== '');
 
+  let operations: OperationsConfig;
+  try {
+    operations = readOperationsConfig(e, production);
+  } catch (error) {
+    if (error instanceof OperationsConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+
   return Object.freeze({
+    ...operations,
     production,
     debug: e.DEBUG,
     secretKey,
@@ -152,7 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     host: e.HOST,
     port: e.PORT,
     sessionLifetimeSeconds: e.SESSION_LIFETIME_DAYS * 24 * 60 * 60,
-    workers: e.WORKERS,
+    workers: e.WORKERS ?? (production ? Math.min(64, availableParallelism()) : 1),
     sessionType: e.SESSION_TYPE,
     sessionSqlitePath: e.SESSION_SQLITE_PATH ?? join(instanceDir, 'sessions.sqlite3'),
     redisUrl: e.REDIS_URL,

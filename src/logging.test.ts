@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accessLine, createLogger, logDateTime, type AccessEntry } from './logging.js';
+import { requestContext } from './request-context.js';
 
 const ENTRY: AccessEntry = {
   address: '127.0.0.1',
@@ -58,26 +59,107 @@ describe('createLogger', () => {
 
   it('writes info lines to stdout', () => {
     const output = captureOutput();
-    createLogger({ debug: false, production: false }).info('hello');
+    createLogger({ debug: false }).info('hello');
     expect(output.stdout).toEqual(['hello\n']);
   });
 
   it('drops debug lines with debug off', () => {
     const output = captureOutput();
-    createLogger({ debug: false, production: false }).debug('form: {"stock_symbol":"AAPL"}');
+    createLogger({ debug: false }).debug('form: {"stock_symbol":"AAPL"}');
     expect(output.stdout).toEqual([]);
   });
 
   it('writes debug lines, marked, with debug on', () => {
     const output = captureOutput();
-    createLogger({ debug: true, production: false }).debug('details');
+    createLogger({ debug: true }).debug('details');
     expect(output.stdout).toEqual(['[debug] details\n']);
   });
 
   it('writes errors with their stack to stderr', () => {
     const output = captureOutput();
     const error = new Error('kaboom');
-    createLogger({ debug: false, production: true }).error('Unhandled error', error);
+    createLogger({ debug: false }).error('Unhandled error', error);
     expect(output.stderr).toEqual([`Unhandled error\n${error.stack ?? ''}\n`]);
+  });
+});
+
+describe('createLogger with LOG_FORMAT=json', () => {
+  function jsonLines(debug = false) {
+    const written: { stream: string; line: string }[] = [];
+    const logger = createLogger({
+      debug,
+      logFormat: 'json',
+      write: (stream, line) => written.push({ stream, line }),
+    });
+    const records = () => written.map(({ line }) => JSON.parse(line) as Record<string, unknown>);
+    return { logger, written, records };
+  }
+
+  it('writes one JSON object per line, with time, level and msg', () => {
+    const { logger, written, records } = jsonLines();
+    logger.info('hello "world"\nsecond line');
+    expect(written).toHaveLength(1);
+    expect(written[0]?.line.endsWith('\n')).toBe(true);
+    expect(written[0]?.line.slice(0, -1)).not.toContain('\n');
+    const [record] = records();
+    expect(record).toMatchObject({ level: 'info', msg: 'hello "world"\nsecond line' });
+    expect(new Date(String(record?.['time'])).toISOString()).toBe(record?.['time']);
+  });
+
+  it('writes an access record with method, path, status, duration_ms and request_id', () => {
+    const { logger, records } = jsonLines();
+    requestContext.run({ requestId: 'req-42' }, () => logger.access({ ...ENTRY, durationMs: 1.23456 }));
+    expect(records()).toEqual([
+      {
+        time: expect.any(String) as unknown,
+        level: 'info',
+        msg: 'POST /add_stock 302',
+        method: 'POST',
+        path: '/add_stock',
+        status: 302,
+        duration_ms: 1.23,
+        remote_addr: '127.0.0.1',
+        http_version: '1.1',
+        request_id: 'req-42',
+      },
+    ]);
+  });
+
+  it('puts the request id on every line written while the request is served', () => {
+    const { logger, records } = jsonLines(true);
+    requestContext.run({ requestId: 'req-7' }, () => {
+      logger.info('refused');
+      logger.debug('form fields');
+      logger.error('failed', new Error('kaboom'));
+    });
+    expect(records().map((record) => record['request_id'])).toEqual(['req-7', 'req-7', 'req-7']);
+    expect(records()[2]).toMatchObject({
+      level: 'error',
+      error: expect.stringContaining('kaboom') as unknown,
+    });
+  });
+
+  it('logs health-check requests only with debug on', () => {
+    const quiet = jsonLines(false);
+    quiet.logger.access(ENTRY, 'debug');
+    expect(quiet.written).toEqual([]);
+    const loud = jsonLines(true);
+    loud.logger.access(ENTRY, 'debug');
+    expect(loud.records()[0]).toMatchObject({ level: 'debug', status: 302 });
+  });
+});
+
+describe('createLogger with text lines', () => {
+  it('keeps the access line exactly Werkzeug’s and names the request on the app’s own lines', () => {
+    const written: string[] = [];
+    const logger = createLogger({ debug: false, write: (_stream, line) => written.push(line) });
+    requestContext.run({ requestId: 'req-9' }, () => {
+      logger.access(ENTRY);
+      logger.info('Refused POST /add_stock: CSRF check failed (wrong-token)');
+    });
+    expect(written).toEqual([
+      `${accessLine(ENTRY)}\n`,
+      'Refused POST /add_stock: CSRF check failed (wrong-token) [request req-9]\n',
+    ]);
   });
 });

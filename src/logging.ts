@@ -1,9 +1,11 @@
 /**
- * Log lines: access lines in the format of Flask's development server (Werkzeug), and a
- * small logger whose debug lines appear only with DEBUG on. Nothing here ever receives a
- * secret or a cookie value.
+ * Log lines: access lines in the format of Flask's development server (Werkzeug), or one JSON
+ * object per line for log shippers (`LOG_FORMAT=json`), and a small logger whose debug lines
+ * appear only with DEBUG on. Every line written while a request is served carries its id.
+ * Nothing here ever receives a secret or a cookie value.
  * @module
  */
+import { currentRequestId } from './request-context.js';
 
 /** Where the app writes its lines. */
 export interface Logger {
@@ -11,23 +13,81 @@ export interface Logger {
   /** Only shown with DEBUG on. */
   debug(message: string): void;
   error(message: string, error?: unknown): void;
+  /** One answered request; `debug` for requests not worth a line in normal operation (health checks). */
+  access(entry: AccessEntry, level?: 'info' | 'debug'): void;
 }
 
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  readonly debug: boolean;
+  readonly logFormat?: 'text' | 'json';
+  /** Where lines go; default stdout (info, debug) and stderr (error). */
+  readonly write?: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+const writeToProcess = (stream: 'stdout' | 'stderr', line: string) => process[stream].write(line);
+
 /** A logger to stdout/stderr. With `debug` off, debug lines cost one branch. */
-export function createLogger(options: { debug: boolean; production: boolean }): Logger {
+export function createLogger(options: LoggerOptions): Logger {
+  const write = options.write ?? writeToProcess;
+  return options.logFormat === 'json' ? jsonLogger(options.debug, write) : textLogger(options.debug, write);
+}
+
+type Write = (stream: 'stdout' | 'stderr', line: string) => void;
+
+// In production a stack trace goes to the log, never to the visitor.
+function errorDetail(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? error.message;
+  return error === undefined ? '' : JSON.stringify(error);
+}
+
+function textLogger(debug: boolean, write: Write): Logger {
+  // The access line stays exactly Werkzeug's, for the tools that parse it; other lines of a request name it.
+  const tagged = (message: string) => {
+    const id = currentRequestId();
+    return id === undefined ? message : `${message} [request ${id}]`;
+  };
+  const access = (entry: AccessEntry) => write('stdout', accessLine(entry) + '\n');
   return {
-    info: (message) => process.stdout.write(message + '\n'),
-    debug: options.debug ? (message) => process.stdout.write(`[debug] ${message}\n`) : () => undefined,
+    info: (message) => write('stdout', tagged(message) + '\n'),
+    debug: debug ? (message) => write('stdout', `[debug] ${tagged(message)}\n`) : () => undefined,
     error: (message, error) => {
-      // In production a stack trace goes to the log, never to the visitor.
-      const detail =
-        error instanceof Error
-          ? (error.stack ?? error.message)
-          : error === undefined
-            ? ''
-            : JSON.stringify(error);
-      process.stderr.write(detail === '' ? `${message}\n` : `${message}\n${detail}\n`);
+      const detail = errorDetail(error);
+      write('stderr', detail === '' ? `${tagged(message)}\n` : `${tagged(message)}\n${detail}\n`);
     },
+    access: debug ? access : (entry, level = 'info') => (level === 'info' ? access(entry) : undefined),
+  };
+}
+
+function jsonLogger(debug: boolean, write: Write): Logger {
+  const line = (stream: 'stdout' | 'stderr', level: string, msg: string, fields?: object) => {
+    const id = currentRequestId();
+    const record = {
+      time: new Date().toISOString(),
+      level,
+      msg,
+      ...fields,
+      ...(id === undefined ? {} : { request_id: id }),
+    };
+    write(stream, JSON.stringify(record) + '\n');
+  };
+  const access = (entry: AccessEntry, level: string) =>
+    line('stdout', level, `${entry.method} ${entry.url} ${entry.status}`, {
+      method: entry.method,
+      path: entry.url,
+      status: entry.status,
+      duration_ms: entry.durationMs === undefined ? undefined : Math.round(entry.durationMs * 100) / 100,
+      remote_addr: entry.address,
+      http_version: entry.httpVersion,
+    });
+  return {
+    info: (message) => line('stdout', 'info', message),
+    debug: debug ? (message) => line('stdout', 'debug', message) : () => undefined,
+    error: (message, error) => {
+      const detail = errorDetail(error);
+      line('stderr', 'error', message, detail === '' ? undefined : { error: detail });
+    },
+    access: (entry, level = 'info') => (level === 'info' || debug ? access(entry, level) : undefined),
   };
 }
 
@@ -51,6 +111,8 @@ export interface AccessEntry {
   readonly url: string;
   readonly httpVersion: string;
   readonly status: number;
+  /** From the request's arrival to its last byte sent (JSON lines only: Werkzeug's line has no field for it). */
+  readonly durationMs?: number;
 }
 
 /** Formats an access line. Control characters in the URL are escaped so a request cannot forge log lines. */

@@ -1,6 +1,6 @@
 /**
  * Entry point (`npm start`): reads the configuration, starts the server or a cluster of
- * workers, and shuts down gracefully on SIGTERM/SIGINT. A bad setting exits 1 with a
+ * workers (`workers.ts`), and shuts down gracefully on SIGTERM/SIGINT. A bad setting exits 1 with a
  * message that says what to change.
  * @module
  */
@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';
 import { openStore, startServer, type RunningServer } from './server.js';
+import { runPrimary } from './workers.js';
 import { SessionConfigError, StoreUnavailable } from 'flask-session-ts';
 
 function fail(message: string): never {
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
 
-  if (config.workers > 1 && cluster.isPrimary) {
+  // Production always runs a primary, even for one worker, so that a worker that dies is replaced.
+  if ((config.workers > 1 || config.production) && cluster.isPrimary) {
     // Checked once here: workers failing on an unreachable store would only be restarted forever.
     try {
       await (await openStore(config, logger)).close?.();
@@ -33,26 +35,7 @@ async function main(): Promise<void> {
       if (error instanceof SessionConfigError || error instanceof StoreUnavailable) fail(error.message);
       throw error;
     }
-    logger.info(` * Secret key from ${config.secretKeySource}`);
-    logger.info(` * Starting ${config.workers} workers`);
-    cluster.once('listening', (_worker, address) => {
-      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-      logger.info(` * Running on http://${host}:${address.port}/ (Press CTRL+C to quit)`);
-    });
-    for (let i = 0; i < config.workers; i++) cluster.fork();
-    let stopping = false;
-    const stop = () => {
-      stopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    cluster.on('exit', (worker, code) => {
-      if (!stopping) {
-        logger.error(`Worker ${worker.process.pid ?? '?'} exited with ${code}; starting another`);
-        cluster.fork();
-      } else if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-    });
+    runPrimary(config, logger);
     return;
   }
 
@@ -72,7 +55,11 @@ async function main(): Promise<void> {
     logger.info(` * Secret key from ${config.secretKeySource}`);
     logger.info(` * Running on ${running.url}/ (Press CTRL+C to quit)`);
   }
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
+    // A worker can get both the primary's SIGTERM and the terminal's SIGINT.
+    if (shuttingDown) return;
+    shuttingDown = true;
     if (cluster.isPrimary) logger.info(` * ${signal}: finishing requests in flight, then stopping`);
     void running.close().then(() => process.exit(0));
   };

@@ -3,6 +3,8 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordingLogger, testConfig, type RecordingLogger } from '../test/support/client.js';
+import { addStockForm as addStockFormAt, request, type Reply } from '../test/support/http.js';
+import type { Config } from './config.js';
 import { urlFor } from './routes/names.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -15,9 +17,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(): Promise<{ running: RunningServer; logger: RecordingLogger }> {
-  const logger = recordingLogger();
-  const running = await startServer(testConfig({ host: '127.0.0.1', port: 0 }), logger);
+async function start(
+  overrides: Partial<Config> = {},
+  logger: RecordingLogger = recordingLogger(),
+): Promise<{ running: RunningServer; logger: RecordingLogger }> {
+  const running = await startServer(testConfig({ host: '127.0.0.1', port: 0, ...overrides }), logger);
   cleanups.push(() => (running.server.listening ? running.close(100) : undefined));
   return { running, logger };
 }
@@ -28,47 +32,8 @@ function keepAliveAgent(): http.Agent {
   return agent;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/**
- * One request with `node:http`. `send` writes the body (and must end the request); by default
- * the request is ended at once. Without an agent, the connection closes after the response.
- */
-function request(
-  url: string,
-  options: http.RequestOptions = {},
-  send: (req: http.ClientRequest) => void = (req) => req.end(),
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent: false, ...options }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    send(req);
-  });
-}
-
 /** A valid add-stock form for a fresh visitor of `running`: its cookie and the encoded body. */
-async function addStockForm(running: RunningServer): Promise<{ cookie: string; body: string }> {
-  const form = await request(running.url + urlFor('add_stock'));
-  const cookie = form.headers['set-cookie']?.[0]?.split(';')[0] ?? '';
-  const token = /name="csrf_token" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-  const body = new URLSearchParams({
-    csrf_token: token,
-    stock_symbol: 'AAPL',
-    number_of_shares: '15',
-    purchase_price: '302.17',
-  }).toString();
-  return { cookie, body };
-}
+const addStockForm = (running: RunningServer) => addStockFormAt(running.url);
 
 /**
  * Posts `body` in two parts and calls `close()` once the server has the request's headers,
@@ -197,8 +162,11 @@ describe('the entry point (src/main.ts)', () => {
     const run = runMain({
       NODE_ENV: 'production',
       SECRET_KEY: 'a-production-secret-key-of-40-characters!',
+      ALLOWED_HOSTS: '127.0.0.1',
       HOST: '127.0.0.1',
       PORT: '0',
+      // A supervised single worker: production always runs the cluster primary.
+      WORKERS: '1',
     });
     const url = await vi.waitFor(
       () => {

@@ -19,7 +19,7 @@ import {
   symbolMessages,
   type FieldName,
 } from '../src/forms/stock.js';
-import type { Logger } from '../src/logging.js';
+import { accessLine, type Logger } from '../src/logging.js';
 import { SessionSerializer, type SessionData } from 'flask-session-ts';
 import { testConfig } from './support/client.js';
 
@@ -92,6 +92,7 @@ const logger: Logger = {
   info: (message) => logged.push(message),
   debug: (message) => logged.push(message),
   error: (message, error) => errors.push(`${message} ${error instanceof Error ? error.stack : ''}`),
+  access: (entry) => logged.push(accessLine(entry)),
 };
 const app = createApp({ config, logger });
 const serializer = new SessionSerializer([SECRET_KEY]);

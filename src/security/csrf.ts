@@ -8,6 +8,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Session } from 'flask-session-ts';
+import { isAllowedHost, type AllowedHosts } from './hosts.js';
 
 /** The form field, and the session key, that hold the token. */
 export const CSRF_FIELD = 'csrf_token';
@@ -30,26 +31,31 @@ export type CsrfFailure = 'cross-site' | 'origin-mismatch' | 'missing-token' | '
 /**
  * Checks the browser's own headers. `Sec-Fetch-Site` is sent by every current browser and
  * cannot be set by a page; `Origin` covers older ones. Neither is required, since non-browser
- * clients send neither: the token still protects them.
+ * clients send neither: the token still protects them. The Origin's host must be one of the
+ * allowed hosts (`ALLOWED_HOSTS`), not merely equal to `Host`, which a DNS-rebinding page
+ * controls; with `ALLOWED_HOSTS=*` (development only) it is compared with `Host` as a fallback.
  */
 export function checkRequestSite(headers: {
   secFetchSite: string | undefined;
   origin: string | undefined;
   host: string | undefined;
+  allowedHosts: AllowedHosts;
 }): CsrfFailure | undefined {
   const site = headers.secFetchSite;
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'cross-site';
-  const { origin, host } = headers;
+  const { origin, host, allowedHosts } = headers;
   if (origin !== undefined) {
-    if (origin === 'null' || host === undefined) return 'origin-mismatch';
+    if (origin === 'null') return 'origin-mismatch';
     let originHost: string;
     try {
       originHost = new URL(origin).host;
     } catch {
       return 'origin-mismatch';
     }
-    // Hosts only: behind a TLS-terminating proxy the scheme we see is not the browser's.
-    if (originHost !== host.toLowerCase()) return 'origin-mismatch';
+    // Hosts only: behind a TLS-terminating proxy the scheme (and port) we see is not the browser's.
+    if (allowedHosts.any) {
+      if (host === undefined || originHost !== host.toLowerCase()) return 'origin-mismatch';
+    } else if (!isAllowedHost(allowedHosts, originHost)) return 'origin-mismatch';
   }
   return undefined;
 }

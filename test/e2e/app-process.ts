@@ -30,6 +30,16 @@ const APP_VARIABLES = [
   'SESSION_ABSOLUTE_LIFETIME_DAYS',
   'REDIS_URL',
   'REDIS_CLUSTER_NODES',
+  'ALLOWED_HOSTS',
+  'LOG_FORMAT',
+  'TRUST_PROXY_REQUEST_ID',
+  'HEADERS_TIMEOUT_SECONDS',
+  'REQUEST_TIMEOUT_SECONDS',
+  'KEEP_ALIVE_TIMEOUT_SECONDS',
+  'LISTEN_BACKLOG',
+  'OVERLOAD_MAX_LAG_MS',
+  'OVERLOAD_MAX_IN_FLIGHT',
+  'OVERLOAD_CLOSE_CONNECTION',
 ];
 
 /** The start-up line `src/main.ts` prints once the server listens, as Flask's development server does. */
@@ -39,6 +49,12 @@ const RUNNING_LINE = /^ \* Running on (http:\/\/\S+?)\/ /m;
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 
+/** How a process ended. */
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 /** Options of {@link startApp}. */
 export interface AppProcessOptions {
   /** Loopback address to listen on. Default `127.0.0.1`. */
@@ -46,8 +62,8 @@ export interface AppProcessOptions {
   /** Default: 64 random hex digits. */
   readonly secretKey?: string;
   /**
-   * More variables for the app (`DEBUG`, `SESSION_LIFETIME_DAYS`, …); they win over the defaults
-   * above. Not `WORKERS` > 1: the app then prints no "Running on" line to wait for.
+   * More variables for the app (`DEBUG`, `SESSION_LIFETIME_DAYS`, `WORKERS`, …); they win over the
+   * defaults above. With workers, "Running on" is printed when the first one listens.
    */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -57,10 +73,12 @@ export interface AppProcess {
   /** Origin without a trailing slash, e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
   readonly secretKey: string;
+  /** The process id (the cluster primary's, with workers). */
+  readonly pid: number;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   /** Sends SIGTERM and waits for the exit (SIGKILL if it takes longer than 5 s). */
-  stop(): Promise<void>;
+  stop(): Promise<ProcessExit>;
   /** `kill -9`: no chance to finish anything. With `WORKERS` > 1 the workers are killed too. */
   kill(): Promise<void>;
   /** True until the process exits. */
@@ -118,7 +136,9 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
     detached: true,
   });
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<ProcessExit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
 
   const url = await new Promise<string>((resolve, reject) => {
     const fail = (reason: string) => {
@@ -150,6 +170,7 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
   return {
     url,
     secretKey,
+    pid: child.pid ?? 0,
     output: () => output,
     stop: () => stopProcess(child, exited),
     kill: async () => {
@@ -161,10 +182,11 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
   };
 }
 
-async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+async function stopProcess(child: ChildProcess, exited: Promise<ProcessExit>): Promise<ProcessExit> {
+  if (child.exitCode !== null || child.signalCode !== null) return exited;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
+  const exit = await exited;
   clearTimeout(timer);
+  return exit;
 }

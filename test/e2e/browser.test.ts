@@ -68,7 +68,7 @@ interface Visitor {
 const visitors: Visitor[] = [];
 
 /** Stops what `beforeAll` started, the browser first: its keep-alive connections would hold the server's shutdown open. */
-const stoppers: (() => Promise<void>)[] = [];
+const stoppers: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   // Settled, not raced: when one part fails to start, the others are still stopped in afterAll.

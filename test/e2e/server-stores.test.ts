@@ -17,7 +17,7 @@ import {
 } from '../../packages/flask-session-ts/test/support/redis-server.js';
 import { STORAGE_UNAVAILABLE_MESSAGE, createCookieStore } from '../../src/app.js';
 import { urlFor } from '../../src/routes/names.js';
-import { Client, testConfig, textOf, type Page } from '../support/client.js';
+import { Client, tableRows, testConfig, textOf, type Page } from '../support/client.js';
 import { startApp, type AppProcess } from './app-process.js';
 
 let dir = '';
@@ -65,7 +65,7 @@ const add = (client: Client, symbol: string): Promise<Page> =>
 async function symbols(client: Client): Promise<string[]> {
   const page = await client.get(urlFor('list_stocks'));
   expect(page.status).toBe(200);
-  return [...page.html.matchAll(/<td>([A-Z0-9.-]+)<\/td>/g)].map((m) => m[1] ?? '');
+  return tableRows(page.html).map((cells) => cells[0] ?? '');
 }
 
 /** Fifty adds from each of two tabs, all in flight at once. */

@@ -7,8 +7,10 @@
 import type { Hono } from 'hono';
 import { createApp, createCookieStore } from '../../src/app.js';
 import { COOKIE_SESSION_SETTINGS, type Config } from '../../src/config.js';
+import { LOOPBACK_HOSTS } from '../../src/security/hosts.js';
 import type { AppEnv } from '../../src/env.js';
-import type { Logger } from '../../src/logging.js';
+import { accessLine, type AccessEntry, type Logger } from '../../src/logging.js';
+import { currentRequestId } from '../../src/request-context.js';
 import { urlFor } from '../../src/routes/names.js';
 import type { CookieSessionStore, SessionData } from 'flask-session-ts';
 
@@ -28,6 +30,18 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     sessionLifetimeSeconds: 31 * 86400,
     workers: 1,
     ...COOKIE_SESSION_SETTINGS,
+    allowedHosts: LOOPBACK_HOSTS,
+    logFormat: 'text',
+    trustProxyRequestId: false,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 5_000,
+    listenBacklog: 511,
+    // Off in tests: a busy CI machine must not turn a test's request into a 503.
+    overloadMaxLagMs: 0,
+    overloadMaxInFlight: 0,
+    overloadMaxQueueWaitMs: 0,
+    overloadCloseConnection: true,
     ...overrides,
   };
 }
@@ -37,6 +51,10 @@ export interface LogLine {
   readonly level: 'info' | 'debug' | 'error';
   readonly message: string;
   readonly error?: unknown;
+  /** For access lines: the entry the server logged. */
+  readonly access?: AccessEntry;
+  /** The id of the request being served when the line was written. */
+  readonly requestId?: string;
 }
 
 /** A {@link Logger} that keeps its lines; like `createLogger`, it drops debug lines unless `debug` is on. */
@@ -48,13 +66,20 @@ export interface RecordingLogger extends Logger {
 
 export function recordingLogger(options: { debug: boolean } = { debug: false }): RecordingLogger {
   const lines: LogLine[] = [];
+  const push = (line: LogLine) => {
+    const requestId = currentRequestId();
+    lines.push(requestId === undefined ? line : { ...line, requestId });
+  };
   return {
     lines,
-    info: (message) => lines.push({ level: 'info', message }),
+    info: (message) => push({ level: 'info', message }),
     debug: (message) => {
-      if (options.debug) lines.push({ level: 'debug', message });
+      if (options.debug) push({ level: 'debug', message });
     },
-    error: (message, error) => lines.push({ level: 'error', message, error }),
+    error: (message, error) => push({ level: 'error', message, error }),
+    access: (entry, level = 'info') => {
+      if (level === 'info' || options.debug) push({ level, message: accessLine(entry), access: entry });
+    },
     text: () =>
       lines
         .map(({ message, error }) => (error instanceof Error ? `${message}\n${error.stack ?? ''}` : message))
