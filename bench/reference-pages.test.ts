@@ -70,6 +70,33 @@ describe.each(['flask', 'limit'] as const)('%s', (name) => {
     expect(await page(name, path, holdings)).toBe(ours);
   });
 
+  it('sends the security headers ours sends, with the same values', async () => {
+    const headersOf = async (server: ServerName) => {
+      const response = await fetch(new URL('/stocks', baseUrl(server)));
+      await response.arrayBuffer();
+      return response.headers;
+    };
+    const ours = await headersOf('ours');
+    const theirs = await headersOf(name);
+    // Per-response or per-transport headers, and ours' request id for its logs.
+    const skip = new Set([
+      'date',
+      'connection',
+      'keep-alive',
+      'content-length',
+      'set-cookie',
+      'x-request-id',
+    ]);
+    const expected = [...ours].filter(([key]) => !skip.has(key));
+    expect(expected.length).toBeGreaterThan(10);
+    // Werkzeug writes `charset=utf-8`; the charset's name is case-insensitive.
+    const same = (key: string, value: string) =>
+      key === 'content-type'
+        ? theirs.get(key)?.toLowerCase() === value.toLowerCase()
+        : theirs.get(key) === value;
+    expect(expected.filter(([key, value]) => !same(key, value))).toEqual([]);
+  });
+
   async function post(date: string | undefined) {
     const body = new URLSearchParams(addStockBody());
     if (date !== undefined) body.set('purchase_date', date);
