@@ -84,7 +84,7 @@ describe('session middleware', () => {
     const res = await app.request('/inc', { method: 'POST' });
     expect(res.status).toBe(302);
     const [header] = res.headers.getSetCookie();
-    expect(header).toMatch(/^session=[\w.-]+; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(header).toMatch(/^session=[\w.-]+; Path=\/; Secure; HttpOnly; SameSite=Lax$/);
   });
 
   it('keeps the count across requests through the cookie', async () => {
@@ -103,7 +103,7 @@ describe('session middleware', () => {
     const res = await app.request('/clear', { method: 'POST', headers: { Cookie: cookieOf(first) ?? '' } });
     const [header] = res.headers.getSetCookie();
     expect(header).toBe(
-      'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Domain=example.test; Path=/app; HttpOnly; SameSite=Lax',
+      'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Domain=example.test; Path=/app; Secure; HttpOnly; SameSite=Lax',
     );
     expect(res.headers.get('Vary')).toBe('Cookie');
   });

@@ -22,7 +22,7 @@ export { Signer, type Digest, type Secret, type SignerOptions, type Verified } f
 export { TimestampSigner, type TimedVerified, type TimestampSignerOptions } from './timed.js';
 export { Uuid, dumps, loads, type SessionData, type SessionValue } from './tagged-json.js';
 export { SessionSerializer, type Loaded, type SessionSerializerOptions } from './serializer.js';
-export { Session, type FlashMessage, type SessionSnapshot } from './session.js';
+export { Session, type DeepReadonly, type FlashMessage, type SessionSnapshot } from './session.js';
 export { readCookie, serializeSetCookie, type CookieAttributes, type SameSite } from './cookie.js';
 export type { CookieAction, MaybePromise, Opened, SessionStore } from './store.js';
 export {

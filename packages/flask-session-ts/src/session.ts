@@ -3,13 +3,31 @@
  * `accessed`, `permanent`) and flash messages stored the way Flask stores them.
  * @module
  */
-import type { SessionData, SessionValue } from './tagged-json.js';
+import type { SessionData, SessionValue, Uuid } from './tagged-json.js';
 
-/** Flash categories are free text; these are the ones the app's layout styles. */
+/** A flashed message and its category (free text, e.g. `"success"`), as Flask stores them. */
 export type FlashMessage = readonly [category: string, message: string];
 
+/**
+ * `T` with every array and object read-only, all the way down: what {@link Session.get} returns,
+ * since stored values may be shared (and frozen) and a change is only noticed through `set`.
+ */
+export type DeepReadonly<T> = T extends Uint8Array | Date | Uuid
+  ? T
+  : T extends object
+    ? // SessionValue's own arrays and objects are read-only already: expanding them never ends.
+      readonly SessionValue[] extends T
+      ? T
+      : SessionValueRecord extends T
+        ? T
+        : { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+type SessionValueRecord = { readonly [key: string]: SessionValue | undefined };
+
 // Flask's keys, so a Flask app sharing the cookie agrees on permanence and flashes.
-const PERMANENT_KEY = '_permanent';
+/** The key under which Flask keeps `session.permanent`. */
+export const PERMANENT_KEY = '_permanent';
 const FLASHES_KEY = '_flashes';
 
 /**
@@ -27,9 +45,8 @@ export interface SessionSnapshot {
 }
 
 /**
- * A visitor's session. Values read with {@link Session.get} are the stored objects: treat
- * them as immutable and {@link Session.set} a new value, or the change is not noticed
- * (as in Flask, where mutating a nested list needs `session.modified = True`).
+ * A visitor's session. Values read with {@link Session.get} are the stored objects, typed
+ * read-only (and frozen when they came from a cookie): {@link Session.set} a new value to change one.
  *
  * @example
  * session.set('theme', 'dark');
@@ -70,10 +87,10 @@ export class Session<T extends SessionData = SessionData> {
     this.#revision++;
   }
 
-  /** The value under `key`, or undefined. */
-  get<K extends keyof T & string>(key: K): T[K] | undefined {
+  /** The value under `key`, or undefined. Read-only: set a new value to change it. */
+  get<K extends keyof T & string>(key: K): DeepReadonly<T[K]> | undefined {
     this.#accessed = true;
-    return this.#data[key] as T[K] | undefined;
+    return this.#data[key] as DeepReadonly<T[K]> | undefined;
   }
 
   /** Whether `key` holds a value. */

@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { thrown } from '../test/support/thrown.js';
+import { CookieSessionStore, SESSION_DEFAULTS, type SessionOptions } from './cookie-store.js';
+import { SessionConfigError, SessionTooLarge } from './errors.js';
+import type { Session } from './session.js';
+import type { CookieAction } from './store.js';
+
+const SECRET = 'cookie-store-test-secret';
+const OLD_SECRET = 'cookie-store-old-secret';
+const T0 = 1_700_000_000_000;
+
+function storeWith(options: Partial<SessionOptions> = {}): CookieSessionStore {
+  return new CookieSessionStore({ secretKey: SECRET, now: () => T0, ...options });
+}
+
+/** The cookie value (`name=value`) a `set` action carries. */
+function cookiePair(action: CookieAction): string {
+  if (action.kind !== 'set') throw new Error(`Expected a set action, got ${action.kind}`);
+  return action.header.split(';')[0] ?? '';
+}
+
+/** A session opened from the cookie that `write` leaves in a fresh session of `writer`. */
+function openedAfter(writer: CookieSessionStore, reader: CookieSessionStore, write: (s: Session) => void) {
+  const { session } = writer.open(undefined);
+  write(session);
+  return reader.open(cookiePair(writer.commit(session)));
+}
+
+// Random, so incompressible: the cookie grows with it.
+function noise(length: number): string {
+  return randomBytes(length).toString('base64').slice(0, length);
+}
+
+/** Bytes of what a commit sends, or refuses: the figure measure() must predict. */
+function committedBytes(action: CookieAction): number | undefined {
+  if (action.kind === 'set') return Buffer.byteLength(action.header, 'utf8');
+  if (action.kind === 'too-large') return action.sizeBytes;
+  return undefined;
+}
+
+describe('measure() is the size of the cookie that commit() sends next', () => {
+  const cases: [string, Partial<SessionOptions>, (store: CookieSessionStore) => Session][] = [
+    [
+      'a new session',
+      {},
+      (store) => {
+        const { session } = store.open(undefined);
+        session.set('a', 'b');
+        return session;
+      },
+    ],
+    [
+      'a new session in a store that saves every session as permanent',
+      { permanent: true },
+      (store) => {
+        const { session } = store.open(undefined);
+        session.set('a', 'b');
+        return session;
+      },
+    ],
+    [
+      'a session the app made permanent itself',
+      {},
+      (store) => {
+        const { session } = store.open(undefined);
+        session.set('a', 'b');
+        session.permanent = true;
+        return session;
+      },
+    ],
+    [
+      'an unchanged non-permanent session refreshed by a permanent store',
+      { permanent: true },
+      (store) => {
+        const { session } = openedAfter(storeWith(), store, (s) => s.set('a', 'b'));
+        session.get('a');
+        return session;
+      },
+    ],
+    [
+      'an unchanged session re-signed after key rotation',
+      { fallbackSecretKeys: [OLD_SECRET] },
+      (store) => openedAfter(storeWith({ secretKey: OLD_SECRET }), store, (s) => s.set('a', 'b')).session,
+    ],
+    [
+      'an unchanged permanent session refreshed on read',
+      {},
+      (store) => {
+        const { session } = openedAfter(store, store, (s) => {
+          s.set('a', 'b');
+          s.permanent = true;
+        });
+        session.get('a');
+        return session;
+      },
+    ],
+    [
+      'a session too large to send',
+      { permanent: true },
+      (store) => {
+        const { session } = store.open(undefined);
+        session.set('blob', noise(5000));
+        return session;
+      },
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, options, make) => {
+    const store = storeWith(options);
+    const session = make(store);
+    const predicted = store.measure(session);
+    const action = store.commit(session);
+    expect(action.kind === 'set' || action.kind === 'too-large').toBe(true);
+    expect(committedBytes(action)).toBe(predicted);
+  });
+
+  it('counts the _permanent flag and Expires a permanent store adds, which a plain store does not', () => {
+    const make = (store: CookieSessionStore) => {
+      const { session } = store.open(undefined);
+      session.set('a', 'b');
+      return store.measure(session);
+    };
+    const plain = make(storeWith());
+    const permanent = make(storeWith({ permanent: true }));
+    // `; Expires=<29 characters>; Max-Age=2678400` and the flag in the payload.
+    expect(permanent - plain).toBeGreaterThan(
+      '; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=2678400'.length,
+    );
+  });
+
+  it('follows the session: a later change is measured, not the header computed before it', () => {
+    const store = storeWith();
+    const { session } = store.open(undefined);
+    session.set('a', 'x');
+    const before = store.measure(session);
+    session.set('a', 'x'.repeat(50));
+    const after = store.measure(session);
+    expect(after).toBeGreaterThan(before);
+    expect(committedBytes(store.commit(session))).toBe(after);
+  });
+
+  it('follows a restore: the header of the discarded state is not reused', () => {
+    const store = storeWith();
+    const { session } = store.open(undefined);
+    session.set('a', 'x');
+    const snapshot = session.snapshot();
+    session.set('a', 'x'.repeat(50));
+    const large = store.commit(session);
+    session.restore(snapshot);
+    const small = store.commit(session);
+    expect(committedBytes(small)).toBe(store.measure(session));
+    expect(committedBytes(small)).toBeLessThan(committedBytes(large) ?? 0);
+  });
+});
+
+describe('the secure defaults', () => {
+  it('are frozen, and Secure unless the app passes secure: false', () => {
+    expect(Object.isFrozen(SESSION_DEFAULTS)).toBe(true);
+    expect(Object.isFrozen(SESSION_DEFAULTS.cookie)).toBe(true);
+    const header = (store: CookieSessionStore) => {
+      const { session } = store.open(undefined);
+      session.set('a', 'b');
+      const action = store.commit(session);
+      return action.kind === 'set' ? action.header : '';
+    };
+    expect(header(storeWith())).toMatch(/; Path=\/; Secure; HttpOnly; SameSite=Lax$/);
+    expect(header(storeWith({ cookie: { secure: false } }))).toMatch(/; Path=\/; HttpOnly; SameSite=Lax$/);
+  });
+
+  it('refuse impossible settings at construction, saying what to change', () => {
+    expect(thrown(() => storeWith({ lifetimeSeconds: 0 }))).toBeInstanceOf(SessionConfigError);
+    expect(thrown(() => storeWith({ maxCookieBytes: 63 }))).toBeInstanceOf(SessionConfigError);
+    expect(storeWith({ maxCookieBytes: 64 }).maxSessionBytes).toBe(64);
+  });
+});
+
+describe('update()', () => {
+  it('puts the session back and throws SessionTooLarge with the sizes when the change does not fit', () => {
+    const store = storeWith();
+    const { session } = store.open(undefined);
+    session.set('small', 'kept');
+    const error = thrown(() => {
+      store.update(session, (s) => s.set('blob', noise(5000)));
+    });
+    expect(error).toBeInstanceOf(SessionTooLarge);
+    expect((error as SessionTooLarge).limitBytes).toBe(SESSION_DEFAULTS.maxCookieBytes);
+    expect((error as SessionTooLarge).sizeBytes).toBeGreaterThan(5000);
+    expect(session.get('blob')).toBeUndefined();
+    expect(session.get('small')).toBe('kept');
+  });
+});
+
+describe('values read from a cookie', () => {
+  it('are typed read-only and really frozen, so an in-place change fails loudly instead of going unsaved', () => {
+    const store = storeWith();
+    const { session: writer } = store.open(undefined);
+    writer.set('list', [{ n: 1 }]);
+    const { session } = store.open<{ list?: { n: number }[] }>(cookiePair(store.commit(writer)));
+    const list = session.get('list');
+    // @ts-expect-error -- read-only: `npm run typecheck` fails if get() stops returning Readonly types
+    const mutable: { n: number }[] | undefined = list;
+    expect(() => mutable?.push({ n: 2 })).toThrow(TypeError);
+    const item = mutable?.[0];
+    expect(() => {
+      if (item) item.n = 3;
+    }).toThrow(TypeError);
+    expect(session.get('list')).toEqual([{ n: 1 }]);
+    expect(session.modified).toBe(false);
+  });
+});
