@@ -178,7 +178,7 @@ export class CookieSessionStore implements SessionStore {
     if (value === undefined || value === '') return { session: new Session<T>() };
     try {
       const loaded = this.serializer.loads(value, this.lifetimeSeconds);
-      const session = new Session<T>(loaded.data, false);
+      const session = new Session<T>(loaded.data, false, loaded.sources);
       this.#open.set(session, { loaded: { payload: loaded.payload, keyIndex: loaded.keyIndex } });
       return { session };
     } catch (error) {
@@ -291,6 +291,7 @@ export class CookieSessionStore implements SessionStore {
         ? state.loaded.payload
         : this.serializer.dumpPayload(
             addFlag ? { ...session.toJSON(), [PERMANENT_KEY]: true } : session.toJSON(),
+            session.sources,
           );
     const value = this.serializer.signPayload(payload, Math.floor(nowMs / 1000));
     return serializeSetCookie(this.cookie, value, {

@@ -42,6 +42,7 @@ function ownData(data: SessionData): SessionData {
 export interface SessionSnapshot {
   readonly data: SessionData;
   readonly modified: boolean;
+  readonly sources: ReadonlyMap<string, string>;
 }
 
 /**
@@ -59,10 +60,26 @@ export class Session<T extends SessionData = SessionData> {
   #modified = false;
   #accessed = false;
   #revision = 0;
+  /** The JSON text of keys unchanged since the cookie was read; see {@link Session.sources}. */
+  #sources: Map<string, string>;
 
-  constructor(data: SessionData = {}, isNew = true) {
+  /**
+   * @param sources each top-level key's JSON text as read from the cookie, if known; a store
+   *   writes it back verbatim while the key is unchanged.
+   */
+  constructor(data: SessionData = {}, isNew = true, sources?: ReadonlyMap<string, string>) {
     this.#data = ownData(data);
     this.isNew = isNew;
+    this.#sources = new Map(sources);
+  }
+
+  /**
+   * The JSON text each key had in the cookie, for keys not changed since. Stores write it back
+   * verbatim, so what JavaScript cannot hold exactly (a Python tuple, Markup, `1.0`) survives a
+   * request that changed other keys.
+   */
+  get sources(): ReadonlyMap<string, string> {
+    return this.#sources;
   }
 
   /** True once anything was written; decides whether a cookie is sent. */
@@ -80,8 +97,17 @@ export class Session<T extends SessionData = SessionData> {
     return this.#revision;
   }
 
-  /** Marks the session changed, after mutating a stored value in place. */
+  /**
+   * Marks the session changed, after mutating a stored value in place. Which key changed is not
+   * known, so every key is then written from its value, none from its source text.
+   */
   markModified(): void {
+    this.#sources.clear();
+    this.#changed();
+  }
+
+  #changed(key?: string): void {
+    if (key !== undefined) this.#sources.delete(key);
     this.#accessed = true;
     this.#modified = true;
     this.#revision++;
@@ -102,7 +128,7 @@ export class Session<T extends SessionData = SessionData> {
   /** Stores `value` under `key`. */
   set<K extends keyof T & string>(key: K, value: T[K]): void {
     this.#data[key] = value;
-    this.markModified();
+    this.#changed(key);
   }
 
   /** Removes `key`; a no-op (not a modification) when it was absent. */
@@ -111,7 +137,7 @@ export class Session<T extends SessionData = SessionData> {
     if (!Object.hasOwn(this.#data, key)) return;
     // Rebuilt rather than `delete`d, so objects keep a stable shape for V8.
     this.#data = ownData(Object.fromEntries(Object.entries(this.#data).filter(([k]) => k !== key)));
-    this.markModified();
+    this.#changed(key);
   }
 
   /** Removes everything: the response deletes the cookie. */
@@ -139,14 +165,14 @@ export class Session<T extends SessionData = SessionData> {
   set permanent(value: boolean) {
     if (this.permanent === value) return;
     this.#data[PERMANENT_KEY] = value;
-    this.markModified();
+    this.#changed(PERMANENT_KEY);
   }
 
   /** Queues a message for the next page that shows flashes (Flask's `flash(message, category)`). */
   flash(category: string, message: string): void {
     const queued = this.#flashes();
     this.#data[FLASHES_KEY] = [...queued, [category, message]];
-    this.markModified();
+    this.#changed(FLASHES_KEY);
   }
 
   /** Returns and removes the queued messages (Flask's `get_flashed_messages(with_categories=True)`). */
@@ -158,13 +184,14 @@ export class Session<T extends SessionData = SessionData> {
 
   /** A restore point for {@link Session.restore}: a shallow copy of the data and the flags. */
   snapshot(): SessionSnapshot {
-    return { data: { ...this.#data }, modified: this.#modified };
+    return { data: { ...this.#data }, modified: this.#modified, sources: new Map(this.#sources) };
   }
 
   /** Puts the session back as it was at `snapshot` (used when a change would not fit in the cookie). */
   restore(snapshot: SessionSnapshot): void {
     this.#data = ownData(snapshot.data);
     this.#modified = snapshot.modified;
+    this.#sources = new Map(snapshot.sources);
     // Still a new revision: anything computed from the discarded state must not be reused.
     this.#revision++;
   }

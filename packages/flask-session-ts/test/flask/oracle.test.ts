@@ -4,7 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Uuid, type SessionData } from '../../src/tagged-json.js';
-import { FlaskOracle, OracleError, fromWire, sessionValuesEqual, toWire } from './oracle.js';
+import {
+  FlaskOracle,
+  OracleError,
+  flaskInterpreters,
+  fromWire,
+  sessionValuesEqual,
+  toWire,
+} from './oracle.js';
 
 const SECRET = 'dev-secret-key';
 const NOW = 1_700_000_000;
@@ -13,15 +20,15 @@ const MAX_AGE_SECONDS = 31 * 24 * 60 * 60;
 
 let oracle: FlaskOracle;
 
-beforeAll(async () => {
-  oracle = await FlaskOracle.start();
-});
+describe.each(flaskInterpreters())('the Flask oracle with $label', ({ python }) => {
+  beforeAll(async () => {
+    oracle = await FlaskOracle.start(python);
+  });
 
-afterAll(async () => {
-  await oracle.close();
-});
+  afterAll(async () => {
+    await oracle.close();
+  });
 
-describe('the Flask oracle', () => {
   it('signs a session exactly as Flask does for a known secret and time', async () => {
     const cookie = await oracle.dumps({ secret: SECRET, now: NOW, value: { user_id: 42, _permanent: true } });
     expect(cookie).toBe('eyJfcGVybWFuZW50Ijp0cnVlLCJ1c2VyX2lkIjo0Mn0.ZVPxAA.DzV6BfiKdM1zXWfEA6585EEJa2k');
