@@ -289,10 +289,13 @@ export class CookieSessionStore implements SessionStore {
     const payload =
       !session.modified && !addFlag && state.loaded !== undefined
         ? state.loaded.payload
-        : this.serializer.dumpPayload(
-            addFlag ? { ...session.toJSON(), [PERMANENT_KEY]: true } : session.toJSON(),
-            session.sources,
-          );
+        : addFlag
+          ? this.serializer.dumpPayload(
+              { ...session.toJSON(), [PERMANENT_KEY]: true },
+              // The flag's own text (Flask writes `"_permanent":false`) no longer matches its value.
+              new Map([...session.sources].filter(([key]) => key !== PERMANENT_KEY)),
+            )
+          : this.serializer.dumpPayload(session.toJSON(), session.sources);
     const value = this.serializer.signPayload(payload, Math.floor(nowMs / 1000));
     return serializeSetCookie(this.cookie, value, {
       maxAgeSeconds: permanent ? this.lifetimeSeconds : undefined,

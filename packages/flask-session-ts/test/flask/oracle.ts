@@ -299,7 +299,12 @@ export class FlaskOracle {
 
   /** Signs `value` as Flask's session serializer does, returning the cookie value. */
   async dumps(opts: OracleKeys & { value: SessionData }): Promise<string> {
-    const answer = await this.#request({ op: 'dumps', ...keys(opts), value: toWire(opts.value) });
+    return this.dumpsWire({ ...opts, wire: toWire(opts.value) });
+  }
+
+  /** {@link FlaskOracle.dumps} for a value given as WIRE: what a SessionValue cannot hold (tuples, Markup, 1.0). */
+  async dumpsWire(opts: OracleKeys & { wire: Wire }): Promise<string> {
+    const answer = await this.#request({ op: 'dumps', ...keys(opts), value: opts.wire });
     return stringField(answer, 'cookie');
   }
 
