@@ -49,6 +49,7 @@ export const fuzzConfig: Config = Object.freeze({
   debug: false,
   secretKey: FUZZ_SECRET_KEY,
   fallbackSecretKeys: [],
+  sessionCookieName: 'session',
   secretKeySource: 'test',
   host: '127.0.0.1',
   port: 0,

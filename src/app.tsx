@@ -45,9 +45,10 @@ export function createSessionStore(config: Config, now?: () => number): CookieSe
     secretKey: config.secretKey,
     fallbackSecretKeys: config.fallbackSecretKeys,
     lifetimeSeconds: config.sessionLifetimeSeconds,
-    // The portfolio should survive a browser restart.
+    // The app's choice, not the library's default: the portfolio should survive a browser
+    // restart, so every session it saves is permanent (README, "How the session works").
     permanent: true,
-    cookie: { secure: config.production },
+    cookie: { name: config.sessionCookieName, secure: config.production },
     ...(now === undefined ? {} : { now }),
   });
 }
