@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../test/support/thrown.js';
 import { CookieSessionStore, SESSION_DEFAULTS, type SessionOptions } from './cookie-store.js';
-import { SessionConfigError, SessionTooLarge } from './errors.js';
+import { BadTimeSignature, SessionConfigError, SessionTooLarge } from './errors.js';
 import type { Session } from './session.js';
 import type { CookieAction } from './store.js';
 
@@ -207,5 +207,183 @@ describe('values read from a cookie', () => {
     }).toThrow(TypeError);
     expect(session.get('list')).toEqual([{ n: 1 }]);
     expect(session.modified).toBe(false);
+  });
+});
+
+describe('commit()', () => {
+  it('sends nothing for a new session that was never written, and nothing for one only read', () => {
+    const store = storeWith();
+    expect(store.commit(store.open(undefined).session)).toEqual({ kind: 'none' });
+    const { session } = openedAfter(store, store, (s) => s.set('a', 'b'));
+    expect(session.get('a')).toBe('b');
+    expect(store.commit(session)).toEqual({ kind: 'none' });
+  });
+
+  it('deletes the cookie, with its path and domain, when a session is emptied', () => {
+    const store = storeWith({ cookie: { path: '/app', domain: 'example.test' } });
+    const { session } = openedAfter(store, store, (s) => s.set('a', 'b'));
+    session.clear();
+    expect(store.commit(session)).toEqual({
+      kind: 'delete',
+      header:
+        'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Domain=example.test; Path=/app; Secure; HttpOnly; SameSite=Lax',
+    });
+  });
+
+  it('re-signs with the current key a session a fallback key verified, keeping its data', () => {
+    const store = storeWith({ fallbackSecretKeys: [OLD_SECRET] });
+    const { session } = openedAfter(storeWith({ secretKey: OLD_SECRET }), store, (s) => s.set('a', 'b'));
+    const action = store.commit(session);
+    const reopened = storeWith().open(cookiePair(action));
+    expect(reopened.error).toBeUndefined();
+    expect(reopened.session.get('a')).toBe('b');
+  });
+
+  it('does not re-sign a session the current key verified', () => {
+    const store = storeWith({ fallbackSecretKeys: [OLD_SECRET] });
+    const { session } = openedAfter(store, store, (s) => s.set('a', 'b'));
+    expect(store.commit(session)).toEqual({ kind: 'none' });
+  });
+
+  it('refreshes a permanent session that was read, with a new timestamp and Expires', () => {
+    let now = T0;
+    const store = storeWith({ now: () => now, lifetimeSeconds: 3600 });
+    const { session } = openedAfter(store, store, (s) => {
+      s.set('a', 'b');
+      s.permanent = true;
+    });
+    now += 60_000;
+    session.get('a');
+    const action = store.commit(session);
+    expect(action.kind).toBe('set');
+    expect(action.kind === 'set' && action.header).toContain(
+      `; Expires=${new Date(now + 3600_000).toUTCString()}; Max-Age=3600;`,
+    );
+  });
+
+  it('does not refresh a permanent session that was not used, nor any when refreshEachRequest is off', () => {
+    const store = storeWith();
+    const permanent = (s: Session) => {
+      s.set('a', 'b');
+      s.permanent = true;
+    };
+    expect(store.commit(openedAfter(store, store, permanent).session)).toEqual({ kind: 'none' });
+    const noRefresh = storeWith({ refreshEachRequest: false });
+    const { session } = openedAfter(noRefresh, noRefresh, permanent);
+    session.get('a');
+    expect(noRefresh.commit(session)).toEqual({ kind: 'none' });
+  });
+
+  it('skips refreshes and re-signs on error responses (status 400 and up), but not real changes', () => {
+    const store = storeWith({ fallbackSecretKeys: [OLD_SECRET], permanent: true });
+    const { session } = openedAfter(storeWith({ secretKey: OLD_SECRET }), store, (s) => s.set('a', 'b'));
+    session.get('a');
+    expect(store.commit(session, 400)).toEqual({ kind: 'none' });
+    expect(store.commit(session, 500)).toEqual({ kind: 'none' });
+    expect(store.commit(session, 399).kind).toBe('set');
+    session.set('a', 'c');
+    expect(store.commit(session, 500).kind).toBe('set');
+  });
+
+  it('answers too-large, with the sizes, for a changed session over the limit, and skips an oversize refresh', () => {
+    const big = storeWith();
+    const { session } = big.open(undefined);
+    session.set('blob', noise(3000));
+    session.permanent = true;
+    const cookie = cookiePair(big.commit(session));
+    // The same session, opened by a store whose limit it no longer fits.
+    const small = storeWith({ maxCookieBytes: 2048 });
+    const opened = small.open(cookie).session;
+    opened.get('blob');
+    expect(small.commit(opened)).toEqual({ kind: 'none' });
+    opened.set('more', 'x');
+    const action = small.commit(opened);
+    expect(action).toEqual({ kind: 'too-large', sizeBytes: small.measure(opened), limitBytes: 2048 });
+  });
+
+  it('does not serve a cached action after the session changed, or after a restore', () => {
+    const store = storeWith();
+    const { session } = store.open(undefined);
+    session.set('a', '1');
+    const first = store.commit(session);
+    expect(store.commit(session)).toBe(first);
+    const snapshot = session.snapshot();
+    session.set('a', '2');
+    const second = store.commit(session);
+    expect(storeWith().open(cookiePair(second)).session.get('a')).toBe('2');
+    session.restore(snapshot);
+    expect(
+      storeWith()
+        .open(cookiePair(store.commit(session)))
+        .session.get('a'),
+    ).toBe('1');
+  });
+
+  it('does not serve a cached action in a later second, nor across the error-status line', () => {
+    let now = T0;
+    const store = storeWith({ now: () => now });
+    const { session } = store.open(undefined);
+    session.set('a', '1');
+    session.permanent = true;
+    const first = store.commit(session);
+    now += 1000;
+    const later = store.commit(session);
+    expect(later).not.toEqual(first);
+    expect(later.kind === 'set' && later.header).toContain(new Date(now + 31 * 86400_000).toUTCString());
+    const opened = openedAfter(store, store, (s) => {
+      s.set('a', 'b');
+      s.permanent = true;
+    }).session;
+    opened.get('a');
+    expect(store.commit(opened, 200).kind).toBe('set');
+    expect(store.commit(opened, 404)).toEqual({ kind: 'none' });
+  });
+
+  it('writes a permanent store\'s _permanent flag over a Flask "_permanent": false it read', () => {
+    const store = storeWith({ permanent: true });
+    const flaskLike = storeWith();
+    const { session } = openedAfter(flaskLike, store, (s) => {
+      s.set('a', 'b');
+      s.permanent = false;
+    });
+    session.set('c', 'd');
+    const reopened = flaskLike.open(cookiePair(store.commit(session))).session;
+    expect(reopened.permanent).toBe(true);
+  });
+});
+
+describe('open()', () => {
+  it('reads the cookie by its configured name only', () => {
+    const store = storeWith({ cookie: { name: 'sid' } });
+    const { session } = store.open(undefined);
+    session.set('a', 'b');
+    const pair = cookiePair(store.commit(session));
+    expect(pair.startsWith('sid=')).toBe(true);
+    expect(store.open(`other=1; ${pair}`).session.get('a')).toBe('b');
+    expect(storeWith().open(pair.replace('sid=', 'session=')).session.get('a')).toBe('b');
+    expect(store.open(pair.replace('sid=', 'session=')).session.isEmpty).toBe(true);
+  });
+
+  it('gives a new empty session, without an error, for no cookie or an empty one', () => {
+    const store = storeWith();
+    for (const header of [undefined, '', 'session=', 'other=1']) {
+      const opened = store.open(header);
+      expect(opened.session.isNew).toBe(true);
+      expect(opened.error).toBeUndefined();
+    }
+  });
+
+  it('gives a new empty session and the error for a cookie signed with another key', () => {
+    const { session: writer } = storeWith({ secretKey: 'another-key' }).open(undefined);
+    writer.set('a', 'b');
+    const opened = storeWith().open(cookiePair(storeWith({ secretKey: 'another-key' }).commit(writer)));
+    expect(opened.session.isNew).toBe(true);
+    expect(opened.session.isEmpty).toBe(true);
+    expect(opened.error).toBeInstanceOf(BadTimeSignature);
+  });
+
+  it('marks a session from a valid cookie as not new', () => {
+    const store = storeWith();
+    expect(openedAfter(store, store, (s) => s.set('a', 'b')).session.isNew).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import {
   dumps,
   formatNumber,
   loads,
+  loadsWithSources,
   quoteString,
   Uuid,
   type SessionData,
@@ -361,5 +362,46 @@ describe('round trip', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('source texts', () => {
+  it('are kept by loadsWithSources for each top-level key, exactly as written', () => {
+    const { data, sources } = loadsWithSources('{"a":{" t":[1,2]},"b":1.0,"c":{" m":"<b>x</b>"}}');
+    expect(data).toEqual({ a: [1, 2], b: 1, c: '<b>x</b>' });
+    expect([...sources]).toEqual([
+      ['a', '{" t":[1,2]}'],
+      ['b', '1.0'],
+      ['c', '{" m":"<b>x</b>"}'],
+    ]);
+  });
+
+  it('are written back by dumps for the keys given, in sorted order, the rest from their values', () => {
+    const { data, sources } = loadsWithSources('{"a":{" t":[1,2]},"b":1.0}');
+    expect(dumps({ ...data, c: 'new' }, sources)).toBe('{"a":{" t":[1,2]},"b":1.0,"c":"new"}');
+    expect(dumps(data)).toBe('{"a":[1,2],"b":1}');
+    const only = new Map([...sources].filter(([key]) => key === 'b'));
+    expect(dumps(data, only)).toBe('{"a":[1,2],"b":1.0}');
+  });
+
+  it('are not kept for a session that is itself one escaped tagged dict', () => {
+    const { data, sources } = loadsWithSources('{" di":{" t__":[1]}}');
+    expect(data).toEqual({ ' t': [1] });
+    expect(sources.size).toBe(0);
+  });
+
+  it.each([
+    ['a tag holding an array', '{" t":[1]}'],
+    ['a tag holding bytes', '{" b":"AA=="}'],
+    ['a tag holding a UUID', '{" u":"12345678123456781234567812345678"}'],
+    ['a tag holding a date', '{" d":"Thu, 01 Jan 1970 00:00:00 GMT"}'],
+  ])('refuse a session that is %s: it must be an object', (_what, text) => {
+    expect(() => loadsWithSources(text)).toThrow(BadPayload);
+  });
+
+  it('wrap a non-BadPayload failure while untagging in a BadPayload', () => {
+    // Deeper than the untagger allows, though the parser reads it.
+    const deep = '{"a":' + '['.repeat(520) + ']'.repeat(520) + '}';
+    expect(() => loadsWithSources(deep)).toThrow(BadPayload);
   });
 });
