@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BadPayload } from './errors.js';
 import { objectMembers, parsePythonJson } from './python-json.js';
@@ -95,5 +96,35 @@ describe('objectMembers', () => {
     ['an unclosed object', '{"a":1'],
   ])('refuses %s', (_what, text) => {
     expect(rejection(text, objectMembers)).toBeInstanceOf(BadPayload);
+  });
+});
+
+describe('the two paths of objectMembers', () => {
+  it('agree: the native parse with a scan, and the tolerant parser, give the same members and texts', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })), fc.boolean(), (data, spaced) => {
+        // Keys are sorted and unique, as Flask writes them; spaces exercise the trimming.
+        const text = JSON.stringify(data, null, spaced ? 1 : undefined);
+        // Long digit runs are read as bigint on purpose (tested above); JSON.parse is no reference for them.
+        fc.pre(!/\d{16}/.test(text));
+        const fast = objectMembers(text);
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        expect(fast.map(([key]) => key)).toEqual(Object.keys(parsed));
+        for (const [key, value, source] of fast) {
+          expect(value).toEqual(parsed[key]);
+          expect(JSON.parse(source)).toEqual(parsed[key]);
+        }
+        // A NaN member sends the same text down the tolerant path.
+        const tolerant = objectMembers(
+          text.replace(/^\{/, Object.keys(data).length > 0 ? '{"~":NaN,' : '{"~":NaN'),
+        );
+        expect(tolerant.slice(1)).toEqual(fast);
+        if (!spaced) {
+          const rebuilt = '{' + fast.map(([key, , src]) => `${JSON.stringify(key)}:${src}`).join(',') + '}';
+          expect(rebuilt).toBe(text);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -45,7 +45,57 @@ export type Member = [key: string, value: unknown, source: string];
  * @throws BadPayload when the text is not one JSON object.
  */
 export function objectMembers(text: string): Member[] {
-  return new Parser(text).members();
+  if (NEEDS_TOLERANT_PARSE.test(text)) return new Parser(text).members();
+  // The common case: the native parser reads (and validates) the text, a light scan finds the sources.
+  const value = parsePythonJson(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new BadPayload('Session payload must be a JSON object', new SyntaxError('expected "{"'));
+  }
+  const record = value as Record<string, unknown>;
+  return memberSources(text).map(([key, source]) => [key, record[key], source]);
+}
+
+/**
+ * The top-level `[key, value text]` pairs of text that `JSON.parse` has accepted as an object:
+ * being valid JSON, it only needs its strings skipped and its brackets counted.
+ */
+function memberSources(text: string): [string, string][] {
+  const members: [string, string][] = [];
+  let depth = 0;
+  let key = '';
+  let valueStart = -1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22 /* " */) {
+      const end = stringEnd(text, i);
+      if (depth === 1 && valueStart < 0) key = JSON.parse(text.slice(i, end + 1)) as string;
+      i = end;
+    } else if (ch === 0x7b /* { */ || ch === 0x5b /* [ */) {
+      depth++;
+    } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
+      if (depth === 1 && valueStart >= 0) members.push([key, text.slice(valueStart, i).trim()]);
+      depth--;
+    } else if (depth === 1 && ch === 0x3a /* : */) {
+      valueStart = i + 1;
+    } else if (depth === 1 && ch === 0x2c /* , */) {
+      members.push([key, text.slice(valueStart, i).trim()]);
+      valueStart = -1;
+    }
+  }
+  return members;
+}
+
+/** The index of the quote that closes the string opening at `start`, or -1 if there is none. */
+function stringEnd(text: string, start: number): number {
+  let from = start + 1;
+  for (;;) {
+    const close = text.indexOf('"', from);
+    if (close < 0) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(close - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return close;
+    from = close + 1;
+  }
 }
 
 class Parser {
@@ -138,19 +188,12 @@ class Parser {
     const text = this.#text;
     const start = this.#at;
     if (text[start] !== '"') throw this.#error('expected a string');
-    let i = start + 1;
-    for (;;) {
-      const close = text.indexOf('"', i);
-      if (close < 0) throw this.#error('unterminated string');
-      let backslashes = 0;
-      while (text[close - 1 - backslashes] === '\\') backslashes++;
-      i = close + 1;
-      if (backslashes % 2 === 0) break;
-    }
-    this.#at = i;
+    const close = stringEnd(text, start);
+    if (close < 0) throw this.#error('unterminated string');
+    this.#at = close + 1;
     try {
       // The native parser knows every escape and refuses control characters, as Python does.
-      return JSON.parse(text.slice(start, i)) as string;
+      return JSON.parse(text.slice(start, close + 1)) as string;
     } catch (error) {
       throw new BadPayload('Session payload is not valid JSON: bad string', error);
     }
