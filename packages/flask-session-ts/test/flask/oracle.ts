@@ -12,6 +12,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { Uuid, type SessionData, type SessionValue } from '../../src/tagged-json.js';
 
 /** Debian's interpreter, with Flask 2.2 from `python3-flask`: always required. */
@@ -214,6 +215,25 @@ export interface SeenSession {
   value: SessionData;
   repr: Record<string, string>;
   permanent: boolean;
+}
+
+/**
+ * Runs `suite` once per Flask of {@link flaskInterpreters}, one after the other, in a block named
+ * after it; `use` receives that Flask's oracle once it has started, before the block's tests run.
+ * The oracle is closed after the block.
+ */
+export function describeEachFlask(use: (oracle: FlaskOracle) => void, suite: () => void): void {
+  describe.each(flaskInterpreters())('against $label', ({ python }) => {
+    let oracle: FlaskOracle | undefined;
+    beforeAll(async () => {
+      oracle = await FlaskOracle.start(python);
+      use(oracle);
+    });
+    afterAll(async () => {
+      await oracle?.close();
+    });
+    suite();
+  });
 }
 
 /** Answers to `loads`: the value, or the name of the itsdangerous error Flask would catch. */
