@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { thrown } from '../test/support/thrown.js';
 import { CookieSessionStore, SESSION_DEFAULTS, type SessionOptions } from './cookie-store.js';
 import { BadTimeSignature, SessionConfigError, SessionTooLarge } from './errors.js';
@@ -385,5 +385,29 @@ describe('open()', () => {
   it('marks a session from a valid cookie as not new', () => {
     const store = storeWith();
     expect(openedAfter(store, store, (s) => s.set('a', 'b')).session.isNew).toBe(false);
+  });
+});
+
+describe('signing once per request', () => {
+  it('signs once for a measure() and the commit() that follows in the same second', () => {
+    const store = storeWith();
+    const sign = vi.spyOn(store.serializer, 'signPayload');
+    const { session } = store.open(undefined);
+    session.set('a', 'b');
+    store.measure(session);
+    store.commit(session);
+    store.commit(session);
+    expect(sign).toHaveBeenCalledTimes(1);
+    session.set('a', 'c');
+    store.measure(session);
+    expect(sign).toHaveBeenCalledTimes(2);
+  });
+
+  it('re-signs an unchanged session from its received payload, without encoding it again', () => {
+    const store = storeWith({ fallbackSecretKeys: [OLD_SECRET] });
+    const { session } = openedAfter(storeWith({ secretKey: OLD_SECRET }), store, (s) => s.set('a', 'b'));
+    const dump = vi.spyOn(store.serializer, 'dumpPayload');
+    expect(store.commit(session).kind).toBe('set');
+    expect(dump).not.toHaveBeenCalled();
   });
 });
