@@ -216,3 +216,39 @@ describe('session middleware', () => {
     }
   });
 });
+
+describe('Vary and immutable responses', () => {
+  function varyApp(vary: string | undefined) {
+    const store = new CookieSessionStore({ secretKey: SECRET, now: () => T0 });
+    const app = new Hono<SessionEnv<Data>>();
+    app.use(sessionMiddleware(store));
+    app.get('/', (c) => {
+      c.var.session.get('count');
+      if (vary !== undefined) c.header('Vary', vary);
+      return c.text('ok');
+    });
+    app.post('/redirect', (c) => {
+      c.var.session.set('count', 1);
+      return Response.redirect('http://127.0.0.1/next', 302);
+    });
+    return app;
+  }
+
+  it.each([
+    ['Accept-Encoding', 'Accept-Encoding, Cookie'],
+    ['accept-encoding, cookie', 'accept-encoding, cookie'],
+    ['*', '*'],
+    ['', 'Cookie'],
+  ])('adds Cookie to a Vary of %j, once', async (vary, expected) => {
+    const res = await varyApp(vary).request('/');
+    expect(res.headers.get('Vary')).toBe(expected);
+  });
+
+  it('sets its cookie on a response whose headers are immutable (Response.redirect)', async () => {
+    const res = await varyApp(undefined).request('/redirect', { method: 'POST' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('Location')).toBe('http://127.0.0.1/next');
+    expect(res.headers.getSetCookie()[0]).toMatch(/^session=[\w.-]+; Path=\/;/);
+    expect(res.headers.get('Vary')).toBe('Cookie');
+  });
+});

@@ -405,3 +405,22 @@ describe('source texts', () => {
     expect(() => loadsWithSources(deep)).toThrow(BadPayload);
   });
 });
+
+describe('key order beyond the BMP', () => {
+  it('sorts keys by code point, as Python does, not by UTF-16 unit', () => {
+    // UTF-16 puts U+10000 (\ud800\udc00) before U+FFFF; Python puts it after.
+    expect(dumps({ '\u{10000}': 1, '\uffff': 2, 'a\u{10001}': 3, 'a\u{10000}': 4, a: 5 })).toBe(
+      '{"a":5,"a\\ud800\\udc00":4,"a\\ud800\\udc01":3,"\\uffff":2,"\\ud800\\udc00":1}',
+    );
+  });
+
+  it('puts a key before a longer key it begins, and keeps equal astral prefixes apart by what follows', () => {
+    expect(dumps({ '\u{10000}b': 1, '\u{10000}': 2, '\u{10000}a': 3 })).toBe(
+      '{"\\ud800\\udc00":2,"\\ud800\\udc00a":3,"\\ud800\\udc00b":1}',
+    );
+  });
+
+  it('writes negative zero as 0, the integer Python reads back equal', () => {
+    expect(dumps({ x: -0 })).toBe('{"x":0}');
+  });
+});
