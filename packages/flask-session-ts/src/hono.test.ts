@@ -123,3 +123,27 @@ describe('session middleware', () => {
     }
   });
 });
+
+describe('Vary', () => {
+  function varyApp(vary: string | undefined) {
+    const store = new CookieSessionStore({ secretKey: SECRET, now: () => T0 });
+    const app = new Hono<SessionEnv<Data>>();
+    app.use(sessionMiddleware(store));
+    app.get('/', (c) => {
+      c.var.session.get('count');
+      if (vary !== undefined) c.header('Vary', vary);
+      return c.text('ok');
+    });
+    return app;
+  }
+
+  it.each([
+    ['Accept-Encoding', 'Accept-Encoding, Cookie'],
+    ['accept-encoding, cookie', 'accept-encoding, cookie'],
+    ['*', '*'],
+    ['', 'Cookie'],
+  ])('adds Cookie to a Vary of %j, once', async (vary, expected) => {
+    const res = await varyApp(vary).request('/');
+    expect(res.headers.get('Vary')).toBe(expected);
+  });
+});
