@@ -77,7 +77,7 @@ describe('session middleware', () => {
     const res = await app.request('/clear', { method: 'POST', headers: { Cookie: cookieOf(first) ?? '' } });
     const [header] = res.headers.getSetCookie();
     expect(header).toBe(
-      'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Domain=example.test; Path=/app; HttpOnly; SameSite=Lax',
+      'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Domain=example.test; Path=/app; Secure; HttpOnly; SameSite=Lax',
     );
     expect(res.headers.get('Vary')).toBe('Cookie');
   });
