@@ -10,6 +10,7 @@ import {
   tableHeaders,
   tableRows,
   totalRow,
+  TEST_SECRET_KEY,
   type FormInput,
   TEST_TODAY as TODAY,
   visitorAtForm,
@@ -19,8 +20,8 @@ import { CSRF_MESSAGE, MAX_BODY_BYTES } from './app.js';
 import { inputMessages, priceMessages, sharesMessages, stockFields, symbolMessages } from './forms/stock.js';
 import { encodePortfolio, type Holding } from './portfolio/portfolio.js';
 import { urlFor } from './routes/names.js';
-import { portfolioFullMessage } from './routes/stocks.js';
-import type { CookieSessionStore, SessionData } from 'flask-session-ts';
+import { bytesPerHolding, portfolioFullMessage } from './routes/stocks.js';
+import { CookieSessionStore, type SessionData } from 'flask-session-ts';
 
 /** A form the app accepts: 15 AAPL at $302.17. */
 const VALID = { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '302.17' } as const;
@@ -362,11 +363,38 @@ describe('the stock list', () => {
     ]);
   });
 
+  it('names the session cookie after SESSION_COOKIE_NAME', async () => {
+    const page = await buildTestApp({ config: { sessionCookieName: 'flask_sid' } })
+      .client()
+      .get(urlFor('add_stock'));
+    expect(page.setCookies[0]).toMatch(/^flask_sid=[^;]+;/);
+  });
+
   it('says how many more holdings fit in the cookie', async () => {
     const client = await visitorWith([VALID]);
     const page = await client.get(urlFor('list_stocks'));
     const remaining = /About (\d+) more fit in your browser's cookie\./.exec(mainText(page.html))?.[1];
     expect(Number(remaining)).toBeGreaterThan(100);
+  });
+
+  it('counts the room left from the very cookie the page sends, also for a non-permanent session from Flask', async () => {
+    const t = buildTestApp();
+    // A session as a Flask service (non-permanent, Flask's defaults) writes it with the same key.
+    const flaskLike = new CookieSessionStore({ secretKey: TEST_SECRET_KEY, cookie: { secure: false } });
+    const { session } = flaskLike.open(undefined);
+    session.set('csrf_token', randomBytes(32).toString('base64url'));
+    session.set('portfolio', encodePortfolio([{ symbol: 'AAPL', shares: '15', price: '302.17' }]));
+    const action = flaskLike.commit(session);
+    if (action.kind !== 'set') throw new Error('expected a cookie');
+    const res = await t.app.request(urlFor('list_stocks'), {
+      headers: { Cookie: action.header.split(';')[0] ?? '' },
+    });
+    // The app saves every session as permanent, so this page re-sends it with _permanent and Expires.
+    const [sent = ''] = res.headers.getSetCookie();
+    expect(sent).toContain('; Expires=');
+    const remaining = /About (\d+) more fit in your browser's cookie\./.exec(mainText(await res.text()))?.[1];
+    const room = t.store.maxSessionBytes - Buffer.byteLength(sent, 'utf8');
+    expect(Number(remaining)).toBe(Math.floor(room / bytesPerHolding(t.store)));
   });
 });
 

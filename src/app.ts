@@ -112,9 +112,10 @@ export function createCookieStore(config: Config, now?: () => number): CookieSes
     secretKey: config.secretKey,
     fallbackSecretKeys: config.fallbackSecretKeys,
     lifetimeSeconds: config.sessionLifetimeSeconds,
-    // The portfolio should survive a browser restart.
+    // The app's choice, not the library's default: the portfolio should survive a browser
+    // restart, so every session it saves is permanent (README, "How the session works").
     permanent: true,
-    cookie: { secure: config.production },
+    cookie: { name: config.sessionCookieName, secure: config.production },
     compressAboveBytes: SESSION_COMPRESS_ABOVE_BYTES,
     ...(now === undefined ? {} : { now }),
   });
@@ -134,7 +135,7 @@ export function createSessionStore(config: Config, now?: () => number, logger?: 
       ? {}
       : { absoluteLifetimeSeconds: config.sessionAbsoluteLifetimeSeconds }),
     permanent: true,
-    cookie: { secure: config.production },
+    cookie: { name: config.sessionCookieName, secure: config.production },
     ...(now === undefined ? {} : { now }),
   };
   if (config.sessionType === 'sqlite')

@@ -131,6 +131,8 @@ describe('invalid settings', () => {
     ['SESSION_LIFETIME_DAYS', 'x'],
     ['WORKERS', '0'],
     ['DEBUG', 'maybe'],
+    ['SESSION_COOKIE_NAME', 'my session'],
+    ['SESSION_COOKIE_NAME', 'a;b'],
   ])('refuses %s=%j with a ConfigError naming the variable', (name, value) => {
     const error = configError({ SECRET_KEY: 'dev', [name]: value });
     expect(error.message).toContain(name);
@@ -296,5 +298,45 @@ describe('invalid operations settings', () => {
       REQUEST_TIMEOUT_SECONDS: '30',
     });
     expect(error.message).toContain('HEADERS_TIMEOUT_SECONDS');
+  });
+});
+
+describe('session settings shared with Flask', () => {
+  it('names the cookie after SESSION_COOKIE_NAME, "session" by default, as Flask does', () => {
+    expect(loadConfig({ SECRET_KEY: 'dev' }, instanceDir).sessionCookieName).toBe('session');
+    expect(
+      loadConfig({ SECRET_KEY: 'dev', SESSION_COOKIE_NAME: 'flask_sid' }, instanceDir).sessionCookieName,
+    ).toBe('flask_sid');
+  });
+
+  it('reads SECRET_KEY written as Python prints it, hex: or base64:, as bytes', () => {
+    const bytes = (env: NodeJS.ProcessEnv) =>
+      Buffer.from(loadConfig(env, instanceDir).secretKey).toString('hex');
+    expect(bytes({ SECRET_KEY: "b'\\x8f\\x1cA\\n'" })).toBe('8f1c410a');
+    expect(bytes({ SECRET_KEY: 'hex:8f1c410a' })).toBe('8f1c410a');
+    expect(bytes({ SECRET_KEY: 'base64:jxxBCg==' })).toBe('8f1c410a');
+  });
+
+  it('counts a production key in bytes: 32 random bytes as Python prints them are enough', () => {
+    const key = "b'" + '\\xff'.repeat(32) + "'";
+    expect(loadConfig({ ...PRODUCTION, SECRET_KEY: key }, instanceDir).production).toBe(true);
+    const short = "b'" + '\\xff'.repeat(31) + "'";
+    expect(configError({ ...PRODUCTION, SECRET_KEY: short }).message).toContain('31 bytes');
+  });
+
+  it('stops the start on a malformed SECRET_KEY, saying which forms work', () => {
+    const error = configError({ SECRET_KEY: "b'\\x8" });
+    expect(error.message).toContain('SECRET_KEY');
+    expect(error.message).toContain('secrets.token_bytes(32)');
+  });
+
+  it('reads SECRET_KEY_FALLBACKS as a JSON array too, and names a malformed entry', () => {
+    const config = loadConfig(
+      { SECRET_KEY: 'new', SECRET_KEY_FALLBACKS: '["hex:00ff", "old, text"]' },
+      instanceDir,
+    );
+    expect(config.fallbackSecretKeys).toEqual([new Uint8Array([0, 255]), 'old, text']);
+    const error = configError({ SECRET_KEY: 'new', SECRET_KEY_FALLBACKS: 'ok, hex:0' });
+    expect(error.message).toContain('SECRET_KEY_FALLBACKS key 2');
   });
 });

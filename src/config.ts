@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Secret } from 'flask-session-ts';
 import { z } from 'zod';
 import {
   OperationsConfigError,
@@ -14,6 +15,7 @@ import {
   readOperationsConfig,
   type OperationsConfig,
 } from './operations-config.js';
+import { SecretKeyFormatError, parseSecretKey, parseSecretKeyList, secretKeyBytes } from './secret-key.js';
 
 /** Thrown for a setting that cannot work; the server prints the message and exits non-zero. */
 export class ConfigError extends Error {
@@ -24,10 +26,12 @@ export class ConfigError extends Error {
 export interface Config extends OperationsConfig {
   readonly production: boolean;
   readonly debug: boolean;
-  /** Used as its UTF-8 bytes, as Flask uses `app.secret_key = "<string>"`. */
-  readonly secretKey: string;
+  /** Bytes (from `b'…'`, `hex:`, `base64:`), or text used as its UTF-8 bytes, as Flask does. */
+  readonly secretKey: Secret;
   /** Older keys still accepted and re-signed with `secretKey` (rotation). */
-  readonly fallbackSecretKeys: readonly string[];
+  readonly fallbackSecretKeys: readonly Secret[];
+  /** The session cookie's name, Flask's `SESSION_COOKIE_NAME`: the same on every service sharing it. */
+  readonly sessionCookieName: string;
   /** Where the key came from, for the start-up log (never the key itself). */
   readonly secretKeySource: string;
   readonly host: string;
@@ -63,7 +67,7 @@ export const COOKIE_SESSION_SETTINGS = Object.freeze({
 export const SESSION_TYPES = ['cookie', 'sqlite', 'redis'] as const;
 export type SessionType = (typeof SESSION_TYPES)[number];
 
-const MIN_PRODUCTION_KEY_LENGTH = 32;
+const MIN_PRODUCTION_KEY_BYTES = 32;
 const KEYGEN = 'Generate one with `npm run secret` and set SECRET_KEY to it.';
 
 const flag = z
@@ -84,6 +88,11 @@ const envSchema = z.object({
   DEBUG: flag.default(false),
   SECRET_KEY: z.string().optional(),
   SECRET_KEY_FALLBACKS: z.string().default(''),
+  // RFC 9110 token characters, as the session library requires of a cookie name.
+  SESSION_COOKIE_NAME: z
+    .string()
+    .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a cookie name: letters, digits and !#$%&'*+-.^_`|~")
+    .default('session'),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   PORT: wholeNumber(0, 65535).default(5000),
   SESSION_LIFETIME_DAYS: wholeNumber(1, 3650).default(31),
@@ -133,7 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     );
   }
 
-  let secretKey = e.SECRET_KEY;
+  let secretKey: Secret | undefined =
+    e.SECRET_KEY === undefined ? undefined : readKey('SECRET_KEY', e.SECRET_KEY);
   let secretKeySource = 'SECRET_KEY';
   if (production) {
     if (secretKey === undefined)
@@ -141,9 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     if (secretKey === 'BAD_SECRET_KEY') {
       throw new ConfigError(`SECRET_KEY is the placeholder "BAD_SECRET_KEY". ${KEYGEN}`);
     }
-    if (secretKey.length < MIN_PRODUCTION_KEY_LENGTH) {
+    if (secretKeyBytes(secretKey) < MIN_PRODUCTION_KEY_BYTES) {
       throw new ConfigError(
-        `SECRET_KEY is ${secretKey.length} characters; production needs at least ${MIN_PRODUCTION_KEY_LENGTH}. ${KEYGEN}`,
+        `SECRET_KEY is ${secretKeyBytes(secretKey)} bytes; production needs at least ${MIN_PRODUCTION_KEY_BYTES}. ${KEYGEN}`,
       );
     }
   } else if (secretKey === undefined) {
@@ -152,9 +162,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     secretKeySource = path;
   }
 
-  const fallbackSecretKeys = e.SECRET_KEY_FALLBACKS.split(',')
-    .map((k) => k.trim())
-    .filter((k) => k !== '');
+  let fallbackSecretKeys: Secret[];
+  try {
+    fallbackSecretKeys = parseSecretKeyList(e.SECRET_KEY_FALLBACKS);
+  } catch (error) {
+    if (!(error instanceof SecretKeyFormatError)) throw error;
+    throw new ConfigError(`SECRET_KEY_FALLBACKS ${error.message}`);
+  }
 
   let operations: OperationsConfig;
   try {
@@ -170,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     debug: e.DEBUG,
     secretKey,
     fallbackSecretKeys: Object.freeze(fallbackSecretKeys),
+    sessionCookieName: e.SESSION_COOKIE_NAME,
     secretKeySource,
     host: e.HOST,
     port: e.PORT,
@@ -188,6 +203,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     sessionAbsoluteLifetimeSeconds:
       e.SESSION_ABSOLUTE_LIFETIME_DAYS === undefined ? undefined : e.SESSION_ABSOLUTE_LIFETIME_DAYS * 86400,
   });
+}
+
+/** A key given in `variable`, or a ConfigError saying how to write it. */
+function readKey(variable: string, text: string): Secret {
+  try {
+    return parseSecretKey(text);
+  } catch (error) {
+    if (!(error instanceof SecretKeyFormatError)) throw error;
+    throw new ConfigError(`${variable} cannot be read: ${error.message}`);
+  }
 }
 
 /** A fresh key for `npm run secret`: 32 random bytes, hex-encoded. */

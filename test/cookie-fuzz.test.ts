@@ -125,12 +125,15 @@ describe('correctly signed hostile payloads', () => {
    * It was: 500 "Something Went Wrong", logged as `TypeError: Cannot store Infinity in a session`.
    * The generator `signed-number-text` above fails for the same reason, on both paths.
    */
-  it('refuses a signed session holding a number beyond the double range (Flask writes 10**400)', async () => {
+  it('reads a signed session holding an integer beyond the double range exactly (Flask writes 10**400)', async () => {
     const json = `{"n":1${'0'.repeat(400)},"portfolio":[["${VALID_SYMBOL}","15","302.17"]]}`;
     const header = `session=${signed(h, payloadFor(json, false))}`;
     const res = await h.app.request('/stocks', { headers: { Cookie: header } });
     expect(res.status).toBe(200);
     expect(h.errors).toEqual([]);
+    // The refreshed cookie carries the integer back unchanged, for the Flask app that wrote it.
+    const [refreshed = ''] = res.headers.getSetCookie();
+    expect(h.store.open(refreshed.split(';')[0]).session.get('n')).toBe(10n ** 400n);
   });
 });
 

@@ -39,6 +39,7 @@ const APP_VARIABLES = [
   'LISTEN_BACKLOG',
   'OVERLOAD_MAX_LAG_MS',
   'OVERLOAD_MAX_IN_FLIGHT',
+  'OVERLOAD_MAX_QUEUE_WAIT_MS',
   'OVERLOAD_CLOSE_CONNECTION',
 ];
 
@@ -129,6 +130,11 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
       HOST: host,
       SECRET_KEY: secretKey,
       NODE_ENV: 'development',
+      // Load shedding off unless a test turns it on: a busy CI machine must not turn a test's
+      // request into a 503 (the shedding itself is tested in src/server-operations.test.ts).
+      OVERLOAD_MAX_LAG_MS: '0',
+      OVERLOAD_MAX_IN_FLIGHT: '0',
+      OVERLOAD_MAX_QUEUE_WAIT_MS: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

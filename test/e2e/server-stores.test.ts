@@ -85,7 +85,7 @@ describe('two tabs of one visitor, 50 adds each at once', () => {
     });
     const client = browser(() => [running.url]);
     const { statuses, expected } = await twoTabs(client);
-    expect(statuses.every((s) => s === 302)).toBe(true);
+    expect(statuses.filter((s) => s !== 302)).toEqual([]);
     expect((await symbols(client)).sort()).toEqual([...expected].sort());
   });
 
@@ -94,7 +94,7 @@ describe('two tabs of one visitor, 50 adds each at once', () => {
     const [one, two] = await Promise.all([app(env), app(env)]);
     const client = browser(() => [one.url, two.url]);
     const { statuses, expected } = await twoTabs(client);
-    expect(statuses.every((s) => s === 302)).toBe(true);
+    expect(statuses.filter((s) => s !== 302)).toEqual([]);
     expect((await symbols(client)).sort()).toEqual([...expected].sort());
   });
 
@@ -107,7 +107,7 @@ describe('two tabs of one visitor, 50 adds each at once', () => {
       const running = await app({ SESSION_TYPE: 'cookie' });
       const client = browser(() => [running.url]);
       const { statuses } = await twoTabs(client);
-      expect(statuses.every((s) => s === 302)).toBe(true);
+      expect(statuses.filter((s) => s !== 302)).toEqual([]);
       // Every request started from the same (empty) cookie: whichever answered last is all that is left.
       expect(await symbols(client)).toHaveLength(1);
     },

@@ -24,6 +24,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     debug: false,
     secretKey: TEST_SECRET_KEY,
     fallbackSecretKeys: [],
+    sessionCookieName: 'session',
     secretKeySource: 'test',
     host: '127.0.0.1',
     port: 0,

@@ -110,7 +110,7 @@ describe.each(CASES)(
       const res = await app.post('/inc');
       expect(res.status).toBe(200);
       const [header] = res.headers.getSetCookie();
-      expect(header).toMatch(/^session=[\w.-]+; Path=\/; HttpOnly; SameSite=Lax$/);
+      expect(header).toMatch(/^session=[\w.-]+; Path=\/; Secure; HttpOnly; SameSite=Lax$/);
       const next = await app.post('/inc', cookieOf(res));
       expect(await (await app.get('/read', cookieOf(next))).text()).toBe('2');
     });
@@ -125,7 +125,7 @@ describe.each(CASES)(
       const res = await app.post('/clear', await app.counted());
       expect(await res.text()).toBe('cleared');
       expect(res.headers.getSetCookie()).toEqual([
-        'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
+        'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax',
       ]);
       expect(res.headers.get('Vary')).toBe('Cookie');
     });

@@ -13,7 +13,7 @@ import {
 } from './cookie.js';
 import { BadData, SessionConfigError, SessionTooLarge } from './errors.js';
 import { SessionSerializer } from './serializer.js';
-import { Session } from './session.js';
+import { PERMANENT_KEY, Session } from './session.js';
 import type { Digest, Secret } from './signer.js';
 import type { CookieAction, Opened, SessionStore } from './store.js';
 import type { SessionData } from './tagged-json.js';
@@ -24,8 +24,11 @@ export interface SessionCookieOptions {
   readonly path?: string;
   readonly domain?: string;
   readonly httpOnly?: boolean;
-  /** `"production"`: Secure when `NODE_ENV` is `production` at construction. */
-  readonly secure?: boolean | 'production';
+  /**
+   * Default `true`. Browsers accept Secure cookies on `http://localhost`, so only plain-HTTP
+   * development on another host needs `false`. The library never guesses from the environment.
+   */
+  readonly secure?: boolean;
   /** `null` leaves the attribute out (Flask's default); we default to `Lax`. */
   readonly sameSite?: SameSite | null;
   readonly partitioned?: boolean;
@@ -44,7 +47,11 @@ export interface SessionOptions {
   readonly lifetimeSeconds?: number;
   /** Re-send a permanent session's cookie on every response that used it, sliding its expiry. */
   readonly refreshEachRequest?: boolean;
-  /** Make every non-empty session permanent when it is saved (an empty one still sends nothing). */
+  /**
+   * Save every non-empty session as permanent (`_permanent` and `Expires`), whatever its own
+   * flag; an empty one still sends nothing. Default `false`: as in Flask, a session is
+   * permanent only when `session.permanent` is set, so a Flask non-permanent session stays so.
+   */
   readonly permanent?: boolean;
   /** Longest `Set-Cookie` header sent; a longer one is refused (`too-large`, or {@link SessionTooLarge} from `update`). */
   readonly maxCookieBytes?: number;
@@ -58,7 +65,7 @@ export interface SessionOptions {
  * The secure defaults, in one place:
  * - `HttpOnly`: page scripts cannot read the cookie, so an XSS cannot steal it;
  * - `SameSite=Lax`: not sent on cross-site POSTs (Flask leaves it unset);
- * - `Secure` in production: never sent over plain HTTP;
+ * - `Secure`: never sent over plain HTTP (browsers still accept it on `http://localhost`);
  * - `Path=/`, no `Domain`: a host-only cookie for the whole app;
  * - 31 days, Flask's `PERMANENT_SESSION_LIFETIME`, refreshed on each request;
  * - 4093 bytes, Werkzeug's `max_cookie_size`: browsers silently drop cookies over ~4096 bytes.
@@ -70,7 +77,7 @@ export const SESSION_DEFAULTS = Object.freeze({
     name: 'session',
     path: '/',
     httpOnly: true,
-    secure: 'production',
+    secure: true,
     sameSite: 'Lax',
     partitioned: false,
   }),
@@ -91,7 +98,7 @@ export function resolveCookieAttributes(options: SessionCookieOptions = {}): Coo
     path: c.path,
     domain: c.domain,
     httpOnly: c.httpOnly,
-    secure: c.secure === 'production' ? process.env.NODE_ENV === 'production' : c.secure,
+    secure: c.secure,
     sameSite: c.sameSite ?? undefined,
     partitioned: c.partitioned,
   };
@@ -99,16 +106,21 @@ export function resolveCookieAttributes(options: SessionCookieOptions = {}): Coo
   return attributes;
 }
 
-interface LoadedState {
-  readonly payload: string;
-  readonly keyIndex: number;
-}
-
-interface CachedAction {
-  readonly revision: number;
-  readonly nowSeconds: number;
-  readonly status: number;
-  readonly action: CookieAction;
+/**
+ * What the store knows about one open session, beyond the session itself: where it came from,
+ * and the last header and action computed for it. The two caches let `measure()` and `commit()`
+ * in one request sign once; each is keyed by the session's revision and the clock's second.
+ */
+interface OpenState {
+  /** The verified cookie's encoded payload and which key verified it; absent for a new session. */
+  readonly loaded?: { readonly payload: string; readonly keyIndex: number };
+  header?: { readonly revision: number; readonly nowSeconds: number; readonly header: string };
+  action?: {
+    readonly revision: number;
+    readonly nowSeconds: number;
+    readonly failed: boolean;
+    readonly action: CookieAction;
+  };
 }
 
 const NONE: CookieAction = Object.freeze({ kind: 'none' });
@@ -117,7 +129,7 @@ const NONE: CookieAction = Object.freeze({ kind: 'none' });
  * Reads sessions from, and writes them to, a signed cookie.
  *
  * @example
- * const store = new CookieSessionStore({ secretKey: process.env.SECRET_KEY! });
+ * const store = new CookieSessionStore({ secretKey, cookie: { secure: false } });
  * const { session } = store.open(request.headers.get('cookie') ?? undefined);
  * session.set('theme', 'dark');
  * const action = store.commit(session); // { kind: 'set', header: 'session=…; Path=/; HttpOnly; SameSite=Lax' }
@@ -130,9 +142,7 @@ export class CookieSessionStore implements SessionStore {
   readonly permanent: boolean;
   readonly maxCookieBytes: number;
   readonly #now: () => number;
-  readonly #loaded = new WeakMap<Session, LoadedState>();
-  readonly #cache = new WeakMap<Session, CachedAction>();
-  readonly #headers = new WeakMap<Session, { revision: number; nowSeconds: number; header: string }>();
+  readonly #open = new WeakMap<Session, OpenState>();
 
   /** @throws SessionConfigError for settings that can never work, saying how to fix them. */
   constructor(options: SessionOptions) {
@@ -180,8 +190,8 @@ export class CookieSessionStore implements SessionStore {
     if (value === undefined || value === '') return { session: new Session<T>() };
     try {
       const loaded = this.serializer.loads(value, this.lifetimeSeconds);
-      const session = new Session<T>(loaded.data, false);
-      this.#loaded.set(session, { payload: loaded.payload, keyIndex: loaded.keyIndex });
+      const session = new Session<T>(loaded.data, false, loaded.sources);
+      this.#open.set(session, { loaded: { payload: loaded.payload, keyIndex: loaded.keyIndex } });
       return { session };
     } catch (error) {
       if (!(error instanceof BadData)) throw error;
@@ -216,31 +226,30 @@ export class CookieSessionStore implements SessionStore {
   commit(session: Session, status = 200): CookieAction {
     const nowMs = this.#now();
     const nowSeconds = Math.floor(nowMs / 1000);
-    if (this.permanent && !session.permanent && !session.isEmpty) session.permanent = true;
-    const cached = this.#cache.get(session);
+    const failed = status >= 400;
+    const state = this.#state(session);
+    const cached = state.action;
     if (
       cached?.revision === session.revision &&
       cached.nowSeconds === nowSeconds &&
-      cached.status >= 400 === status >= 400
+      cached.failed === failed
     ) {
       return cached.action;
     }
-
-    const action = this.#decide(session, status, nowMs);
-    this.#cache.set(session, { revision: session.revision, nowSeconds, status, action });
+    const action = this.#decide(session, state, failed, nowMs);
+    state.action = { revision: session.revision, nowSeconds, failed, action };
     return action;
   }
 
-  #decide(session: Session, status: number, nowMs: number): CookieAction {
+  #decide(session: Session, state: OpenState, failed: boolean, nowMs: number): CookieAction {
     if (session.isEmpty) {
       return session.modified ? { kind: 'delete', header: serializeDeleteCookie(this.cookie) } : NONE;
     }
-    const loaded = this.#loaded.get(session);
-    const resign = loaded !== undefined && loaded.keyIndex > 0;
-    const refresh = session.permanent && session.accessed && this.refreshEachRequest;
-    if (!session.modified && (status >= 400 || !(resign || refresh))) return NONE;
+    const resign = state.loaded !== undefined && state.loaded.keyIndex > 0;
+    const refresh = this.#savedPermanent(session) && session.accessed && this.refreshEachRequest;
+    if (!session.modified && (failed || !(resign || refresh))) return NONE;
 
-    const header = this.#setCookieHeader(session, nowMs);
+    const header = this.#setCookieHeader(session, state, nowMs);
     const bytes = Buffer.byteLength(header, 'utf8');
     if (bytes > this.maxCookieBytes) {
       // A refresh or re-sign that no longer fits (say, longer attributes after a deploy) is skipped:
@@ -253,32 +262,55 @@ export class CookieSessionStore implements SessionStore {
 
   /**
    * The length in bytes of the `Set-Cookie` header that would carry this session now, whether or
-   * not it fits: what an app needs to tell a visitor how much room is left.
+   * not it fits: exactly the header a `commit()` in the same second sends (or refuses as
+   * `too-large`), so an app can tell a visitor how much room is left.
    */
   measure(session: Session): number {
-    return Buffer.byteLength(this.#setCookieHeader(session, this.#now()), 'utf8');
+    return Buffer.byteLength(this.#setCookieHeader(session, this.#state(session), this.#now()), 'utf8');
   }
 
-  #setCookieHeader(session: Session, nowMs: number): string {
+  #state(session: Session): OpenState {
+    let state = this.#open.get(session);
+    if (state === undefined) {
+      state = {};
+      this.#open.set(session, state);
+    }
+    return state;
+  }
+
+  /** Whether the session is saved as permanent: its own flag, or the store's `permanent` option. */
+  #savedPermanent(session: Session): boolean {
+    return session.permanent || (this.permanent && !session.isEmpty);
+  }
+
+  #setCookieHeader(session: Session, state: OpenState, nowMs: number): string {
     // measure() and commit() in one request want the same header: sign and format it once.
     const nowSeconds = Math.floor(nowMs / 1000);
-    const known = this.#headers.get(session);
+    const known = state.header;
     if (known?.revision === session.revision && known.nowSeconds === nowSeconds) return known.header;
-    const header = this.#buildSetCookieHeader(session, nowMs);
-    this.#headers.set(session, { revision: session.revision, nowSeconds, header });
+    const header = this.#buildSetCookieHeader(session, state, nowMs);
+    state.header = { revision: session.revision, nowSeconds, header };
     return header;
   }
 
-  #buildSetCookieHeader(session: Session, nowMs: number): string {
-    const loaded = this.#loaded.get(session);
+  #buildSetCookieHeader(session: Session, state: OpenState, nowMs: number): string {
+    const permanent = this.#savedPermanent(session);
+    // The store's `permanent` option adds Flask's flag on the way out, without changing the session.
+    const addFlag = permanent && !session.permanent;
     // Unchanged data keeps its encoded payload: re-signing it skips JSON, zlib and base64.
     const payload =
-      !session.modified && loaded !== undefined
-        ? loaded.payload
-        : this.serializer.dumpPayload(session.toJSON());
+      !session.modified && !addFlag && state.loaded !== undefined
+        ? state.loaded.payload
+        : addFlag
+          ? this.serializer.dumpPayload(
+              { ...session.toJSON(), [PERMANENT_KEY]: true },
+              // The flag's own text (Flask writes `"_permanent":false`) no longer matches its value.
+              new Map([...session.sources].filter(([key]) => key !== PERMANENT_KEY)),
+            )
+          : this.serializer.dumpPayload(session.toJSON(), session.sources);
     const value = this.serializer.signPayload(payload, Math.floor(nowMs / 1000));
     return serializeSetCookie(this.cookie, value, {
-      maxAgeSeconds: session.permanent ? this.lifetimeSeconds : undefined,
+      maxAgeSeconds: permanent ? this.lifetimeSeconds : undefined,
       nowMs,
     });
   }

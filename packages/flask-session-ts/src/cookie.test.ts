@@ -107,28 +107,62 @@ describe('validateCookieAttributes', () => {
     ).not.toThrow();
   });
 
-  it.each<[string, Partial<CookieAttributes>]>([
-    ['SameSite=None without Secure', { sameSite: 'None', secure: false }],
-    ['Partitioned without Secure', { partitioned: true, secure: false }],
-    ['"__Host-" without Secure', { name: '__Host-session', secure: false }],
-    ['"__Host-" with a Domain', { name: '__Host-session', secure: true, domain: 'example.com' }],
-    ['"__Host-" with a Path other than /', { name: '__Host-session', secure: true, path: '/app' }],
-    ['"__Secure-" without Secure', { name: '__Secure-session', secure: false }],
-    ['a name with a space', { name: 'my session' }],
-    ['a name with a semicolon', { name: 'session;x' }],
-    ['a name with "="', { name: 'session=x' }],
-    ['an empty name', { name: '' }],
-    ['a non-ASCII name', { name: 'séssion' }],
-    ['a path with a semicolon', { path: '/app; Domain=evil.example' }],
-    ['a path with a carriage return', { path: '/app\r' }],
-    ['a path with a line feed', { path: '/app\nSet-Cookie: x=y' }],
-    ['a path that does not start with /', { path: 'app' }],
-    ['a domain with a semicolon', { domain: 'example.com; Secure' }],
-    ['a domain with a carriage return', { domain: 'example.com\r' }],
-    ['a domain with a line feed', { domain: 'example.com\n' }],
-    ['an empty domain', { domain: '' }],
-  ])('refuses %s with SessionConfigError', (_what, change) => {
-    expect(() => validateCookieAttributes({ ...BASE, ...change })).toThrow(SessionConfigError);
+  it.each<[string, Partial<CookieAttributes>, string]>([
+    ['SameSite=None without Secure', { sameSite: 'None', secure: false }, 'SameSite=None requires Secure'],
+    ['Partitioned without Secure', { partitioned: true, secure: false }, 'Partitioned requires Secure'],
+    [
+      '"__Host-" without Secure',
+      { name: '__Host-session', secure: false },
+      'must be Secure, have Path=/ and no Domain',
+    ],
+    [
+      '"__Host-" with a Domain',
+      { name: '__Host-session', secure: true, domain: 'example.com' },
+      'must be Secure, have Path=/ and no Domain',
+    ],
+    [
+      '"__Host-" with a Path other than /',
+      { name: '__Host-session', secure: true, path: '/app' },
+      'must be Secure, have Path=/ and no Domain',
+    ],
+    [
+      '"__Secure-" without Secure',
+      { name: '__Secure-session', secure: false },
+      'must be Secure. Set secure: true or rename',
+    ],
+    ['a name with a space', { name: 'my session' }, 'is not a valid token'],
+    ['a name with a semicolon', { name: 'session;x' }, 'is not a valid token'],
+    ['a name with "="', { name: 'session=x' }, 'is not a valid token'],
+    ['an empty name', { name: '' }, 'is not a valid token'],
+    ['a non-ASCII name', { name: 'séssion' }, 'is not a valid token'],
+    [
+      'a path with a semicolon',
+      { path: '/app; Domain=evil.example' },
+      'must start with "/" and contain no ";" or control characters',
+    ],
+    [
+      'a path with a carriage return',
+      { path: '/app\r' },
+      'must start with "/" and contain no ";" or control characters',
+    ],
+    [
+      'a path with a line feed',
+      { path: '/app\nSet-Cookie: x=y' },
+      'must start with "/" and contain no ";" or control characters',
+    ],
+    [
+      'a path that does not start with /',
+      { path: 'app' },
+      'must start with "/" and contain no ";" or control characters',
+    ],
+    ['a domain with a semicolon', { domain: 'example.com; Secure' }, 'must be a host name without'],
+    ['a domain with a carriage return', { domain: 'example.com\r' }, 'must be a host name without'],
+    ['a domain with a line feed', { domain: 'example.com\n' }, 'must be a host name without'],
+    ['an empty domain', { domain: '' }, 'must be a host name without'],
+  ])('refuses %s with SessionConfigError, saying what to change', (_what, change, hint) => {
+    const run = () => validateCookieAttributes({ ...BASE, ...change });
+    expect(run).toThrow(SessionConfigError);
+    expect(run).toThrow(hint);
   });
 
   it('says how to fix SameSite=None without Secure', () => {

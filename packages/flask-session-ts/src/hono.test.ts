@@ -77,7 +77,7 @@ describe('session middleware', () => {
     const res = await app.request('/clear', { method: 'POST', headers: { Cookie: cookieOf(first) ?? '' } });
     const [header] = res.headers.getSetCookie();
     expect(header).toBe(
-      'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Domain=example.test; Path=/app; HttpOnly; SameSite=Lax',
+      'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Domain=example.test; Path=/app; Secure; HttpOnly; SameSite=Lax',
     );
     expect(res.headers.get('Vary')).toBe('Cookie');
   });
@@ -121,5 +121,29 @@ describe('session middleware', () => {
         expect(header.length).toBeLessThanOrEqual(store.maxCookieBytes);
       }
     }
+  });
+});
+
+describe('Vary', () => {
+  function varyApp(vary: string | undefined) {
+    const store = new CookieSessionStore({ secretKey: SECRET, now: () => T0 });
+    const app = new Hono<SessionEnv<Data>>();
+    app.use(sessionMiddleware(store));
+    app.get('/', (c) => {
+      c.var.session.get('count');
+      if (vary !== undefined) c.header('Vary', vary);
+      return c.text('ok');
+    });
+    return app;
+  }
+
+  it.each([
+    ['Accept-Encoding', 'Accept-Encoding, Cookie'],
+    ['accept-encoding, cookie', 'accept-encoding, cookie'],
+    ['*', '*'],
+    ['', 'Cookie'],
+  ])('adds Cookie to a Vary of %j, once', async (vary, expected) => {
+    const res = await varyApp(vary).request('/');
+    expect(res.headers.get('Vary')).toBe(expected);
   });
 });

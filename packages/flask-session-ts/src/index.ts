@@ -23,9 +23,17 @@ export {
 } from './errors.js';
 export { Signer, type Digest, type Secret, type SignerOptions, type Verified } from './signer.js';
 export { TimestampSigner, type TimedVerified, type TimestampSignerOptions } from './timed.js';
-export { Uuid, dumps, loads, type SessionData, type SessionValue } from './tagged-json.js';
+export {
+  Uuid,
+  dumps,
+  loads,
+  loadsWithSources,
+  type LoadedData,
+  type SessionData,
+  type SessionValue,
+} from './tagged-json.js';
 export { SessionSerializer, type Loaded, type SessionSerializerOptions } from './serializer.js';
-export { Session, type FlashMessage, type SessionSnapshot } from './session.js';
+export { Session, type DeepReadonly, type FlashMessage, type SessionSnapshot } from './session.js';
 export {
   readCookie,
   serializeSetCookie,

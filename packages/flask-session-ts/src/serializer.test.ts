@@ -49,6 +49,10 @@ describe('Flask test vectors', () => {
   it('reads Flask’s {"user_id": 42, "_permanent": true}', () => {
     expect(makeSerializer().loads(FLASK_USER, THIRTY_ONE_DAYS)).toEqual({
       data: { user_id: 42, _permanent: true },
+      sources: new Map([
+        ['_permanent', 'true'],
+        ['user_id', '42'],
+      ]),
       payload: FLASK_USER.slice(0, FLASK_USER.indexOf('.')),
       keyIndex: 0,
       timestampSeconds: T,

@@ -6,7 +6,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { base64UrlDecode, base64UrlEncode } from './encoding.js';
 import { BadData, BadPayload } from './errors.js';
-import { dumps, loads, type SessionData } from './tagged-json.js';
+import { dumps, loadsWithSources, type LoadedData, type SessionData } from './tagged-json.js';
 import { TimestampSigner, type TimestampSignerOptions } from './timed.js';
 import type { Secret } from './signer.js';
 
@@ -24,8 +24,7 @@ export interface SessionSerializerOptions extends TimestampSignerOptions {
 }
 
 /** A verified, decoded cookie. */
-export interface Loaded {
-  readonly data: SessionData;
+export interface Loaded extends LoadedData {
   /** The payload part as received (already encoded), so an unchanged session can be re-signed without re-serialising. */
   readonly payload: string;
   /** 0 when the current key verified; more when a fallback did and the cookie should be re-signed. */
@@ -51,7 +50,7 @@ export class SessionSerializer {
    * so a hit skips base64, zlib, JSON and untagging: most of the cost of a decode (see
    * `npm run bench:session`). Only verified payloads enter, and entries are deeply frozen.
    */
-  readonly #decoded = new Map<string, SessionData>();
+  readonly #decoded = new Map<string, LoadedData>();
 
   constructor(secrets: readonly Secret[], options: SessionSerializerOptions = {}) {
     this.signer = new TimestampSigner(secrets, options);
@@ -62,10 +61,11 @@ export class SessionSerializer {
   /**
    * Encodes data as the payload part: base64url(JSON), or "." + base64url(zlib(JSON)) when that is
    * shorter (and the JSON is over `compressAboveBytes`).
+   * @param sources JSON text to write verbatim for unchanged top-level keys (see `dumps`).
    */
-  dumpPayload(data: SessionData): string {
+  dumpPayload(data: SessionData, sources?: ReadonlyMap<string, string>): string {
     // ensure_ascii output is pure ASCII, so latin1 is a lossless and fast byte view.
-    const json = Buffer.from(dumps(data), 'latin1');
+    const json = Buffer.from(dumps(data, sources), 'latin1');
     if (json.length <= this.#compressAboveBytes) return base64UrlEncode(json);
     const compressed = deflateSync(json);
     // itsdangerous keeps zlib only when it saves more than the one byte the "." marker costs.
@@ -78,6 +78,10 @@ export class SessionSerializer {
    * @throws BadPayload when it is not base64, not zlib, inflates past the cap, or is not tagged JSON.
    */
   loadPayload(payload: string): SessionData {
+    return this.#decode(payload).data;
+  }
+
+  #decode(payload: string): LoadedData {
     const compressed = payload.startsWith('.');
     let bytes: Buffer;
     try {
@@ -94,7 +98,7 @@ export class SessionSerializer {
         throw new BadPayload('Could not zlib decompress the payload', error);
       }
     }
-    return loads(bytes.toString('utf8'));
+    return loadsWithSources(bytes.toString('utf8'));
   }
 
   /** Signs an already encoded payload with the current key and time. */
@@ -113,26 +117,26 @@ export class SessionSerializer {
    */
   loads(cookie: string, maxAgeSeconds?: number): Loaded {
     const { value, keyIndex, timestampSeconds } = this.signer.unsign(cookie, maxAgeSeconds);
-    return { data: this.#loadVerified(value), payload: value, keyIndex, timestampSeconds };
+    return { ...this.#loadVerified(value), payload: value, keyIndex, timestampSeconds };
   }
 
-  #loadVerified(payload: string): SessionData {
+  #loadVerified(payload: string): LoadedData {
     const cached = this.#decoded.get(payload);
     if (cached !== undefined) {
       this.#decoded.delete(payload);
       this.#decoded.set(payload, cached);
       return cached;
     }
-    const data = this.loadPayload(payload);
+    const loaded = this.#decode(payload);
     // Dates and byte arrays cannot be frozen, so sessions holding them are decoded every time.
-    if (payload.length <= MAX_CACHED_PAYLOAD_CHARS && deepFreeze(data)) {
-      this.#decoded.set(payload, data);
+    if (payload.length <= MAX_CACHED_PAYLOAD_CHARS && deepFreeze(loaded.data)) {
+      this.#decoded.set(payload, loaded);
       if (this.#decoded.size > DECODED_CACHE_ENTRIES) {
         const oldest = this.#decoded.keys().next();
         if (oldest.done !== true) this.#decoded.delete(oldest.value);
       }
     }
-    return data;
+    return loaded;
   }
 }
 

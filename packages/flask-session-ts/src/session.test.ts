@@ -298,3 +298,62 @@ describe('snapshot and restore', () => {
     expect(session.revision).toBeGreaterThan(revision);
   });
 });
+
+describe('source texts of unchanged keys', () => {
+  const SOURCES = new Map([
+    ['pair', '{" t":[1,2]}'],
+    ['ratio', '1.0'],
+    ['_permanent', 'false'],
+    ['_flashes', '[]'],
+  ]);
+
+  function fromCookie(): Session {
+    return new Session({ pair: [1, 2], ratio: 1, _permanent: false, _flashes: [] }, false, SOURCES);
+  }
+
+  it('are kept as read, in a copy the caller cannot change through the session', () => {
+    const session = fromCookie();
+    expect([...session.sources]).toEqual([...SOURCES]);
+    session.set('ratio', 2);
+    expect(SOURCES.get('ratio')).toBe('1.0');
+  });
+
+  it('drop the key that is set or deleted, and only it', () => {
+    const session = fromCookie();
+    session.set('ratio', 2);
+    expect([...session.sources.keys()]).toEqual(['pair', '_permanent', '_flashes']);
+    session.delete('pair');
+    expect([...session.sources.keys()]).toEqual(['_permanent', '_flashes']);
+  });
+
+  it('drop the flag when permanence changes, and the flashes when one is queued or consumed', () => {
+    const session = fromCookie();
+    session.permanent = true;
+    expect(session.sources.has('_permanent')).toBe(false);
+    session.flash('info', 'hi');
+    expect(session.sources.has('_flashes')).toBe(false);
+    const other = fromCookie();
+    other.consumeFlashes();
+    expect(other.sources.has('_flashes')).toBe(false);
+    expect(other.sources.has('pair')).toBe(true);
+  });
+
+  it('all go on clear() and markModified(), which cannot say which key changed', () => {
+    const cleared = fromCookie();
+    cleared.clear();
+    expect(cleared.sources.size).toBe(0);
+    const marked = fromCookie();
+    marked.markModified();
+    expect(marked.sources.size).toBe(0);
+  });
+
+  it('come back with restore(), as they were at the snapshot', () => {
+    const session = fromCookie();
+    const snapshot = session.snapshot();
+    session.set('pair', 'x');
+    session.markModified();
+    session.restore(snapshot);
+    expect([...session.sources]).toEqual([...SOURCES]);
+    expect(session.get('pair')).toEqual([1, 2]);
+  });
+});

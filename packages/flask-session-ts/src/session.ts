@@ -3,13 +3,31 @@
  * `accessed`, `permanent`) and flash messages stored the way Flask stores them.
  * @module
  */
-import type { SessionData, SessionValue } from './tagged-json.js';
+import type { SessionData, SessionValue, Uuid } from './tagged-json.js';
 
-/** Flash categories are free text; these are the ones the app's layout styles. */
+/** A flashed message and its category (free text, e.g. `"success"`), as Flask stores them. */
 export type FlashMessage = readonly [category: string, message: string];
 
+/**
+ * `T` with every array and object read-only, all the way down: what {@link Session.get} returns,
+ * since stored values may be shared (and frozen) and a change is only noticed through `set`.
+ */
+export type DeepReadonly<T> = T extends Uint8Array | Date | Uuid
+  ? T
+  : T extends object
+    ? // SessionValue's own arrays and objects are read-only already: expanding them never ends.
+      readonly SessionValue[] extends T
+      ? T
+      : SessionValueRecord extends T
+        ? T
+        : { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+type SessionValueRecord = { readonly [key: string]: SessionValue | undefined };
+
 // Flask's keys, so a Flask app sharing the cookie agrees on permanence and flashes.
-const PERMANENT_KEY = '_permanent';
+/** The key under which Flask keeps `session.permanent`. */
+export const PERMANENT_KEY = '_permanent';
 const FLASHES_KEY = '_flashes';
 
 /**
@@ -26,12 +44,12 @@ export interface SessionSnapshot {
   readonly modified: boolean;
   /** {@link Session.changedKeys} at the snapshot; none when left out. */
   readonly changed?: ReadonlySet<string> | 'all';
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 /**
- * A visitor's session. Values read with {@link Session.get} are the stored objects: treat
- * them as immutable and {@link Session.set} a new value, or the change is not noticed
- * (as in Flask, where mutating a nested list needs `session.modified = True`).
+ * A visitor's session. Values read with {@link Session.get} are the stored objects, typed
+ * read-only (and frozen when they came from a cookie): {@link Session.set} a new value to change one.
  *
  * @example
  * session.set('theme', 'dark');
@@ -46,10 +64,26 @@ export class Session<T extends SessionData = SessionData> {
   #revision = 0;
   // Which top-level keys changed since the last save: a server-side store writes only these.
   #changed: Set<string> | 'all' = new Set();
+  /** The JSON text of keys unchanged since the cookie was read; see {@link Session.sources}. */
+  #sources: Map<string, string>;
 
-  constructor(data: SessionData = {}, isNew = true) {
+  /**
+   * @param sources each top-level key's JSON text as read from the cookie, if known; a store
+   *   writes it back verbatim while the key is unchanged.
+   */
+  constructor(data: SessionData = {}, isNew = true, sources?: ReadonlyMap<string, string>) {
     this.#data = ownData(data);
     this.isNew = isNew;
+    this.#sources = new Map(sources);
+  }
+
+  /**
+   * The JSON text each key had in the cookie, for keys not changed since. Stores write it back
+   * verbatim, so what JavaScript cannot hold exactly (a Python tuple, Markup, `1.0`) survives a
+   * request that changed other keys.
+   */
+  get sources(): ReadonlyMap<string, string> {
+    return this.#sources;
   }
 
   /** True once anything was written; decides whether a cookie is sent. */
@@ -76,23 +110,31 @@ export class Session<T extends SessionData = SessionData> {
     return this.#changed;
   }
 
-  /** Marks the session changed, after mutating a stored value in place. */
+  /**
+   * Marks the session changed, after mutating a stored value in place. Which key changed is not
+   * known, so every key is then written from its value, none from its source text, and a
+   * server-side store saves them all.
+   */
   markModified(): void {
+    this.#sources.clear();
     this.#changed = 'all';
     this.#touch();
   }
 
   #touch(key?: string): void {
-    if (key !== undefined && this.#changed !== 'all') this.#changed.add(key);
+    if (key !== undefined) {
+      this.#sources.delete(key);
+      if (this.#changed !== 'all') this.#changed.add(key);
+    }
     this.#accessed = true;
     this.#modified = true;
     this.#revision++;
   }
 
-  /** The value under `key`, or undefined. */
-  get<K extends keyof T & string>(key: K): T[K] | undefined {
+  /** The value under `key`, or undefined. Read-only: set a new value to change it. */
+  get<K extends keyof T & string>(key: K): DeepReadonly<T[K]> | undefined {
     this.#accessed = true;
-    return this.#data[key] as T[K] | undefined;
+    return this.#data[key] as DeepReadonly<T[K]> | undefined;
   }
 
   /** Whether `key` holds a value. */
@@ -161,7 +203,7 @@ export class Session<T extends SessionData = SessionData> {
   /** A restore point for {@link Session.restore}: a shallow copy of the data and the flags. */
   snapshot(): SessionSnapshot {
     const changed = this.#changed === 'all' ? 'all' : new Set(this.#changed);
-    return { data: { ...this.#data }, modified: this.#modified, changed };
+    return { data: { ...this.#data }, modified: this.#modified, changed, sources: new Map(this.#sources) };
   }
 
   /** Puts the session back as it was at `snapshot` (used when a change would not fit in the cookie). */
@@ -170,6 +212,7 @@ export class Session<T extends SessionData = SessionData> {
     this.#modified = snapshot.modified;
     const changed = snapshot.changed ?? new Set<string>();
     this.#changed = changed === 'all' ? 'all' : new Set(changed);
+    this.#sources = new Map(snapshot.sources ?? []);
     // Still a new revision: anything computed from the discarded state must not be reused.
     this.#revision++;
   }

@@ -6,6 +6,7 @@ import {
   dumps,
   formatNumber,
   loads,
+  loadsWithSources,
   quoteString,
   Uuid,
   type SessionData,
@@ -182,10 +183,17 @@ describe('dumps', () => {
   });
 
   it.each([
-    ['NaN', Number.NaN],
-    ['Infinity', Number.POSITIVE_INFINITY],
-    ['-Infinity', Number.NEGATIVE_INFINITY],
-    ['a BigInt', 1n],
+    [Number.NaN, '{"x":NaN}'],
+    [Number.POSITIVE_INFINITY, '{"x":Infinity}'],
+    [Number.NEGATIVE_INFINITY, '{"x":-Infinity}'],
+    [2n ** 64n, '{"x":18446744073709551616}'],
+    [-(2n ** 64n), '{"x":-18446744073709551616}'],
+    [1n, '{"x":1}'],
+  ])('writes %s as Python’s json.dumps does', (value, json) => {
+    expect(dumps({ x: value })).toBe(json);
+  });
+
+  it.each([
     ['a function', () => 1],
     ['a symbol', Symbol('s')],
   ])('refuses %s with a TypeError', (_what, value) => {
@@ -288,7 +296,7 @@ describe('loads', () => {
   it('reads a "__proto__" key as an ordinary key without touching any prototype', () => {
     const data = loads('{"__proto__":{"polluted":true},"x":{"__proto__":{"polluted":true}}}');
     expect(Object.keys(data)).toEqual(['__proto__', 'x']);
-    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(data)).toBe(null);
     expect(Object.getPrototypeOf(data.x)).toBe(Object.prototype);
     expect((data as { polluted?: unknown }).polluted).toBeUndefined();
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
@@ -354,5 +362,65 @@ describe('round trip', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('source texts', () => {
+  it('are kept by loadsWithSources for each top-level key, exactly as written', () => {
+    const { data, sources } = loadsWithSources('{"a":{" t":[1,2]},"b":1.0,"c":{" m":"<b>x</b>"}}');
+    expect(data).toEqual({ a: [1, 2], b: 1, c: '<b>x</b>' });
+    expect([...sources]).toEqual([
+      ['a', '{" t":[1,2]}'],
+      ['b', '1.0'],
+      ['c', '{" m":"<b>x</b>"}'],
+    ]);
+  });
+
+  it('are written back by dumps for the keys given, in sorted order, the rest from their values', () => {
+    const { data, sources } = loadsWithSources('{"a":{" t":[1,2]},"b":1.0}');
+    expect(dumps({ ...data, c: 'new' }, sources)).toBe('{"a":{" t":[1,2]},"b":1.0,"c":"new"}');
+    expect(dumps(data)).toBe('{"a":[1,2],"b":1}');
+    const only = new Map([...sources].filter(([key]) => key === 'b'));
+    expect(dumps(data, only)).toBe('{"a":[1,2],"b":1.0}');
+  });
+
+  it('are not kept for a session that is itself one escaped tagged dict', () => {
+    const { data, sources } = loadsWithSources('{" di":{" t__":[1]}}');
+    expect(data).toEqual({ ' t': [1] });
+    expect(sources.size).toBe(0);
+  });
+
+  it.each([
+    ['a tag holding an array', '{" t":[1]}'],
+    ['a tag holding bytes', '{" b":"AA=="}'],
+    ['a tag holding a UUID', '{" u":"12345678123456781234567812345678"}'],
+    ['a tag holding a date', '{" d":"Thu, 01 Jan 1970 00:00:00 GMT"}'],
+  ])('refuse a session that is %s: it must be an object', (_what, text) => {
+    expect(() => loadsWithSources(text)).toThrow(BadPayload);
+  });
+
+  it('wrap a non-BadPayload failure while untagging in a BadPayload', () => {
+    // Deeper than the untagger allows, though the parser reads it.
+    const deep = '{"a":' + '['.repeat(520) + ']'.repeat(520) + '}';
+    expect(() => loadsWithSources(deep)).toThrow(BadPayload);
+  });
+});
+
+describe('key order beyond the BMP', () => {
+  it('sorts keys by code point, as Python does, not by UTF-16 unit', () => {
+    // UTF-16 puts U+10000 (\ud800\udc00) before U+FFFF; Python puts it after.
+    expect(dumps({ '\u{10000}': 1, '\uffff': 2, 'a\u{10001}': 3, 'a\u{10000}': 4, a: 5 })).toBe(
+      '{"a":5,"a\\ud800\\udc00":4,"a\\ud800\\udc01":3,"\\uffff":2,"\\ud800\\udc00":1}',
+    );
+  });
+
+  it('puts a key before a longer key it begins, and keeps equal astral prefixes apart by what follows', () => {
+    expect(dumps({ '\u{10000}b': 1, '\u{10000}': 2, '\u{10000}a': 3 })).toBe(
+      '{"\\ud800\\udc00":2,"\\ud800\\udc00a":3,"\\ud800\\udc00b":1}',
+    );
+  });
+
+  it('writes negative zero as 0, the integer Python reads back equal', () => {
+    expect(dumps({ x: -0 })).toBe('{"x":0}');
   });
 });

@@ -8,6 +8,7 @@
  * @module
  */
 import { BadPayload } from './errors.js';
+import { objectMembers } from './python-json.js';
 
 /** A UUID, stored by Flask as `{" u": "<32 hex digits>"}`. */
 export class Uuid {
@@ -28,11 +29,16 @@ export class Uuid {
   }
 }
 
-/** What a session can hold. Tuples and Markup from Flask are read back as arrays and strings. */
+/**
+ * What a session can hold. Python's integers beyond 2^53 are read (and written) exactly as
+ * `bigint`. Tuples and Markup from Flask read as arrays and strings, and `1.0` as `1`: a key
+ * left unchanged is written back exactly as Flask wrote it, so nothing is lost unless it is set.
+ */
 export type SessionValue =
   | null
   | boolean
   | number
+  | bigint
   | string
   | Uint8Array
   | Date
@@ -90,12 +96,12 @@ export function quoteString(s: string): string {
  * Python's `float.__repr__`, which `json.dumps` uses: the same shortest digits as JavaScript,
  * but written in exponent form below 1e-4 and from 1e16 up (`1e-05`, `1e+16`) and with `.0`
  * on integral values. Integral numbers are written as integers: JavaScript cannot tell 1 from
- * 1.0, and `1` reads back equal to `1.0` in Python.
+ * 1.0, and `1` reads back equal to `1.0` in Python. NaN and the infinities are written as
+ * `json.dumps` writes them (`NaN`, `Infinity`, `-Infinity`), which Python's `json` reads.
  */
 export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) {
-    throw new TypeError(`Cannot store ${String(n)} in a session: JSON has no NaN or Infinity`);
-  }
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
   if (Number.isInteger(n) && Math.abs(n) < 1e16) return Object.is(n, -0) ? '0' : String(n);
   // Write it the way Python's repr() does, from the shortest round-trip digits.
   const [mantissa = '', expPart = '0'] = n.toExponential().split('e');
@@ -120,6 +126,9 @@ function writeValue(value: unknown, out: string[]): void {
       return;
     case 'number':
       out.push(formatNumber(value));
+      return;
+    case 'bigint':
+      out.push(value.toString());
       return;
     case 'boolean':
       out.push(value ? 'true' : 'false');
@@ -172,7 +181,7 @@ function writeValue(value: unknown, out: string[]): void {
   }
 }
 
-function writeObject(obj: object, out: string[]): void {
+function writeObject(obj: object, out: string[], sources?: ReadonlyMap<string, string>): void {
   const keys = sortedKeys(obj).filter((k) => (obj as Record<string, unknown>)[k] !== undefined);
   const [only] = keys;
   if (keys.length === 1 && only !== undefined && TAGS.has(only)) {
@@ -187,18 +196,24 @@ function writeObject(obj: object, out: string[]): void {
     const key = keys[i] as string;
     if (i > 0) out.push(',');
     out.push(quoteString(key), ':');
-    writeValue((obj as Record<string, unknown>)[key], out);
+    const source = sources?.get(key);
+    if (source === undefined) writeValue((obj as Record<string, unknown>)[key], out);
+    else out.push(source);
   }
   out.push('}');
 }
 
 /**
  * Serialises session data as Flask does. Keys whose value is `undefined` are left out.
- * @throws TypeError for values JSON cannot carry (NaN, functions, BigInt, Map, …): a programming error.
+ * @param sources the JSON text of top-level keys to write verbatim instead of their value (keys
+ *   unchanged since they were read, see {@link loadsWithSources}); each must be that value's text.
+ * @throws TypeError for values a session cannot carry (functions, Map, class instances, …): a programming error.
  */
-export function dumps(data: SessionData): string {
+export function dumps(data: SessionData, sources?: ReadonlyMap<string, string>): string {
   const out: string[] = [];
-  writeValue(data, out);
+  // Anything else is refused (or written, for the codec's own tests) by writeValue.
+  if (isPlainObject(data)) writeObject(data, out, sources);
+  else writeValue(data, out);
   return out.join('');
 }
 
@@ -262,10 +277,6 @@ export const MAX_DEPTH = 512;
 
 /** Untags in place, children first, like Python's `object_hook`. */
 function untagTree(value: unknown, depth = 0): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    // JSON.parse reads 1e400 (which Python writes for 10**400) as Infinity: it could never be written back.
-    throw new BadPayload('Session payload holds a number beyond the double range');
-  }
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) throw new BadPayload(`Session payload is nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(value)) {
@@ -283,34 +294,47 @@ function untagTree(value: unknown, depth = 0): unknown {
   return count === 1 && TAGS.has(lastKey) ? untagged(lastKey, obj[lastKey]) : obj;
 }
 
+/** Session data as read, with each top-level value's JSON text. */
+export interface LoadedData {
+  readonly data: SessionData;
+  /** Each top-level key's value exactly as written, for {@link dumps} to write back unchanged keys. */
+  readonly sources: ReadonlyMap<string, string>;
+}
+
 /**
- * Parses Flask's tagged JSON into session data.
+ * Parses Flask's tagged JSON into session data, reading everything Python's `json` writes.
  * @throws BadPayload when the text is not JSON, not an object, or a tag holds the wrong thing.
  */
 export function loads(text: string): SessionData {
-  let parsed: unknown;
+  return loadsWithSources(text).data;
+}
+
+/**
+ * {@link loads}, also keeping each top-level value's text, so that keys the TypeScript side does
+ * not change go back exactly as Flask wrote them (a tuple stays a tuple, Markup stays Markup).
+ * @throws BadPayload as {@link loads} does.
+ */
+export function loadsWithSources(text: string): LoadedData {
+  const members = objectMembers(text);
+  const data = Object.create(null) as Record<string, unknown>;
+  const sources = new Map<string, string>();
   try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    // Includes RangeError from absurdly deep nesting.
-    throw new BadPayload('Session payload is not valid JSON', error);
-  }
-  let data: unknown;
-  try {
-    data = untagTree(parsed);
+    for (const [key, value, source] of members) {
+      data[key] = untagTree(value, 1);
+      sources.set(key, source);
+    }
   } catch (error) {
     if (error instanceof BadPayload) throw error;
     throw new BadPayload('Session payload could not be untagged', error);
   }
-  if (
-    data === null ||
-    typeof data !== 'object' ||
-    Array.isArray(data) ||
-    data instanceof Uint8Array ||
-    data instanceof Date ||
-    data instanceof Uuid
-  ) {
-    throw new BadPayload('Session payload must be a JSON object');
+  const [only] = members;
+  if (members.length === 1 && only !== undefined && TAGS.has(only[0])) {
+    // The whole session is one tagged value, e.g. Flask's escape of {" t": …}: no verbatim keys.
+    const value = untagged(only[0], data[only[0]]);
+    if (value === null || typeof value !== 'object' || !isPlainObject(value)) {
+      throw new BadPayload('Session payload must be a JSON object');
+    }
+    return { data: value as SessionData, sources: new Map() };
   }
-  return data as SessionData;
+  return { data: data as SessionData, sources };
 }

@@ -1,9 +1,10 @@
 """Real-Flask oracle for the session cookie tests.
 
 Reads one JSON request per line on stdin and writes one JSON answer per line on
-stdout. Every cookie is made and read by Flask's own code (Flask 2.2.2,
-itsdangerous 2.1.2 from Debian), so the TypeScript tests compare against the
-real thing rather than against our reading of it. Run with /usr/bin/python3.
+stdout. Every cookie is made and read by Flask's own code (Flask 2.2.2 and
+itsdangerous 2.1.2 from Debian under /usr/bin/python3, or whichever Flask the
+interpreter running it has, e.g. Flask 3.1), so the TypeScript tests compare
+against the real thing rather than against our reading of it.
 
 Values cross the pipe in WIRE, an encoding independent of Flask's tagged JSON
 (so the tests are not circular):
@@ -15,6 +16,12 @@ Values cross the pipe in WIRE, an encoding independent of Flask's tagged JSON
     uuid.UUID                          -> {"$uuid": "<32 hex digits>"}
     tuple                              -> {"$tuple": [WIRE, ...]}
     markupsafe.Markup                  -> {"$markup": "<str>"}
+    int beyond 2**53                   -> {"$int": "<decimal digits>"}
+    float (any, e.g. 1.0, inf, nan)    -> {"$float": "<repr>"} (sent; floats
+                                          come back as JSON numbers when finite)
+
+Every request may carry "secret" (and each fallback) as a string or as
+{"$bytes": ...}, and "cookieName", "salt", "digest" ("sha1" or "sha256").
 
 Requests (every answer echoes "id"):
 
@@ -29,7 +36,7 @@ Requests (every answer echoes "id"):
      "permanent": bool, "maxAge"?}
         -> {"ok": true, "setCookie": "<Set-Cookie header>" | null}
     {"op": "open_session", "secret", "fallbacks"?, "now", "cookie", "maxAge"?}
-        -> {"ok": true, "value": WIRE}
+        -> {"ok": true, "value": WIRE, "repr": {key: repr(value)}, "permanent": bool}
 
 Any other failure answers {"ok": false, "error": "<class>", "message",
 "internal": true}; the loop never dies on a bad request.
@@ -42,6 +49,7 @@ import datetime
 import hashlib
 import importlib.metadata
 import json
+import math
 import sys
 import traceback
 import uuid
@@ -80,6 +88,10 @@ def from_wire(wire):
             return tuple(from_wire(item) for item in inner)
         if tag == "$markup" and isinstance(inner, str):
             return markupsafe.Markup(inner)
+        if tag == "$int" and isinstance(inner, str):
+            return int(inner)
+        if tag == "$float" and isinstance(inner, str):
+            return float(inner)
     raise TypeError(f"Not a WIRE value: {wire!r}")
 
 
@@ -88,6 +100,10 @@ def to_wire(value):
     # Markup is a str subclass and bool an int subclass: test them first.
     if isinstance(value, markupsafe.Markup):
         return {"$markup": str(value)}
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return {"$int": str(value)}
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"$float": repr(value)}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
@@ -160,14 +176,25 @@ def set_session():
 @app.get("/get")
 def get_session():
     """Returns the session Flask opened from the request's cookie, as WIRE."""
-    return flask.Response(json.dumps(to_wire(dict(flask.session))), mimetype="application/json")
+    session = flask.session
+    seen = {
+        "value": to_wire(dict(session)),
+        # repr tells a tuple from a list, Markup from str, 1.0 from 1: the types Flask sees.
+        "repr": {key: repr(value) for key, value in session.items()},
+        "permanent": session.permanent,
+    }
+    return flask.Response(json.dumps(seen, allow_nan=False), mimetype="application/json")
 
 
 @contextlib.contextmanager
 def configured(request):
     """Sets the app's keys, lifetime and clock for one request, then restores the clock."""
-    app.secret_key = request["secret"]
-    app.config["SECRET_KEY_FALLBACKS"] = list(request.get("fallbacks") or [])
+    app.secret_key = from_wire(request["secret"])
+    app.config["SECRET_KEY_FALLBACKS"] = [from_wire(key) for key in request.get("fallbacks") or []]
+    app.config["SESSION_COOKIE_NAME"] = request.get("cookieName", "session")
+    interface = app.session_interface
+    interface.salt = request.get("salt", "cookie-session")
+    interface.digest_method = DIGESTS[request.get("digest", "sha1")]
     app.config["ORACLE_NOW"] = int(request["now"])
     app.permanent_session_lifetime = datetime.timedelta(
         seconds=int(request.get("maxAge", DEFAULT_MAX_AGE_SECONDS))
@@ -180,6 +207,9 @@ def configured(request):
         yield
     finally:
         itsdangerous.timed.TimestampSigner.get_timestamp = original
+
+
+DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
 
 
 def signing_serializer():
@@ -229,10 +259,11 @@ def op_open_session(request):
         # Sent as a raw Cookie header, the way a browser sends it. Without
         # use_cookies=False the client's (empty) cookie jar replaces the header.
         client = app.test_client(use_cookies=False)
-        response = client.get("/get", headers={"Cookie": f"session={cookie}"})
+        name = app.config["SESSION_COOKIE_NAME"]
+        response = client.get("/get", headers={"Cookie": f"{name}={cookie}"})
         if response.status_code != 200:
             raise RuntimeError(f"GET /get answered {response.status}")
-        return {"ok": True, "value": response.get_json()}
+        return {"ok": True, **response.get_json()}
 
 
 OPS = {

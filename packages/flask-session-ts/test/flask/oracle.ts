@@ -1,6 +1,7 @@
 /**
- * A client for `oracle.py`: real Flask 2.2 / itsdangerous 2.1, run by Debian's `/usr/bin/python3`,
- * answering JSON lines. Tests use it to check our session cookies against Flask itself.
+ * A client for `oracle.py`: real Flask answering JSON lines, run by Debian's `/usr/bin/python3`
+ * (Flask 2.2 / itsdangerous 2.1) or by another interpreter with its own Flask (the `python3` on
+ * PATH has Flask 3.1 here). Tests use it to check our session cookies against Flask itself.
  *
  * Values cross the pipe in WIRE, an encoding independent of Flask's tagged JSON so that the
  * check is not circular: JSON scalars and arrays as themselves, and `{"$dict": {...}}`,
@@ -8,13 +9,53 @@
  * `{"$tuple": [...]}`, `{"$markup": "<str>"}` for the rest.
  * @module
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { Uuid, type SessionData, type SessionValue } from '../../src/tagged-json.js';
 
-/** Debian's interpreter: the `python3` first on PATH has no Flask. */
-const PYTHON = '/usr/bin/python3';
+/** Debian's interpreter, with Flask 2.2 from `python3-flask`: always required. */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/** A Python interpreter to run the oracle with, and what to call it in test names. */
+export interface FlaskInterpreter {
+  readonly python: string;
+  /** e.g. `Flask 2.2.2 (/usr/bin/python3)`. */
+  readonly label: string;
+}
+
+/**
+ * The interpreters to test against: Debian's (required: its absence fails the run) and the
+ * `python3` on PATH when it is another interpreter. One whose Flask cannot be imported is left
+ * out with a message on stderr saying why, so a run with Flask 2.2 only is never silent.
+ */
+export function flaskInterpreters(): FlaskInterpreter[] {
+  const found: FlaskInterpreter[] = [];
+  for (const python of [DEBIAN_PYTHON, 'python3']) {
+    const probe = spawnSync(
+      python,
+      ['-I', '-c', 'import sys, importlib.metadata as m, flask; print(m.version("flask"), sys.executable)'],
+      { encoding: 'utf8' },
+    );
+    const [version, executable] = (probe.stdout || '').trim().split(' ');
+    if (probe.status !== 0 || version === undefined || executable === undefined) {
+      const why = (probe.error?.message ?? probe.stderr).trim().split('\n').at(-1) ?? 'unknown';
+      if (python === DEBIAN_PYTHON) {
+        throw new OracleError(
+          `Flask is missing from ${python} (${why}). Install it: sudo apt-get install python3-flask`,
+        );
+      }
+      console.warn(
+        `NOTE: not testing against the Flask of "${python}": ${why}. Testing with Debian's Flask only.`,
+      );
+      continue;
+    }
+    if (found.some((f) => f.python === executable || f.label.startsWith(`Flask ${version} `))) continue;
+    found.push({ python: executable, label: `Flask ${version} (${executable})` });
+  }
+  return found;
+}
 const SCRIPT = fileURLToPath(new URL('./oracle.py', import.meta.url));
 /** Enough stderr to show a Python traceback when the process dies. */
 const MAX_STDERR_CHARS = 64 * 1024;
@@ -31,7 +72,9 @@ export type Wire =
   | { $date: number }
   | { $uuid: string }
   | { $tuple: Wire[] }
-  | { $markup: string };
+  | { $markup: string }
+  | { $int: string }
+  | { $float: string };
 
 /**
  * Encodes a session value as WIRE. Keys whose value is `undefined` are left out, as our codec
@@ -41,10 +84,11 @@ export type Wire =
 export function toWire(value: SessionValue): Wire {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'number') {
-    // Python would accept NaN, but JSON (and so Flask's cookie) cannot carry it.
-    if (!Number.isFinite(value)) throw new TypeError(`No WIRE encoding for ${String(value)}`);
+    // A JavaScript number is a double: sent so that Python makes a float of it, not an int.
+    if (!Number.isSafeInteger(value)) return { $float: floatText(value) };
     return value;
   }
+  if (typeof value === 'bigint') return { $int: value.toString() };
   if (Array.isArray(value)) return (value as readonly SessionValue[]).map(toWire);
   if (value instanceof Uint8Array) {
     return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
@@ -92,6 +136,8 @@ export function fromWire(wire: unknown): SessionValue {
       if (tag === '$uuid' && typeof inner === 'string') return new Uuid(inner);
       if (tag === '$tuple' && Array.isArray(inner)) return inner.map(fromWire);
       if (tag === '$markup' && typeof inner === 'string') return inner;
+      if (tag === '$int' && typeof inner === 'string') return BigInt(inner);
+      if (tag === '$float' && typeof inner === 'string') return Number(inner.replace('inf', 'Infinity'));
     }
   }
   throw new TypeError(`Not a WIRE value: ${JSON.stringify(wire)}`);
@@ -109,7 +155,8 @@ function definedKeys(obj: object): string[] {
  * is `undefined` counts as absent, since neither side stores it.
  */
 export function sessionValuesEqual(a: SessionValue | undefined, b: SessionValue | undefined): boolean {
-  if (a === b) return true;
+  // Object.is: NaN equals NaN (Flask reads back the NaN it was given); 0 and -0 differ in Python too.
+  if (a === b || (typeof a === 'number' && Object.is(a, b))) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b)) return false;
@@ -147,14 +194,46 @@ export class OracleError extends Error {
   }
 }
 
-/** Keys and clock shared by every request. */
+/** Keys, clock and session settings shared by every request. */
 export interface OracleKeys {
-  /** Flask's `SECRET_KEY`: signs new cookies. */
-  secret: string;
+  /** Flask's `SECRET_KEY`: signs new cookies. A string means its UTF-8 bytes, as in Flask. */
+  secret: string | Uint8Array;
   /** Older keys that still verify (itsdangerous tries every key, so order does not matter). */
-  fallbacks?: string[];
+  fallbacks?: (string | Uint8Array)[];
   /** The frozen clock, in whole seconds since the epoch, for signing and expiry checks. */
   now: number;
+  /** `SESSION_COOKIE_NAME`; default `session`. */
+  cookieName?: string;
+  /** The session interface's `salt`; default `cookie-session`. */
+  salt?: string;
+  /** The session interface's `digest_method`; default `sha1`. */
+  digest?: 'sha1' | 'sha256';
+}
+
+/** What a Flask view saw: the session, each value's Python `repr` (types included), and its permanence. */
+export interface SeenSession {
+  value: SessionData;
+  repr: Record<string, string>;
+  permanent: boolean;
+}
+
+/**
+ * Runs `suite` once per Flask of {@link flaskInterpreters}, one after the other, in a block named
+ * after it; `use` receives that Flask's oracle once it has started, before the block's tests run.
+ * The oracle is closed after the block.
+ */
+export function describeEachFlask(use: (oracle: FlaskOracle) => void, suite: () => void): void {
+  describe.each(flaskInterpreters())('against $label', ({ python }) => {
+    let oracle: FlaskOracle | undefined;
+    beforeAll(async () => {
+      oracle = await FlaskOracle.start(python);
+      use(oracle);
+    });
+    afterAll(async () => {
+      await oracle?.close();
+    });
+    suite();
+  });
 }
 
 /** Answers to `loads`: the value, or the name of the itsdangerous error Flask would catch. */
@@ -198,9 +277,12 @@ export class FlaskOracle {
   /** Set once the process is gone; later requests fail with it at once. */
   #failure: OracleError | undefined;
 
-  private constructor() {
-    // -I (isolated): ignore PYTHONPATH, PYTHONHOME and user site-packages, so only Debian's Flask is seen.
-    this.#child = spawn(PYTHON, ['-I', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  readonly #python: string;
+
+  private constructor(python: string) {
+    this.#python = python;
+    // -I (isolated): ignore PYTHONPATH, PYTHONHOME and user site-packages: only the interpreter's own Flask.
+    this.#child = spawn(python, ['-I', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child.stderr.setEncoding('utf8');
     this.#child.stderr.on('data', (chunk: string) => {
       this.#stderr = (this.#stderr + chunk).slice(-MAX_STDERR_CHARS);
@@ -210,7 +292,7 @@ export class FlaskOracle {
     this.#child.stdin.on('error', () => undefined);
     this.#exited = new Promise((resolve) => {
       this.#child.on('error', (error) => {
-        this.#fail(`could not run ${PYTHON}: ${error.message}`);
+        this.#fail(`could not run ${python}: ${error.message}`);
         resolve();
       });
       this.#child.on('close', (code, signal) => {
@@ -224,8 +306,8 @@ export class FlaskOracle {
    * Spawns the oracle and waits until Flask is imported.
    * @throws OracleError when Python or Flask cannot be started.
    */
-  static async start(): Promise<FlaskOracle> {
-    const oracle = new FlaskOracle();
+  static async start(python: string = DEBIAN_PYTHON): Promise<FlaskOracle> {
+    const oracle = new FlaskOracle(python);
     try {
       await oracle.#request({ op: 'ping' });
     } catch (error) {
@@ -237,7 +319,12 @@ export class FlaskOracle {
 
   /** Signs `value` as Flask's session serializer does, returning the cookie value. */
   async dumps(opts: OracleKeys & { value: SessionData }): Promise<string> {
-    const answer = await this.#request({ op: 'dumps', ...keys(opts), value: toWire(opts.value) });
+    return this.dumpsWire({ ...opts, wire: toWire(opts.value) });
+  }
+
+  /** {@link FlaskOracle.dumps} for a value given as WIRE: what a SessionValue cannot hold (tuples, Markup, 1.0). */
+  async dumpsWire(opts: OracleKeys & { wire: Wire }): Promise<string> {
+    const answer = await this.#request({ op: 'dumps', ...keys(opts), value: opts.wire });
     return stringField(answer, 'cookie');
   }
 
@@ -279,13 +366,26 @@ export class FlaskOracle {
    * view saw. A bad or expired cookie gives `{}`, as in Flask. `maxAge` defaults to 31 days.
    */
   async openSession(opts: OracleKeys & { cookie: string; maxAge?: number }): Promise<SessionData> {
+    return (await this.seeSession(opts)).value;
+  }
+
+  /** {@link FlaskOracle.openSession}, also giving each value's Python `repr` and `session.permanent`. */
+  async seeSession(opts: OracleKeys & { cookie: string; maxAge?: number }): Promise<SeenSession> {
     const answer = await this.#request({
       op: 'open_session',
       ...keys(opts),
       ...(opts.maxAge === undefined ? {} : { maxAge: opts.maxAge }),
       cookie: opts.cookie,
     });
-    return toSessionData(answer['value']);
+    const repr = answer['repr'];
+    if (!isRecord(repr) || typeof answer['permanent'] !== 'boolean') {
+      throw new OracleError(`Flask oracle answered no repr: ${JSON.stringify(answer)}`);
+    }
+    return {
+      value: toSessionData(answer['value']),
+      repr: Object.fromEntries(Object.entries(repr).map(([k, v]) => [k, String(v)])),
+      permanent: answer['permanent'],
+    };
   }
 
   /** Ends stdin so the Python loop returns, and waits for the process to exit. */
@@ -336,7 +436,7 @@ export class FlaskOracle {
     if (!this.#failure) {
       const stderr = this.#stderr.trim();
       this.#failure = new OracleError(
-        `Flask oracle (${PYTHON} ${SCRIPT}) ${reason}` + (stderr ? `\n--- stderr ---\n${stderr}` : ''),
+        `Flask oracle (${this.#python} ${SCRIPT}) ${reason}` + (stderr ? `\n--- stderr ---\n${stderr}` : ''),
       );
       // A protocol error leaves the process running but useless: stop it.
       if (this.#child.exitCode === null) this.#child.kill();
@@ -347,7 +447,21 @@ export class FlaskOracle {
 }
 
 function keys(opts: OracleKeys): Record<string, unknown> {
-  return { secret: opts.secret, fallbacks: opts.fallbacks ?? [], now: opts.now };
+  return {
+    secret: toWire(opts.secret),
+    fallbacks: (opts.fallbacks ?? []).map(toWire),
+    now: opts.now,
+    ...(opts.cookieName === undefined ? {} : { cookieName: opts.cookieName }),
+    ...(opts.salt === undefined ? {} : { salt: opts.salt }),
+    ...(opts.digest === undefined ? {} : { digest: opts.digest }),
+  };
+}
+
+/** A double as Python's float() reads it: "inf", "-inf", "nan" or the shortest round-trip digits. */
+function floatText(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
+  return String(n);
 }
 
 function stringField(answer: Answer, field: string): string {
