@@ -9,9 +9,13 @@ import { CookieSessionStore, type SessionOptions } from './cookie-store.js';
 import type { SessionStore } from './store.js';
 import type { SessionData } from './tagged-json.js';
 
-/** Hono environment fragment: handlers read the session as `c.get('session')`. */
+/**
+ * Hono environment fragment: handlers read the session as `c.get('session')`, and why the cookie
+ * that came with the request could not be used (if one could not) as `c.get('sessionError')`, so
+ * an app can tell the visitor instead of silently showing an empty session.
+ */
 export interface SessionEnv<T extends SessionData = SessionData> {
-  Variables: { session: Session<T> };
+  Variables: { session: Session<T>; sessionError: BadData | undefined };
 }
 
 /** Options of {@link sessionMiddleware} beyond the store's. */
@@ -40,6 +44,7 @@ export function sessionMiddleware<T extends SessionData = SessionData>(
     const { session, error } = await store.open<T>(c.req.header('cookie'));
     if (error && onInvalidCookie) onInvalidCookie(error);
     c.set('session', session);
+    c.set('sessionError', error);
     await next();
     const action = await store.commit(session, c.res.status);
     // Thrown before any header is sent, it reaches app.onError and the browser keeps its cookie.
