@@ -149,11 +149,18 @@ describe('the add-stock form', () => {
     },
   );
 
-  it('carries a hidden CSRF token', async () => {
+  it('carries a hidden CSRF token equal to its own cookie, and writes no session cookie', async () => {
     const page = await buildTestApp().client().get(urlFor('add_stock'));
     const form =
       /<form method="post" action="\/add_stock"[^>]*>([\s\S]*?)<\/form>/.exec(page.html)?.[1] ?? '';
-    expect(form).toMatch(/<input type="hidden" name="csrf_token" value="[\w-]{43}" ?\/?>/);
+    const token = /<input type="hidden" name="csrf_token" value="([\w-]{43}\.[\w-]{43})" ?\/?>/.exec(
+      form,
+    )?.[1];
+    expect(token).toBeDefined();
+    expect(page.setCookies).toHaveLength(1);
+    expect(page.setCookies[0]).toMatch(
+      new RegExp(`^csrf=${token ?? '-'}; Expires=[^;]+; Max-Age=2678400; Path=/; HttpOnly; SameSite=Lax$`),
+    );
   });
 });
 

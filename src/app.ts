@@ -17,7 +17,8 @@ import { registerPages } from './routes/pages.js';
 import { registerStaticFiles } from './routes/static.js';
 import { bytesPerHolding, registerStocks } from './routes/stocks.js';
 import { registerTheme } from './routes/theme.js';
-import { CSRF_FIELD, checkRequestSite, checkToken } from './security/csrf.js';
+import { CSRF_FIELD, checkRequestSite, CsrfTokens } from './security/csrf.js';
+import { csrfMiddleware } from './security/csrf-middleware.js';
 import { CookieSessionStore, SessionTooLarge } from 'flask-session-ts';
 import { sessionMiddleware } from 'flask-session-ts/hono';
 import { errorPage as errorContent } from './views/pages.js';
@@ -92,6 +93,16 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
     }),
   );
 
+  app.use(
+    csrfMiddleware(
+      new CsrfTokens({
+        secretKeys: [config.secretKey, ...config.fallbackSecretKeys],
+        production: config.production,
+        maxAgeSeconds: config.sessionLifetimeSeconds,
+      }),
+    ),
+  );
+
   app.use(async (c, next) => {
     await next();
     // A page built from a visitor's session must not be stored by any cache.
@@ -138,7 +149,7 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
         secFetchSite: c.req.header('sec-fetch-site'),
         origin: c.req.header('origin'),
         host: new URL(c.req.url).host,
-      }) ?? checkToken(c.get('session'), (await readForm(c))[CSRF_FIELD]);
+      }) ?? c.get('csrf').check((await readForm(c))[CSRF_FIELD]);
     if (failure !== undefined) {
       logger.info(`Refused ${c.req.method} ${c.req.path}: CSRF check failed (${failure})`);
       return errorPage(c, 403, 'Forbidden', CSRF_MESSAGE);

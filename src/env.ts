@@ -3,7 +3,8 @@
  * @module
  */
 import type { EncodedHolding } from './portfolio/portfolio.js';
-import type { Session } from 'flask-session-ts';
+import type { BadData, Session } from 'flask-session-ts';
+import type { CsrfState } from './security/csrf-middleware.js';
 
 /** Theme names, also the values of `<html data-theme>`. */
 export const THEMES = ['light', 'dark'] as const;
@@ -14,13 +15,14 @@ export type AppSessionData = {
   /** The holdings, oldest first, as compact `[symbol, shares, price]` triples. */
   portfolio?: EncodedHolding[];
   theme?: Theme;
-  /** The CSRF token every form of this visitor must carry back. */
-  csrf_token?: string;
 };
 
 /** Hono environment of the app. */
 export interface AppEnv {
   Variables: {
     session: Session<AppSessionData>;
+    /** Why the visitor's session cookie could not be used, when it could not. */
+    sessionError: BadData | undefined;
+    csrf: CsrfState;
   };
 }

@@ -5,7 +5,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { THEMES, type AppEnv, type Theme } from '../env.js';
-import { csrfToken } from '../security/csrf.js';
 import type { Html } from './html.js';
 import { layout, type PageContext } from './layout.js';
 
@@ -15,7 +14,7 @@ export interface RenderOptions {
   readonly status?: ContentfulStatusCode;
   /**
    * Error pages read the session but never change it: no flash is consumed (it waits for the
-   * next real page) and no CSRF token is created (the theme switch is hidden if there is none).
+   * next real page) and no CSRF cookie is set (the theme switch is hidden without one).
    */
   readonly readOnly?: boolean;
 }
@@ -32,11 +31,11 @@ export function themeOf(c: Context<AppEnv>): Theme {
  */
 export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (page: PageContext) => Html) {
   const session = c.get('session');
-  const existing = session.get('csrf_token');
+  const csrf = c.get('csrf');
   const page: PageContext = {
     theme: themeOf(c),
     flashes: options.readOnly === true ? [] : session.consumeFlashes(),
-    csrfToken: options.readOnly === true ? existing : csrfToken(session),
+    csrfToken: options.readOnly === true ? csrf.existing() : csrf.token(),
     // Still percent-encoded (c.req.path is partly decoded), so it can go back into a Location header.
     path: new URL(c.req.url).pathname,
   };
