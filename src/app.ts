@@ -21,6 +21,7 @@ import { CSRF_FIELD, checkRequestSite, CsrfTokens } from './security/csrf.js';
 import { csrfMiddleware } from './security/csrf-middleware.js';
 import { CookieSessionStore, SessionTooLarge } from 'flask-session-ts';
 import { sessionMiddleware } from 'flask-session-ts/hono';
+import { UnreadableNotices, unreadableSessionMiddleware } from './unreadable-session.js';
 import { errorPage as errorContent } from './views/pages.js';
 import { renderPage } from './views/render.js';
 
@@ -93,13 +94,24 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
     }),
   );
 
+  const secretKeys = [config.secretKey, ...config.fallbackSecretKeys];
   app.use(
     csrfMiddleware(
       new CsrfTokens({
-        secretKeys: [config.secretKey, ...config.fallbackSecretKeys],
+        secretKeys,
         production: config.production,
         maxAgeSeconds: config.sessionLifetimeSeconds,
       }),
+    ),
+  );
+  app.use(
+    unreadableSessionMiddleware(
+      new UnreadableNotices({
+        secretKeys,
+        production: config.production,
+        lifetimeSeconds: config.sessionLifetimeSeconds,
+      }),
+      store,
     ),
   );
 

@@ -5,6 +5,7 @@
 import type { EncodedHolding } from './portfolio/portfolio.js';
 import type { BadData, Session } from 'flask-session-ts';
 import type { CsrfState } from './security/csrf-middleware.js';
+import type { UnreadableNotice } from './unreadable-session.js';
 
 /** Theme names, also the values of `<html data-theme>`. */
 export const THEMES = ['light', 'dark'] as const;
@@ -24,5 +25,6 @@ export interface AppEnv {
     /** Why the visitor's session cookie could not be used, when it could not. */
     sessionError: BadData | undefined;
     csrf: CsrfState;
+    unreadableNotice: UnreadableNotice;
   };
 }

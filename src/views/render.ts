@@ -2,6 +2,7 @@
  * Renders a page inside the layout, with the visitor's theme, flashes and CSRF token.
  * @module
  */
+import type { FlashMessage } from 'flask-session-ts';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { THEMES, type AppEnv, type Theme } from '../env.js';
@@ -25,6 +26,12 @@ export function themeOf(c: Context<AppEnv>): Theme {
   return theme !== undefined && THEMES.includes(theme) ? theme : 'light';
 }
 
+/** The flashes, after the unreadable-cookie notice when this page is the first to show it. */
+function withNotice(c: Context<AppEnv>, flashes: FlashMessage[]): readonly FlashMessage[] {
+  const notice = c.get('unreadableNotice').take();
+  return notice === undefined ? flashes : [['error', notice], ...flashes];
+}
+
 /**
  * Responds with a full HTML page. `body` receives the page context, so a view can use the
  * CSRF token and run after the flashes were consumed.
@@ -34,7 +41,7 @@ export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (pa
   const csrf = c.get('csrf');
   const page: PageContext = {
     theme: themeOf(c),
-    flashes: options.readOnly === true ? [] : session.consumeFlashes(),
+    flashes: options.readOnly === true ? [] : withNotice(c, session.consumeFlashes()),
     csrfToken: options.readOnly === true ? csrf.existing() : csrf.token(),
     // Still percent-encoded (c.req.path is partly decoded), so it can go back into a Location header.
     path: new URL(c.req.url).pathname,
