@@ -15,7 +15,9 @@ import { isFormRequest, readForm } from './routes/form.js';
 import { honoPaths } from './routes/names.js';
 import { registerPages } from './routes/pages.js';
 import { registerStaticFiles } from './routes/static.js';
-import { bytesPerHolding, registerStocks } from './routes/stocks.js';
+import { registerClear } from './routes/clear.js';
+import { registerStocks } from './routes/stocks.js';
+import { registerUndo } from './routes/undo.js';
 import { registerTheme } from './routes/theme.js';
 import { CSRF_FIELD, checkRequestSite, CsrfTokens } from './security/csrf.js';
 import { csrfMiddleware } from './security/csrf-middleware.js';
@@ -170,7 +172,9 @@ export function createApp({ config, logger, now }: AppDeps): Hono<AppEnv> {
   });
 
   registerPages(app);
-  registerStocks(app, { store, logger, bytesPerHolding: bytesPerHolding(store) });
+  registerStocks(app, { store, logger });
+  registerUndo(app, store);
+  registerClear(app, store);
   registerTheme(app, store);
 
   app.notFound((c) =>

@@ -16,6 +16,13 @@ export type AppSessionData = {
   /** The holdings, oldest first, as compact `[symbol, shares, price]` triples. */
   portfolio?: EncodedHolding[];
   theme?: Theme;
+  /** The last removed holding and where it was, until it is put back or another is removed. */
+  undo?: [index: number, holding: EncodedHolding];
+  /** The seed Flask app's single holding, read by `portfolio/session-portfolio.ts`, never written. */
+  stock_symbol?: string;
+  number_of_shares?: string;
+  purchase_price?: string;
+  share_price?: string;
 };
 
 /** Hono environment of the app. */

@@ -140,6 +140,7 @@ describe('honoPaths', () => {
       list_stocks: urlFor('list_stocks'),
       delete_stock: urlFor('delete_stock', { index: 0 }),
       clear_stocks: urlFor('clear_stocks'),
+      undo_remove: urlFor('undo_remove'),
       set_theme: urlFor('set_theme'),
       static_file: urlFor('static_file', { filename: 'css/style.css' }),
     };

@@ -19,6 +19,7 @@ export const routes = {
   list_stocks: '/stocks',
   delete_stock: '/stocks/:index/delete',
   clear_stocks: '/stocks/clear',
+  undo_remove: '/stocks/undo',
   set_theme: '/theme',
   // Flask's `static` endpoint (`url_for('static', filename=...)`); `static` alone reads as a keyword.
   static_file: '/static/:filename',

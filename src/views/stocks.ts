@@ -3,10 +3,11 @@
  * @module
  */
 import { FIELD_NAMES, stockFields, type FieldName } from '../forms/stock.js';
-import type { PortfolioSummary } from '../portfolio/portfolio.js';
+import { summarize, type Holding, type PortfolioSummary } from '../portfolio/portfolio.js';
 import { urlFor } from '../routes/names.js';
 import { html, type Html } from './html.js';
 import { csrfField } from './layout.js';
+import { errorSummary, type SummaryItem } from './errors.js';
 
 /** What the form shows: entered values, a message per bad field, and a message for the whole form. */
 export interface StockFormState {
@@ -19,6 +20,14 @@ export const EMPTY_FORM: StockFormState = Object.freeze({
   values: Object.freeze({ stock_symbol: '', number_of_shares: '', purchase_price: '' }),
   errors: Object.freeze({}),
 });
+
+/** The add-stock page's title and heading. */
+export const ADD_STOCK_TITLE = 'Add a stock';
+
+/** Whether the form was refused: its page title then starts with "Error: ". */
+export function formHasErrors(form: StockFormState): boolean {
+  return form.formError !== undefined || FIELD_NAMES.some((name) => form.errors[name] !== undefined);
+}
 
 function formField(name: FieldName, value: string, error: string | undefined): Html {
   const field = stockFields[name];
@@ -38,16 +47,24 @@ function formField(name: FieldName, value: string, error: string | undefined): H
 /** The add-stock page: the form, with the visitor's values and messages after a refused post. */
 export function addStockPage(form: StockFormState, csrfToken: string): Html {
   const fields = FIELD_NAMES.map((name) => formField(name, form.values[name], form.errors[name]));
+  const items: SummaryItem[] = FIELD_NAMES.flatMap((name) => {
+    const message = form.errors[name];
+    return message === undefined ? [] : [{ message, fieldId: name }];
+  });
+  if (form.formError !== undefined) items.unshift({ message: form.formError });
   return html`<section>
-  <h1>Add a Stock</h1>
-  ${form.formError !== undefined && html`<p class="form-error" role="alert">${form.formError}</p>`}
+  <h1>${ADD_STOCK_TITLE}</h1>
+  ${errorSummary(items)}
   <form method="post" action="${urlFor('add_stock')}" class="stock-form">
     ${csrfField(csrfToken)}
     ${fields}
-    <button type="submit">Add Stock</button>
+    <button type="submit">Add stock</button>
   </form>
 </section>`;
 }
+
+/** The list page's title and heading: "portfolio" is the one word for the collection everywhere. */
+export const PORTFOLIO_TITLE = 'Your portfolio';
 
 const TABLE_HEAD = html`<thead>
       <tr>
@@ -55,26 +72,24 @@ const TABLE_HEAD = html`<thead>
         <th scope="col" class="num">Number of Shares</th>
         <th scope="col" class="num">Purchase Price</th>
         <th scope="col" class="num">Cost Basis</th>
-        <th scope="col" aria-label="Actions"></th>
+        <th scope="col"><span class="visually-hidden">Actions</span></th>
       </tr>
     </thead>`;
 
-const EMPTY_STATE = html`<section>
-  <h1>List of Stocks</h1>
-  <div class="empty-state">
+const EMPTY_STATE = html`<div class="empty-state">
     <p>Your portfolio is empty.</p>
     <p><a class="button" href="${urlFor('add_stock')}">Add your first stock</a></p>
-  </div>
-</section>`;
+  </div>`;
 
+// `data-label` repeats each column's header: on a phone, rows stack and every cell says what it is.
 function holdingRow(row: PortfolioSummary['rows'][number], index: number, token: Html): Html {
   const { symbol } = row.holding;
   return html`<tr>
-        <td>${symbol}</td>
-        <td class="num">${row.shares}</td>
-        <td class="num">${row.price}</td>
-        <td class="num">${row.cost}</td>
-        <td>
+        <td data-label="Stock Symbol">${symbol}</td>
+        <td class="num" data-label="Number of Shares">${row.shares}</td>
+        <td class="num" data-label="Purchase Price">${row.price}</td>
+        <td class="num" data-label="Cost Basis">${row.cost}</td>
+        <td class="row-actions">
           <form method="post" action="${urlFor('delete_stock', { index })}" class="inline">
             ${token}
             <input type="hidden" name="symbol" value="${symbol}" />
@@ -84,35 +99,63 @@ function holdingRow(row: PortfolioSummary['rows'][number], index: number, token:
       </tr>`;
 }
 
-/** The holdings table with its total, how many more fit, and the page's actions. */
-export function listStocksPage(summary: PortfolioSummary, remaining: number, csrfToken: string): Html {
+/** "Removed AAPL (15 shares at $302.17)." with the button that puts it back. */
+function undoNotice(removed: Holding, token: Html): Html {
+  const [row] = summarize([removed]).rows;
+  return html`<div class="notice" role="status">
+    <p>Removed ${removed.symbol}${row !== undefined && ` (${row.shares} shares at ${row.price})`}.</p>
+    <form method="post" action="${urlFor('undo_remove')}" class="inline">
+      ${token}
+      <button type="submit" class="secondary">Undo: put ${removed.symbol} back</button>
+    </form>
+  </div>`;
+}
+
+function capacityText(remaining: number): string {
+  if (remaining <= 0) return 'Your portfolio is full: remove a holding to add another.';
+  return remaining === 1
+    ? "1 more fits in your browser's cookie."
+    : `About ${remaining} more fit in your browser's cookie.`;
+}
+
+/**
+ * The holdings table with its total, how many more fit, the page's actions, and the removal
+ * that can still be undone.
+ */
+export function listStocksPage(
+  summary: PortfolioSummary,
+  remaining: number,
+  csrfToken: string,
+  removed?: Holding,
+): Html {
   const count = summary.rows.length;
-  if (count === 0) return EMPTY_STATE;
   const token = csrfField(csrfToken);
-  const capacity =
-    remaining > 0
-      ? `About ${remaining} more fit in your browser's cookie.`
-      : 'Your portfolio is full: remove a holding to add another.';
+  const undo = removed !== undefined && undoNotice(removed, token);
+  if (count === 0) {
+    return html`<section>
+  <h1>${PORTFOLIO_TITLE}</h1>
+  ${undo}
+  ${EMPTY_STATE}
+</section>`;
+  }
   return html`<section>
-  <h1>List of Stocks</h1>
+  <h1>${PORTFOLIO_TITLE}</h1>
+  ${undo}
   <div class="table-wrap">
-    <table id="stock-table">
+    <table id="stock-table" class="stacking">
     ${TABLE_HEAD}
     <tbody>
       ${summary.rows.map((row, index) => holdingRow(row, index, token))}
     </tbody>
     <tfoot>
-      <tr><th scope="row" colspan="3">Total</th><td class="num">${summary.total}</td><td></td></tr>
+      <tr><th scope="row" colspan="3">Total</th><td class="num" data-label="Total cost">${summary.total}</td><td></td></tr>
     </tfoot>
     </table>
   </div>
-  <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacity}</p>
+  <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(remaining)}</p>
   <div class="actions">
-    <a class="button" href="${urlFor('add_stock')}">Add Stock</a>
-    <form method="post" action="${urlFor('clear_stocks')}" class="inline">
-      ${token}
-      <button type="submit" class="secondary">Clear portfolio</button>
-    </form>
+    <a class="button" href="${urlFor('add_stock')}">Add stock</a>
+    <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>
   </div>
 </section>`;
 }

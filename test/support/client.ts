@@ -280,7 +280,7 @@ export function flashes(html: string): [string, string][] {
 
 /** The cells of each row in the body of the stock table, as text. */
 export function tableRows(html: string): string[][] {
-  const body = /<table id="stock-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1];
+  const body = /<table id="stock-table"[^>]*>[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1];
   if (body === undefined) return [];
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map(([, row = '']) =>
     [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(([, cell = '']) => textOf(cell)),
@@ -289,7 +289,7 @@ export function tableRows(html: string): string[][] {
 
 /** The header cells of the stock table, as text. */
 export function tableHeaders(html: string): string[] {
-  const head = /<table id="stock-table">[\s\S]*?<thead>([\s\S]*?)<\/thead>/.exec(html)?.[1] ?? '';
+  const head = /<table id="stock-table"[^>]*>[\s\S]*?<thead>([\s\S]*?)<\/thead>/.exec(html)?.[1] ?? '';
   return [...head.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map(([, cell = '']) => textOf(cell));
 }
 
