@@ -20,10 +20,10 @@ export interface RenderOptions {
   readonly readOnly?: boolean;
 }
 
-/** The visitor's theme; anything unexpected in the session falls back to light. */
-export function themeOf(c: Context<AppEnv>): Theme {
+/** The theme the visitor chose; undefined (the browser's preference decides) if none or unknown. */
+export function themeOf(c: Context<AppEnv>): Theme | undefined {
   const theme = c.get('session').get('theme');
-  return theme !== undefined && THEMES.includes(theme) ? theme : 'light';
+  return theme !== undefined && THEMES.includes(theme) ? theme : undefined;
 }
 
 /** The flashes, after the unreadable-cookie notice when this page is the first to show it. */
