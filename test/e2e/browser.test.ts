@@ -185,6 +185,18 @@ describe('the session cookie and real Flask', () => {
     await open(page, urlFor('list_stocks'));
     expect(await holdingRows(page)).toEqual([AAPL_ROW]);
   });
+  it("shows the holding of a session the seed's Flask app wrote (top-level keys)", async () => {
+    const { context, page } = await newVisitor();
+    // What the seed's add_stock view leaves in the session, signed by real Flask.
+    const value = await h.oracle.dumps({
+      secret: h.app.secretKey,
+      now: nowSeconds(),
+      value: { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '302.17' },
+    });
+    await context.addCookies([{ name: 'session', value, url: h.app.url, httpOnly: true, sameSite: 'Lax' }]);
+    await open(page, urlFor('list_stocks'));
+    expect(await holdingRows(page)).toEqual([AAPL_ROW]);
+  });
 });
 
 describe('text that looks like markup', () => {
