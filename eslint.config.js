@@ -12,6 +12,7 @@ export default tseslint.config(
       'bench/results/',
       '**/reports/',
       '**/.stryker-tmp/',
+      '**/docs/api/',
     ],
   },
   js.configs.recommended,

@@ -1,11 +1,13 @@
 /**
- * The Hono adapter: the only file of the session layer that knows about a web framework.
+ * The Hono adapter (entry `flask-session-ts/hono`): a thin layer over a {@link SessionStore}.
+ * It is on the hot path of every request, so it does no more than open, commit and set headers.
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { BadData, SessionTooLarge } from './errors.js';
+import { REPLACED_RESPONSE_HEADERS, resolveStore, withVary, type SessionAdapterOptions } from './adapter.js';
+import type { SessionOptions } from './cookie-store.js';
+import { SessionTooLarge, type BadData } from './errors.js';
 import type { Session } from './session.js';
-import { CookieSessionStore, type SessionOptions } from './cookie-store.js';
 import type { SessionStore } from './store.js';
 import type { SessionData } from './tagged-json.js';
 
@@ -19,10 +21,7 @@ export interface SessionEnv<T extends SessionData = SessionData> {
 }
 
 /** Options of {@link sessionMiddleware} beyond the store's. */
-export interface SessionMiddlewareOptions {
-  /** Receives one line per unusable cookie (never its value). Default: silent. */
-  readonly onInvalidCookie?: (error: BadData) => void;
-}
+export type SessionMiddlewareOptions = SessionAdapterOptions;
 
 /**
  * Opens the session before the handler and writes the cookie after it.
@@ -37,8 +36,7 @@ export function sessionMiddleware<T extends SessionData = SessionData>(
   storeOrOptions: SessionStore | SessionOptions,
   options: SessionMiddlewareOptions = {},
 ): MiddlewareHandler<SessionEnv<T>> {
-  const store: SessionStore =
-    'secretKey' in storeOrOptions ? new CookieSessionStore(storeOrOptions) : storeOrOptions;
+  const store = resolveStore(storeOrOptions);
   const { onInvalidCookie } = options;
   return async (c, next) => {
     const { session, error } = await store.open<T>(c.req.header('cookie'));
@@ -47,11 +45,16 @@ export function sessionMiddleware<T extends SessionData = SessionData>(
     c.set('sessionError', error);
     await next();
     const action = await store.commit(session, c.res.status);
-    // Thrown before any header is sent, it reaches app.onError and the browser keeps its cookie.
-    if (action.kind === 'too-large') throw new SessionTooLarge(action.sizeBytes, action.limitBytes);
+    if (action.kind === 'too-large') {
+      // Hono copies the handler's headers into the error response: drop those that describe it.
+      const headers = writableHeaders(c);
+      for (const name of REPLACED_RESPONSE_HEADERS) headers.delete(name);
+      // Thrown before any header is sent, it reaches app.onError and the browser keeps its cookie.
+      throw new SessionTooLarge(action.sizeBytes, action.limitBytes);
+    }
     if (!session.accessed && action.kind === 'none') return;
     const headers = writableHeaders(c);
-    if (session.accessed) headers.set('Vary', withVary(headers.get('Vary'), 'Cookie'));
+    if (session.accessed) headers.set('Vary', withVary(headers.get('Vary') ?? undefined, 'Cookie'));
     if (action.kind !== 'none') headers.append('Set-Cookie', action.header);
   };
 }
@@ -72,12 +75,4 @@ function writableHeaders(c: Context): Headers {
     c.res = new Response(c.res.body, c.res);
     return c.res.headers;
   }
-}
-
-function withVary(vary: string | null, field: string): string {
-  if (vary === null || vary === '') return field;
-  const present = vary
-    .split(',')
-    .some((v) => v.trim() === '*' || v.trim().toLowerCase() === field.toLowerCase());
-  return present ? vary : `${vary}, ${field}`;
 }

@@ -3,7 +3,7 @@
  *
  * Layers, each building on the one before: `encoding` → `signer` → `timed` →
  * `serializer` (with `tagged-json`) → `session` / `store`. Framework adapters are separate
- * entry points: `flask-session-ts/hono`.
+ * entry points: `flask-session-ts/hono`, `flask-session-ts/express`, `flask-session-ts/fastify`.
  * @module
  */
 export { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes } from './encoding.js';
@@ -23,8 +23,15 @@ export { TimestampSigner, type TimedVerified, type TimestampSignerOptions } from
 export { Uuid, dumps, loads, type SessionData, type SessionValue } from './tagged-json.js';
 export { SessionSerializer, type Loaded, type SessionSerializerOptions } from './serializer.js';
 export { Session, type FlashMessage, type SessionSnapshot } from './session.js';
-export { readCookie, serializeSetCookie, type CookieAttributes, type SameSite } from './cookie.js';
+export {
+  readCookie,
+  serializeSetCookie,
+  type CookieAttributes,
+  type SameSite,
+  type SetCookieOptions,
+} from './cookie.js';
 export type { CookieAction, MaybePromise, Opened, SessionStore } from './store.js';
+export type { SessionAdapterOptions } from './adapter.js';
 export {
   CookieSessionStore,
   SESSION_DEFAULTS,

@@ -1,0 +1,207 @@
+/**
+ * One behaviour suite for every adapter (Hono, Express, Fastify), each over real HTTP on
+ * 127.0.0.1 against its real framework, with a store that answers at once (the cookie store)
+ * and one that answers later (as a server-side store does). The apps are in test/adapters/apps.ts.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADAPTERS, type AdapterHarness, type RunningApp } from '../test/adapters/apps.js';
+import { AsyncStore } from '../test/support/async-store.js';
+import { CookieSessionStore, type SessionOptions } from './cookie-store.js';
+import { BadData, SignatureExpired } from './errors.js';
+import type { SessionStore } from './store.js';
+
+const OLD_KEY = 'the-old-secret-key-of-the-suite';
+const NEW_KEY = 'the-new-secret-key-of-the-suite';
+const T0 = 1_700_000_000_000;
+const LIFETIME_SECONDS = 3600;
+
+/** The suite's clock, moved by hand and reset before each test. */
+const clock = {
+  ms: T0,
+  now: (): number => clock.ms,
+  advanceSeconds(seconds: number): void {
+    clock.ms += seconds * 1000;
+  },
+};
+
+type StoreKind = { name: string; make: (options: SessionOptions) => SessionStore };
+const STORES: readonly StoreKind[] = [
+  { name: 'a store that answers at once', make: (options) => new CookieSessionStore(options) },
+  { name: 'a store that answers later', make: (options) => new AsyncStore(new CookieSessionStore(options)) },
+];
+
+const CASES = ADAPTERS.flatMap((adapter) => STORES.map((store) => ({ adapter, store })));
+
+function cookieOf(res: Response): string | undefined {
+  return res.headers.getSetCookie()[0]?.split(';')[0];
+}
+
+function client(app: () => RunningApp) {
+  const send = (method: string, path: string, cookie?: string) =>
+    fetch(app().url + path, {
+      method,
+      redirect: 'manual',
+      headers: cookie === undefined ? {} : { Cookie: cookie },
+    });
+  return {
+    get: (path: string, cookie?: string) => send('GET', path, cookie),
+    post: (path: string, cookie?: string) => send('POST', path, cookie),
+    /** A cookie holding `{ count: 1 }`, as the app wrote it. */
+    async counted(): Promise<string> {
+      const cookie = cookieOf(await send('POST', '/inc'));
+      if (cookie === undefined) throw new Error('POST /inc sent no cookie');
+      return cookie;
+    },
+  };
+}
+
+describe.each(CASES)(
+  '$adapter.name adapter with $store.name',
+  ({ adapter, store }: { adapter: AdapterHarness; store: StoreKind }) => {
+    const invalid: BadData[] = [];
+    let current: RunningApp;
+    let old: RunningApp;
+    let permanent: RunningApp;
+    const app = client(() => current);
+    const oldApp = client(() => old);
+    const permanentApp = client(() => permanent);
+
+    beforeAll(async () => {
+      const base = { now: clock.now, lifetimeSeconds: LIFETIME_SECONDS };
+      current = await adapter.start({
+        store: store.make({ ...base, secretKey: NEW_KEY, fallbackSecretKeys: [OLD_KEY] }),
+        onInvalidCookie: (error) => invalid.push(error),
+      });
+      old = await adapter.start({ store: store.make({ ...base, secretKey: OLD_KEY }) });
+      permanent = await adapter.start({
+        store: store.make({ ...base, secretKey: NEW_KEY, permanent: true }),
+      });
+    });
+
+    afterAll(async () => {
+      await Promise.all([current.close(), old.close(), permanent.close()]);
+    });
+
+    beforeEach(() => {
+      clock.ms = T0;
+      invalid.length = 0;
+    });
+
+    it('sends neither Set-Cookie nor Vary when the handler never touches the session', async () => {
+      const res = await app.get('/none', await app.counted());
+      expect(await res.text()).toBe('untouched');
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(res.headers.get('Vary')).toBeNull();
+    });
+
+    it('sends no Set-Cookie on a request that only reads the session', async () => {
+      const res = await app.get('/read', await app.counted());
+      expect(await res.text()).toBe('1');
+      expect(res.headers.getSetCookie()).toEqual([]);
+    });
+
+    it('sends Vary: Cookie when the session was read', async () => {
+      const res = await app.get('/read');
+      expect(await res.text()).toBe('empty');
+      expect(res.headers.get('Vary')).toBe('Cookie');
+    });
+
+    it('writes a change with the secure defaults, and reads it back on the next request', async () => {
+      const res = await app.post('/inc');
+      expect(res.status).toBe(200);
+      const [header] = res.headers.getSetCookie();
+      expect(header).toMatch(/^session=[\w.-]+; Path=\/; HttpOnly; SameSite=Lax$/);
+      const next = await app.post('/inc', cookieOf(res));
+      expect(await (await app.get('/read', cookieOf(next))).text()).toBe('2');
+    });
+
+    it('sends the cookie of a change made before a streamed body', async () => {
+      const res = await app.get('/stream');
+      expect(await res.text()).toBe('ab');
+      expect(await (await app.get('/read', cookieOf(res))).text()).toBe('1');
+    });
+
+    it('deletes the cookie (an expired Set-Cookie) when the session is cleared', async () => {
+      const res = await app.post('/clear', await app.counted());
+      expect(await res.text()).toBe('cleared');
+      expect(res.headers.getSetCookie()).toEqual([
+        'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
+      ]);
+      expect(res.headers.get('Vary')).toBe('Cookie');
+    });
+
+    it('re-signs with the new key a cookie that an old key in fallbackSecretKeys verified', async () => {
+      const signedWithOld = await oldApp.counted();
+      const res = await app.get('/read', signedWithOld);
+      expect(await res.text()).toBe('1');
+      const resigned = cookieOf(res);
+      expect(resigned).toBeDefined();
+      expect(resigned).not.toBe(signedWithOld);
+      const newKeyOnly = new CookieSessionStore({ secretKey: NEW_KEY, now: clock.now });
+      const opened = newKeyOnly.open(resigned);
+      expect(opened.error).toBeUndefined();
+      expect(opened.session.get('count')).toBe(1);
+      expect(
+        new CookieSessionStore({ secretKey: NEW_KEY, now: clock.now }).open(signedWithOld).error,
+      ).toBeInstanceOf(BadData);
+    });
+
+    it('answers an oversized change with an error and no Set-Cookie, so the old cookie stays', async () => {
+      const cookie = await app.counted();
+      const res = await app.post('/big', cookie);
+      expect(res.status).toBe(500);
+      expect(await res.text()).toBe('too large');
+      expect(res.headers.getSetCookie()).toEqual([]);
+      // The handler's redirect is not what was sent.
+      expect(res.headers.get('Location')).toBeNull();
+      expect(await (await app.get('/read', cookie)).text()).toBe('1');
+    });
+
+    it('expires a session once its signature is older than the lifetime', async () => {
+      const cookie = await app.counted();
+      clock.advanceSeconds(LIFETIME_SECONDS);
+      expect(await (await app.get('/read', cookie)).text()).toBe('1');
+      expect(invalid).toEqual([]);
+      clock.advanceSeconds(1);
+      const res = await app.get('/read', cookie);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('empty');
+      expect(invalid).toHaveLength(1);
+      expect(invalid[0]).toBeInstanceOf(SignatureExpired);
+    });
+
+    it('treats a tampered cookie as a new empty session, answers 200, and reports it', async () => {
+      const cookie = await app.counted();
+      const tampered = cookie.slice(0, -1) + (cookie.endsWith('A') ? 'B' : 'A');
+      const res = await app.get('/read', tampered);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('empty');
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(invalid).toHaveLength(1);
+      expect(invalid[0]).toBeInstanceOf(BadData);
+    });
+
+    it('refreshes a permanent session that was read, with a new timestamp and expiry', async () => {
+      const first = await permanentApp.counted();
+      clock.advanceSeconds(60);
+      const res = await permanentApp.get('/read', first);
+      expect(await res.text()).toBe('1');
+      const [header] = res.headers.getSetCookie();
+      expect(header).toContain(`; Max-Age=${LIFETIME_SECONDS};`);
+      expect(header).toContain(`; Expires=${new Date(clock.ms + LIFETIME_SECONDS * 1000).toUTCString()};`);
+      const refreshed = cookieOf(res);
+      expect(refreshed).not.toBe(first);
+      // The same payload: only the timestamp and the signature changed.
+      expect(refreshed?.split('.')[0]).toBe(first.split('.')[0]);
+    });
+
+    it('leaves the cookie alone on an error response, which must not refresh it', async () => {
+      const first = await permanentApp.counted();
+      clock.advanceSeconds(60);
+      const res = await permanentApp.get('/fail', first);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toBe('1');
+      expect(res.headers.getSetCookie()).toEqual([]);
+    });
+  },
+);
