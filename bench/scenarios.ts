@@ -7,7 +7,8 @@ import { request } from 'node:http';
 import { readCookie, SessionSerializer } from 'flask-session-ts';
 import {
   addStockBody,
-  CSRF_TOKEN,
+  csrfCookie,
+  csrfTokenFor,
   generatedHoldings,
   NEW_HOLDING,
   portfolioSession,
@@ -31,9 +32,13 @@ export interface Scenario {
   readonly holdings: readonly EncodedHolding[];
 }
 
-/** The cookie header of a session holding `holdings`, signed now with the shared key. */
-function cookieFor(serializer: SessionSerializer, holdings: readonly EncodedHolding[]): string {
-  return `session=${serializer.dumps(portfolioSession(holdings))}`;
+/** The cookie header of a session holding `holdings`, signed now with the shared key, and the CSRF cookie. */
+function cookieFor(
+  serializer: SessionSerializer,
+  holdings: readonly EncodedHolding[],
+  token: string,
+): string {
+  return `session=${serializer.dumps(portfolioSession(holdings, token))}; ${csrfCookie(token)}`;
 }
 
 /** Largest `Set-Cookie` value the app sends (Werkzeug's limit); a bigger fixture would be refused. */
@@ -42,6 +47,7 @@ const MAX_COOKIE_BYTES = 4093;
 /** The four scenarios, their cookies made once with `secretKey`. */
 export function makeScenarios(secretKey: string): Scenario[] {
   const serializer = new SessionSerializer([secretKey]);
+  const token = csrfTokenFor(secretKey);
   const hundred = generatedHoldings(100);
   const scenarios: Scenario[] = [
     {
@@ -49,7 +55,7 @@ export function makeScenarios(secretKey: string): Scenario[] {
       title: 'GET /stocks, 10 holdings',
       method: 'GET',
       path: '/stocks',
-      cookie: cookieFor(serializer, TYPICAL_HOLDINGS),
+      cookie: cookieFor(serializer, TYPICAL_HOLDINGS, token),
       expectedStatus: 200,
       holdings: TYPICAL_HOLDINGS,
     },
@@ -58,7 +64,7 @@ export function makeScenarios(secretKey: string): Scenario[] {
       title: 'GET /stocks, 100 holdings',
       method: 'GET',
       path: '/stocks',
-      cookie: cookieFor(serializer, hundred),
+      cookie: cookieFor(serializer, hundred, token),
       expectedStatus: 200,
       holdings: hundred,
     },
@@ -67,7 +73,7 @@ export function makeScenarios(secretKey: string): Scenario[] {
       title: 'GET /add_stock',
       method: 'GET',
       path: '/add_stock',
-      cookie: cookieFor(serializer, TYPICAL_HOLDINGS),
+      cookie: cookieFor(serializer, TYPICAL_HOLDINGS, token),
       expectedStatus: 200,
       holdings: TYPICAL_HOLDINGS,
     },
@@ -76,8 +82,8 @@ export function makeScenarios(secretKey: string): Scenario[] {
       title: 'POST /add_stock',
       method: 'POST',
       path: '/add_stock',
-      cookie: cookieFor(serializer, TYPICAL_HOLDINGS),
-      body: addStockBody(),
+      cookie: cookieFor(serializer, TYPICAL_HOLDINGS, token),
+      body: addStockBody(token),
       expectedStatus: 302,
       holdings: TYPICAL_HOLDINGS,
     },
@@ -140,7 +146,11 @@ export function checkAnswer(scenario: Scenario, answer: Answer, secretKey: strin
   switch (scenario.id) {
     case 'stocks10':
     case 'stocks100': {
-      const missing = scenario.holdings.filter(([symbol]) => !answer.body.includes(`<td>${symbol}</td>`));
+      // The app labels its cells for the phone layout (`<td data-label=…>`); Flask's do not.
+      const missing = scenario.holdings.filter(
+        ([symbol]) =>
+          !answer.body.includes(`<td>${symbol}</td>`) && !answer.body.includes(`">${symbol}</td>`),
+      );
       if (missing.length > 0)
         problems.push(`${missing.length} of ${scenario.holdings.length} holdings missing from the page`);
       const rows = answer.body.split('aria-label="Remove ').length - 1;
@@ -149,7 +159,7 @@ export function checkAnswer(scenario: Scenario, answer: Answer, secretKey: strin
       break;
     }
     case 'addStockForm':
-      if (!answer.body.includes(`name="csrf_token" value="${CSRF_TOKEN}"`))
+      if (!answer.body.includes(`name="csrf_token" value="${csrfTokenFor(secretKey)}"`))
         problems.push("the form lacks the session's CSRF token");
       if (!answer.body.includes('name="purchase_price"')) problems.push('the form lacks its fields');
       break;
@@ -182,5 +192,5 @@ export function checkAnswer(scenario: Scenario, answer: Answer, secretKey: strin
 
 /** The total cost line of a /stocks page, to compare servers with each other. */
 export function pageTotal(body: string): string | undefined {
-  return /Total<\/th><td class="num">([^<]+)</.exec(body)?.[1];
+  return /Total<\/th><td class="num"[^>]*>([^<]+)</.exec(body)?.[1];
 }

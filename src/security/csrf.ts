@@ -26,6 +26,9 @@ export const CSRF_FIELD = 'csrf_token';
 /** The token cookie's name: `__Host-` in production (Secure, Path=/, no Domain), plain over HTTP. */
 export const CSRF_COOKIE_NAMES = Object.freeze({ production: '__Host-csrf', development: 'csrf' });
 
+/** The purpose the token's HMAC key is derived for (see `signed-cookie.ts`). */
+export const CSRF_KEY_PURPOSE = 'csrf-token';
+
 /** Why a request was refused, for the log. */
 export type CsrfFailure = 'cross-site' | 'origin-mismatch' | 'missing-token' | 'wrong-token';
 
@@ -49,7 +52,7 @@ export class CsrfTokens {
     const name = production ? CSRF_COOKIE_NAMES.production : CSRF_COOKIE_NAMES.development;
     this.cookie = appCookieAttributes(name, production);
     this.maxAgeSeconds = maxAgeSeconds;
-    this.#signer = new CookieSigner(secretKeys, 'csrf-token');
+    this.#signer = new CookieSigner(secretKeys, CSRF_KEY_PURPOSE);
   }
 
   /** A new token: 32 random bytes (unguessable), base64url, and their HMAC. */
