@@ -24,6 +24,12 @@ import {
 
 const h = useBrowser();
 
+/**
+ * The walks through every page state take 15–30 s on a quiet machine (axe runs dozens of rules per
+ * page); a full `npm test` on shared cores can double that. Generous, so load cannot fail them.
+ */
+const WALK_TIMEOUT_MS = 180_000;
+
 /** Long values, so the phone layout is tested with the widest row the form allows. */
 const LONG = { symbol: 'BRK.B-LONG', shares: '999,999,999.9999', price: '999,999.9999' };
 
@@ -120,16 +126,20 @@ const COMBINATIONS = (['light', 'dark'] as const).flatMap((colorScheme) =>
 );
 
 describe.each(COMBINATIONS)('every page state, $colorScheme, $viewport', ({ colorScheme, viewport }) => {
-  it('has no axe violations', async () => {
-    const visitor = await h.newVisitor({ colorScheme, viewport: VIEWPORTS[viewport] });
-    const found: Record<string, string[]> = {};
-    for (const state of STATES) {
-      expect(await state.reach(visitor), state.name).toBe(state.status);
-      found[state.name] = await axeViolations(visitor.page);
-    }
-    expect(Object.keys(found)).toHaveLength(STATES.length);
-    expect(found).toEqual(Object.fromEntries(STATES.map((state) => [state.name, []])));
-  });
+  it(
+    'has no axe violations',
+    async () => {
+      const visitor = await h.newVisitor({ colorScheme, viewport: VIEWPORTS[viewport] });
+      const found: Record<string, string[]> = {};
+      for (const state of STATES) {
+        expect(await state.reach(visitor), state.name).toBe(state.status);
+        found[state.name] = await axeViolations(visitor.page);
+      }
+      expect(Object.keys(found)).toHaveLength(STATES.length);
+      expect(found).toEqual(Object.fromEntries(STATES.map((state) => [state.name, []])));
+    },
+    WALK_TIMEOUT_MS,
+  );
 });
 
 /** Whether the page scrolls sideways. */
@@ -140,29 +150,33 @@ async function overflows(page: Page): Promise<{ scrollWidth: number; innerWidth:
 }
 
 describe('on a phone (375 × 667)', () => {
-  it('never scrolls sideways, and every button and link in main is on screen and clickable', async () => {
-    const visitor = await h.newVisitor({ viewport: VIEWPORTS.phone });
-    const { page } = visitor;
-    const checked: string[] = [];
-    for (const state of STATES) {
-      await state.reach(visitor);
-      const { scrollWidth, innerWidth } = await overflows(page);
-      expect(scrollWidth, `${state.name}: scrollWidth`).toBeLessThanOrEqual(innerWidth);
-      for (const control of await page.locator('main button, main a, header button, header a').all()) {
-        if (!(await control.isVisible())) continue;
-        const box = await control.boundingBox();
-        const name = `${state.name}: ${await control.innerText()}`;
-        expect(box, name).not.toBeNull();
-        expect(box?.x ?? -1, name).toBeGreaterThanOrEqual(0);
-        expect((box?.x ?? 0) + (box?.width ?? 0), name).toBeLessThanOrEqual(VIEWPORTS.phone.width);
-        // Actionable: visible, stable, enabled, and not covered by anything else.
-        await control.click({ trial: true });
-        checked.push(name);
+  it(
+    'never scrolls sideways, and every button and link in main is on screen and clickable',
+    async () => {
+      const visitor = await h.newVisitor({ viewport: VIEWPORTS.phone });
+      const { page } = visitor;
+      const checked: string[] = [];
+      for (const state of STATES) {
+        await state.reach(visitor);
+        const { scrollWidth, innerWidth } = await overflows(page);
+        expect(scrollWidth, `${state.name}: scrollWidth`).toBeLessThanOrEqual(innerWidth);
+        for (const control of await page.locator('main button, main a, header button, header a').all()) {
+          if (!(await control.isVisible())) continue;
+          const box = await control.boundingBox();
+          const name = `${state.name}: ${await control.innerText()}`;
+          expect(box, name).not.toBeNull();
+          expect(box?.x ?? -1, name).toBeGreaterThanOrEqual(0);
+          expect((box?.x ?? 0) + (box?.width ?? 0), name).toBeLessThanOrEqual(VIEWPORTS.phone.width);
+          // Actionable: visible, stable, enabled, and not covered by anything else.
+          await control.click({ trial: true });
+          checked.push(name);
+        }
       }
-    }
-    // Three holdings' Remove buttons, then the two left after one was removed.
-    expect(checked.filter((name) => name.includes('Remove'))).toHaveLength(5);
-  });
+      // Three holdings' Remove buttons, then the two left after one was removed.
+      expect(checked.filter((name) => name.includes('Remove'))).toHaveLength(5);
+    },
+    WALK_TIMEOUT_MS,
+  );
 
   it('shows each holding as a labelled card with its Remove button', async () => {
     const { page } = await h.newVisitor({ viewport: VIEWPORTS.phone });
