@@ -14,12 +14,15 @@ import { formBodyLimit, isFormRequest, readForm } from './routes/form.js';
 import { honoPaths, urlFor } from './routes/names.js';
 import { registerPages } from './routes/pages.js';
 import { registerStaticFiles } from './routes/static.js';
+import { registerClear } from './routes/clear.js';
 import { registerEdit } from './routes/edit.js';
 import { MAX_IMPORT_BYTES, registerExport } from './routes/export.js';
 import { registerPrices } from './routes/prices.js';
-import { bytesPerHolding, registerStocks } from './routes/stocks.js';
+import { registerStocks } from './routes/stocks.js';
+import { registerUndo } from './routes/undo.js';
 import { registerTheme } from './routes/theme.js';
-import { CSRF_FIELD, checkRequestSite, checkToken } from './security/csrf.js';
+import { CSRF_FIELD, checkRequestSite, CsrfTokens } from './security/csrf.js';
+import { csrfMiddleware } from './security/csrf-middleware.js';
 import {
   CookieSessionStore,
   Session,
@@ -31,6 +34,7 @@ import {
 import { sessionMiddleware } from 'flask-session-ts/hono';
 import { RedisSessionStore } from 'flask-session-ts/redis';
 import { SqliteSessionStore } from 'flask-session-ts/sqlite';
+import { UnreadableNotices, unreadableSessionMiddleware } from './unreadable-session.js';
 import { errorPage as errorContent } from './views/pages.js';
 import { renderPage } from './views/render.js';
 
@@ -155,6 +159,27 @@ export function createApp({
     }),
   );
 
+  const secretKeys = [config.secretKey, ...config.fallbackSecretKeys];
+  app.use(
+    csrfMiddleware(
+      new CsrfTokens({
+        secretKeys,
+        production: config.production,
+        maxAgeSeconds: config.sessionLifetimeSeconds,
+      }),
+    ),
+  );
+  app.use(
+    unreadableSessionMiddleware(
+      new UnreadableNotices({
+        secretKeys,
+        production: config.production,
+        lifetimeSeconds: config.sessionLifetimeSeconds,
+      }),
+      store,
+    ),
+  );
+
   app.use(async (c, next) => {
     await next();
     // A page built from a visitor's session must not be stored by any cache.
@@ -216,7 +241,7 @@ export function createApp({
         secFetchSite: c.req.header('sec-fetch-site'),
         origin: c.req.header('origin'),
         host: new URL(c.req.url).host,
-      }) ?? checkToken(c.get('session'), (await readForm(c))[CSRF_FIELD]);
+      }) ?? c.get('csrf').check((await readForm(c))[CSRF_FIELD]);
     if (failure !== undefined) {
       logger.info(`Refused ${c.req.method} ${c.req.path}: CSRF check failed (${failure})`);
       return errorPage(c, 403, 'Forbidden', CSRF_MESSAGE);
@@ -225,11 +250,13 @@ export function createApp({
   });
 
   registerPages(app);
-  const stockDeps = { store, logger, bytesPerHolding: bytesPerHolding(store), now };
+  const stockDeps = { store, logger, now };
   registerStocks(app, stockDeps);
   registerEdit(app, stockDeps);
   registerPrices(app, stockDeps);
   registerExport(app, stockDeps);
+  registerUndo(app, store);
+  registerClear(app, store);
   registerTheme(app, store);
 
   app.notFound((c) =>
