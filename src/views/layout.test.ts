@@ -140,3 +140,45 @@ describe('the portfolio table', () => {
     expect(html).toContain('<td class="num" data-label="Purchase Price">$302.17</td>');
   });
 });
+
+describe("the tracker's forms, refused", () => {
+  async function visitorWithAapl() {
+    const client = buildTestApp().client();
+    await client.get(urlFor('add_stock'));
+    await client.postForm(urlFor('add_stock'), VALID);
+    return client;
+  }
+
+  it('edit: the summary links to the field, and the title starts with "Error:"', async () => {
+    const client = await visitorWithAapl();
+    const form = await client.get(urlFor('edit_stock', { index: 0 }));
+    expect(form.html).toContain('<title>Edit AAPL · Stock Portfolio</title>');
+    expect(form.html).not.toContain('error-summary');
+    const original = Object.fromEntries(
+      [...form.html.matchAll(/<input type="hidden" name="(original_\w+)" value="([^"]*)"/g)].map(
+        ([, name = '', value = '']) => [name, value],
+      ),
+    );
+    const page = await client.postForm(urlFor('edit_stock', { index: 0 }), {
+      ...original,
+      ...VALID,
+      number_of_shares: '0',
+    });
+    expect(page.status).toBe(422);
+    expect(page.html).toContain('<title>Error: Edit AAPL · Stock Portfolio</title>');
+    expect(page.html).toContain(`<li><a href="#number_of_shares">${sharesMessages['not-positive']}</a></li>`);
+  });
+
+  it('current price: the summary links to that position’s field, and the title starts with "Error:"', async () => {
+    const client = await visitorWithAapl();
+    await client.get(urlFor('list_stocks'));
+    const page = await client.postForm(urlFor('set_price'), {
+      symbol: 'AAPL',
+      sort: 'symbol',
+      current_price: 'abc',
+    });
+    expect(page.status).toBe(422);
+    expect(page.html).toContain('<title>Error: Your portfolio · Stock Portfolio</title>');
+    expect(page.html).toMatch(/<section class="error-summary"[^>]*autofocus>[\s\S]*<a href="#price-AAPL">/);
+  });
+});

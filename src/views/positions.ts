@@ -164,6 +164,19 @@ function totalsRow({ totals }: Positions): Html {
     </tfoot>`;
 }
 
+/**
+ * The sort order as a line of links, shown on phones only: there the table's header row, which
+ * holds the sorting links, is hidden (each cell carries its column's name instead).
+ */
+function sortLinks(current: PositionSort): Html {
+  const links = (Object.keys(SORTABLE) as PositionSort[]).map((by) =>
+    by === current
+      ? html`<a href="${listUrl(by)}" aria-current="true">${SORTABLE[by].label}</a>`
+      : html`<a href="${listUrl(by)}">${SORTABLE[by].label}</a>`,
+  );
+  return html`<p class="sort-links">Sort by: ${links}</p>`;
+}
+
 /** The sentence under the table that says what the totals count. */
 function totalsNote({ totals, positions }: Positions): Html | undefined {
   if (totals.pricedCount === positions.length) return undefined;
@@ -184,6 +197,7 @@ export function positionsSection(
   return html`<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and
     they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to
     the cent, average cost to 4 decimal places, percentages to 2.</p>
+  ${sortLinks(sort)}
   <div class="table-wrap">
     <table id="positions-table" class="stacking" aria-describedby="prices-note">
       <caption class="visually-hidden">Positions, sorted by ${SORTABLE[sort].label.toLowerCase()}</caption>

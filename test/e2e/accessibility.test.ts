@@ -15,6 +15,7 @@ import {
   addStock,
   holdingRows,
   open,
+  openLots,
   pageAfter,
   SBUX,
   useBrowser,
@@ -40,6 +41,34 @@ interface PageState {
   readonly name: string;
   readonly status: number;
   reach(visitor: Visitor): Promise<number>;
+}
+
+/** Opens every position's lots, as a visitor clicks each summary: the Remove buttons are inside. */
+async function openAllLots(page: Page): Promise<void> {
+  for (const summary of await page.locator('#positions-table summary').all()) {
+    if ((await summary.locator('xpath=..').getAttribute('open')) === null) await summary.click();
+  }
+}
+
+/** Submits the form around `field` with the browser's own checks off, as an old browser would. */
+async function submitUnchecked(page: Page, form: string, button: string): Promise<number> {
+  await page.locator(form).evaluate((element: { noValidate: boolean }) => {
+    element.noValidate = true;
+  });
+  return (
+    await pageAfter(page, () => page.locator(form).getByRole('button', { name: button }).click())
+  ).status();
+}
+
+/** The current-price form of `symbol`'s position. */
+const priceForm = (page: Page, symbol: string) =>
+  page.locator('form.price-form', { has: page.locator(`input[name="symbol"][value="${symbol}"]`) });
+
+async function setPrice(page: Page, symbol: string, price: string): Promise<number> {
+  await priceForm(page, symbol).getByLabel(`Current price of ${symbol} ($)`).fill(price);
+  return (
+    await pageAfter(page, () => priceForm(page, symbol).getByRole('button', { name: 'Save price' }).click())
+  ).status();
 }
 
 const openState = (name: string, path: string, status = 200): PageState => ({
@@ -73,15 +102,78 @@ const STATES: readonly PageState[] = [
     status: 200,
     reach: async ({ page }) => {
       for (const holding of [AAPL, SBUX, LONG]) expect((await addStock(page, holding)).status()).toBe(200);
-      return (await open(page, urlFor('list_stocks'))).status();
+      const status = (await open(page, urlFor('list_stocks'))).status();
+      await openAllLots(page);
+      return status;
     },
   },
   {
     name: 'portfolio with an undo notice',
     status: 200,
     reach: async ({ page }) => {
+      await openLots(page, 'SBUX');
       const response = await pageAfter(page, () => page.getByRole('button', { name: 'Remove SBUX' }).click());
+      await openAllLots(page);
       return response.status();
+    },
+  },
+  {
+    name: 'positions with prices set, and the chart by market value',
+    status: 200,
+    reach: async ({ page }) => {
+      expect(await setPrice(page, 'AAPL', '310.5')).toBe(200);
+      return setPrice(page, LONG.symbol, '1.25');
+    },
+  },
+  openState('positions sorted by gain', `${urlFor('list_stocks')}?sort=gain`),
+  {
+    name: 'current price with errors',
+    status: 422,
+    reach: async ({ page }) => {
+      await priceForm(page, 'AAPL').getByLabel('Current price of AAPL ($)').fill('abc');
+      await priceForm(page, 'AAPL').evaluate((element: { noValidate: boolean }) => {
+        element.noValidate = true;
+      });
+      return (
+        await pageAfter(page, () =>
+          priceForm(page, 'AAPL').getByRole('button', { name: 'Save price' }).click(),
+        )
+      ).status();
+    },
+  },
+  openState('edit form', urlFor('edit_stock', { index: 0 })),
+  {
+    name: 'edit form with errors',
+    status: 422,
+    reach: async ({ page }) => {
+      await page.getByLabel('Number of Shares').fill('0');
+      return submitUnchecked(page, 'form.stock-form', 'Save changes');
+    },
+  },
+  openState('import form', urlFor('import_stocks')),
+  {
+    name: 'import with errors',
+    status: 422,
+    reach: async ({ page }) => {
+      await page.getByLabel('CSV file').setInputFiles({
+        name: 'bad.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('symbol,shares,purchase_price,purchase_date\nMSFT,1,1,\n123,0,1,\n'),
+      });
+      return (await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click())).status();
+    },
+  },
+  {
+    name: 'import, replace not confirmed',
+    status: 422,
+    reach: async ({ page }) => {
+      await page.getByLabel('CSV file').setInputFiles({
+        name: 'good.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('symbol,shares,purchase_price,purchase_date\nMSFT,1,1,\n'),
+      });
+      await page.getByLabel('Replace them with the file’s holdings').check();
+      return (await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click())).status();
     },
   },
   openState('clear confirmation', urlFor('clear_stocks')),
@@ -162,6 +254,14 @@ describe('on a phone (375 × 667)', () => {
         expect(scrollWidth, `${state.name}: scrollWidth`).toBeLessThanOrEqual(innerWidth);
         for (const control of await page.locator('main button, main a, header button, header a').all()) {
           if (!(await control.isVisible())) continue;
+          // A table's header row is hidden on a phone, kept for screen readers (and shown while one
+          // of its sorting links has the focus); the page has visible sorting links of its own.
+          if (
+            await control.evaluate(
+              (el: { closest(selector: string): unknown }) => el.closest('thead') !== null,
+            )
+          )
+            continue;
           const box = await control.boundingBox();
           const name = `${state.name}: ${await control.innerText()}`;
           expect(box, name).not.toBeNull();
@@ -172,8 +272,14 @@ describe('on a phone (375 × 667)', () => {
           checked.push(name);
         }
       }
-      // Three holdings' Remove buttons, then the two left after one was removed.
-      expect(checked.filter((name) => name.includes('Remove'))).toHaveLength(5);
+      // Three holdings' Remove buttons (their lots opened), then the two left after one was removed.
+      const removes = (state: string) =>
+        checked.filter((name) => name.startsWith(`${state}:`) && name.includes('Remove'));
+      expect(removes('portfolio with holdings')).toHaveLength(3);
+      expect(removes('portfolio with an undo notice')).toHaveLength(2);
+      // Every tracker page was walked, its controls on screen too.
+      expect(checked.some((name) => name.startsWith('positions sorted by gain: '))).toBe(true);
+      expect(checked.some((name) => name.startsWith('import with errors: '))).toBe(true);
     },
     WALK_TIMEOUT_MS,
   );
@@ -181,12 +287,18 @@ describe('on a phone (375 × 667)', () => {
   it('shows each holding as a labelled card with its Remove button', async () => {
     const { page } = await h.newVisitor({ viewport: VIEWPORTS.phone });
     await addStock(page, LONG);
+    await openLots(page, LONG.symbol);
     // Each cell is a line of the card, its column's name drawn before it from data-label.
-    const firstCell = "document.querySelector('#stock-table tbody td')";
-    expect(await page.evaluate(`getComputedStyle(${firstCell}, '::before').content`)).toBe('"Stock Symbol"');
-    expect(await page.evaluate(`getComputedStyle(${firstCell}).display`)).toBe('flex');
-    // The header row is kept for screen readers but takes no room.
-    expect((await page.locator('#stock-table thead').boundingBox())?.height ?? 0).toBeLessThanOrEqual(1);
+    const positionCell = "document.querySelector('#positions-table tr.position-row td')";
+    expect(await page.evaluate(`getComputedStyle(${positionCell}, '::before').content`)).toBe('"Shares"');
+    expect(await page.evaluate(`getComputedStyle(${positionCell}).display`)).toBe('flex');
+    const lotCell = "document.querySelector('table.lots tr.lot td')";
+    expect(await page.evaluate(`getComputedStyle(${lotCell}, '::before').content`)).toBe('"Purchase Date"');
+    // The header rows are kept for screen readers but take no room; sorting has its own links.
+    for (const head of ['#positions-table > thead', 'table.lots > thead']) {
+      expect((await page.locator(head).boundingBox())?.height ?? 0, head).toBeLessThanOrEqual(1);
+    }
+    expect(await page.locator('.sort-links').isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Remove BRK.B-LONG' }).isVisible()).toBe(true);
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: `${RESULTS}stocks-phone.png`, fullPage: true });
@@ -228,6 +340,8 @@ describe('with the keyboard only', () => {
     await pageAfter(page, () => page.keyboard.press('Enter'));
     expect(await holdingRows(page)).toEqual([['AAPL', '15', '$302.17', '$4,532.55']]);
 
+    await tabTo(page, '1 lot of AAPL');
+    await page.keyboard.press('Enter');
     await tabTo(page, 'Remove AAPL');
     await pageAfter(page, () => page.keyboard.press('Enter'));
     expect(await holdingRows(page)).toEqual([]);

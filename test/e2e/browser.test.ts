@@ -493,7 +493,7 @@ describe('the tracker in a browser', () => {
     const box = await chart.boundingBox();
     expect(box?.width).toBeGreaterThan(200);
     expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(375);
-    // The chart and its screen-reader table widen nothing (the positions table scrolls in its own box).
+    // The chart and its screen-reader table widen nothing (the positions table stacks into cards).
     const right = (selector: string) =>
       page
         .locator(selector)
@@ -519,7 +519,7 @@ describe('the tracker in a browser', () => {
       body: (await style('body')).color,
     });
     const light = await colours();
-    await pageAfter(page, () => page.getByRole('button', { name: 'Switch to the dark theme' }).click());
+    await pageAfter(page, () => page.getByRole('button', { name: 'Switch to dark theme' }).click());
     const dark = await colours();
     for (const theme of [light, dark]) {
       expect(theme.text).toBe(theme.body);
@@ -541,12 +541,14 @@ describe('the tracker in a browser', () => {
     expect(download.suggestedFilename()).toMatch(/^portfolio-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = await readFile(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toBe('symbol,shares,purchase_price,purchase_date');
-    await pageAfter(page, () => page.getByRole('button', { name: 'Clear portfolio' }).click());
+    await pageAfter(page, () => page.getByRole('link', { name: 'Clear portfolio…' }).click());
+    await pageAfter(page, () => page.getByRole('button', { name: 'Yes, clear my portfolio' }).click());
     expect(await page.locator('tr.lot').count()).toBe(0);
 
     await open(page, urlFor('import_stocks'));
     await page.getByLabel('CSV file').setInputFiles(await download.path());
     await page.getByLabel('Replace them with the file’s holdings').check();
+    await page.getByLabel(/To replace: yes, delete the holdings I have now/).check();
     await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click());
     expect(await flashes(page)).toEqual(['Imported 2 holdings, replacing the ones you had.']);
     expect(await lotRows(page)).toEqual(before);
@@ -563,6 +565,7 @@ describe('the tracker in a browser', () => {
       buffer: Buffer.from('symbol,shares,purchase_price,purchase_date\nMSFT,1,1,\n123,0,1,\n'),
     });
     await page.getByLabel('Replace them with the file’s holdings').check();
+    await page.getByLabel(/To replace: yes, delete the holdings I have now/).check();
     const response = await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click());
     expect(response.status()).toBe(422);
     const problems = await page.locator('#import-problems li').allInnerTexts();
