@@ -73,11 +73,23 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
       const { session } = await store.open<AppSessionData>(client.cookieHeader);
       await store.update(session, (s) => s.set('portfolio', encodePortfolio(holdings)));
     };
+    /**
+     * A visitor with a stored session: a page view saves nothing (the CSRF token is a cookie of its
+     * own), so a real save (the theme) gives the visitor a session id that `seed` can write to.
+     */
+    const start = async () => {
+      await client.get(urlFor('add_stock'));
+      const saved = await client.postForm(urlFor('set_theme'), {
+        theme: 'light',
+        next: urlFor('list_stocks'),
+      });
+      expect(saved.status).toBe(302);
+    };
     const saved = async () => {
       const { session } = await store.open<AppSessionData>(client.cookieHeader);
       return decodePortfolio(session.get('portfolio'));
     };
-    return { store, client, seed, saved };
+    return { store, client, seed, saved, start };
   }
 
   const add = (client: Client, symbol: string) =>
@@ -88,8 +100,8 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
     });
 
   it('holds 10,000 holdings for one visitor', async () => {
-    const { client, seed, saved } = setUp();
-    await client.get(urlFor('add_stock'));
+    const { client, seed, saved, start } = setUp();
+    await start();
     await seed(Array.from({ length: 9_999 }, (_, i) => holding(i)));
     expect((await add(client, 'LAST')).status).toBe(302);
     const page = await client.get(urlFor('list_stocks'));
@@ -101,8 +113,8 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
   });
 
   it('refuses an add past the cap with a message, and keeps every holding saved before', async () => {
-    const { store, client, seed, saved } = setUp({ small: true });
-    await client.get(urlFor('add_stock'));
+    const { store, client, seed, saved, start } = setUp({ small: true });
+    await start();
     const fits = (n: number) =>
       seed(Array.from({ length: n }, (_, i) => holding(i))).then(
         () => true,

@@ -349,7 +349,7 @@ export function fieldError(html: string, name: string): string | undefined {
 
 /** The flash messages on a page, as `[category, text]`. */
 export function flashes(html: string): [string, string][] {
-  return [...html.matchAll(/<li class="flash flash-(\w+)">([^<]*)<\/li>/g)].map(
+  return [...html.matchAll(/<p class="flash flash-(\w+)">([^<]*)<\/p>/g)].map(
     ([, category = '', text = '']) => [category, unescapeHtml(text)],
   );
 }
@@ -385,7 +385,7 @@ export function totalRow(html: string): string[] {
 
 /** The text of the `<main>` element: the page without header, navigation and footer. */
 export function mainText(html: string): string {
-  return textOf(/<main>([\s\S]*)<\/main>/.exec(html)?.[1] ?? '');
+  return textOf(/<main[^>]*>([\s\S]*)<\/main>/.exec(html)?.[1] ?? '');
 }
 
 /**
