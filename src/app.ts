@@ -153,12 +153,8 @@ export function createApp({
   // Static files need no session: registered first, they never open or refresh it.
   registerStaticFiles(app);
 
-  app.use(
-    sessionMiddleware<AppSessionData>(store, {
-      onInvalidCookie: (error) => logger.debug(`Ignored session cookie: ${error.name}: ${error.message}`),
-    }),
-  );
-
+  // Before the session: the token is a cookie of its own, and a page drawn after the store failed
+  // (the 503 page) still has it.
   const secretKeys = [config.secretKey, ...config.fallbackSecretKeys];
   app.use(
     csrfMiddleware(
@@ -168,6 +164,12 @@ export function createApp({
         maxAgeSeconds: config.sessionLifetimeSeconds,
       }),
     ),
+  );
+
+  app.use(
+    sessionMiddleware<AppSessionData>(store, {
+      onInvalidCookie: (error) => logger.debug(`Ignored session cookie: ${error.name}: ${error.message}`),
+    }),
   );
   app.use(
     unreadableSessionMiddleware(

@@ -17,7 +17,7 @@ import {
 } from '../../packages/flask-session-ts/test/support/redis-server.js';
 import { STORAGE_UNAVAILABLE_MESSAGE, createCookieStore } from '../../src/app.js';
 import { urlFor } from '../../src/routes/names.js';
-import { Client, tableRows, testConfig, textOf, type Page } from '../support/client.js';
+import { Client, startSession, tableRows, testConfig, textOf, type Page } from '../support/client.js';
 import { startApp, type AppProcess } from './app-process.js';
 
 let dir = '';
@@ -70,7 +70,7 @@ async function symbols(client: Client): Promise<string[]> {
 
 /** Fifty adds from each of two tabs, all in flight at once. */
 async function twoTabs(client: Client): Promise<{ statuses: number[]; expected: string[] }> {
-  await client.get(urlFor('add_stock'));
+  await startSession(client);
   const expected = Array.from({ length: 100 }, (_, i) => `T${i % 2}N${Math.floor(i / 2)}`);
   const pages = await Promise.all(expected.map((symbol) => add(client, symbol)));
   return { statuses: pages.map((p) => p.status), expected };
@@ -138,7 +138,7 @@ describe('faults', () => {
       if (server === undefined) throw new Error('no redis');
       const running = await app({ SESSION_TYPE: 'redis', REDIS_URL: server.url });
       const client = browser(() => [running.url]);
-      await client.get(urlFor('add_stock'));
+      await startSession(client);
       expect((await add(client, 'BEFORE')).status).toBe(302);
 
       await server.stop();
@@ -175,7 +175,7 @@ describe('faults', () => {
     async ({ name, env }) => {
       let running = await app(env());
       const client = browser(() => [running.url]);
-      await client.get(urlFor('add_stock'));
+      await startSession(client);
       const acknowledged: string[] = [];
       let n = 0;
       // Four writers at once, until the kill.
