@@ -18,7 +18,14 @@ import type { AppSessionData } from './env.js';
 import { decodePortfolio, encodePortfolio, type Holding } from './portfolio/portfolio.js';
 import { urlFor } from './routes/names.js';
 import { bytesPerHolding, portfolioFullMessage } from './routes/stocks.js';
-import { buildTestApp, Client, recordingLogger, testConfig, textOf } from '../test/support/client.js';
+import {
+  buildTestApp,
+  Client,
+  recordingLogger,
+  startSession,
+  testConfig,
+  textOf,
+} from '../test/support/client.js';
 import { SessionTooLarge, type SessionStore } from 'flask-session-ts';
 import { RedisSessionStore } from 'flask-session-ts/redis';
 import { SqliteSessionStore } from 'flask-session-ts/sqlite';
@@ -73,18 +80,7 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
       const { session } = await store.open<AppSessionData>(client.cookieHeader);
       await store.update(session, (s) => s.set('portfolio', encodePortfolio(holdings)));
     };
-    /**
-     * A visitor with a stored session: a page view saves nothing (the CSRF token is a cookie of its
-     * own), so a real save (the theme) gives the visitor a session id that `seed` can write to.
-     */
-    const start = async () => {
-      await client.get(urlFor('add_stock'));
-      const saved = await client.postForm(urlFor('set_theme'), {
-        theme: 'light',
-        next: urlFor('list_stocks'),
-      });
-      expect(saved.status).toBe(302);
-    };
+    const start = () => startSession(client);
     const saved = async () => {
       const { session } = await store.open<AppSessionData>(client.cookieHeader);
       return decodePortfolio(session.get('portfolio'));

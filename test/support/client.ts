@@ -402,3 +402,14 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Gives `client` a stored session by a real save (the theme): a page view saves nothing, since the
+ * CSRF token is a cookie of its own, so with a server-side store a visitor has no session id until
+ * a first save. Tests of concurrent writes to one session start with this.
+ */
+export async function startSession(client: Client): Promise<void> {
+  await client.get(urlFor('add_stock'));
+  const saved = await client.postForm(urlFor('set_theme'), { theme: 'light', next: urlFor('list_stocks') });
+  if (saved.status !== 302) throw new Error(`Saving the theme answered ${saved.status}`);
+}
