@@ -6,10 +6,26 @@
  */
 import { createHash } from 'node:crypto';
 import type { EncodedHolding } from '../src/portfolio/portfolio.js';
+import { CSRF_COOKIE_NAMES, CSRF_KEY_PURPOSE } from '../src/security/csrf.js';
+import { CookieSigner } from '../src/security/signed-cookie.js';
 import type { SessionData } from 'flask-session-ts';
 
-/** A fixed CSRF token: 43 base64url characters, the length `csrfToken()` accepts without minting a new one. */
+/** The fixed random part of the benchmark's CSRF token: 43 base64url characters. */
 export const CSRF_TOKEN = 'bEnCh-ToKeN_0123456789abcdefghijklmnopqrstu';
+
+/**
+ * The CSRF token every server accepts: signed as the app's double-submit cookie is (a key derived
+ * from SECRET_KEY), and the same string in the session for Flask and the limit server, which
+ * compare the form's token with the session's. The app reads it from its own cookie.
+ */
+export function csrfTokenFor(secretKey: string, raw = CSRF_TOKEN): string {
+  return new CookieSigner([secretKey], CSRF_KEY_PURPOSE).sign(raw);
+}
+
+/** The app's CSRF cookie as the benchmark sends it (the app runs with NODE_ENV=production). */
+export function csrfCookie(token: string): string {
+  return `${CSRF_COOKIE_NAMES.production}=${token}`;
+}
 
 /** Ten holdings of the kind a visitor types in: real tickers, whole and fractional shares, prices in cents. */
 export const TYPICAL_HOLDINGS: readonly EncodedHolding[] = Object.freeze([
@@ -45,10 +61,10 @@ export function generatedHoldings(count: number, seed = 42): EncodedHolding[] {
 }
 
 /** The session the app keeps for a visitor who has a portfolio: as `AppSessionData` plus Flask's `_permanent`. */
-export function portfolioSession(portfolio: readonly EncodedHolding[]): SessionData {
+export function portfolioSession(portfolio: readonly EncodedHolding[], csrfToken = CSRF_TOKEN): SessionData {
   return {
     _permanent: true,
-    csrf_token: CSRF_TOKEN,
+    csrf_token: csrfToken,
     portfolio: portfolio.map((h) => [...h]),
     theme: 'light',
   };
@@ -57,8 +73,8 @@ export function portfolioSession(portfolio: readonly EncodedHolding[]): SessionD
 /** The holding the POST scenario adds; every server must answer 302 and a cookie that holds it. */
 export const NEW_HOLDING: EncodedHolding = ['NFLX', '7', '612.4'];
 
-/** The urlencoded add-stock form the POST scenario sends, with the session's own CSRF token. */
-export function addStockBody(csrfToken = CSRF_TOKEN): string {
+/** The urlencoded add-stock form the POST scenario sends, with the visitor's CSRF token. */
+export function addStockBody(csrfToken: string): string {
   const [symbol, shares, price] = NEW_HOLDING;
   return new URLSearchParams({
     csrf_token: csrfToken,
@@ -76,7 +92,7 @@ export function visitorToken(i: number): string {
   return createHash('sha256').update(`bench visitor ${i}`).digest('base64url');
 }
 
-/** Visitor `i`'s session: 10 holdings of its own (seeded by `i`) and its own token. */
-export function visitorSession(i: number): SessionData {
-  return { ...portfolioSession(generatedHoldings(10, 1000 + i)), csrf_token: visitorToken(i) };
+/** Visitor `i`'s session: 10 holdings of its own (seeded by `i`) and its own token, signed with `secretKey`. */
+export function visitorSession(i: number, secretKey: string): SessionData {
+  return portfolioSession(generatedHoldings(10, 1000 + i), csrfTokenFor(secretKey, visitorToken(i)));
 }

@@ -9,7 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStockBody, generatedHoldings, portfolioSession, TYPICAL_HOLDINGS } from './fixtures.js';
+import {
+  addStockBody,
+  csrfCookie,
+  csrfTokenFor,
+  generatedHoldings,
+  portfolioSession,
+  TYPICAL_HOLDINGS,
+} from './fixtures.js';
 import { stopAll } from './processes.js';
 import { makeCodecs, type Codecs } from './scenarios.js';
 import { startServer, type Server, type ServerName } from './servers.js';
@@ -33,6 +40,15 @@ afterAll(async () => {
   rmSync(logs, { recursive: true, force: true });
 });
 
+/**
+ * The visitor's cookies: the session (with the token Flask and the limit compare) and the app's
+ * double-submit token cookie, the same token, as the bench sends them.
+ */
+function cookies(holdings: readonly EncodedHolding[]): string {
+  const token = csrfTokenFor(secretKey);
+  return `${codecs.encode('flask', portfolioSession(holdings, token))}; ${csrfCookie(token)}`;
+}
+
 function baseUrl(name: ServerName): string {
   const server = servers.get(name);
   if (server === undefined) throw new Error(`${name} did not start`);
@@ -41,7 +57,7 @@ function baseUrl(name: ServerName): string {
 
 async function page(name: ServerName, path: string, holdings: readonly EncodedHolding[]): Promise<string> {
   const response = await fetch(new URL(path, baseUrl(name)), {
-    headers: { cookie: codecs.encode('flask', portfolioSession(holdings)) },
+    headers: { cookie: cookies(holdings) },
   });
   expect(response.status).toBe(200);
   // The one figure each server estimates its own way.
@@ -98,13 +114,13 @@ describe.each(['flask', 'limit'] as const)('%s', (name) => {
   });
 
   async function post(date: string | undefined) {
-    const body = new URLSearchParams(addStockBody());
+    const body = new URLSearchParams(addStockBody(csrfTokenFor(secretKey)));
     if (date !== undefined) body.set('purchase_date', date);
     const response = await fetch(new URL('/add_stock', baseUrl(name)), {
       method: 'POST',
       redirect: 'manual',
       headers: {
-        cookie: codecs.encode('flask', portfolioSession(TYPICAL_HOLDINGS)),
+        cookie: cookies(TYPICAL_HOLDINGS),
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: body.toString(),

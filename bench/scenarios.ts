@@ -12,6 +12,8 @@ import { request } from 'node:http';
 import { readCookie, SessionSerializer, type SessionData } from 'flask-session-ts';
 import {
   addStockBody,
+  csrfCookie,
+  csrfTokenFor,
   generatedHoldings,
   MANY_VISITORS,
   NEW_HOLDING,
@@ -97,21 +99,28 @@ function visitorOf(codecs: Codecs, session: SessionData, withBody: boolean): Ben
   if (cookies.flask.length + 110 > MAX_COOKIE_BYTES)
     throw new Error(`A fixture cookie is ${cookies.flask.length} bytes: too big for the app to refresh.`);
   const csrfToken = session['csrf_token'] as string;
+  // Our app reads the token from its double-submit cookie; Flask and the peers from the session.
+  const withCsrf = Object.fromEntries(
+    FORMATS.map((f) => [f, `${cookies[f]}; ${csrfCookie(csrfToken)}`]),
+  ) as Record<CookieFormat, string>;
   return {
     session,
     holdings: session['portfolio'] as EncodedHolding[],
     csrfToken,
-    cookies,
+    cookies: withCsrf,
     ...(withBody ? { body: addStockBody(csrfToken) } : {}),
   };
 }
 
 /** The scenarios, their cookies made once with the shared key. `visitors`: how many in the many-visitors ones. */
 export function makeScenarios(codecs: Codecs, visitors = MANY_VISITORS): Scenario[] {
-  const typical = portfolioSession(TYPICAL_HOLDINGS);
+  const token = csrfTokenFor(codecs.secretKey);
+  const typical = portfolioSession(TYPICAL_HOLDINGS, token);
   const one = (withBody: boolean) => [visitorOf(codecs, typical, withBody)];
   const many = (withBody: boolean) =>
-    Array.from({ length: visitors }, (_, i) => visitorOf(codecs, visitorSession(i), withBody));
+    Array.from({ length: visitors }, (_, i) =>
+      visitorOf(codecs, visitorSession(i, codecs.secretKey), withBody),
+    );
   return [
     {
       id: 'stocks10',
@@ -126,7 +135,7 @@ export function makeScenarios(codecs: Codecs, visitors = MANY_VISITORS): Scenari
       title: 'GET /stocks (100)',
       method: 'GET',
       path: '/stocks',
-      visitors: [visitorOf(codecs, portfolioSession(generatedHoldings(100)), false)],
+      visitors: [visitorOf(codecs, portfolioSession(generatedHoldings(100), token), false)],
       expectedStatus: 200,
     },
     {
@@ -265,5 +274,5 @@ export function checkAnswer(
 
 /** The total cost line of a /stocks page, to compare servers with each other. */
 export function pageTotal(body: string): string | undefined {
-  return /Total<\/th>\s*<td class="num">([^<]+)</.exec(body)?.[1];
+  return /Total<\/th>\s*<td class="num"[^>]*>([^<]+)</.exec(body)?.[1];
 }

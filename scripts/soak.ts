@@ -226,7 +226,8 @@ async function visitor(
   options: SoakOptions,
   stats: Stats,
 ) {
-  let cookie = '';
+  /** Every cookie the server set, by name: the session and the CSRF token's own cookie. */
+  const jar = new Map<string, string>();
   let token = '';
   let addsSinceClear = 0;
   // xorshift32: exact in 32-bit integers (a float LCG loses its low bits and stops alternating).
@@ -245,6 +246,7 @@ async function visitor(
   ): Promise<Reply | undefined> => {
     const started = performance.now();
     try {
+      const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
       const reply = await send(options.timeoutMs, agent, port, method, path, cookie, form);
       stats.latenciesMs.push(performance.now() - started);
       stats.requests++;
@@ -252,8 +254,11 @@ async function visitor(
       const statusClass = `${Math.floor(reply.status / 100)}xx`;
       stats.byClass[statusClass] = (stats.byClass[statusClass] ?? 0) + 1;
       // Keep every cookie the server sends, as a browser would.
-      const session = reply.setCookie.find((line) => line.startsWith('session='));
-      if (session !== undefined) cookie = session.slice(0, session.indexOf(';'));
+      for (const line of reply.setCookie) {
+        const pair = line.slice(0, line.indexOf(';'));
+        const eq = pair.indexOf('=');
+        jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+      }
       if (reply.status === 503 && reply.retryAfter !== undefined) {
         // Shed: wait as told (within the run), then carry on as a visitor reloading would.
         stats.shed++;
@@ -285,7 +290,11 @@ async function visitor(
       if (token === '') continue;
     }
     if (addsSinceClear >= options.clearEvery) {
-      const cleared = await call('POST', '/stocks/clear', new URLSearchParams({ csrf_token: token }));
+      const cleared = await call(
+        'POST',
+        '/stocks/clear',
+        new URLSearchParams({ csrf_token: token, confirm: 'yes' }),
+      );
       expectStatus(cleared, 302, 'POST /stocks/clear');
       if (cleared?.status === 302) {
         stats.clears++;

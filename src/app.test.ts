@@ -20,7 +20,7 @@ import { CSRF_MESSAGE, MAX_BODY_BYTES } from './app.js';
 import { inputMessages, priceMessages, sharesMessages, stockFields, symbolMessages } from './forms/stock.js';
 import { encodePortfolio, type Holding } from './portfolio/portfolio.js';
 import { urlFor } from './routes/names.js';
-import { bytesPerHolding, portfolioFullMessage } from './routes/stocks.js';
+import { portfolioFullMessage } from './routes/stocks.js';
 import { CookieSessionStore, type SessionData } from 'flask-session-ts';
 
 /** A form the app accepts: 15 AAPL at $302.17. */
@@ -46,7 +46,7 @@ describe('simple pages', () => {
     const page = await buildTestApp().client().get(urlFor('index'));
     expect(page.status).toBe(200);
     expect(mainText(page.html)).toContain('Welcome to Stock Portfolio!');
-    const main = /<main>([\s\S]*)<\/main>/.exec(page.html)?.[1] ?? '';
+    const main = /<main[^>]*>([\s\S]*)<\/main>/.exec(page.html)?.[1] ?? '';
     expect(main).toContain(`href="${urlFor('add_stock')}"`);
     expect(main).toContain(`href="${urlFor('list_stocks')}"`);
   });
@@ -73,6 +73,26 @@ describe('simple pages', () => {
     expect(page.status).toBe(200);
     expect(mainText(page.html)).toContain('Blog Post #17');
   });
+
+  it.each([
+    ['0', 'Blog Post #0'],
+    ['007', 'Blog Post #7'],
+    [String(Number.MAX_SAFE_INTEGER), `Blog Post #${Number.MAX_SAFE_INTEGER}`],
+  ])('shows blog post %s as Flask does, as %j', async (id, heading) => {
+    const page = await buildTestApp().client().get(`/blog_posts/${id}`);
+    expect(page.status).toBe(200);
+    expect(mainText(page.html)).toContain(heading);
+  });
+
+  it.each([String(Number.MAX_SAFE_INTEGER + 1), '9'.repeat(400)])(
+    'answers blog post %s, beyond a safe integer, with the 404 page (not #Infinity)',
+    async (id) => {
+      const page = await buildTestApp().client().get(`/blog_posts/${id}`);
+      expect(page.status).toBe(404);
+      expect(mainText(page.html)).toContain('Page Not Found');
+      expect(page.html).not.toContain('Infinity');
+    },
+  );
 });
 
 describe('routing errors', () => {
@@ -133,11 +153,18 @@ describe('the add-stock form', () => {
     },
   );
 
-  it('carries a hidden CSRF token', async () => {
+  it('carries a hidden CSRF token equal to its own cookie, and writes no session cookie', async () => {
     const page = await buildTestApp().client().get(urlFor('add_stock'));
     const form =
       /<form method="post" action="\/add_stock"[^>]*>([\s\S]*?)<\/form>/.exec(page.html)?.[1] ?? '';
-    expect(form).toMatch(/<input type="hidden" name="csrf_token" value="[\w-]{43}" ?\/?>/);
+    const token = /<input type="hidden" name="csrf_token" value="([\w-]{43}\.[\w-]{43})" ?\/?>/.exec(
+      form,
+    )?.[1];
+    expect(token).toBeDefined();
+    expect(page.setCookies).toHaveLength(1);
+    expect(page.setCookies[0]).toMatch(
+      new RegExp(`^csrf=${token ?? '-'}; Expires=[^;]+; Max-Age=2678400; Path=/; HttpOnly; SameSite=Lax$`),
+    );
   });
 });
 
@@ -364,25 +391,27 @@ describe('the stock list', () => {
   });
 
   it('names the session cookie after SESSION_COOKIE_NAME', async () => {
-    const page = await buildTestApp({ config: { sessionCookieName: 'flask_sid' } })
-      .client()
-      .get(urlFor('add_stock'));
-    expect(page.setCookies[0]).toMatch(/^flask_sid=[^;]+;/);
+    const client = buildTestApp({ config: { sessionCookieName: 'flask_sid' } }).client();
+    await client.get(urlFor('add_stock'));
+    const post = await client.postForm(urlFor('add_stock'), VALID);
+    expect(post.status).toBe(302);
+    expect(post.setCookies.filter((header) => /^flask_sid=[^;]+;/.test(header))).toHaveLength(1);
+    expect(post.setCookies.filter((header) => header.startsWith('session='))).toEqual([]);
   });
 
   it('says how many more holdings fit in the cookie', async () => {
     const client = await visitorWith([VALID]);
     const page = await client.get(urlFor('list_stocks'));
     const remaining = /About (\d+) more fit in your browser's cookie\./.exec(mainText(page.html))?.[1];
-    expect(Number(remaining)).toBeGreaterThan(100);
+    // Counted in the longest holdings the form accepts, so it is a floor for typical ones.
+    expect(Number(remaining)).toBeGreaterThan(20);
   });
 
-  it('counts the room left from the very cookie the page sends, also for a non-permanent session from Flask', async () => {
+  it('re-sends a non-permanent session from Flask as permanent, and still says how many more fit', async () => {
     const t = buildTestApp();
     // A session as a Flask service (non-permanent, Flask's defaults) writes it with the same key.
     const flaskLike = new CookieSessionStore({ secretKey: TEST_SECRET_KEY, cookie: { secure: false } });
     const { session } = flaskLike.open(undefined);
-    session.set('csrf_token', randomBytes(32).toString('base64url'));
     session.set('portfolio', encodePortfolio([{ symbol: 'AAPL', shares: '15', price: '302.17' }]));
     const action = flaskLike.commit(session);
     if (action.kind !== 'set') throw new Error('expected a cookie');
@@ -390,25 +419,26 @@ describe('the stock list', () => {
       headers: { Cookie: action.header.split(';')[0] ?? '' },
     });
     // The app saves every session as permanent, so this page re-sends it with _permanent and Expires.
-    const [sent = ''] = res.headers.getSetCookie();
+    const sent = res.headers.getSetCookie().find((header) => header.startsWith('session=')) ?? '';
     expect(sent).toContain('; Expires=');
+    // The hint is measured on the session as it will be sent (src/routes/capacity.test.ts holds it
+    // to its promise: the next add succeeds whenever it says one more fits).
     const remaining = /About (\d+) more fit in your browser's cookie\./.exec(mainText(await res.text()))?.[1];
-    const room = t.store.maxSessionBytes - Buffer.byteLength(sent, 'utf8');
-    expect(Number(remaining)).toBe(Math.floor(room / bytesPerHolding(t.store)));
+    expect(Number(remaining)).toBeGreaterThan(0);
   });
 });
 
 describe('removing holdings', () => {
   const TWO = [VALID, { ...VALID, stock_symbol: 'MSFT' }] as const;
 
-  it('removes the holding at an index when the symbol matches, with a flash', async () => {
+  it('removes the holding at an index when the symbol matches, and offers to undo it', async () => {
     const client = await visitorWith(TWO);
     const post = await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'AAPL' });
     expect(post.status).toBe(302);
     expect(post.location).toBe(urlFor('list_stocks'));
     const page = await client.get(urlFor('list_stocks'));
     expect(tableRows(page.html).map((row) => row[0])).toEqual(['MSFT']);
-    expect(flashes(page.html)).toEqual([['success', 'Removed AAPL.']]);
+    expect(mainText(page.html)).toContain('Removed AAPL (15 shares at $302.17). Undo: put AAPL back');
   });
 
   it.each([
@@ -426,9 +456,9 @@ describe('removing holdings', () => {
     ]);
   });
 
-  it('clears the whole portfolio, with a flash', async () => {
+  it('clears the whole portfolio once confirmed, with a flash', async () => {
     const client = await visitorWith(TWO);
-    const post = await client.postForm(urlFor('clear_stocks'));
+    const post = await client.postForm(urlFor('clear_stocks'), { confirm: 'yes' });
     expect(post.status).toBe(302);
     expect(post.location).toBe(urlFor('list_stocks'));
     const page = await client.get(urlFor('list_stocks'));
@@ -468,7 +498,8 @@ describe('the theme switch', () => {
     expect(post.location).toBe(urlFor('about'));
     const page = await client.get(urlFor('about'));
     expect(flashes(page.html)).toEqual([['error', 'Unknown theme. Choose light or dark.']]);
-    expect(page.html).toContain('data-theme="light"');
+    // Still none chosen: the browser's preference decides.
+    expect(page.html).toContain('<html lang="en">');
   });
 });
 

@@ -14,12 +14,15 @@ import { formBodyLimit, isFormRequest, readForm } from './routes/form.js';
 import { honoPaths, urlFor } from './routes/names.js';
 import { registerPages } from './routes/pages.js';
 import { registerStaticFiles } from './routes/static.js';
+import { registerClear } from './routes/clear.js';
 import { registerEdit } from './routes/edit.js';
 import { MAX_IMPORT_BYTES, registerExport } from './routes/export.js';
 import { registerPrices } from './routes/prices.js';
-import { bytesPerHolding, registerStocks } from './routes/stocks.js';
+import { registerStocks } from './routes/stocks.js';
+import { registerUndo } from './routes/undo.js';
 import { registerTheme } from './routes/theme.js';
-import { CSRF_FIELD, checkRequestSite, checkToken } from './security/csrf.js';
+import { CSRF_FIELD, checkRequestSite, CsrfTokens } from './security/csrf.js';
+import { csrfMiddleware } from './security/csrf-middleware.js';
 import {
   CookieSessionStore,
   Session,
@@ -33,6 +36,7 @@ import { hostCheck } from './security/host-check.js';
 import { sessionMiddleware } from 'flask-session-ts/hono';
 import { RedisSessionStore } from 'flask-session-ts/redis';
 import { SqliteSessionStore } from 'flask-session-ts/sqlite';
+import { UnreadableNotices, unreadableSessionMiddleware } from './unreadable-session.js';
 import { errorPage as errorContent } from './views/pages.js';
 import { renderPage } from './views/render.js';
 
@@ -199,10 +203,33 @@ export function createApp({
   // Static files need no session: registered first, they never open or refresh it.
   registerStaticFiles(app);
 
+  // Before the session: its token is in a cookie of its own, and an error page drawn when the
+  // session cannot be opened (a store outage) still needs it.
+  const secretKeys = [config.secretKey, ...config.fallbackSecretKeys];
+  app.use(
+    csrfMiddleware(
+      new CsrfTokens({
+        secretKeys,
+        production: config.production,
+        maxAgeSeconds: config.sessionLifetimeSeconds,
+      }),
+    ),
+  );
   app.use(
     sessionMiddleware<AppSessionData>(store, {
       onInvalidCookie: (error) => logger.debug(`Ignored session cookie: ${error.name}: ${error.message}`),
     }),
+  );
+
+  app.use(
+    unreadableSessionMiddleware(
+      new UnreadableNotices({
+        secretKeys,
+        production: config.production,
+        lifetimeSeconds: config.sessionLifetimeSeconds,
+      }),
+      store,
+    ),
   );
 
   app.use(async (c, next) => {
@@ -267,7 +294,7 @@ export function createApp({
         origin: c.req.header('origin'),
         host: c.req.header('host') ?? new URL(c.req.url).host,
         allowedHosts: config.allowedHosts,
-      }) ?? checkToken(c.get('session'), (await readForm(c))[CSRF_FIELD]);
+      }) ?? c.get('csrf').check((await readForm(c))[CSRF_FIELD]);
     if (failure !== undefined) {
       logger.info(`Refused ${c.req.method} ${c.req.path}: CSRF check failed (${failure})`);
       return errorPage(c, 403, 'Forbidden', CSRF_MESSAGE);
@@ -276,11 +303,13 @@ export function createApp({
   });
 
   registerPages(app);
-  const stockDeps = { store, logger, bytesPerHolding: bytesPerHolding(store), now };
+  const stockDeps = { store, logger, now };
   registerStocks(app, stockDeps);
   registerEdit(app, stockDeps);
   registerPrices(app, stockDeps);
   registerExport(app, stockDeps);
+  registerUndo(app, store);
+  registerClear(app, store);
   registerTheme(app, store);
 
   app.notFound((c) =>

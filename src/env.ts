@@ -4,7 +4,9 @@
  */
 import type { EncodedHolding } from './portfolio/portfolio.js';
 import type { EncodedPrices } from './portfolio/prices.js';
-import type { Session } from 'flask-session-ts';
+import type { BadData, Session } from 'flask-session-ts';
+import type { CsrfState } from './security/csrf-middleware.js';
+import type { UnreadableNotice } from './unreadable-session.js';
 
 /** Theme names, also the values of `<html data-theme>`. */
 export const THEMES = ['light', 'dark'] as const;
@@ -17,13 +19,22 @@ export type AppSessionData = {
   /** The visitor's own current price per symbol (there is no quote service). */
   prices?: EncodedPrices;
   theme?: Theme;
-  /** The CSRF token every form of this visitor must carry back. */
-  csrf_token?: string;
+  /** The last removed holding and where it was, until it is put back or another is removed. */
+  undo?: [index: number, holding: EncodedHolding];
+  /** The seed Flask app's single holding, read by `portfolio/session-portfolio.ts`, never written. */
+  stock_symbol?: string;
+  number_of_shares?: string;
+  purchase_price?: string;
+  share_price?: string;
 };
 
 /** Hono environment of the app. */
 export interface AppEnv {
   Variables: {
     session: Session<AppSessionData>;
+    /** Why the visitor's session cookie could not be used, when it could not. */
+    sessionError: BadData | undefined;
+    csrf: CsrfState;
+    unreadableNotice: UnreadableNotice;
   };
 }

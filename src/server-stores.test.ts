@@ -18,7 +18,14 @@ import type { AppSessionData } from './env.js';
 import { decodePortfolio, encodePortfolio, type Holding } from './portfolio/portfolio.js';
 import { urlFor } from './routes/names.js';
 import { bytesPerHolding, portfolioFullMessage } from './routes/stocks.js';
-import { buildTestApp, Client, recordingLogger, testConfig, textOf } from '../test/support/client.js';
+import {
+  buildTestApp,
+  Client,
+  recordingLogger,
+  startSession,
+  testConfig,
+  textOf,
+} from '../test/support/client.js';
 import { SessionTooLarge, type SessionStore } from 'flask-session-ts';
 import { RedisSessionStore } from 'flask-session-ts/redis';
 import { SqliteSessionStore } from 'flask-session-ts/sqlite';
@@ -73,11 +80,12 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
       const { session } = await store.open<AppSessionData>(client.cookieHeader);
       await store.update(session, (s) => s.set('portfolio', encodePortfolio(holdings)));
     };
+    const start = () => startSession(client);
     const saved = async () => {
       const { session } = await store.open<AppSessionData>(client.cookieHeader);
       return decodePortfolio(session.get('portfolio'));
     };
-    return { store, client, seed, saved };
+    return { store, client, seed, saved, start };
   }
 
   const add = (client: Client, symbol: string) =>
@@ -88,8 +96,8 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
     });
 
   it('holds 10,000 holdings for one visitor', async () => {
-    const { client, seed, saved } = setUp();
-    await client.get(urlFor('add_stock'));
+    const { client, seed, saved, start } = setUp();
+    await start();
     await seed(Array.from({ length: 9_999 }, (_, i) => holding(i)));
     expect((await add(client, 'LAST')).status).toBe(302);
     const page = await client.get(urlFor('list_stocks'));
@@ -101,8 +109,8 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
   });
 
   it('refuses an add past the cap with a message, and keeps every holding saved before', async () => {
-    const { store, client, seed, saved } = setUp({ small: true });
-    await client.get(urlFor('add_stock'));
+    const { store, client, seed, saved, start } = setUp({ small: true });
+    await start();
     const fits = (n: number) =>
       seed(Array.from({ length: n }, (_, i) => holding(i))).then(
         () => true,

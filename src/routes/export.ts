@@ -11,13 +11,23 @@ import { checkPortfolioCsv, type RowProblem } from '../forms/import.js';
 import { purchaseDateBounds } from '../forms/stock.js';
 import { utcDate } from '../portfolio/dates.js';
 import { portfolioCsv } from '../portfolio/csv.js';
-import { decodePortfolio, encodePortfolio } from '../portfolio/portfolio.js';
+import { readHoldings, writeHoldings } from '../portfolio/session-portfolio.js';
 import { SessionTooLarge } from 'flask-session-ts';
-import { IMPORT_FIELDS, IMPORT_MODES, importPage, type ImportMode } from '../views/import.js';
+import {
+  CONFIRM_REPLACE_VALUE,
+  IMPORT_FIELDS,
+  IMPORT_MODES,
+  importPage,
+  type ImportFormState,
+  type ImportMode,
+} from '../views/import.js';
 import { renderPage } from '../views/render.js';
 import { readForm, textField } from './form.js';
 import { honoPaths, urlFor } from './names.js';
 import type { StockRouteDeps } from './stocks.js';
+
+/** The import page's title (with "Error: " before it after a refused file). */
+export const IMPORT_TITLE = 'Import a portfolio';
 
 /** The largest CSV upload, in bytes: some 30,000 rows, far more than any cookie holds. */
 export const MAX_IMPORT_BYTES = 1024 * 1024;
@@ -27,6 +37,8 @@ export const importFlowMessages = Object.freeze({
   noFile: 'Choose a CSV file to import.',
   notText: 'The file is not UTF-8 text. Save it from your spreadsheet as "CSV UTF-8" and try again.',
   mode: 'Choose whether to add the file’s holdings to yours or replace yours with them.',
+  confirmReplace:
+    'To replace your holdings with the file’s, tick the box that confirms it: replacing deletes the holdings you have now.',
   tooLarge: (count: number) =>
     `Your portfolio is full: ${count} holdings do not fit in a browser cookie, so nothing was imported. Import fewer rows, or remove holdings first.`,
   done: (count: number, mode: ImportMode) =>
@@ -48,7 +60,7 @@ export function registerExport(
   { store, now }: Pick<StockRouteDeps, 'store' | 'now'>,
 ): void {
   app.get(honoPaths.export_stocks, (c) => {
-    const holdings = decodePortfolio(c.get('session').get('portfolio'));
+    const holdings = readHoldings(c.get('session'));
     c.header('Content-Type', 'text/csv; charset=utf-8');
     // The name is ours (digits and dashes), so it needs no RFC 6266 escaping.
     c.header('Content-Disposition', `attachment; filename="${exportFilename(now())}"`);
@@ -58,9 +70,9 @@ export function registerExport(
   const render = (
     c: Context<AppEnv>,
     status: 200 | 422,
-    state: { mode: ImportMode; formError?: string; problems?: readonly RowProblem[] },
+    state: ImportFormState & { problems?: readonly RowProblem[] },
   ) =>
-    renderPage(c, { title: status === 200 ? 'Import' : 'Import refused', status }, (page) =>
+    renderPage(c, { title: status === 200 ? IMPORT_TITLE : `Error: ${IMPORT_TITLE}`, status }, (page) =>
       importPage(state, page.csrfToken ?? '', MAX_IMPORT_BYTES / 1024),
     );
 
@@ -70,17 +82,27 @@ export function registerExport(
     const form = await readForm(c);
     const rawMode = textField(form, IMPORT_FIELDS.mode);
     const mode: ImportMode = isMode(rawMode) ? rawMode : 'append';
-    if (!isMode(rawMode)) return render(c, 422, { mode, formError: importFlowMessages.mode });
+    if (!isMode(rawMode)) {
+      return render(c, 422, { mode, formError: importFlowMessages.mode, formErrorField: 'mode' });
+    }
+    // Replacing deletes what the visitor has: asked for explicitly, like clearing.
+    if (mode === 'replace' && textField(form, IMPORT_FIELDS.confirm) !== CONFIRM_REPLACE_VALUE) {
+      return render(c, 422, {
+        mode,
+        formError: importFlowMessages.confirmReplace,
+        formErrorField: 'confirm',
+      });
+    }
     const file = Object.hasOwn(form, IMPORT_FIELDS.file) ? form[IMPORT_FIELDS.file] : undefined;
     if (!(file instanceof File) || file.size === 0) {
-      return render(c, 422, { mode, formError: importFlowMessages.noFile });
+      return render(c, 422, { mode, formError: importFlowMessages.noFile, formErrorField: 'file' });
     }
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
     } catch (error) {
       if (!(error instanceof TypeError)) throw error;
-      return render(c, 422, { mode, formError: importFlowMessages.notText });
+      return render(c, 422, { mode, formError: importFlowMessages.notText, formErrorField: 'file' });
     }
     const result = checkPortfolioCsv(text, purchaseDateBounds(now()));
     if (!result.ok) return render(c, 422, { mode, problems: result.problems });
@@ -88,9 +110,11 @@ export function registerExport(
     let total = result.holdings.length;
     try {
       await store.update(c.get('session'), (session) => {
-        const kept = mode === 'append' ? decodePortfolio(session.get('portfolio')) : [];
+        const kept = mode === 'append' ? readHoldings(session) : [];
         total = kept.length + result.holdings.length;
-        session.set('portfolio', encodePortfolio([...kept, ...result.holdings]));
+        writeHoldings(session, [...kept, ...result.holdings]);
+        // The replaced holdings are gone for good: an undo would put one back among the new ones.
+        if (mode === 'replace') session.delete('undo');
         session.flash('success', importFlowMessages.done(result.holdings.length, mode));
       });
     } catch (error) {

@@ -145,6 +145,7 @@ describe('honoPaths', () => {
       set_price: urlFor('set_price'),
       export_stocks: urlFor('export_stocks'),
       import_stocks: urlFor('import_stocks'),
+      undo_remove: urlFor('undo_remove'),
       set_theme: urlFor('set_theme'),
       static_file: urlFor('static_file', { filename: 'css/style.css' }),
     };

@@ -23,6 +23,7 @@ export const routes = {
   set_price: '/stocks/price',
   export_stocks: '/stocks/export.csv',
   import_stocks: '/stocks/import',
+  undo_remove: '/stocks/undo',
   set_theme: '/theme',
   // Flask's `static` endpoint (`url_for('static', filename=...)`); `static` alone reads as a keyword.
   static_file: '/static/:filename',

@@ -20,8 +20,10 @@ export function registerPages(app: Hono<AppEnv>): void {
   });
 
   app.get(honoPaths.display_blog_post, (c) => {
-    // The route only matches digits, like Flask's int converter; Number() of digits is exact up to 2^53.
+    // The route only matches digits, like Flask's int converter; Number() of digits is exact up to
+    // 2^53. Beyond that it rounds (or becomes Infinity): no post can have such an id, so a 404.
     const postId = Number(c.req.param('post_id'));
+    if (!Number.isSafeInteger(postId)) return c.notFound();
     return renderPage(c, { title: `Blog Post #${postId}` }, () => blogPostPage(postId));
   });
 }

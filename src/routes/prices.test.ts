@@ -137,7 +137,7 @@ describe('setting a current price', () => {
   it('drops the prices of a cleared portfolio', async () => {
     const client = await visitorWith(LOTS);
     await setPrice(client, 'AAPL', '90');
-    await client.postForm(urlFor('clear_stocks'));
+    await client.postForm(urlFor('clear_stocks'), { confirm: 'yes' });
     expect(client.decodeSession()['prices']).toBeUndefined();
   });
 });

@@ -8,9 +8,9 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { CURRENT_PRICE_FIELD, parseCurrentPrice } from '../forms/price.js';
 import { formatPrice, parseDecimal } from '../portfolio/decimal.js';
-import { decodePortfolio } from '../portfolio/portfolio.js';
 import { positionSort } from '../portfolio/positions.js';
 import { decodePrices, encodePrices } from '../portfolio/prices.js';
+import { readHoldings } from '../portfolio/session-portfolio.js';
 import { listUrl } from '../views/positions.js';
 import { readForm, textField } from './form.js';
 import { honoPaths } from './names.js';
@@ -25,10 +25,7 @@ export const priceFlashes = Object.freeze({
 });
 
 /** Registers `set_price` on `app`. */
-export function registerPrices(
-  app: Hono<AppEnv>,
-  deps: Pick<StockRouteDeps, 'store' | 'bytesPerHolding'>,
-): void {
+export function registerPrices(app: Hono<AppEnv>, deps: Pick<StockRouteDeps, 'store'>): void {
   const { store } = deps;
   app.post(honoPaths.set_price, async (c) => {
     const form = await readForm(c);
@@ -40,7 +37,7 @@ export function registerPrices(
       return renderStockList(c, deps, sort, { symbol, value, message: result.message });
     }
     const update = store.update(c.get('session'), (session) => {
-      const held = new Set(decodePortfolio(session.get('portfolio')).map((h) => h.symbol));
+      const held = new Set(readHoldings(session).map((h) => h.symbol));
       if (!held.has(symbol)) {
         session.flash('error', priceFlashes.notHeld);
         return;

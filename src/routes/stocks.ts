@@ -1,5 +1,5 @@
 /**
- * The portfolio: add a holding, list them, remove one, clear all.
+ * The portfolio: add a holding, list them, remove one (`undo.ts` puts it back; `clear.ts` clears).
  * Every change goes through `store.update` and reads the holdings it changes inside it: a
  * server-side store may rerun it on fresher data (another tab saved first), and a change that
  * would not fit is refused with a message while what was saved before stays saved.
@@ -9,22 +9,32 @@ import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { FIELD_NAMES, parseStockForm, purchaseDateBounds } from '../forms/stock.js';
 import type { Logger } from '../logging.js';
-import { decodePortfolio, encodePortfolio, type Holding } from '../portfolio/portfolio.js';
+import { encodePortfolio, type Holding } from '../portfolio/portfolio.js';
 import { buildPositions, positionSort } from '../portfolio/positions.js';
 import { decodePrices } from '../portfolio/prices.js';
+import { readHoldings, writeHoldings } from '../portfolio/session-portfolio.js';
 import { CookieSessionStore, Session, SessionTooLarge, type SessionStore } from 'flask-session-ts';
+import { flashIfRoom, updateFirstThatFits } from './updates.js';
 import { renderPage } from '../views/render.js';
 import type { PriceFormError } from '../views/positions.js';
-import { addStockPage, EMPTY_FORM, listStocksPage, type StockFormState } from '../views/stocks.js';
+import {
+  ADD_STOCK_TITLE,
+  addStockPage,
+  EMPTY_FORM,
+  formHasErrors,
+  listStocksPage,
+  PORTFOLIO_TITLE,
+  type StockFormState,
+} from '../views/stocks.js';
+import { roomForMore } from './capacity.js';
 import { readForm, textField } from './form.js';
+import { rememberRemoval, undoOffer } from './undo.js';
 import { honoPaths, urlFor } from './names.js';
 
 /** What the stock routes need from the app. */
 export interface StockRouteDeps {
   readonly store: SessionStore;
   readonly logger: Logger;
-  /** Bytes one typical holding adds to the session, for "how many more fit". */
-  readonly bytesPerHolding: number;
   /** The app's clock in milliseconds: "today" for purchase dates. */
   readonly now: () => number;
 }
@@ -40,15 +50,23 @@ export function storageOf(store: SessionStore): 'cookie' | 'server' {
   return store instanceof CookieSessionStore ? 'cookie' : 'server';
 }
 
-function holdingsOf(c: Context<AppEnv>): readonly Holding[] {
-  return decodePortfolio(c.get('session').get('portfolio'));
+/** The flash after an add. */
+export function addedMessage(symbol: string): string {
+  return `Added new stock (${symbol})!`;
+}
+
+/** The add-stock change: the one the handler saves and the one "how many more fit" measures. */
+export function addHolding(holding: Holding) {
+  return (session: AppEnv['Variables']['session']): void => {
+    writeHoldings(session, [...readHoldings(session), holding]);
+    session.flash('success', addedMessage(holding.symbol));
+  };
 }
 
 function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422, now: () => number) {
   const { latest } = purchaseDateBounds(now());
-  return renderPage(c, { title: 'Add Stock', status }, (page) =>
-    addStockPage(form, page.csrfToken ?? '', latest),
-  );
+  const title = formHasErrors(form) ? `Error: ${ADD_STOCK_TITLE}` : ADD_STOCK_TITLE;
+  return renderPage(c, { title, status }, (page) => addStockPage(form, page.csrfToken ?? '', latest));
 }
 
 /**
@@ -57,18 +75,29 @@ function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422,
  */
 export function renderStockList(
   c: Context<AppEnv>,
-  { store, bytesPerHolding: perHolding }: Pick<StockRouteDeps, 'store' | 'bytesPerHolding'>,
+  { store }: Pick<StockRouteDeps, 'store'>,
   sort: string | undefined,
   priceError?: PriceFormError,
 ) {
-  return renderPage(c, { title: 'List of Stocks', status: priceError === undefined ? 200 : 422 }, (page) => {
+  const title = priceError === undefined ? PORTFOLIO_TITLE : `Error: ${PORTFOLIO_TITLE}`;
+  return renderPage(c, { title, status: priceError === undefined ? 200 : 422 }, (page) => {
     const session = c.get('session');
-    const view = buildPositions(holdingsOf(c), decodePrices(session.get('prices')), positionSort(sort));
+    const view = buildPositions(
+      readHoldings(session),
+      decodePrices(session.get('prices')),
+      positionSort(sort),
+    );
     // Measured after the page consumed its flashes: the cookie this response will send.
-    const remaining = Math.max(0, Math.floor((store.maxSessionBytes - store.measure(session)) / perHolding));
+    const remaining = roomForMore(store, session, addHolding);
     return listStocksPage(
       view,
-      { sort: positionSort(sort), remaining, priceError, storage: storageOf(store) },
+      {
+        sort: positionSort(sort),
+        remaining,
+        priceError,
+        storage: storageOf(store),
+        removed: undoOffer(session)?.holding,
+      },
       page.csrfToken ?? '',
     );
   });
@@ -76,8 +105,8 @@ export function renderStockList(
 
 /**
  * Bytes one typical holding adds to the session as `store` keeps it (4-letter symbol, whole shares,
- * a price in cents), measured once with the store's own `measure` on a deterministic sample, so
- * "how many more fit" needs no trial encodings per request.
+ * a price in cents, a date), measured with the store's own `measure` on a deterministic sample: an
+ * estimate for tests and tools that fill a portfolio; the page itself uses {@link roomForMore}.
  */
 export function bytesPerHolding(store: SessionStore): number {
   let seed = 42;
@@ -98,15 +127,6 @@ export function bytesPerHolding(store: SessionStore): number {
   return Math.max(1, (full - empty) / sample.length);
 }
 
-/** Queues an error message, unless the session is too full to take it (nothing else changes then). */
-async function flashIfRoom(store: SessionStore, session: AppEnv['Variables']['session'], message: string) {
-  try {
-    await store.update(session, (s) => s.flash('error', message));
-  } catch (error) {
-    if (!(error instanceof SessionTooLarge)) throw error;
-  }
-}
-
 /** Registers the portfolio routes on `app`. */
 export function registerStocks(app: Hono<AppEnv>, deps: StockRouteDeps): void {
   const { store, logger, now } = deps;
@@ -120,22 +140,17 @@ export function registerStocks(app: Hono<AppEnv>, deps: StockRouteDeps): void {
     const result = parseStockForm(form, purchaseDateBounds(now()));
     if (!result.ok) return renderForm(c, { values: result.values, errors: result.errors }, 422, now);
 
-    const { symbol } = result.holding;
     try {
-      await store.update(c.get('session'), (session) => {
-        const holdings = decodePortfolio(session.get('portfolio'));
-        session.set('portfolio', encodePortfolio([...holdings, result.holding]));
-        session.flash('success', `Added new stock (${symbol})!`);
-      });
+      await store.update(c.get('session'), addHolding(result.holding));
     } catch (error) {
       if (!(error instanceof SessionTooLarge)) throw error;
       const values = {
-        stock_symbol: symbol,
+        stock_symbol: result.holding.symbol,
         number_of_shares: result.holding.shares,
         purchase_price: result.holding.price,
         purchase_date: result.holding.date ?? '',
       };
-      const count = holdingsOf(c).length;
+      const count = readHoldings(c.get('session')).length;
       return renderForm(
         c,
         { values, errors: {}, formError: portfolioFullMessage(count, storageOf(store)) },
@@ -155,39 +170,39 @@ export function registerStocks(app: Hono<AppEnv>, deps: StockRouteDeps): void {
     const session = c.get('session');
     let removed: Holding | undefined;
     const removeIt = (s: typeof session) => {
-      const holdings = decodePortfolio(s.get('portfolio'));
+      const holdings = readHoldings(s);
       const target = holdings[index];
       // The symbol guards against a stale page: in another tab the rows may have moved.
       removed = target !== undefined && target.symbol === expectedSymbol ? target : undefined;
-      if (removed !== undefined) s.set('portfolio', encodePortfolio(holdings.filter((_, i) => i !== index)));
+      if (removed !== undefined)
+        writeHoldings(
+          s,
+          holdings.filter((_, i) => i !== index),
+        );
     };
-    try {
-      await store.update(session, (s) => {
+    await updateFirstThatFits(store, session, [
+      (s) => {
         removeIt(s);
+        if (removed !== undefined) rememberRemoval(s, index, removed);
+      },
+      (s) => {
+        removeIt(s);
+        s.delete('undo');
         if (removed !== undefined) s.flash('success', `Removed ${removed.symbol}.`);
-      });
-    } catch (error) {
-      // A full cookie has room for the removal but maybe not for the message: the list shows it is gone.
-      if (!(error instanceof SessionTooLarge)) throw error;
-      await store.update(session, removeIt);
-    }
+      },
+      (s) => {
+        removeIt(s);
+        s.delete('undo');
+      },
+    ]);
     if (removed === undefined) {
       await flashIfRoom(
         store,
         session,
+        'error',
         'That holding was already removed or has moved (another tab?). Nothing was removed.',
       );
     }
-    return c.redirect(urlFor('list_stocks'), 302);
-  });
-
-  app.post(honoPaths.clear_stocks, async (c) => {
-    await store.update(c.get('session'), (session) => {
-      session.delete('portfolio');
-      // Prices belong to holdings: an empty portfolio keeps none.
-      session.delete('prices');
-      session.flash('info', 'Your portfolio is now empty.');
-    });
     return c.redirect(urlFor('list_stocks'), 302);
   });
 }

@@ -7,7 +7,7 @@ import type { Holding } from '../portfolio/portfolio.js';
 import { urlFor } from '../routes/names.js';
 import { html, type Html } from './html.js';
 import { csrfField } from './layout.js';
-import { stockFormFields, type StockFormState } from './stocks.js';
+import { stockFormFields, stockFormSummary, type StockFormState } from './stocks.js';
 
 /** The form's starting state for `holding`: its stored values, canonical, and no messages. */
 export function editFormState(holding: Holding): StockFormState {
@@ -35,7 +35,7 @@ export function editStockPage(
   );
   return html`<section>
   <h1>Edit ${original.symbol}</h1>
-  ${form.formError !== undefined && html`<p class="form-error" role="alert">${form.formError}</p>`}
+  ${stockFormSummary(form)}
   <form method="post" action="${urlFor('edit_stock', { index })}" class="stock-form">
     ${csrfField(csrfToken)}
     ${hidden}

@@ -38,11 +38,11 @@ function gainClass(gain: Decimal): string {
 
 function returnCells(figures: Return | undefined): Html {
   if (figures === undefined) {
-    return html`<td class="num">${NOT_SET}</td><td class="num">${NOT_SET}</td><td class="num">${NOT_SET}</td>`;
+    return html`<td class="num" data-label="Market Value">${NOT_SET}</td><td class="num" data-label="Gain/Loss">${NOT_SET}</td><td class="num" data-label="Return">${NOT_SET}</td>`;
   }
-  return html`<td class="num">${formatMoney(figures.value)}</td>
-        <td class="${gainClass(figures.gain)}">${formatSignedMoney(figures.gain)}</td>
-        <td class="${gainClass(figures.gain)}">${formatPercent(figures.gainPercent)}</td>`;
+  return html`<td class="num" data-label="Market Value">${formatMoney(figures.value)}</td>
+        <td class="${gainClass(figures.gain)}" data-label="Gain/Loss">${formatSignedMoney(figures.gain)}</td>
+        <td class="${gainClass(figures.gain)}" data-label="Return">${formatPercent(figures.gainPercent)}</td>`;
 }
 
 const SORTABLE: Readonly<Record<PositionSort, { label: string; direction: 'ascending' | 'descending' }>> = {
@@ -65,11 +65,11 @@ function lotRow(lot: Lot, token: Html): Html {
   const { index } = lot;
   return html`<tr class="lot">
               <th scope="row">${symbol}</th>
-              <td>${date ?? NOT_SET}</td>
-              <td class="num">${formatQuantity(lot.shares)}</td>
-              <td class="num">${formatPrice(lot.price)}</td>
-              <td class="num">${formatMoney(lot.cost)}</td>
-              <td class="lot-actions">
+              <td data-label="Purchase Date">${date ?? NOT_SET}</td>
+              <td class="num" data-label="Shares">${formatQuantity(lot.shares)}</td>
+              <td class="num" data-label="Purchase Price">${formatPrice(lot.price)}</td>
+              <td class="num" data-label="Cost Basis">${formatMoney(lot.cost)}</td>
+              <td class="lot-actions row-actions">
                 <a href="${urlFor('edit_stock', { index })}" aria-label="Edit ${symbol}, ${formatQuantity(lot.shares)} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
                 <form method="post" action="${urlFor('delete_stock', { index })}" class="inline">
                   ${token}
@@ -80,6 +80,11 @@ function lotRow(lot: Lot, token: Html): Html {
             </tr>`;
 }
 
+/** The id of the current-price field of `symbol`'s position. */
+export function priceFieldId(symbol: string): string {
+  return `price-${symbol}`;
+}
+
 function priceForm(
   position: Position,
   token: Html,
@@ -87,7 +92,7 @@ function priceForm(
   error: PriceFormError | undefined,
 ): Html {
   const { symbol } = position;
-  const id = `price-${symbol}`;
+  const id = priceFieldId(symbol);
   const mine = error?.symbol === symbol ? error : undefined;
   const value =
     mine?.value ?? (position.valuation === undefined ? '' : formatPrice(position.valuation.price));
@@ -116,17 +121,17 @@ function positionRows(
   return html`<tbody class="position">
       <tr class="position-row">
         <th scope="row">${position.symbol}</th>
-        <td class="num">${formatQuantity(position.shares)}</td>
-        <td class="num">${formatPrice(position.averageCost)}</td>
-        <td class="num">${formatMoney(position.cost)}</td>
-        <td class="num">${position.valuation === undefined ? NOT_SET : formatPrice(position.valuation.price)}</td>
+        <td class="num" data-label="Shares">${formatQuantity(position.shares)}</td>
+        <td class="num" data-label="Average Cost">${formatPrice(position.averageCost)}</td>
+        <td class="num" data-label="Cost Basis">${formatMoney(position.cost)}</td>
+        <td class="num" data-label="Current Price">${position.valuation === undefined ? NOT_SET : formatPrice(position.valuation.price)}</td>
         ${returnCells(position.valuation)}
       </tr>
       <tr class="position-detail">
-        <td colspan="8">
+        <td colspan="8" class="position-detail-cell">
           <details${error?.symbol === position.symbol && html` open`}>
             <summary>${lots} ${lots === 1 ? 'lot' : 'lots'} of ${position.symbol}</summary>
-            <table class="lots">
+            <table class="lots stacking">
               <thead>
                 <tr>
                   <th scope="col">Symbol</th>
@@ -152,11 +157,24 @@ function totalsRow({ totals }: Positions): Html {
   return html`<tfoot>
       <tr>
         <th scope="row" colspan="3">Total</th>
-        <td class="num">${formatMoney(totals.cost)}</td>
+        <td class="num" data-label="Total Cost Basis">${formatMoney(totals.cost)}</td>
         <td></td>
         ${returnCells(totals.priced)}
       </tr>
     </tfoot>`;
+}
+
+/**
+ * The sort order as a line of links, shown on phones only: there the table's header row, which
+ * holds the sorting links, is hidden (each cell carries its column's name instead).
+ */
+function sortLinks(current: PositionSort): Html {
+  const links = (Object.keys(SORTABLE) as PositionSort[]).map((by) =>
+    by === current
+      ? html`<a href="${listUrl(by)}" aria-current="true">${SORTABLE[by].label}</a>`
+      : html`<a href="${listUrl(by)}">${SORTABLE[by].label}</a>`,
+  );
+  return html`<p class="sort-links">Sort by: ${links}</p>`;
 }
 
 /** The sentence under the table that says what the totals count. */
@@ -179,8 +197,9 @@ export function positionsSection(
   return html`<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and
     they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to
     the cent, average cost to 4 decimal places, percentages to 2.</p>
+  ${sortLinks(sort)}
   <div class="table-wrap">
-    <table id="positions-table" aria-describedby="prices-note">
+    <table id="positions-table" class="stacking" aria-describedby="prices-note">
       <caption class="visually-hidden">Positions, sorted by ${SORTABLE[sort].label.toLowerCase()}</caption>
       <thead>
         <tr>

@@ -2,10 +2,10 @@
  * Renders a page inside the layout, with the visitor's theme, flashes and CSRF token.
  * @module
  */
+import type { FlashMessage } from 'flask-session-ts';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { THEMES, type AppEnv, type Theme } from '../env.js';
-import { csrfToken } from '../security/csrf.js';
 import type { Html } from './html.js';
 import { layout, type PageContext } from './layout.js';
 
@@ -15,15 +15,21 @@ export interface RenderOptions {
   readonly status?: ContentfulStatusCode;
   /**
    * Error pages read the session but never change it: no flash is consumed (it waits for the
-   * next real page) and no CSRF token is created (the theme switch is hidden if there is none).
+   * next real page) and no CSRF cookie is set (the theme switch is hidden without one).
    */
   readonly readOnly?: boolean;
 }
 
-/** The visitor's theme; anything unexpected in the session falls back to light. */
-export function themeOf(c: Context<AppEnv>): Theme {
+/** The theme the visitor chose; undefined (the browser's preference decides) if none or unknown. */
+export function themeOf(c: Context<AppEnv>): Theme | undefined {
   const theme = c.get('session').get('theme');
-  return theme !== undefined && THEMES.includes(theme) ? theme : 'light';
+  return theme !== undefined && THEMES.includes(theme) ? theme : undefined;
+}
+
+/** The flashes, after the unreadable-cookie notice when this page is the first to show it. */
+function withNotice(c: Context<AppEnv>, flashes: FlashMessage[]): readonly FlashMessage[] {
+  const notice = c.get('unreadableNotice').take();
+  return notice === undefined ? flashes : [['error', notice], ...flashes];
 }
 
 /**
@@ -32,11 +38,11 @@ export function themeOf(c: Context<AppEnv>): Theme {
  */
 export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (page: PageContext) => Html) {
   const session = c.get('session');
-  const existing = session.get('csrf_token');
+  const csrf = c.get('csrf');
   const page: PageContext = {
     theme: themeOf(c),
-    flashes: options.readOnly === true ? [] : session.consumeFlashes(),
-    csrfToken: options.readOnly === true ? existing : csrfToken(session),
+    flashes: options.readOnly === true ? [] : withNotice(c, session.consumeFlashes()),
+    csrfToken: options.readOnly === true ? csrf.existing() : csrf.token(),
     // Still percent-encoded (c.req.path is partly decoded), so it can go back into a Location header.
     path: new URL(c.req.url).pathname,
   };

@@ -6,33 +6,27 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  type Cookie,
-  type Page,
-  type Response,
-} from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_MESSAGE } from '../../src/app.js';
 import { urlFor } from '../../src/routes/names.js';
-import { FlaskOracle } from '../../packages/flask-session-ts/test/flask/oracle.js';
-import { startApp, type AppProcess } from './app-process.js';
+import {
+  AAPL,
+  addStock,
+  collapse,
+  flashes,
+  holdingRows,
+  lotRows,
+  nowSeconds,
+  open,
+  openLots,
+  pageAfter,
+  SBUX,
+  total,
+  useBrowser,
+  type HoldingInput,
+} from './browser-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
-/** Short enough that a stuck page fails with Playwright's message before vitest's test timeout. */
-const ACTION_TIMEOUT_MS = 10_000;
 /** Flask's default PERMANENT_SESSION_LIFETIME, which the app keeps. */
 const SESSION_MAX_AGE_SECONDS = 31 * 24 * 60 * 60;
 const SCREENSHOT_PATH = fileURLToPath(new URL('../../test-results/stocks.png', import.meta.url));
@@ -40,182 +34,12 @@ const SCREENSHOT_PATH = fileURLToPath(new URL('../../test-results/stocks.png', i
 const PAYLOAD = '<img src=x onerror=alert(1)>';
 const SCRIPT_PAYLOAD = '<script>alert(1)</script>';
 
-interface HoldingInput {
-  readonly symbol: string;
-  readonly shares: string;
-  readonly price: string;
-}
-
-const AAPL: HoldingInput = { symbol: 'AAPL', shares: '15', price: '302.17' };
-const SBUX: HoldingInput = { symbol: 'SBUX', shares: '100', price: '87.56' };
 const AAPL_ROW = ['AAPL', '15', '$302.17', '$4,532.55'];
 const SBUX_ROW = ['SBUX', '100', '$87.56', '$8,756.00'];
 
-let app: AppProcess;
-let browser: Browser;
-let oracle: FlaskOracle;
-
-/** A browser context with one page, and everything it reported that a healthy page never does. */
-interface Visitor {
-  readonly context: BrowserContext;
-  readonly page: Page;
-  /** Console errors (CSP violations among them) and uncaught exceptions. */
-  readonly problems: string[];
-  /** `alert`, `confirm` and `prompt` calls: only injected script would make one. */
-  readonly dialogs: string[];
-}
-
-const visitors: Visitor[] = [];
-
-/** Stops what `beforeAll` started, the browser first: its keep-alive connections would hold the server's shutdown open. */
-const stoppers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  // Settled, not raced: when one part fails to start, the others are still stopped in afterAll.
-  const results = await Promise.allSettled([
-    startApp().then((started) => {
-      app = started;
-      stoppers.push(() => started.stop());
-    }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true }).then((started) => {
-      browser = started;
-      stoppers.unshift(() => started.close());
-    }),
-    FlaskOracle.start().then((started) => {
-      oracle = started;
-      stoppers.push(() => started.close());
-    }),
-  ]);
-  const failure = results.find((result) => result.status === 'rejected');
-  if (failure !== undefined) throw failure.reason;
-});
-
-afterAll(async () => {
-  for (const stop of stoppers) await stop();
-});
-
-afterEach(async () => {
-  const finished = visitors.splice(0);
-  await Promise.all(finished.map((visitor) => visitor.context.close()));
-  for (const visitor of finished) {
-    expect(visitor.problems, 'console errors and page errors').toEqual([]);
-    expect(visitor.dialogs, 'dialogs opened').toEqual([]);
-  }
-});
-
-/** Whether a console error is Chromium reporting a status this test asked for, not a page fault. */
-function isExpectedLoadError(text: string, url: string, errorDocuments: ReadonlySet<string>): boolean {
-  if (!text.startsWith('Failed to load resource:')) return false;
-  // Every 4xx page in these tests is a document whose status the test asserts.
-  return errorDocuments.has(url);
-}
-
-/** A new visitor with empty cookies; closed, and checked for console errors and dialogs, after the test. */
-async function newVisitor(options: BrowserContextOptions = {}): Promise<Visitor> {
-  const context = await browser.newContext({ baseURL: app.url, ...options });
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  const page = await context.newPage();
-  const visitor: Visitor = { context, page, problems: [], dialogs: [] };
-  visitors.push(visitor);
-  const errorDocuments = new Set<string>();
-  page.on('response', (response) => {
-    if (response.request().isNavigationRequest() && response.status() >= 400)
-      errorDocuments.add(response.url());
-  });
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const { url } = message.location();
-    if (!isExpectedLoadError(message.text(), url, errorDocuments)) {
-      visitor.problems.push(`${message.text()} (${url})`);
-    }
-  });
-  page.on('pageerror', (error) => visitor.problems.push(`Uncaught ${error.message}`));
-  page.on('dialog', (dialog) => {
-    visitor.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  return visitor;
-}
-
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
-/**
- * Runs `action` (a click that submits a form) and waits until the page it leads to, after any
- * redirects, has loaded. Resolves to that page's response.
- */
-async function pageAfter(page: Page, action: () => Promise<unknown>): Promise<Response> {
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) =>
-        r.request().isNavigationRequest() &&
-        r.frame() === page.mainFrame() &&
-        !REDIRECT_STATUSES.has(r.status()),
-    ),
-    page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
-    action(),
-  ]);
-  await page.waitForLoadState('load');
-  return response;
-}
-
-/** Opens a page and returns its response, which must exist for a plain navigation. */
-async function open(page: Page, path: string): Promise<Response> {
-  const response = await page.goto(path);
-  if (response === null) throw new Error(`No response for ${path}`);
-  return response;
-}
-
-/** Fills the add-stock form as a visitor does, by the labels, and submits it. */
-async function addStock(page: Page, holding: HoldingInput): Promise<Response> {
-  await open(page, urlFor('add_stock'));
-  await page.getByLabel('Stock Symbol').fill(holding.symbol);
-  await page.getByLabel('Number of Shares').fill(holding.shares);
-  await page.getByLabel('Purchase Price ($)').fill(holding.price);
-  return pageAfter(page, () => page.getByRole('button', { name: 'Add Stock' }).click());
-}
-
-/** Text as a reader sees it, whitespace collapsed: works inside a closed `<details>` too. */
-const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** Each lot's cells as text (symbol, date, shares, price, cost, actions), in page order. */
-async function lotRows(page: Page): Promise<string[][]> {
-  const rows = await page.locator('tr.lot').all();
-  return Promise.all(rows.map(async (row) => (await row.locator('th, td').allTextContents()).map(collapse)));
-}
-
-/** The lots as text: symbol, shares, price and cost of each. */
-async function holdingRows(page: Page): Promise<string[][]> {
-  return (await lotRows(page)).map(([symbol = '', , shares = '', price = '', cost = '']) => [
-    symbol,
-    shares,
-    price,
-    cost,
-  ]);
-}
-
-async function total(page: Page): Promise<string> {
-  return page.locator('#positions-table tfoot td.num').first().innerText();
-}
-
-/** Opens the `<details>` with the lots of `symbol`, as a visitor clicks its summary. */
-async function openLots(page: Page, symbol: string): Promise<void> {
-  const details = page.locator('details', { has: page.locator('summary', { hasText: ` of ${symbol}` }) });
-  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
-}
-
-async function flashes(page: Page): Promise<string[]> {
-  return page.locator('.flash').allInnerTexts();
-}
-
-async function sessionCookie(context: BrowserContext): Promise<Cookie> {
-  const cookie = (await context.cookies(app.url)).find((c) => c.name === 'session');
-  if (cookie === undefined) throw new Error('The browser holds no session cookie');
-  return cookie;
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}
+const h = useBrowser({ oracle: true });
+const newVisitor = h.newVisitor;
+const sessionCookie = h.sessionCookie;
 
 describe('the portfolio in a browser', () => {
   it('adds a stock through the form and lists it with its cost and a flash', async () => {
@@ -259,7 +83,7 @@ describe('the portfolio in a browser', () => {
 
     const response = await open(page, urlFor('list_stocks'));
     expect(response.status()).toBe(200);
-    expect(await page.getByRole('heading', { name: 'List of Stocks' }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Your portfolio' }).isVisible()).toBe(true);
     expect(await page.locator('.empty-state').innerText()).toContain('Your portfolio is empty.');
     expect(await page.locator('#stock-table').count()).toBe(0);
   });
@@ -271,29 +95,38 @@ describe('the portfolio in a browser', () => {
     await openLots(page, 'AAPL');
     await pageAfter(page, () => page.getByRole('button', { name: 'Remove AAPL' }).click());
     expect(await holdingRows(page)).toEqual([SBUX_ROW]);
-    expect(await flashes(page)).toEqual(['Removed AAPL.']);
+    expect(await page.locator('.notice').innerText()).toContain('Removed AAPL (15 shares at $302.17).');
   });
 
-  it('empties the portfolio with the Clear portfolio button', async () => {
+  it('empties the portfolio with Clear portfolio, after asking', async () => {
     const { page } = await newVisitor();
     await addStock(page, AAPL);
     await addStock(page, SBUX);
-    await pageAfter(page, () => page.getByRole('button', { name: 'Clear portfolio' }).click());
+    await pageAfter(page, () => page.getByRole('link', { name: 'Clear portfolio' }).click());
+    expect(await page.getByRole('heading', { name: 'Clear your portfolio?' }).isVisible()).toBe(true);
+    expect(await page.locator('main').innerText()).toContain('This removes all 2 holdings');
+    // Saying no keeps everything.
+    await pageAfter(page, () => page.getByRole('link', { name: 'No, keep it' }).click());
+    expect(await holdingRows(page)).toEqual([AAPL_ROW, SBUX_ROW]);
+    await pageAfter(page, () => page.getByRole('link', { name: 'Clear portfolio' }).click());
+    await pageAfter(page, () => page.getByRole('button', { name: 'Yes, clear my portfolio' }).click());
     expect(await page.locator('#stock-table').count()).toBe(0);
     expect(await page.locator('.empty-state').isVisible()).toBe(true);
     expect(await flashes(page)).toEqual(['Your portfolio is now empty.']);
   });
 
   it('switches to the dark theme with the theme button and keeps it on the next page', async () => {
-    const { page } = await newVisitor();
+    const { page } = await newVisitor({ colorScheme: 'light' });
     await open(page, urlFor('about'));
-    expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
-    await pageAfter(page, () => page.getByRole('button', { name: 'Switch to the dark theme' }).click());
+    // None chosen yet: the browser's light preference shows, and only the button that changes it.
+    expect(await page.locator('html').getAttribute('data-theme')).toBeNull();
+    expect(await page.getByRole('button', { name: 'Switch to light theme' }).count()).toBe(0);
+    await pageAfter(page, () => page.getByRole('button', { name: 'Switch to dark theme' }).click());
     expect(new URL(page.url()).pathname).toBe(urlFor('about'));
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await open(page, urlFor('list_stocks'));
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
-    expect(await page.getByRole('button', { name: 'Switch to the light theme' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Switch to light theme' }).isVisible()).toBe(true);
   });
 
   it('logs no console error or CSP violation on any page, error pages included', async () => {
@@ -322,7 +155,7 @@ describe('the portfolio in a browser', () => {
       '/hello/world': 200,
       '/blog_posts/1': 200,
       '/stocks': 200,
-      '/stocks/clear': 405,
+      '/stocks/clear': 200,
       '/no-such-page': 404,
       'POST /add_stock': 422,
       'POST /add_stock, valid': 200,
@@ -336,8 +169,8 @@ describe('the session cookie and real Flask', () => {
     const { context, page } = await newVisitor();
     await addStock(page, AAPL);
     const cookie = await sessionCookie(context);
-    const result = await oracle.loads({
-      secret: app.secretKey,
+    const result = await h.oracle.loads({
+      secret: h.app.secretKey,
       now: nowSeconds(),
       maxAge: SESSION_MAX_AGE_SECONDS,
       cookie: cookie.value,
@@ -353,12 +186,24 @@ describe('the session cookie and real Flask', () => {
 
   it('shows the portfolio from a cookie that Flask signed', async () => {
     const { context, page } = await newVisitor();
-    const value = await oracle.dumps({
-      secret: app.secretKey,
+    const value = await h.oracle.dumps({
+      secret: h.app.secretKey,
       now: nowSeconds(),
       value: { portfolio: [['AAPL', '15', '302.17']], _permanent: true },
     });
-    await context.addCookies([{ name: 'session', value, url: app.url, httpOnly: true, sameSite: 'Lax' }]);
+    await context.addCookies([{ name: 'session', value, url: h.app.url, httpOnly: true, sameSite: 'Lax' }]);
+    await open(page, urlFor('list_stocks'));
+    expect(await holdingRows(page)).toEqual([AAPL_ROW]);
+  });
+  it("shows the holding of a session the seed's Flask app wrote (top-level keys)", async () => {
+    const { context, page } = await newVisitor();
+    // What the seed's add_stock view leaves in the session, signed by real Flask.
+    const value = await h.oracle.dumps({
+      secret: h.app.secretKey,
+      now: nowSeconds(),
+      value: { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '302.17' },
+    });
+    await context.addCookies([{ name: 'session', value, url: h.app.url, httpOnly: true, sameSite: 'Lax' }]);
     await open(page, urlFor('list_stocks'));
     expect(await holdingRows(page)).toEqual([AAPL_ROW]);
   });
@@ -397,7 +242,7 @@ describe('text that looks like markup', () => {
     await page.getByLabel('Stock Symbol').fill(SCRIPT_PAYLOAD);
     await page.getByLabel('Number of Shares').fill('15');
     await page.getByLabel('Purchase Price ($)').fill('302.17');
-    const response = await pageAfter(page, () => page.getByRole('button', { name: 'Add Stock' }).click());
+    const response = await pageAfter(page, () => page.getByRole('button', { name: 'Add stock' }).click());
     expect(response.status()).toBe(422);
     expect(await page.getByLabel('Stock Symbol').inputValue()).toBe(SCRIPT_PAYLOAD);
     expect(await page.locator('.field.invalid').count()).toBe(1);
@@ -410,8 +255,8 @@ describe('text that looks like markup', () => {
     const { context, page } = visitor;
     // Flashes the app makes carry only validated symbols; one written by a Flask app sharing the
     // cookie can say anything, in any category.
-    const value = await oracle.dumps({
-      secret: app.secretKey,
+    const value = await h.oracle.dumps({
+      secret: h.app.secretKey,
       now: nowSeconds(),
       value: {
         _flashes: [
@@ -420,7 +265,7 @@ describe('text that looks like markup', () => {
         ],
       },
     });
-    await context.addCookies([{ name: 'session', value, url: app.url, httpOnly: true, sameSite: 'Lax' }]);
+    await context.addCookies([{ name: 'session', value, url: h.app.url, httpOnly: true, sameSite: 'Lax' }]);
     await open(page, urlFor('index'));
     expect(await flashes(page)).toEqual([PAYLOAD, SCRIPT_PAYLOAD]);
     expect(await page.locator('.flash-error').count()).toBe(1);
@@ -435,17 +280,17 @@ describe('text that looks like markup', () => {
     const helloPath = urlFor('hello_message', { message: PAYLOAD });
     await open(page, helloPath);
     await page
-      .locator('form.theme-switch input[name="theme"]')
-      .evaluate((input: { value: string }, payload) => {
-        input.value = payload;
+      .locator('form.theme-switch button.theme-to-dark')
+      .evaluate((button: { value: string }, payload) => {
+        button.value = payload;
       }, PAYLOAD);
-    await pageAfter(page, () => page.getByRole('button', { name: 'Switch to the dark theme' }).click());
+    await pageAfter(page, () => page.getByRole('button', { name: 'Switch to dark theme' }).click());
     expect(new URL(page.url()).pathname).toBe(helloPath);
     expect(await flashes(page)).toEqual(['Unknown theme. Choose light or dark.']);
     expect(await page.locator('h1').innerText()).toBe(`Welcome ${PAYLOAD}!`);
     const next = await page.locator('form.theme-switch input[name="next"]').inputValue();
     expect(decodeURIComponent(next)).toBe(decodeURIComponent(helloPath));
-    expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
+    expect(await page.locator('html').getAttribute('data-theme')).toBeNull();
     expect(await page.locator('main img').count()).toBe(0);
     expect(visitor.dialogs).toEqual([]);
   });
@@ -462,7 +307,7 @@ describe('forms from another site', () => {
       .join('');
     return (
       `<!DOCTYPE html><title>You won!</title>` +
-      `<form method="post" action="${app.url}${action}">${inputs}</form>` +
+      `<form method="post" action="${h.app.url}${action}">${inputs}</form>` +
       `<script>document.forms[0].submit()</script>`
     );
   }
@@ -474,7 +319,7 @@ describe('forms from another site', () => {
         number_of_shares: '1',
         purchase_price: '1',
       }),
-      '/clear': attackPage(urlFor('clear_stocks'), {}),
+      '/clear': attackPage(urlFor('clear_stocks'), { confirm: 'yes' }),
     };
     attacker = createServer((req, res) => {
       const body = pages[req.url ?? ''];
@@ -494,11 +339,11 @@ describe('forms from another site', () => {
   /** Opens the attacker's page and waits for the app's answer to the form it posts. */
   async function visitAttack(page: Page, attackPath: string, target: string): Promise<Response> {
     const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url() === `${app.url}${target}` && r.request().method() === 'POST'),
+      page.waitForResponse((r) => r.url() === `${h.app.url}${target}` && r.request().method() === 'POST'),
       // Only until the attacker's page commits: its form navigates away before it would finish loading.
       page.goto(`${attackerUrl}${attackPath}`, { waitUntil: 'commit' }),
     ]);
-    await page.waitForURL(`${app.url}${target}`);
+    await page.waitForURL(`${h.app.url}${target}`);
     return response;
   }
 
@@ -648,7 +493,7 @@ describe('the tracker in a browser', () => {
     const box = await chart.boundingBox();
     expect(box?.width).toBeGreaterThan(200);
     expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(375);
-    // The chart and its screen-reader table widen nothing (the positions table scrolls in its own box).
+    // The chart and its screen-reader table widen nothing (the positions table stacks into cards).
     const right = (selector: string) =>
       page
         .locator(selector)
@@ -674,7 +519,7 @@ describe('the tracker in a browser', () => {
       body: (await style('body')).color,
     });
     const light = await colours();
-    await pageAfter(page, () => page.getByRole('button', { name: 'Switch to the dark theme' }).click());
+    await pageAfter(page, () => page.getByRole('button', { name: 'Switch to dark theme' }).click());
     const dark = await colours();
     for (const theme of [light, dark]) {
       expect(theme.text).toBe(theme.body);
@@ -696,12 +541,14 @@ describe('the tracker in a browser', () => {
     expect(download.suggestedFilename()).toMatch(/^portfolio-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = await readFile(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toBe('symbol,shares,purchase_price,purchase_date');
-    await pageAfter(page, () => page.getByRole('button', { name: 'Clear portfolio' }).click());
+    await pageAfter(page, () => page.getByRole('link', { name: 'Clear portfolio…' }).click());
+    await pageAfter(page, () => page.getByRole('button', { name: 'Yes, clear my portfolio' }).click());
     expect(await page.locator('tr.lot').count()).toBe(0);
 
     await open(page, urlFor('import_stocks'));
     await page.getByLabel('CSV file').setInputFiles(await download.path());
     await page.getByLabel('Replace them with the file’s holdings').check();
+    await page.getByLabel(/To replace: yes, delete the holdings I have now/).check();
     await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click());
     expect(await flashes(page)).toEqual(['Imported 2 holdings, replacing the ones you had.']);
     expect(await lotRows(page)).toEqual(before);
@@ -718,6 +565,7 @@ describe('the tracker in a browser', () => {
       buffer: Buffer.from('symbol,shares,purchase_price,purchase_date\nMSFT,1,1,\n123,0,1,\n'),
     });
     await page.getByLabel('Replace them with the file’s holdings').check();
+    await page.getByLabel(/To replace: yes, delete the holdings I have now/).check();
     const response = await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click());
     expect(response.status()).toBe(422);
     const problems = await page.locator('#import-problems li').allInnerTexts();

@@ -349,7 +349,7 @@ export function fieldError(html: string, name: string): string | undefined {
 
 /** The flash messages on a page, as `[category, text]`. */
 export function flashes(html: string): [string, string][] {
-  return [...html.matchAll(/<li class="flash flash-(\w+)">([^<]*)<\/li>/g)].map(
+  return [...html.matchAll(/<p class="flash flash-(\w+)">([^<]*)<\/p>/g)].map(
     ([, category = '', text = '']) => [category, unescapeHtml(text)],
   );
 }
@@ -385,7 +385,7 @@ export function totalRow(html: string): string[] {
 
 /** The text of the `<main>` element: the page without header, navigation and footer. */
 export function mainText(html: string): string {
-  return textOf(/<main>([\s\S]*)<\/main>/.exec(html)?.[1] ?? '');
+  return textOf(/<main[^>]*>([\s\S]*)<\/main>/.exec(html)?.[1] ?? '');
 }
 
 /**
@@ -401,4 +401,15 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Gives `client` a stored session by a real save (the theme): a page view saves nothing, since the
+ * CSRF token is a cookie of its own, so with a server-side store a visitor has no session id until
+ * a first save. Tests of concurrent writes to one session start with this.
+ */
+export async function startSession(client: Client): Promise<void> {
+  await client.get(urlFor('add_stock'));
+  const saved = await client.postForm(urlFor('set_theme'), { theme: 'light', next: urlFor('list_stocks') });
+  if (saved.status !== 302) throw new Error(`Saving the theme answered ${saved.status}`);
 }

@@ -16,6 +16,7 @@ function makeApp(options: Partial<SessionOptions> = {}, invalid: BadData[] = [])
   app.use(sessionMiddleware(store, { onInvalidCookie: (e) => invalid.push(e) }));
   app.get('/read', (c) => c.text(String(c.var.session.get('count') ?? 'empty')));
   app.get('/none', (c) => c.text('untouched'));
+  app.get('/error', (c) => c.text(c.var.sessionError?.name ?? 'no error'));
   app.post('/inc', (c) => {
     const s = c.var.session;
     s.set('count', (s.get('count') ?? 0) + 1);
@@ -100,6 +101,17 @@ describe('session middleware', () => {
     const first = cookieOf(await app.request('/inc', { method: 'POST' })) ?? '';
     const res = await app.request('/read', { headers: { Cookie: first } });
     expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('hands the handler why the cookie could not be used, and nothing for a good or missing one', async () => {
+    const { app } = makeApp();
+    const cookie = cookieOf(await app.request('/inc', { method: 'POST' })) ?? '';
+    const tampered = cookie.slice(0, -1) + (cookie.endsWith('A') ? 'B' : 'A');
+    const errorFor = async (header?: string) =>
+      (await app.request('/error', header === undefined ? {} : { headers: { Cookie: header } })).text();
+    expect(await errorFor(tampered)).toBe('BadTimeSignature');
+    expect(await errorFor(cookie)).toBe('no error');
+    expect(await errorFor()).toBe('no error');
   });
 
   it('refuses a too-large change inside the handler and leaves the previous cookie in place', async () => {

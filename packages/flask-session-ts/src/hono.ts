@@ -6,14 +6,18 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { REPLACED_RESPONSE_HEADERS, resolveStore, withVary, type SessionAdapterOptions } from './adapter.js';
 import type { SessionOptions } from './cookie-store.js';
-import { SessionTooLarge } from './errors.js';
+import { SessionTooLarge, type BadData } from './errors.js';
 import type { Session } from './session.js';
 import type { SessionStore } from './store.js';
 import type { SessionData } from './tagged-json.js';
 
-/** Hono environment fragment: handlers read the session as `c.get('session')`. */
+/**
+ * Hono environment fragment: handlers read the session as `c.get('session')`, and why the cookie
+ * that came with the request could not be used (if one could not) as `c.get('sessionError')`, so
+ * an app can tell the visitor instead of silently showing an empty session.
+ */
 export interface SessionEnv<T extends SessionData = SessionData> {
-  Variables: { session: Session<T> };
+  Variables: { session: Session<T>; sessionError: BadData | undefined };
 }
 
 /** Options of {@link sessionMiddleware} beyond the store's. */
@@ -38,6 +42,7 @@ export function sessionMiddleware<T extends SessionData = SessionData>(
     const { session, error } = await store.open<T>(c.req.header('cookie'));
     if (error && onInvalidCookie) onInvalidCookie(error);
     c.set('session', session);
+    c.set('sessionError', error);
     await next();
     const action = await store.commit(session, c.res.status);
     if (action.kind === 'too-large') {

@@ -1,0 +1,41 @@
+/**
+ * The Hono side of {@link CsrfTokens}: reads the token cookie once per request and hands handlers
+ * a small {@link CsrfState} as `c.get('csrf')`. A token is issued (and its cookie set) only when a
+ * page needs one, so a response without a form sends no cookie.
+ * @module
+ */
+import { readCookie } from 'flask-session-ts';
+import type { MiddlewareHandler } from 'hono';
+import type { CsrfFailure, CsrfTokens } from './csrf.js';
+
+/** What a handler can do with this request's CSRF token. */
+export interface CsrfState {
+  /** The visitor's token, issued now (with its cookie) if they have no valid one. */
+  token(): string;
+  /** The visitor's valid token, or undefined: for pages that must not set cookies. */
+  existing(): string | undefined;
+  /** Checks a submitted form field against the token cookie that came with the request. */
+  check(submitted: unknown): CsrfFailure | undefined;
+}
+
+/** Sets `c.get('csrf')` for every request after it. */
+export function csrfMiddleware(tokens: CsrfTokens): MiddlewareHandler<{ Variables: { csrf: CsrfState } }> {
+  return async (c, next) => {
+    const fromCookie = readCookie(c.req.header('cookie'), tokens.cookie.name);
+    const valid = tokens.isValid(fromCookie) ? fromCookie : undefined;
+    let issued: string | undefined;
+    c.set('csrf', {
+      token: () => {
+        if (valid !== undefined) return valid;
+        if (issued === undefined) {
+          issued = tokens.issue();
+          c.header('Set-Cookie', tokens.setCookie(issued), { append: true });
+        }
+        return issued;
+      },
+      existing: () => valid ?? issued,
+      check: (submitted) => tokens.check(fromCookie, submitted),
+    });
+    await next();
+  };
+}
