@@ -16,12 +16,15 @@
  * re-serialising), the least any implementation can do.
  *
  * Self-contained (only `node:` imports), so `run.ts` can transpile this one file and run it with plain
- * `node`, as the app runs from `dist/`. Configured like the app: SECRET_KEY, HOST, PORT, WORKERS.
+ * `node`, as the app runs from `dist/`. Configured like the app: SECRET_KEY, HOST, PORT, WORKERS; and
+ * PUBLIC_DIR, the app's `public/`, whose files the pages link to by content hash as the app's do.
  * @module
  */
 import cluster from 'node:cluster';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 
 const LIFETIME_SECONDS = 31 * 24 * 60 * 60;
@@ -88,19 +91,96 @@ function plain(value: number): string {
 }
 
 const NOT_SET = '<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>';
-const NO_RETURN = `<td class="num">${NOT_SET}</td><td class="num">${NOT_SET}</td><td class="num">${NOT_SET}</td>`;
+const NO_RETURN = `<td class="num" data-label="Market Value">${NOT_SET}</td><td class="num" data-label="Gain/Loss">${NOT_SET}</td><td class="num" data-label="Return">${NOT_SET}</td>`;
+
+/** What the page frame shows of the visitor: the CSRF token its forms carry and the chosen theme. */
+interface Visitor {
+  readonly csrf: string;
+  /** Undefined: none chosen, so the browser's `prefers-color-scheme` decides (both buttons are sent). */
+  readonly theme: 'light' | 'dark' | undefined;
+}
+
+/**
+ * `name` in `public/` under the app's fingerprinted name (`style.css` → `style.<12 hex>.css`, the
+ * sha256 of its content), read once at start-up: the pages link to it as the app's do.
+ */
+function fingerprinted(publicDir: string, name: string): string {
+  const hash = createHash('sha256')
+    .update(readFileSync(join(publicDir, name)))
+    .digest('hex');
+  const dot = name.lastIndexOf('.');
+  return `${name.slice(0, dot)}.${hash.slice(0, 12)}${name.slice(dot)}`;
+}
+
+/** The head's links to the app's stylesheet and icon, from PUBLIC_DIR (servers.ts sets it). */
+function headLinks(publicDir: string): string {
+  try {
+    return (
+      '<link rel="stylesheet" href="/static/' +
+      fingerprinted(publicDir, 'style.css') +
+      '" />\n    <link rel="icon" href="/static/' +
+      fingerprinted(publicDir, 'favicon.svg') +
+      '" type="image/svg+xml" />'
+    );
+  } catch (error) {
+    throw new Error(`Set PUBLIC_DIR to the app's public/ folder (${String(error)}).`, { cause: error });
+  }
+}
+
+// This file runs from a temporary directory, so the folder comes from the environment.
+const HEAD_LINKS = headLinks(process.env['PUBLIC_DIR'] ?? join(process.cwd(), 'public'));
+
+const MENU = [
+  ['/', 'Home'],
+  ['/stocks', 'Portfolio'],
+  ['/add_stock', 'Add a stock'],
+  ['/about', 'About'],
+] as const;
+
+/** The menu with the current page marked, one string per path, built once. */
+const MENUS = new Map(
+  MENU.map(([current]) => [
+    current,
+    MENU.map(([path, label]) =>
+      path === current
+        ? `<a href="${path}" aria-current="page">${label}</a>`
+        : `<a href="${path}">${label}</a>`,
+    ).join(''),
+  ]),
+);
+const PLAIN_MENU = MENU.map(([path, label]) => `<a href="${path}">${label}</a>`).join('');
+
+function themeButton(theme: 'light' | 'dark'): string {
+  return `<button type="submit" name="theme" value="${theme}" class="theme-to-${theme}">Switch to ${theme} theme</button>`;
+}
+const THEME_BUTTONS = {
+  light: themeButton('dark'),
+  dark: themeButton('light'),
+  none: themeButton('dark') + themeButton('light'),
+} as const;
 
 // The markup below is the app's, byte for byte (whitespace included), so every server sends the same
 // page; run.ts checks the sizes.
-function layout(title: string, csrf: string, path: string, main: string): string {
+function layout(title: string, visitor: Visitor, path: string, main: string): string {
+  const { theme } = visitor;
   return (
-    '<!DOCTYPE html>\n<html lang="en" data-theme="light">\n  <head>\n    <meta charset="utf-8" />\n    <meta name="viewport" content="width=device-width, initial-scale=1" />\n    <link rel="stylesheet" href="/static/style.css" />\n    <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />\n    <meta name="color-scheme" content="light" />\n    <title>' +
+    '<!DOCTYPE html>\n<html lang="en"' +
+    (theme === undefined ? '' : ' data-theme="' + theme + '"') +
+    '>\n  <head>\n    <meta charset="utf-8" />\n    <meta name="viewport" content="width=device-width, initial-scale=1" />\n    <meta name="description" content="Record the stocks you bought and see what they cost you, kept in your own browser: no account needed." />\n    ' +
+    HEAD_LINKS +
+    '\n    <meta name="color-scheme" content="' +
+    (theme ?? 'light dark') +
+    '" />\n    <title>' +
     escapeHtml(title) +
-    ' · Stock Portfolio</title>\n  </head>\n  <body>\n    <header class="site-header">\n      <a class="brand" href="/">Stock Portfolio</a>\n      <nav aria-label="Main">\n      <a href="/">Home</a>\n      <a href="/stocks">List Stocks</a>\n      <a href="/add_stock">Add Stock</a>\n      <form method="post" action="/theme" class="theme-switch">\n    <input type="hidden" name="csrf_token" value="' +
-    escapeHtml(csrf) +
-    '" />\n    <input type="hidden" name="theme" value="dark" />\n    <input type="hidden" name="next" value="' +
+    ' · Stock Portfolio</title>\n  </head>\n  <body>\n    <a class="skip-link" href="#main">Skip to content</a>\n    <header class="site-header">\n      <a class="brand" href="/">Stock Portfolio</a>\n      <nav aria-label="Main">\n      ' +
+    (MENUS.get(path as (typeof MENU)[number][0]) ?? PLAIN_MENU) +
+    '\n      <form method="post" action="/theme" class="theme-switch">\n    <input type="hidden" name="csrf_token" value="' +
+    escapeHtml(visitor.csrf) +
+    '" />\n    <input type="hidden" name="next" value="' +
     escapeHtml(path) +
-    '" />\n    <button type="submit" aria-label="Switch to the dark theme">Dark theme</button>\n  </form>\n      </nav>\n    </header>\n    <main>\n      \n      ' +
+    '" />\n    ' +
+    THEME_BUTTONS[theme ?? 'none'] +
+    '\n  </form>\n      </nav>\n    </header>\n    <main id="main" tabindex="-1">\n      \n      ' +
     main +
     '\n    </main>\n    <footer class="site-footer">\n    <p>Your portfolio lives only in this browser\'s signed session cookie: no account, no database.</p>\n  </footer>\n  </body>\n</html>'
   );
@@ -118,25 +198,25 @@ function dateBounds(): { today: string; latest: string } {
   };
 }
 
-function addStockPage(csrf: string): string {
+function addStockPage(visitor: Visitor): string {
   return layout(
-    'Add Stock',
-    csrf,
+    'Add a stock',
+    visitor,
     '/add_stock',
-    '<section>\n  <h1>Add a Stock</h1>\n  \n  <form method="post" action="/add_stock" class="stock-form">\n    <input type="hidden" name="csrf_token" value="' +
-      escapeHtml(csrf) +
+    '<section>\n  <h1>Add a stock</h1>\n  \n  <form method="post" action="/add_stock" class="stock-form">\n    <input type="hidden" name="csrf_token" value="' +
+      escapeHtml(visitor.csrf) +
       '" />' +
       ADD_STOCK_FORM +
       dateBounds().latest +
-      '" />\n      \n    </div>\n    <button type="submit">Add Stock</button>\n  </form>\n</section>',
+      '" />\n      \n    </div>\n    <button type="submit">Add stock</button>\n  </form>\n</section>',
   );
 }
 
 const PRICES_NOTE =
-  '<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and\n    they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to\n    the cent, average cost to 4 decimal places, percentages to 2.</p>\n  <div class="table-wrap">\n    <table id="positions-table" aria-describedby="prices-note">\n      <caption class="visually-hidden">Positions, sorted by symbol</caption>\n      <thead>\n        <tr>\n          <th scope="col" class="" aria-sort="ascending">Symbol <span class="sort-mark" aria-hidden="true">▲</span></th>\n          <th scope="col" class="num">Shares</th>\n          <th scope="col" class="num">Average Cost</th>\n          <th scope="col" class="num">Cost Basis</th>\n          <th scope="col" class="num">Current Price</th>\n          <th scope="col" class="num"><a href="/stocks?sort=value" aria-label="Market Value: sort by market value">Market Value</a></th>\n          <th scope="col" class="num"><a href="/stocks?sort=gain" aria-label="Gain/Loss: sort by gain/loss">Gain/Loss</a></th>\n          <th scope="col" class="num">Return</th>\n        </tr>\n      </thead>\n      ';
+  '<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and\n    they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to\n    the cent, average cost to 4 decimal places, percentages to 2.</p>\n  <p class="sort-links">Sort by: <a href="/stocks" aria-current="true">Symbol</a><a href="/stocks?sort=value">Market Value</a><a href="/stocks?sort=gain">Gain/Loss</a></p>\n  <div class="table-wrap">\n    <table id="positions-table" class="stacking" aria-describedby="prices-note">\n      <caption class="visually-hidden">Positions, sorted by symbol</caption>\n      <thead>\n        <tr>\n          <th scope="col" class="" aria-sort="ascending">Symbol <span class="sort-mark" aria-hidden="true">▲</span></th>\n          <th scope="col" class="num">Shares</th>\n          <th scope="col" class="num">Average Cost</th>\n          <th scope="col" class="num">Cost Basis</th>\n          <th scope="col" class="num">Current Price</th>\n          <th scope="col" class="num"><a href="/stocks?sort=value" aria-label="Market Value: sort by market value">Market Value</a></th>\n          <th scope="col" class="num"><a href="/stocks?sort=gain" aria-label="Gain/Loss: sort by gain/loss">Gain/Loss</a></th>\n          <th scope="col" class="num">Return</th>\n        </tr>\n      </thead>\n      ';
 
 const LOTS_HEAD =
-  '</summary>\n            <table class="lots">\n              <thead>\n                <tr>\n                  <th scope="col">Symbol</th>\n                  <th scope="col">Purchase Date</th>\n                  <th scope="col" class="num">Shares</th>\n                  <th scope="col" class="num">Purchase Price</th>\n                  <th scope="col" class="num">Cost Basis</th>\n                  <th scope="col"><span class="visually-hidden">Actions</span></th>\n                </tr>\n              </thead>\n              <tbody>\n            ';
+  '</summary>\n            <table class="lots stacking">\n              <thead>\n                <tr>\n                  <th scope="col">Symbol</th>\n                  <th scope="col">Purchase Date</th>\n                  <th scope="col" class="num">Shares</th>\n                  <th scope="col" class="num">Purchase Price</th>\n                  <th scope="col" class="num">Cost Basis</th>\n                  <th scope="col"><span class="visually-hidden">Actions</span></th>\n                </tr>\n              </thead>\n              <tbody>\n            ';
 
 const PRICE_PATTERN =
   '" inputmode="decimal"\n            pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*" title="Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50)."\n            maxlength="64" autocomplete="off" size="10" />\n          <button type="submit" class="secondary">Save price</button>\n          \n        </form>\n        </td>\n      </tr>\n    </tbody>';
@@ -181,15 +261,15 @@ function positionRows(position: Position, csrf: string): string {
     lots +=
       '<tr class="lot">\n              <th scope="row">' +
       symbol +
-      '</th>\n              <td>' +
+      '</th>\n              <td data-label="Purchase Date">' +
       (date ?? NOT_SET) +
-      '</td>\n              <td class="num">' +
+      '</td>\n              <td class="num" data-label="Shares">' +
       shares +
-      '</td>\n              <td class="num">' +
+      '</td>\n              <td class="num" data-label="Purchase Price">' +
       escapeHtml(priceText(Number(lot.price), 4)) +
-      '</td>\n              <td class="num">' +
+      '</td>\n              <td class="num" data-label="Cost Basis">' +
       escapeHtml(money(lot.cost)) +
-      '</td>\n              <td class="lot-actions">\n                <a href="/stocks/' +
+      '</td>\n              <td class="lot-actions row-actions">\n                <a href="/stocks/' +
       String(lot.index) +
       '/edit" aria-label="Edit ' +
       symbol +
@@ -211,17 +291,17 @@ function positionRows(position: Position, csrf: string): string {
   return (
     '<tbody class="position">\n      <tr class="position-row">\n        <th scope="row">' +
     symbol +
-    '</th>\n        <td class="num">' +
+    '</th>\n        <td class="num" data-label="Shares">' +
     escapeHtml(group(plain4(position.shares))) +
-    '</td>\n        <td class="num">' +
+    '</td>\n        <td class="num" data-label="Average Cost">' +
     escapeHtml(priceText(position.cost / position.shares, 4)) +
-    '</td>\n        <td class="num">' +
+    '</td>\n        <td class="num" data-label="Cost Basis">' +
     escapeHtml(money(position.cost)) +
-    '</td>\n        <td class="num">' +
+    '</td>\n        <td class="num" data-label="Current Price">' +
     NOT_SET +
     '</td>\n        ' +
     NO_RETURN +
-    '\n      </tr>\n      <tr class="position-detail">\n        <td colspan="8">\n          <details>\n            <summary>' +
+    '\n      </tr>\n      <tr class="position-detail">\n        <td colspan="8" class="position-detail-cell">\n          <details>\n            <summary>' +
     String(count) +
     (count === 1 ? ' lot of ' : ' lots of ') +
     symbol +
@@ -296,16 +376,18 @@ function chart(positions: readonly Position[], total: number): string {
   );
 }
 
+const PORTFOLIO_TITLE = 'Your portfolio';
+
 const EMPTY_STOCKS =
-  '<section>\n  <h1>List of Stocks</h1>\n  <div class="empty-state">\n    <p>Your portfolio is empty.</p>\n    <p><a class="button" href="/add_stock">Add your first stock</a></p>\n  </div>\n</section>';
+  '<section>\n  <h1>Your portfolio</h1>\n  \n  <div class="empty-state">\n    <p>Your portfolio is empty.</p>\n    <p><a class="button" href="/add_stock">Add your first stock</a></p>\n  </div>\n</section>';
 
 /**
  * The positions page as the app renders it for a session without current prices (the bench's):
  * lots grouped by symbol, cost basis and average cost, dashes for price, value and gain.
  */
-function stocksPage(rawCsrf: string, holdings: readonly Holding[], cookieLength: number): string {
-  if (holdings.length === 0) return layout('List of Stocks', rawCsrf, '/stocks', EMPTY_STOCKS);
-  const csrf = escapeHtml(rawCsrf);
+function stocksPage(visitor: Visitor, holdings: readonly Holding[], cookieLength: number): string {
+  if (holdings.length === 0) return layout(PORTFOLIO_TITLE, visitor, '/stocks', EMPTY_STOCKS);
+  const csrf = escapeHtml(visitor.csrf);
   const positions = positionsOf(holdings);
   let body = '';
   let total = 0;
@@ -316,13 +398,13 @@ function stocksPage(rawCsrf: string, holdings: readonly Holding[], cookieLength:
   // About 16 bytes of cookie per dated holding, as the app measures it.
   const remaining = Math.max(0, Math.floor((4093 - 110 - cookieLength) / 16));
   return layout(
-    'List of Stocks',
-    rawCsrf,
+    PORTFOLIO_TITLE,
+    visitor,
     '/stocks',
-    '<section>\n  <h1>List of Stocks</h1>\n  ' +
+    '<section>\n  <h1>Your portfolio</h1>\n  \n  \n  ' +
       PRICES_NOTE +
       body +
-      '\n      <tfoot>\n      <tr>\n        <th scope="row" colspan="3">Total</th>\n        <td class="num">' +
+      '\n      <tfoot>\n      <tr>\n        <th scope="row" colspan="3">Total</th>\n        <td class="num" data-label="Total Cost Basis">' +
       escapeHtml(money(total)) +
       '</td>\n        <td></td>\n        ' +
       NO_RETURN +
@@ -332,15 +414,13 @@ function stocksPage(rawCsrf: string, holdings: readonly Holding[], cookieLength:
       (remaining > 0
         ? 'About ' + String(remaining) + ' more fit in your browser&#39;s cookie.'
         : 'Your portfolio is full: remove a holding to add another.') +
-      '</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add Stock</a>\n    <a class="button secondary" href="/stocks/export.csv" download>Export CSV</a>\n    <a class="button secondary" href="/stocks/import">Import CSV</a>\n    <form method="post" action="/stocks/clear" class="inline">\n      <input type="hidden" name="csrf_token" value="' +
-      csrf +
-      '" />\n      <button type="submit" class="secondary">Clear portfolio</button>\n    </form>\n  </div>\n</section>\n' +
+      '</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add stock</a>\n    <a class="button secondary" href="/stocks/export.csv" download>Export CSV</a>\n    <a class="button secondary" href="/stocks/import">Import CSV</a>\n    <a class="button secondary" href="/stocks/clear">Clear portfolio…</a>\n  </div>\n</section>\n' +
       chart(positions, total),
   );
 }
 
-function simplePage(title: string, csrf: string, path: string, section: string): string {
-  return layout(title, csrf, path, `<section>${section}</section>`);
+function simplePage(title: string, visitor: Visitor, path: string, section: string): string {
+  return layout(title, visitor, path, `<section>${section}</section>`);
 }
 
 /** The value of the first `name` cookie in a `Cookie` header. */
@@ -470,24 +550,26 @@ function createHandler(secretKey: string) {
         ? codec.refresh(verified.payload)
         : codec.write({ _permanent: true, csrf_token: csrf });
     const path = req.url ?? '/';
+    const chosen = data?.['theme'];
+    const visitor: Visitor = { csrf, theme: chosen === 'light' || chosen === 'dark' ? chosen : undefined };
 
     if (req.method === 'GET' && path === '/stocks') {
-      send(res, 200, stocksPage(csrf, holdingsOf(data), rawCookie?.length ?? 0), fresh);
+      send(res, 200, stocksPage(visitor, holdingsOf(data), rawCookie?.length ?? 0), fresh);
     } else if (req.method === 'GET' && path === '/add_stock') {
-      send(res, 200, addStockPage(csrf), fresh);
+      send(res, 200, addStockPage(visitor), fresh);
     } else if (req.method === 'GET' && path === '/') {
-      send(res, 200, simplePage('Home', csrf, path, '<h1>Welcome to Stock Portfolio!</h1>'), fresh);
+      send(res, 200, simplePage('Home', visitor, path, '<h1>Welcome to Stock Portfolio!</h1>'), fresh);
     } else if (req.method === 'GET' && path === '/about') {
-      send(res, 200, simplePage('About', csrf, path, '<h1>About</h1>'), fresh);
+      send(res, 200, simplePage('About', visitor, path, '<h1>About</h1>'), fresh);
     } else if (req.method === 'POST' && path === '/add_stock') {
       const body = await readBody(req);
       if (body === undefined)
-        return send(res, 413, simplePage('Too Large', csrf, path, '<h1>Too Large</h1>'));
+        return send(res, 413, simplePage('Too Large', visitor, path, '<h1>Too Large</h1>'));
       const form = new URLSearchParams(body);
       const token = Buffer.from(form.get('csrf_token') ?? '');
       const expected = Buffer.from(typeof existing === 'string' ? existing : '');
       if (expected.length === 0 || token.length !== expected.length || !timingSafeEqual(token, expected)) {
-        return send(res, 403, simplePage('Forbidden', csrf, path, '<h1>Forbidden</h1>'));
+        return send(res, 403, simplePage('Forbidden', visitor, path, '<h1>Forbidden</h1>'));
       }
       const symbol = (form.get('stock_symbol') ?? '').trim().toUpperCase();
       const shares = (form.get('number_of_shares') ?? '').trim();
@@ -501,19 +583,20 @@ function createHandler(secretKey: string) {
         !DATE.test(date) ||
         date > bounds.latest
       ) {
-        return send(res, 422, addStockPage(csrf));
+        return send(res, 422, addStockPage(visitor));
       }
       const setCookie = codec.write({
         _flashes: [['success', `Added new stock (${symbol})!`]],
         _permanent: true,
         csrf_token: csrf,
         portfolio: [...holdingsOf(data), [symbol, shares, price, date]],
-        theme: data?.['theme'] ?? 'light',
+        // Written back as it came; none chosen (undefined) leaves the key out, as the app does.
+        theme: data?.['theme'],
       });
       res.writeHead(302, { ...SECURITY_HEADERS, location: '/stocks', 'set-cookie': setCookie });
       res.end();
     } else {
-      send(res, 404, simplePage('Page Not Found', csrf, path, '<h1>Page Not Found</h1>'));
+      send(res, 404, simplePage('Page Not Found', visitor, path, '<h1>Page Not Found</h1>'));
     }
   };
 }

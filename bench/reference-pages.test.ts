@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SessionData } from 'flask-session-ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addStockBody,
@@ -44,9 +45,10 @@ afterAll(async () => {
  * The visitor's cookies: the session (with the token Flask and the limit compare) and the app's
  * double-submit token cookie, the same token, as the bench sends them.
  */
-function cookies(holdings: readonly EncodedHolding[]): string {
+function cookies(holdings: readonly EncodedHolding[], extra: SessionData = {}): string {
   const token = csrfTokenFor(secretKey);
-  return `${codecs.encode('flask', portfolioSession(holdings, token))}; ${csrfCookie(token)}`;
+  const session = { ...portfolioSession(holdings, token), ...extra };
+  return `${codecs.encode('flask', session)}; ${csrfCookie(token)}`;
 }
 
 function baseUrl(name: ServerName): string {
@@ -55,9 +57,14 @@ function baseUrl(name: ServerName): string {
   return server.baseUrl;
 }
 
-async function page(name: ServerName, path: string, holdings: readonly EncodedHolding[]): Promise<string> {
+async function page(
+  name: ServerName,
+  path: string,
+  holdings: readonly EncodedHolding[],
+  extra: SessionData = {},
+): Promise<string> {
   const response = await fetch(new URL(path, baseUrl(name)), {
-    headers: { cookie: cookies(holdings) },
+    headers: { cookie: cookies(holdings, extra) },
   });
   expect(response.status).toBe(200);
   // The one figure each server estimates its own way.
@@ -74,16 +81,19 @@ const MIXED: readonly EncodedHolding[] = [
 ];
 
 describe.each(['flask', 'limit'] as const)('%s', (name) => {
+  // Each row names a piece of ours' page that shows the case is the one described.
   it.each([
-    ['/stocks', '10 holdings', TYPICAL_HOLDINGS],
-    ['/stocks', '100 holdings', generatedHoldings(100)],
-    ['/stocks', 'lots of one symbol, dates, fractional shares', MIXED],
-    ['/stocks', 'an empty portfolio', []],
-    ['/add_stock', 'the form', TYPICAL_HOLDINGS],
-  ])('GET %s (%s) sends the markup ours sends', async (path, _what, holdings) => {
-    const ours = await page('ours', path, holdings);
-    expect(ours).toContain(path === '/stocks' ? 'List of Stocks' : 'name="purchase_date"');
-    expect(await page(name, path, holdings)).toBe(ours);
+    ['/stocks', '10 holdings', TYPICAL_HOLDINGS, {}, '10 holdings.'],
+    ['/stocks', '100 holdings', generatedHoldings(100), {}, '100 holdings.'],
+    ['/stocks', 'lots of one symbol, dates, fractional shares', MIXED, {}, '3 lots of AAPL'],
+    ['/stocks', 'an empty portfolio', [], {}, 'Your portfolio is empty.'],
+    ['/add_stock', 'the form', TYPICAL_HOLDINGS, {}, 'name="purchase_date"'],
+    ['/stocks', 'the dark theme', TYPICAL_HOLDINGS, { theme: 'dark' }, 'data-theme="dark"'],
+    ['/add_stock', 'no theme chosen: both switches', [], { theme: null }, 'content="light dark"'],
+  ])('GET %s (%s) sends the markup ours sends', async (path, _what, holdings, extra, marker) => {
+    const ours = await page('ours', path, holdings, extra);
+    expect(ours).toContain(marker);
+    expect(await page(name, path, holdings, extra)).toBe(ours);
   });
 
   it('sends the security headers ours sends, with the same values', async () => {
@@ -154,7 +164,7 @@ describe('flask', () => {
       ['AAPL', '1', '1'],
     ];
     const ours = await page('ours', '/stocks', halves);
-    expect(ours).toContain('<td class="num">$0.0002</td>');
+    expect(ours).toContain('<td class="num" data-label="Average Cost">$0.0002</td>');
     expect(await page('flask', '/stocks', halves)).toBe(ours);
   });
 });

@@ -170,7 +170,8 @@ function launchOf(name: ServerName, workers: number, port: number, extraNodeArgs
       return {
         command: process.execPath,
         args: [...extraNodeArgs, compiledScript('limit.ts')],
-        env: { HOST: host, PORT: String(port), WORKERS: String(workers) },
+        // PUBLIC_DIR: the limit links to the static files by their content hash, as the app does.
+        env: { HOST: host, PORT: String(port), WORKERS: String(workers), PUBLIC_DIR: join(ROOT, 'public') },
         stdout: 'log',
       };
     case 'express':

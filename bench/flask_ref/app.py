@@ -12,6 +12,7 @@ exist (the page links to them) and answer 501. `run.ts` serves it with gunicorn'
 Flask 2.2 and gunicorn 20.1 from Debian (/usr/bin/python3).
 """
 
+import hashlib
 import hmac
 import os
 import secrets
@@ -34,10 +35,28 @@ PUBLIC_DIR = Path(__file__).resolve().parent.parent.parent / "public"
 
 
 
+def fingerprints(folder):
+    """Each file's name with its content hash, as the app links to it: `style.css` → `style.<12 hex>.css`."""
+    names = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".css", ".png", ".svg", ".ico", ".txt"):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            names[path.name] = f"{path.stem}.{digest}{path.suffix}"
+    return names
+
+
+STATIC_NAMES = fingerprints(PUBLIC_DIR)
+STATIC_FILES = {fingerprinted: name for name, fingerprinted in STATIC_NAMES.items()}
+
+
 class App(Flask):
     # Templates are `.jinja` (so prettier leaves them alone); Flask only autoescapes `.html` by default.
     def select_jinja_autoescape(self, filename):
         return True
+
+    # The fingerprinted names the pages link to are the same files.
+    def send_static_file(self, filename):
+        return super().send_static_file(STATIC_FILES.get(filename, filename))
 
 
 app = App(__name__, static_folder=str(PUBLIC_DIR), static_url_path="/static")
@@ -80,11 +99,19 @@ def csrf_token():
 
 
 def theme():
+    """The visitor's chosen theme, or None: then the browser's `prefers-color-scheme` decides, as in the app."""
     value = session.get("theme")
-    return value if value in THEMES else "light"
+    return value if value in THEMES else None
 
 
-app.jinja_env.globals.update(csrf_token=csrf_token, theme=theme)
+def static_url(filename):
+    return url_for("static", filename=STATIC_NAMES[filename])
+
+
+# The app's menu, in its order: (endpoint, label).
+MENU = (("index", "Home"), ("list_stocks", "Portfolio"), ("add_stock", "Add a stock"), ("about", "About"))
+
+app.jinja_env.globals.update(csrf_token=csrf_token, theme=theme, static_url=static_url, menu=MENU)
 
 
 @app.before_request
@@ -170,12 +197,12 @@ def add_stock():
     bounds = date_bounds()
     if request.method == "GET":
         return render_template(
-            "add_stock.jinja", title="Add Stock", fields=FIELDS, values=EMPTY_VALUES, errors={}, latest=bounds[1]
+            "add_stock.jinja", title="Add a stock", fields=FIELDS, values=EMPTY_VALUES, errors={}, latest=bounds[1]
         )
     holding, errors, values = parse_stock_form(request.form, bounds)
     if holding is None:
         return render_template(
-            "add_stock.jinja", title="Add Stock", fields=FIELDS, values=values, errors=errors, latest=bounds[1]
+            "add_stock.jinja", title="Error: Add a stock", fields=FIELDS, values=values, errors=errors, latest=bounds[1]
         ), 422
     holdings = decode_portfolio(session.get("portfolio"))
     session["portfolio"] = [list(h) for h in holdings] + [list(holding)]
@@ -192,7 +219,7 @@ def list_stocks():
     remaining = max(0, (4093 - used) // 16)
     return render_template(
         "stocks.jinja",
-        title="List of Stocks",
+        title="Your portfolio",
         positions=positions,
         count=len(holdings),
         total=total,
@@ -226,8 +253,11 @@ def delete_stock(index):
     return redirect(url_for("list_stocks"))
 
 
-@app.route("/stocks/clear", methods=["POST"])
+@app.route("/stocks/clear", methods=["GET", "POST"])
 def clear_stocks():
+    # The app asks first (GET: a confirmation page); that page is not ported.
+    if request.method == "GET":
+        abort(501)
     session.pop("portfolio", None)
     flash("Your portfolio is now empty.", "info")
     return redirect(url_for("list_stocks"))
