@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes } from './encoding.js';
+import { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes, unpaddedBase64Url } from './encoding.js';
 import { BadData } from './errors.js';
 
 describe('base64UrlEncode', () => {
@@ -126,5 +126,33 @@ describe('bytesToInt', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('unpaddedBase64Url', () => {
+  it('strips one or two "=" of padding', () => {
+    expect(unpaddedBase64Url('AA==')).toBe('AA');
+    expect(unpaddedBase64Url('AAA=')).toBe('AAA');
+    expect(unpaddedBase64Url('AAAA')).toBe('AAAA');
+  });
+
+  it('refuses a character outside the alphabet at either end or inside', () => {
+    expect(unpaddedBase64Url('*AAA')).toBeUndefined();
+    expect(unpaddedBase64Url('AAA*')).toBeUndefined();
+    expect(unpaddedBase64Url('AA+A')).toBeUndefined();
+  });
+
+  it('refuses a length of 4n+1, which no encoder produces, and accepts 4n+2', () => {
+    expect(unpaddedBase64Url('AAAAA')).toBeUndefined();
+    expect(unpaddedBase64Url('AAAAAA')).toBe('AAAAAA');
+  });
+});
+
+describe('error messages', () => {
+  it('say what was wrong', () => {
+    expect(() => base64UrlDecode('A*')).toThrow('Invalid base64-encoded data');
+    expect(() => base64UrlDecode('AB')).toThrow('Invalid base64-encoded data');
+    expect(() => bytesToInt(new Uint8Array(7))).toThrow('Integer too large');
+    expect(() => intToBytes(-1)).toThrow('Not a non-negative safe integer: -1');
   });
 });

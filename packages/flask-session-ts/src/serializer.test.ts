@@ -179,6 +179,7 @@ describe('correctly signed but undecodable payloads', () => {
     const serializer = makeSerializer();
     const error = thrown(() => serializer.loads(serializer.signPayload('not*base64')));
     expect(error).toBeInstanceOf(BadPayload);
+    expect((error as BadPayload).message).toBe('Could not base64 decode the payload');
     expect((error as BadPayload).originalError).toBeInstanceOf(BadData);
   });
 
@@ -186,6 +187,7 @@ describe('correctly signed but undecodable payloads', () => {
     const serializer = makeSerializer();
     const error = thrown(() => serializer.loads(serializer.signPayload('.' + base64UrlEncode('not zlib'))));
     expect(error).toBeInstanceOf(BadPayload);
+    expect((error as BadPayload).message).toBe('Could not zlib decompress the payload');
     expect((error as BadPayload).originalError).toMatchObject({ code: 'Z_DATA_ERROR' });
   });
 
@@ -228,5 +230,63 @@ describe('SessionSerializer.loads', () => {
 
   it('signs with an explicit timestamp when given one', () => {
     expect(makeSerializer().loads(makeSerializer().dumps({ a: 1 }, 12_345)).timestampSeconds).toBe(12_345);
+  });
+});
+
+describe('the decoded-payload cache', () => {
+  // Never compressed, so a payload's length is fixed by its JSON's: 4 base64 characters per 3 bytes.
+  const plain = () => makeSerializer({ compressAboveBytes: Number.MAX_SAFE_INTEGER });
+  const cookieOf = (serializer: SessionSerializer, i: number) => serializer.dumps({ visitor: i });
+
+  it('gives a returning payload the same frozen data, without decoding it again', () => {
+    const serializer = plain();
+    const cookie = cookieOf(serializer, 1);
+    const first = serializer.loads(cookie).data;
+    expect(serializer.loads(cookie).data).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('keeps 256 payloads, dropping the least recently used when a 257th comes', () => {
+    const serializer = plain();
+    const cookies = Array.from({ length: 258 }, (_, i) => cookieOf(serializer, i));
+    const first = serializer.loads(cookies[0] ?? '').data;
+    const second = serializer.loads(cookies[1] ?? '').data;
+    for (let i = 2; i < 256; i++) serializer.loads(cookies[i] ?? '');
+    // 256 entries: nothing dropped yet; reading the first makes the second the least recently used.
+    expect(serializer.loads(cookies[0] ?? '').data).toBe(first);
+    serializer.loads(cookies[256] ?? '');
+    expect(serializer.loads(cookies[0] ?? '').data).toBe(first);
+    expect(serializer.loads(cookies[1] ?? '').data).not.toBe(second);
+  });
+
+  it('keeps a payload of 8 KiB, and decodes a longer one each time', () => {
+    const serializer = plain();
+    // {"x":"…"} is 8 bytes around the string: 6,144 bytes of JSON are 8,192 base64 characters.
+    const atCap = serializer.dumps({ x: 'a'.repeat(6144 - 8) });
+    expect(atCap.split('.')[0]).toHaveLength(8192);
+    expect(serializer.loads(atCap).data).toBe(serializer.loads(atCap).data);
+    const over = serializer.dumps({ x: 'a'.repeat(6145 - 8) });
+    expect(serializer.loads(over).data).not.toBe(serializer.loads(over).data);
+    expect(serializer.loads(over).data).toEqual({ x: 'a'.repeat(6145 - 8) });
+  });
+
+  it('decodes data holding a date or bytes each time, and leaves it unfrozen', () => {
+    const serializer = plain();
+    for (const value of [new Date(Date.UTC(2026, 0, 1)), new Uint8Array([1, 2])]) {
+      const cookie = serializer.dumps({ nested: [{ value }] });
+      const first = serializer.loads(cookie).data;
+      expect(serializer.loads(cookie).data).not.toBe(first);
+      expect(Object.isFrozen(first)).toBe(false);
+      expect(Object.isFrozen(first['nested'])).toBe(false);
+    }
+  });
+
+  it('freezes every object and array of cached data, nulls and strings included among them', () => {
+    const serializer = plain();
+    const data = serializer.loads(serializer.dumps({ a: [null, 'x', { b: [1] }], c: null })).data;
+    const a = data['a'] as unknown[];
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(Object.isFrozen(a[2])).toBe(true);
+    expect(Object.isFrozen((a[2] as { b: unknown }).b)).toBe(true);
   });
 });

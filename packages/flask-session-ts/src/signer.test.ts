@@ -134,6 +134,9 @@ function signerContract(makeSigner: SignerFactory): void {
 
   it.each(['', 'a', '_', '-'])('refuses the separator %j, which could not be found again', (separator) => {
     expect(() => makeSigner(['secret'], { separator })).toThrow(SessionConfigError);
+    expect(() => makeSigner(['secret'], { separator })).toThrow(
+      'The separator must not be empty or a URL-safe base64 character.',
+    );
   });
 
   it('refuses an empty list of keys with a message that says how to generate one', () => {
@@ -143,7 +146,7 @@ function signerContract(makeSigner: SignerFactory): void {
 
   it('refuses an empty secret with a message that says how to generate one', () => {
     expect(() => makeSigner([''])).toThrow(SessionConfigError);
-    expect(() => makeSigner([''])).toThrow(/npm run secret/);
+    expect(() => makeSigner([''])).toThrow(/^The secret key is empty\. .*npm run secret/);
   });
 
   it('refuses an empty byte secret', () => {
@@ -190,6 +193,7 @@ describe('Signer', () => {
 
   it('refuses to sign with a key index it does not have', () => {
     expect(() => new Signer(['secret']).signature('hello', 1)).toThrow(RangeError);
+    expect(() => new Signer(['secret']).signature('hello', 1)).toThrow('No key at index 1');
   });
 
   it('verifies the signature text and reports the key that made it', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { BadPayload } from './errors.js';
 import {
@@ -422,5 +422,84 @@ describe('key order beyond the BMP', () => {
 
   it('writes negative zero as 0, the integer Python reads back equal', () => {
     expect(dumps({ x: -0 })).toBe('{"x":0}');
+  });
+});
+
+// Expected texts from Flask 2.2: json.dumps(TaggedJSONSerializer().tag(value), separators=(",", ":"), sort_keys=True).
+describe('the native JSON.stringify path of dumps', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('writes each plain ASCII value whose keys are in order with one native call', () => {
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const data = {
+      z: { x: 'q', y: [1, { a: null, b: true }] },
+      a: [[], {}],
+      m: 0.5,
+      gone: undefined,
+      w: { b: 1, a: [2] },
+    };
+    expect(dumps(data)).toBe(
+      '{"a":[[],{}],"m":0.5,"w":{"a":[2],"b":1},"z":{"x":"q","y":[1,{"a":null,"b":true}]}}',
+    );
+    expect(stringify).toHaveBeenCalledWith(data.z);
+    expect(stringify).toHaveBeenCalledWith(data.a);
+    // Keys out of order: written (sorted) by the tagged writer.
+    expect(stringify).not.toHaveBeenCalledWith(data.w);
+  });
+
+  it('writes a key that has no source natively, while the others are written verbatim', () => {
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const fresh = { a: 'x', b: [2] };
+    expect(dumps({ kept: { x: 1 }, fresh }, new Map([['kept', '{"x":1.0}']]))).toBe(
+      '{"fresh":{"a":"x","b":[2]},"kept":{"x":1.0}}',
+    );
+    expect(stringify).toHaveBeenCalledWith(fresh);
+  });
+
+  it.each<[string, SessionData, string]>([
+    [
+      'numbers Python writes in exponent form',
+      { a: { n: 1e16, m: [1e-5, 0.0001, 2.5e-3, 123.25, -7] } },
+      '{"a":{"m":[1e-05,0.0001,0.0025,123.25,-7],"n":1e+16}}',
+    ],
+    ['non-finite numbers', { a: [NaN, Infinity, -Infinity] }, '{"a":[NaN,Infinity,-Infinity]}'],
+    ['an integer beyond 2^53', { a: { b: [2n ** 64n] } }, '{"a":{"b":[18446744073709551616]}}'],
+    ['DEL in a nested string', { a: { b: 'x\x7fy' } }, '{"a":{"b":"x\\u007fy"}}'],
+    [
+      'a non-ASCII string nested in an array',
+      { a: [['ü', '\u{1f600}']] },
+      '{"a":[["\\u00fc","\\ud83d\\ude00"]]}',
+    ],
+    [
+      'integer-like keys, which JavaScript enumerates in numeric order',
+      { a: { 9: 2, 10: 1 } },
+      '{"a":{"10":1,"9":2}}',
+    ],
+    ['a non-ASCII key in a nested object', { a: [{ é: 1, b: 2 }] }, '{"a":[{"b":2,"\\u00e9":1}]}'],
+    [
+      'nested one-key objects whose key is a tag',
+      { a: [{ ' t': 1 }], b: { c: { ' m': 'x' } } },
+      '{"a":[{" di":{" t__":1}}],"b":{"c":{" di":{" m__":"x"}}}}',
+    ],
+  ])('still writes %s exactly as Flask does', (_, data, expected) => {
+    expect(dumps(data)).toBe(expected);
+  });
+
+  it('takes the tagged path for bytes, dates and UUIDs nested in plain data', () => {
+    const data = {
+      a: [{ b: new Uint8Array([255]) }],
+      d: { at: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)) },
+      u: [new Uuid('12345678123456781234567812345678')],
+    };
+    expect(dumps(data)).toBe(
+      '{"a":[{"b":{" b":"/w=="}}],"d":{"at":{" d":"Fri, 02 Jan 2026 03:04:05 GMT"}},"u":[{" u":"12345678123456781234567812345678"}]}',
+    );
+  });
+
+  it('never writes an inherited "__proto__" for objects that lack one', () => {
+    const data = JSON.parse('{"a":{"__proto__":{"x":1}},"b":{"y":2}}') as SessionData;
+    expect(dumps(data)).toBe('{"a":{"__proto__":{"x":1}},"b":{"y":2}}');
   });
 });

@@ -120,4 +120,59 @@ describe('TimestampSigner.unsign', () => {
     const signer = new TimestampSigner(['secret'], { now: clockAt(T) });
     expect(() => signer.unsign(signed)).toThrow(BadTimeSignature);
   });
+
+  it('says the timestamp is missing from a genuinely signed value without one, and gives the value', () => {
+    const signed = new Signer(['secret']).sign('hello');
+    const error = thrown(() => new TimestampSigner(['secret'], { now: clockAt(T) }).unsign(signed));
+    expect(error).toMatchObject({ message: 'Timestamp missing', payload: 'hello' });
+  });
+
+  it('says a genuinely signed timestamp is malformed', () => {
+    const signed = new Signer(['secret']).sign('hello.*not-base64*');
+    const error = thrown(() => new TimestampSigner(['secret'], { now: clockAt(T) }).unsign(signed));
+    expect(error).toMatchObject({ message: 'Malformed timestamp', payload: 'hello' });
+  });
+
+  it('rethrows the plain BadSignature when the text has no separator at all', () => {
+    const error = thrown(() => new TimestampSigner(['secret'], { now: clockAt(T) }).unsign('hello'));
+    expect(error).toBeInstanceOf(BadSignature);
+    expect(error).not.toBeInstanceOf(BadTimeSignature);
+    expect((error as Error).message).toBe('No "." found in value');
+  });
+
+  it('rethrows the plain BadSignature for a wrongly signed value without a timestamp', () => {
+    const signed = new Signer(['other']).sign('hello');
+    const error = thrown(() => new TimestampSigner(['secret'], { now: clockAt(T) }).unsign(signed));
+    expect(error).toBeInstanceOf(BadSignature);
+    expect(error).not.toBeInstanceOf(BadTimeSignature);
+    expect(error).toMatchObject({ message: 'Signature does not match', payload: 'hello' });
+  });
+
+  it('keeps the signature’s own reason, and no date, when both signature and timestamp are bad', () => {
+    const error = thrown(() =>
+      new TimestampSigner(['secret'], { now: clockAt(T) }).unsign('hello.*not-base64*.*bad-signature*'),
+    );
+    expect(error).toBeInstanceOf(BadTimeSignature);
+    expect(error).toMatchObject({ message: 'Signature is not valid base64', payload: 'hello' });
+    expect((error as BadTimeSignature).dateSigned).toBeUndefined();
+  });
+
+  it('says by how much a signature is too old, or from the future', () => {
+    const signed = new TimestampSigner(['secret'], { now: clockAt(T) }).sign('hello');
+    const later = new TimestampSigner(['secret'], { now: clockAt(T + HOUR + 5) });
+    expect((thrown(() => later.unsign(signed, HOUR)) as Error).message).toBe(
+      `Signature age ${HOUR + 5} > ${HOUR} seconds`,
+    );
+    const earlier = new TimestampSigner(['secret'], { now: clockAt(T - 3) });
+    expect((thrown(() => earlier.unsign(signed, HOUR)) as Error).message).toBe(
+      'Signature age -3 < 0 seconds',
+    );
+  });
+
+  it('accepts a signature from the future when no maximum age is given', () => {
+    const signed = new TimestampSigner(['secret'], { now: clockAt(T + HOUR) }).sign('hello');
+    expect(new TimestampSigner(['secret'], { now: clockAt(T) }).unsign(signed).timestampSeconds).toBe(
+      T + HOUR,
+    );
+  });
 });

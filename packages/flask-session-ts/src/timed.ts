@@ -53,34 +53,21 @@ export class TimestampSigner extends Signer {
    *   signature was genuine, no other key is tried.
    */
   override unsign(signed: string, maxAgeSeconds?: number): TimedVerified {
-    let verified: Verified | undefined;
-    let signatureError: BadSignature | undefined;
+    let verified: Verified;
     try {
       verified = super.unsign(signed);
     } catch (error) {
       if (!(error instanceof BadSignature)) throw error;
-      signatureError = error;
+      // As itsdangerous does, say what the value claims (untrusted): its text and signing date.
+      const claimed = error.payload === undefined ? undefined : this.#split(error.payload);
+      if (claimed === undefined) throw error;
+      throw new BadTimeSignature(error.message, claimed.value, dateOf(claimed.timestampSeconds));
     }
-    const text = verified?.value ?? signatureError?.payload ?? '';
-    const at = text.lastIndexOf(this.separator);
-    if (at < 0) {
-      if (signatureError) throw signatureError;
-      throw new BadTimeSignature('Timestamp missing', text);
-    }
-    const value = text.slice(0, at);
-    let timestampSeconds: number | undefined;
-    try {
-      timestampSeconds = bytesToInt(base64UrlDecode(text.slice(at + this.separator.length)));
-    } catch (error) {
-      if (!(error instanceof BadData)) throw error;
-    }
-    const dateSigned = timestampSeconds === undefined ? undefined : new Date(timestampSeconds * 1000);
-    if (signatureError || verified === undefined) {
-      throw new BadTimeSignature(signatureError?.message ?? 'Signature does not match', value, dateSigned);
-    }
-    if (timestampSeconds === undefined || dateSigned === undefined) {
-      throw new BadTimeSignature('Malformed timestamp', value);
-    }
+    const parts = this.#split(verified.value);
+    if (parts === undefined) throw new BadTimeSignature('Timestamp missing', verified.value);
+    const { value, timestampSeconds } = parts;
+    if (timestampSeconds === undefined) throw new BadTimeSignature('Malformed timestamp', value);
+    const dateSigned = new Date(timestampSeconds * 1000);
     if (maxAgeSeconds !== undefined) {
       const age = this.nowSeconds() - timestampSeconds;
       if (age > maxAgeSeconds) {
@@ -90,4 +77,24 @@ export class TimestampSigner extends Signer {
     }
     return { value, keyIndex: verified.keyIndex, timestampSeconds };
   }
+
+  /**
+   * The value and timestamp parts of `text`, or undefined when it has no separator; the
+   * timestamp is undefined when it is not a readable integer.
+   */
+  #split(text: string): { value: string; timestampSeconds: number | undefined } | undefined {
+    const at = text.lastIndexOf(this.separator);
+    if (at < 0) return undefined;
+    try {
+      const timestampSeconds = bytesToInt(base64UrlDecode(text.slice(at + this.separator.length)));
+      return { value: text.slice(0, at), timestampSeconds };
+    } catch (error) {
+      if (!(error instanceof BadData)) throw error;
+      return { value: text.slice(0, at), timestampSeconds: undefined };
+    }
+  }
+}
+
+function dateOf(timestampSeconds: number | undefined): Date | undefined {
+  return timestampSeconds === undefined ? undefined : new Date(timestampSeconds * 1000);
 }
