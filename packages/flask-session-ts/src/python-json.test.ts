@@ -69,6 +69,18 @@ describe('parsePythonJson', () => {
     expect(error.message).toMatch(/^Session payload is not valid JSON/);
   });
 
+  it.each([
+    ['[NaN] x', 'unexpected text after the value at offset 6'],
+    ['[NaN, ?]', 'expected a value at offset 6'],
+    ['{NaN: 1}', 'expected a string at offset 1'],
+    ['{"a": NaN, "b', 'unterminated string at offset 11'],
+    ['[NaN, 1', 'expected "]" at offset 7'],
+  ])('says where %j goes wrong', (text, message) => {
+    const error = rejection(text);
+    expect(error.message).toBe(`Session payload is not valid JSON: ${message}`);
+    expect((error.originalError as SyntaxError).message).toBe(message);
+  });
+
   it('refuses nesting deeper than 512 levels, and reads 512', () => {
     const nested = (depth: number) => '['.repeat(depth) + 'NaN' + ']'.repeat(depth);
     expect(() => parsePythonJson(nested(512))).not.toThrow();

@@ -503,3 +503,84 @@ describe('the native JSON.stringify path of dumps', () => {
     expect(dumps(data)).toBe('{"a":{"__proto__":{"x":1}},"b":{"y":2}}');
   });
 });
+
+describe('refusals say what was wrong', () => {
+  const refusal = (text: string) => thrown(() => loads(text)) as BadPayload;
+
+  it.each([
+    ['{"x":{" t":1}}', 'Tuple tag " t" must hold an array'],
+    ['{"x":{" b":1}}', 'Bytes tag " b" must hold base64'],
+    ['{"x":{" b":"***"}}', 'Bytes tag " b" must hold base64'],
+    ['{"x":{" b":["AAAA"]}}', 'Bytes tag " b" must hold base64'],
+    ['{"x":{" m":1}}', 'Markup tag " m" must hold a string'],
+    ['{"x":{" u":1}}', 'UUID tag " u" must hold a string'],
+    ['{"x":{" u":"zz"}}', 'UUID tag " u" must hold 32 hex digits'],
+    ['{"x":{" d":1}}', 'Date tag " d" must hold an HTTP date'],
+    ['{"x":{" d":"Tue, 31 Feb 2026 00:00:00 GMT"}}', 'Date tag " d" must hold an HTTP date'],
+    ['{"x":{" di":1}}', 'Dict tag " di" must hold a one-key object'],
+    ['{"x":{" di":null}}', 'Dict tag " di" must hold a one-key object'],
+    ['{"x":{" di":[1]}}', 'Dict tag " di" must hold a one-key object'],
+    ['{"x":{" di":{"a__":1,"b__":2}}}', 'Dict tag " di" must hold a one-key object'],
+    ['{" t":[1]}', 'Session payload must be a JSON object'],
+  ])('%s: %s', (text, message) => {
+    const error = refusal(text);
+    expect(error).toBeInstanceOf(BadPayload);
+    expect(error.message).toBe(message);
+  });
+
+  it('keeps why a UUID could not be made', () => {
+    expect(refusal('{"x":{" u":"zz"}}').originalError).toMatchObject({ message: 'Not a UUID: "zz"' });
+  });
+
+  it('reads nesting 511 deep inside a value, and refuses 512 with the limit in the message', () => {
+    const nested = (depth: number) => '{"a":' + '['.repeat(depth) + ']'.repeat(depth) + '}';
+    expect(() => loads(nested(511))).not.toThrow();
+    expect(refusal(nested(512)).message).toBe('Session payload is nested deeper than 512 levels');
+  });
+
+  it('reads an escaped key as an ordinary property the app can change', () => {
+    const value = loads('{"x":{" di":{" t__":1}}}')['x'] as object;
+    expect(Object.getOwnPropertyDescriptor(value, ' t')).toEqual({
+      value: 1,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  });
+});
+
+describe('writing refusals say what cannot be stored', () => {
+  it.each<[string, unknown, string]>([
+    ['an invalid Date', { d: new Date(NaN) }, 'Cannot store an invalid Date in a session'],
+    ['a Map', { m: new Map() }, 'Cannot store a Map in a session: use plain objects and arrays'],
+    ['a function', { f: () => 1 }, 'Cannot store a value of type function in a session'],
+    [
+      'a Map as the whole session',
+      new Map(),
+      'Cannot store a Map in a session: use plain objects and arrays',
+    ],
+  ])('%s', (_, data, message) => {
+    expect(() => dumps(data as SessionData)).toThrow(new TypeError(message));
+  });
+
+  it('refuses anything but 32 hex digits as a Uuid, at either end', () => {
+    const hex = '12345678123456781234567812345678';
+    expect(() => new Uuid(`x${hex}`)).toThrow(new TypeError(`Not a UUID: "x${hex}"`));
+    expect(() => new Uuid(`${hex}0`)).toThrow(TypeError);
+  });
+});
+
+describe('code point order of keys with astral characters', () => {
+  const order = (keys: string[]) => Object.keys(loads(dumps(Object.fromEntries(keys.map((k) => [k, 1])))));
+
+  it('puts a key before the same key with a NUL after it, in either insertion order', () => {
+    const [short, long] = ['\u{1f600}', '\u{1f600}\u0000'];
+    expect(order([long, short])).toEqual([short, long]);
+    expect(order([short, long])).toEqual([short, long]);
+  });
+
+  it('steps over BMP characters one unit at a time, U+FFFF included', () => {
+    expect(order(['xb', 'xa', '\u{1f600}'])).toEqual(['xa', 'xb', '\u{1f600}']);
+    expect(order(['a\uffffc', 'a\uffffb', '\u{1f600}'])).toEqual(['a\uffffb', 'a\uffffc', '\u{1f600}']);
+  });
+});
