@@ -449,6 +449,20 @@ describe('the native JSON.stringify path of dumps', () => {
     expect(stringify).not.toHaveBeenCalledWith(data.w);
   });
 
+  it('writes a whole plain session whose keys are in order with one native call', () => {
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const data = { _permanent: true, csrf_token: 'abc', portfolio: [['AAPL', '10', '150.5']], theme: 'dark' };
+    expect(dumps(data)).toBe(
+      '{"_permanent":true,"csrf_token":"abc","portfolio":[["AAPL","10","150.5"]],"theme":"dark"}',
+    );
+    expect(dumps(data, new Map())).toBe(dumps(data));
+    expect(stringify.mock.calls).toEqual([[data], [data], [data]]);
+  });
+
+  it('writes a session that is one tag-like key through the escape, not natively', () => {
+    expect(dumps({ ' t': [1] })).toBe('{" di":{" t__":[1]}}');
+  });
+
   it('writes a key that has no source natively, while the others are written verbatim', () => {
     const stringify = vi.spyOn(JSON, 'stringify');
     const fresh = { a: 'x', b: [2] };

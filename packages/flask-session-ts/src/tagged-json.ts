@@ -224,6 +224,17 @@ function isNativeJson(value: unknown): boolean {
   }
 }
 
+/**
+ * `value` as Flask writes it, by the native `JSON.stringify` (several times faster than the tagged
+ * writer, and its own fast path takes no replacer, hence the key-order check), or undefined when
+ * only the tagged writer can write it.
+ */
+function nativeJson(value: unknown): string | undefined {
+  if (!isNativeJson(value)) return undefined;
+  const text = JSON.stringify(value);
+  return NOT_ASCII.test(text) ? undefined : text;
+}
+
 function writeObject(obj: object, out: string[], sources?: ReadonlyMap<string, string>): void {
   const keys = sortedKeys(obj).filter((k) => (obj as Record<string, unknown>)[k] !== undefined);
   const [only] = keys;
@@ -242,12 +253,11 @@ function writeObject(obj: object, out: string[], sources?: ReadonlyMap<string, s
     const source = sources?.get(key);
     if (source !== undefined) out.push(source);
     else {
+      // Most session values are plain ASCII JSON.
       const value = (obj as Record<string, unknown>)[key];
-      // The fast path: most session values are plain ASCII JSON, which the native JSON.stringify
-      // writes several times faster (its own fast path takes no replacer, hence the key-order check).
-      const text = isNativeJson(value) ? JSON.stringify(value) : undefined;
-      if (text !== undefined && !NOT_ASCII.test(text)) out.push(text);
-      else writeValue(value, out);
+      const text = nativeJson(value);
+      if (text === undefined) writeValue(value, out);
+      else out.push(text);
     }
   }
   out.push('}');
@@ -260,6 +270,9 @@ function writeObject(obj: object, out: string[], sources?: ReadonlyMap<string, s
  * @throws TypeError for values a session cannot carry (functions, Map, class instances, …): a programming error.
  */
 export function dumps(data: SessionData, sources?: ReadonlyMap<string, string>): string {
+  // A whole session of plain JSON with its keys in order (without verbatim texts to splice in).
+  const text = sources === undefined || sources.size === 0 ? nativeJson(data) : undefined;
+  if (text !== undefined) return text;
   const out: string[] = [];
   // Anything else is refused (or written, for the codec's own tests) by writeValue.
   if (isPlainObject(data)) writeObject(data, out, sources);
