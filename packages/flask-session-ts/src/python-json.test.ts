@@ -140,3 +140,40 @@ describe('the two paths of objectMembers', () => {
     );
   });
 });
+
+describe('details of both paths', () => {
+  it('refuses text the native parser rejects with the parser’s SyntaxError', () => {
+    const error = rejection('{"a":');
+    expect(error.message).toBe('Session payload is not valid JSON');
+    expect(error.originalError).toBeInstanceOf(SyntaxError);
+  });
+
+  it('says a top-level value that is not an object must be one', () => {
+    const error = rejection('[1]', objectMembers);
+    expect(error.message).toBe('Session payload must be a JSON object');
+    expect((error.originalError as SyntaxError).message).toBe('expected "{"');
+  });
+
+  it('keeps string values apart from the keys that follow them', () => {
+    expect(objectMembers('{"a":"x","b":"y"}')).toEqual([
+      ['a', 'x', '"x"'],
+      ['b', 'y', '"y"'],
+    ]);
+  });
+
+  it('counts nested objects against the nesting limit on the tolerant path', () => {
+    const nested = (depth: number) => '{"a":'.repeat(depth) + 'NaN' + '}'.repeat(depth);
+    expect(() => parsePythonJson(nested(100))).not.toThrow();
+    expect(rejection(nested(600)).message).toContain('nested deeper than 512 levels');
+  });
+
+  it('makes ordinary, changeable properties on the tolerant path', () => {
+    const value = parsePythonJson('{"a": NaN}') as object;
+    expect(Object.getOwnPropertyDescriptor(value, 'a')).toEqual({
+      value: NaN,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  });
+});

@@ -219,3 +219,17 @@ describe('TimestampSigner, against the Signer contract', () => {
     (secrets, options) => new TimestampSigner(secrets, { ...options, now: () => 1_700_000_000_000 }),
   );
 });
+
+describe('Signer.verify (raw signature bytes)', () => {
+  const signer = new Signer(['new-secret', 'old-secret']);
+
+  it('gives the index of the key whose signature the bytes are', () => {
+    expect(signer.verify('hello', signer.signature('hello', 0))).toBe(0);
+    expect(signer.verify('hello', signer.signature('hello', 1))).toBe(1);
+  });
+
+  it('gives -1 for another value’s signature, or a signature of the wrong length', () => {
+    expect(signer.verify('hello', signer.signature('other'))).toBe(-1);
+    expect(signer.verify('hello', signer.signature('hello').subarray(1))).toBe(-1);
+  });
+});
