@@ -6,10 +6,10 @@
  * What every adapter must do is in adapters.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import express, { type ErrorRequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { listen, type RunningApp } from '../test/adapters/apps.js';
 import { AsyncStore } from '../test/support/async-store.js';
 import { CookieSessionStore } from './cookie-store.js';
 import { SessionTooLarge } from './errors.js';
@@ -95,22 +95,6 @@ function startApp(store: SessionStore, returned: Returned, errors: unknown[]) {
   return listen(createServer(app));
 }
 
-async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-}
-
 function cookieOf(res: Response): string | undefined {
   return res.headers.getSetCookie()[0]?.split(';')[0];
 }
@@ -118,7 +102,7 @@ function cookieOf(res: Response): string | undefined {
 describe.each(STORES)('Express adapter with $name', ({ holds, make }) => {
   const returned: Returned = {};
   const errors: unknown[] = [];
-  let server: Awaited<ReturnType<typeof startApp>>;
+  let server: RunningApp;
   const get = (path: string, cookie?: string, method = 'GET') =>
     fetch(server.url + path, { method, headers: cookie === undefined ? {} : { Cookie: cookie } });
 

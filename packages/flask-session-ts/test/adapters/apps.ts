@@ -64,7 +64,8 @@ function errorStatus(error: unknown): 500 | 503 {
   return error instanceof StoreUnavailable ? 503 : 500;
 }
 
-async function listen(server: Server): Promise<RunningApp> {
+/** Starts `server` on a free port of 127.0.0.1. */
+export async function listen(server: Server): Promise<RunningApp> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
