@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTERS, type AdapterHarness, type RunningApp } from '../test/adapters/apps.js';
 import { AsyncStore } from '../test/support/async-store.js';
+import { FaultyStore } from '../test/support/faulty-store.js';
 import { CookieSessionStore, type SessionOptions } from './cookie-store.js';
 import { BadData, SignatureExpired } from './errors.js';
 import type { SessionStore } from './store.js';
@@ -69,7 +70,7 @@ describe.each(CASES)(
     beforeAll(async () => {
       const base = { now: clock.now, lifetimeSeconds: LIFETIME_SECONDS };
       current = await adapter.start({
-        store: store.make({ ...base, secretKey: NEW_KEY, fallbackSecretKeys: [OLD_KEY] }),
+        store: new FaultyStore(store.make({ ...base, secretKey: NEW_KEY, fallbackSecretKeys: [OLD_KEY] })),
         onInvalidCookie: (error) => invalid.push(error),
       });
       old = await adapter.start({ store: store.make({ ...base, secretKey: OLD_KEY }) });
@@ -155,6 +156,40 @@ describe.each(CASES)(
       // The handler's redirect is not what was sent.
       expect(res.headers.get('Location')).toBeNull();
       expect(await (await app.get('/read', cookie)).text()).toBe('1');
+    });
+
+    it("answers a change the store could not save with the error handler's 503, no cookie and no redirect", async () => {
+      const cookie = await app.counted();
+      const res = await app.post('/unsaved', cookie);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toBe('unavailable');
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(res.headers.get('Location')).toBeNull();
+      expect(await (await app.get('/read', cookie)).text()).toBe('1');
+    });
+
+    it("answers a store outage while opening the session with the error handler's 503", async () => {
+      const cookie = await app.counted();
+      const res = await app.get('/read', `outage=1; ${cookie}`);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toBe('unavailable');
+      expect(res.headers.getSetCookie()).toEqual([]);
+    });
+
+    it('adds Cookie to the Vary values the handler set, in one header', async () => {
+      const res = await app.get('/vary', await app.counted());
+      expect(await res.text()).toBe('1');
+      expect(res.headers.get('Vary')).toBe('Accept, Accept-Language, Cookie');
+    });
+
+    it("re-signs an old key's cookie even when the handler never touches the session, without Vary", async () => {
+      const res = await app.get('/none', await oldApp.counted());
+      expect(await res.text()).toBe('untouched');
+      const resigned = cookieOf(res);
+      expect(
+        new CookieSessionStore({ secretKey: NEW_KEY, now: clock.now }).open(resigned).session.get('count'),
+      ).toBe(1);
+      expect(res.headers.get('Vary')).toBeNull();
     });
 
     it('expires a session once its signature is older than the lifetime', async () => {

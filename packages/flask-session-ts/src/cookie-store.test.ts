@@ -169,9 +169,26 @@ describe('the secure defaults', () => {
   });
 
   it('refuse impossible settings at construction, saying what to change', () => {
-    expect(thrown(() => storeWith({ lifetimeSeconds: 0 }))).toBeInstanceOf(SessionConfigError);
-    expect(thrown(() => storeWith({ maxCookieBytes: 63 }))).toBeInstanceOf(SessionConfigError);
+    const lifetime = thrown(() => storeWith({ lifetimeSeconds: 0 }));
+    expect(lifetime).toBeInstanceOf(SessionConfigError);
+    expect((lifetime as Error).message).toBe(
+      'lifetimeSeconds must be a positive whole number of seconds, not 0.',
+    );
+    const size = thrown(() => storeWith({ maxCookieBytes: 63 }));
+    expect(size).toBeInstanceOf(SessionConfigError);
+    expect((size as Error).message).toBe('maxCookieBytes must be a whole number of at least 64, not 63.');
     expect(storeWith({ maxCookieBytes: 64 }).maxSessionBytes).toBe(64);
+  });
+
+  it('sign with the digest and salt given, which a store with the defaults refuses', () => {
+    for (const options of [{ digest: 'sha256' }, { salt: 'another-salt' }] as const) {
+      const custom = storeWith(options);
+      const { session } = custom.open(undefined);
+      session.set('a', 'b');
+      const pair = cookiePair(custom.commit(session));
+      expect(custom.open(pair).session.get('a')).toBe('b');
+      expect(storeWith().open(pair).error).toBeInstanceOf(BadTimeSignature);
+    }
   });
 });
 
@@ -339,6 +356,34 @@ describe('commit()', () => {
     expect(store.commit(opened, 404)).toEqual({ kind: 'none' });
   });
 
+  it('sends a cookie exactly as long as maxCookieBytes, and refuses one byte more', () => {
+    const { session } = storeWith().open(undefined);
+    session.set('a', 'b');
+    const size = storeWith().measure(session);
+    expect(storeWith({ maxCookieBytes: size }).commit(session).kind).toBe('set');
+    expect(storeWith({ maxCookieBytes: size - 1 }).commit(session)).toEqual({
+      kind: 'too-large',
+      sizeBytes: size,
+      limitBytes: size - 1,
+    });
+  });
+
+  it('refreshing a Flask cookie with "_permanent": false, writes the flag true and other keys as Flask wrote them', () => {
+    const flaskLike = storeWith();
+    // Flask writes 1.0 for a Python float, which JavaScript would write back as 1.
+    const payload = flaskLike.serializer.dumpPayload(
+      { _permanent: false, ratio: 1 },
+      new Map([['ratio', '1.0']]),
+    );
+    const cookie = `session=${flaskLike.serializer.signPayload(payload, T0 / 1000)}`;
+    const store = storeWith({ permanent: true });
+    const { session } = store.open(cookie);
+    expect(session.get('ratio')).toBe(1);
+    const refreshed = flaskLike.serializer.loads(cookiePair(store.commit(session)).slice('session='.length));
+    expect(refreshed.data).toEqual({ _permanent: true, ratio: 1 });
+    expect(refreshed.sources.get('ratio')).toBe('1.0');
+  });
+
   it('writes a permanent store\'s _permanent flag over a Flask "_permanent": false it read', () => {
     const store = storeWith({ permanent: true });
     const flaskLike = storeWith();
@@ -355,6 +400,7 @@ describe('commit()', () => {
 describe('open()', () => {
   it('reads the cookie by its configured name only', () => {
     const store = storeWith({ cookie: { name: 'sid' } });
+    expect(store.cookieName).toBe('sid');
     const { session } = store.open(undefined);
     session.set('a', 'b');
     const pair = cookiePair(store.commit(session));
@@ -388,7 +434,32 @@ describe('open()', () => {
   });
 });
 
+describe('measure()', () => {
+  it('gives the size of the cookie a new, untouched session would take', () => {
+    const store = storeWith();
+    const { session } = store.open(undefined);
+    const bytes = store.measure(session);
+    session.set('a', 'b');
+    expect(bytes).toBeGreaterThan('session=; Path=/; Secure; HttpOnly; SameSite=Lax'.length);
+    expect(store.measure(session)).toBeGreaterThan(bytes);
+  });
+});
+
 describe('signing once per request', () => {
+  it('signs once for a measure() and commits later within the same second', () => {
+    let now = T0;
+    const store = storeWith({ now: () => now });
+    const sign = vi.spyOn(store.serializer, 'signPayload');
+    const { session } = store.open(undefined);
+    session.set('a', 'b');
+    store.measure(session);
+    now += 400;
+    const first = store.commit(session);
+    now += 500;
+    expect(store.commit(session)).toBe(first);
+    expect(sign).toHaveBeenCalledTimes(1);
+  });
+
   it('signs once for a measure() and the commit() that follows in the same second', () => {
     const store = storeWith();
     const sign = vi.spyOn(store.serializer, 'signPayload');

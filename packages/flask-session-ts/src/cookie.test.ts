@@ -63,7 +63,9 @@ describe('serializeSetCookie', () => {
     ['a non-ASCII character', 'é'],
     ['a line feed', 'a\nb'],
   ])('refuses a value with %s, which is not a cookie-octet', (_what, value) => {
-    expect(() => serializeSetCookie(BASE, value, { nowMs: T_MS })).toThrow(TypeError);
+    const run = () => serializeSetCookie(BASE, value, { nowMs: T_MS });
+    expect(run).toThrow(TypeError);
+    expect(run).toThrow('Cookie value contains characters outside cookie-octet');
   });
 
   it('accepts every character a signed session cookie is made of', () => {
@@ -193,6 +195,24 @@ describe('readCookie', () => {
 
   it('keeps a lone double quote that does not close', () => {
     expect(readCookie('session="abc', 'session')).toBe('"abc');
+  });
+
+  it('keeps a value that only ends with a double quote, and a lone double quote', () => {
+    expect(readCookie('session=ab"', 'session')).toBe('ab"');
+    expect(readCookie('session="', 'session')).toBe('"');
+  });
+
+  it('reads a quoted empty value as the empty string', () => {
+    expect(readCookie('session=""', 'session')).toBe('');
+  });
+
+  it('reads a cookie after a leading semicolon', () => {
+    expect(readCookie(';session=abc', 'session')).toBe('abc');
+  });
+
+  it('does not take a last pair without "=" for the cookie it names', () => {
+    expect(readCookie('a=1; session', 'session')).toBeUndefined();
+    expect(readCookie('a=1; sessionX', 'session')).toBeUndefined();
   });
 
   it('keeps "=" inside the value', () => {

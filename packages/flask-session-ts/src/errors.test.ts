@@ -9,6 +9,7 @@ import {
   SessionTooLarge,
   SignatureExpired,
   StoreUnavailable,
+  UnknownSession,
 } from './errors.js';
 
 describe('the error classes', () => {
@@ -18,6 +19,7 @@ describe('the error classes', () => {
     expect(expired).toBeInstanceOf(BadSignature);
     expect(expired).toBeInstanceOf(BadData);
     expect(new BadPayload('x')).toBeInstanceOf(BadData);
+    expect(new UnknownSession('x')).toBeInstanceOf(BadData);
     expect(new SessionTooLarge(1, 0)).not.toBeInstanceOf(BadData);
   });
 
@@ -31,6 +33,7 @@ describe('the error classes', () => {
     [new SessionConfigError('m'), 'SessionConfigError'],
     [new StoreUnavailable('m'), 'StoreUnavailable'],
     [new SessionConflict(3), 'SessionConflict'],
+    [new UnknownSession('m'), 'UnknownSession'],
   ])('name %s after its class, for log lines', (error, name) => {
     expect(error.name).toBe(name);
   });

@@ -72,6 +72,19 @@ describe('session middleware', () => {
     expect(await (await app.request('/read', { headers: { Cookie: cookie } })).text()).toBe('7');
   });
 
+  it('builds a cookie store from options given instead of a store', async () => {
+    const app = new Hono<SessionEnv<Data>>();
+    app.use(sessionMiddleware({ secretKey: SECRET, cookie: { name: 'sid' } }));
+    app.get('/read', (c) => c.text(String(c.var.session.get('count') ?? 'empty')));
+    app.post('/inc', (c) => {
+      c.var.session.set('count', 1);
+      return c.text('ok');
+    });
+    const cookie = cookieOf(await app.request('/inc', { method: 'POST' })) ?? '';
+    expect(cookie).toMatch(/^sid=/);
+    expect(await (await app.request('/read', { headers: { Cookie: cookie } })).text()).toBe('1');
+  });
+
   it('deletes the cookie with the same path and domain when the session is emptied', async () => {
     const { app } = makeApp({ cookie: { domain: 'example.test', path: '/app' } });
     const first = await app.request('/inc', { method: 'POST' });
@@ -153,6 +166,7 @@ describe('Vary', () => {
     ['Accept-Encoding', 'Accept-Encoding, Cookie'],
     ['accept-encoding, cookie', 'accept-encoding, cookie'],
     ['*', '*'],
+    ['Accept-Encoding, *', 'Accept-Encoding, *'],
     ['', 'Cookie'],
   ])('adds Cookie to a Vary of %j, once', async (vary, expected) => {
     const res = await varyApp(vary).request('/');

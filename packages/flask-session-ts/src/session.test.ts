@@ -299,6 +299,50 @@ describe('snapshot and restore', () => {
   });
 });
 
+describe('changed keys (what a server-side store saves)', () => {
+  it('list each key set or deleted since the session was opened', () => {
+    const session = opened({ a: 1, b: 2 });
+    expect(session.changedKeys).toEqual(new Set());
+    session.set('a', 3);
+    session.delete('b');
+    expect(session.changedKeys).toEqual(new Set(['a', 'b']));
+  });
+
+  it('become all keys after clear() or markModified(), and stay so as more keys are set', () => {
+    const session = opened({ a: 1 });
+    session.markModified();
+    session.set('b', 2);
+    session.delete('a');
+    expect(session.changedKeys).toBe('all');
+    const cleared = opened({ a: 1 });
+    cleared.clear();
+    cleared.set('c', 3);
+    expect(cleared.changedKeys).toBe('all');
+  });
+
+  it('come back with restore(), as they were at the snapshot', () => {
+    const session = opened({ a: 1 });
+    session.set('a', 2);
+    const some = session.snapshot();
+    session.set('b', 3);
+    session.markModified();
+    const all = session.snapshot();
+    session.restore(some);
+    expect(session.changedKeys).toEqual(new Set(['a']));
+    session.restore(all);
+    expect(session.changedKeys).toBe('all');
+    session.restore(some);
+    expect(session.changedKeys).toEqual(new Set(['a']));
+  });
+
+  it('are none after restoring a snapshot that does not say', () => {
+    const session = opened({ a: 1 });
+    session.set('a', 2);
+    session.restore({ data: { a: 1 }, modified: false });
+    expect(session.changedKeys).toEqual(new Set());
+  });
+});
+
 describe('source texts of unchanged keys', () => {
   const SOURCES = new Map([
     ['pair', '{" t":[1,2]}'],

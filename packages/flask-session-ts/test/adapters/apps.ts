@@ -4,9 +4,11 @@
  *
  * Routes: `GET /none` does not touch the session; `GET /read` answers the count (or `empty`);
  * `POST /inc` adds one; `POST /clear` empties the session; `POST /big` stores more than a cookie
- * holds and redirects; `GET /stream` adds one and streams `ab`; `GET /fail` reads the session and
- * answers 400. An error handler answers
- * `SessionTooLarge` with 500 `too large`.
+ * holds and redirects; `POST /unsaved` makes a change the store cannot save (see FaultyStore) and
+ * redirects; `GET /stream` adds one and streams `ab`; `GET /fail` reads the session and answers 400;
+ * `GET /vary` sets `Vary: Accept` and `Vary: Accept-Language` (two values) and reads the session.
+ * An error handler answers `SessionTooLarge` with 500 `too large`, `StoreUnavailable` with 503
+ * `unavailable`.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -21,7 +23,7 @@ import { sessionMiddleware as expressSession } from '../../src/express.js';
 import { sessionPlugin } from '../../src/fastify.js';
 import { sessionMiddleware as honoSession, type SessionEnv } from '../../src/hono.js';
 import type { SessionAdapterOptions } from '../../src/adapter.js';
-import { SessionTooLarge } from '../../src/errors.js';
+import { SessionTooLarge, StoreUnavailable } from '../../src/errors.js';
 import type { Session } from '../../src/session.js';
 import type { SessionStore } from '../../src/store.js';
 
@@ -54,10 +56,16 @@ function readText(session: Session): string {
 }
 
 function errorText(error: unknown): string {
-  return error instanceof SessionTooLarge ? 'too large' : 'boom';
+  if (error instanceof SessionTooLarge) return 'too large';
+  return error instanceof StoreUnavailable ? 'unavailable' : 'boom';
 }
 
-async function listen(server: Server): Promise<RunningApp> {
+function errorStatus(error: unknown): 500 | 503 {
+  return error instanceof StoreUnavailable ? 503 : 500;
+}
+
+/** Starts `server` on a free port of 127.0.0.1. */
+export async function listen(server: Server): Promise<RunningApp> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
@@ -92,12 +100,21 @@ export const hono: AdapterHarness = {
       c.var.session.set('blob', TOO_BIG());
       return c.redirect('/read', 302);
     });
+    app.post('/unsaved', (c) => {
+      c.var.session.set('unsaveable', true);
+      return c.redirect('/read', 302);
+    });
+    app.get('/vary', (c) => {
+      c.header('Vary', 'Accept');
+      c.header('Vary', 'Accept-Language', { append: true });
+      return c.text(readText(c.var.session));
+    });
     app.get('/stream', (c) => {
       c.var.session.set('count', count(c.var.session) + 1);
       return c.body(Readable.toWeb(Readable.from(['a', 'b'])) as ReadableStream);
     });
     app.get('/fail', (c) => c.text(readText(c.var.session), 400));
-    app.onError((error, c) => c.text(errorText(error), 500));
+    app.onError((error, c) => c.text(errorText(error), errorStatus(error)));
     return listen(createAdaptorServer({ fetch: app.fetch }) as Server);
   },
 };
@@ -121,6 +138,15 @@ export const expressHarness: AdapterHarness = {
       req.session.set('blob', TOO_BIG());
       res.redirect(302, '/read');
     });
+    app.post('/unsaved', (req, res) => {
+      req.session.set('unsaveable', true);
+      res.redirect(302, '/read');
+    });
+    app.get('/vary', (req, res) => {
+      res.append('Vary', 'Accept');
+      res.append('Vary', 'Accept-Language');
+      res.send(readText(req.session));
+    });
     app.get('/stream', (req, res) => {
       req.session.set('count', count(req.session) + 1);
       res.type('text');
@@ -134,7 +160,7 @@ export const expressHarness: AdapterHarness = {
         next(error);
         return;
       }
-      res.status(500).type('text').send(errorText(error));
+      res.status(errorStatus(error)).type('text').send(errorText(error));
     };
     app.use(onError);
     return listen(createServer(app));
@@ -160,13 +186,21 @@ export const fastify: AdapterHarness = {
       request.session.set('blob', TOO_BIG());
       return reply.redirect('/read', 302);
     });
+    app.post('/unsaved', (request, reply) => {
+      request.session.set('unsaveable', true);
+      return reply.redirect('/read', 302);
+    });
+    app.get('/vary', (request, reply) => {
+      reply.header('Vary', ['Accept', 'Accept-Language']);
+      return readText(request.session);
+    });
     app.get('/stream', (request, reply) => {
       request.session.set('count', count(request.session) + 1);
       return reply.type('text/plain').send(Readable.from(['a', 'b']));
     });
     app.get('/fail', (request, reply) => reply.code(400).send(readText(request.session)));
     app.setErrorHandler((error, _request, reply) =>
-      reply.code(500).type('text/plain').send(errorText(error)),
+      reply.code(errorStatus(error)).type('text/plain').send(errorText(error)),
     );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
