@@ -74,6 +74,16 @@ function startApp(store: SessionStore, returned: Returned, errors: unknown[]) {
     req.session.set('blob', randomBytes(6000).toString('base64'));
     returned.endedIsResponse = res.status(201).end('never sent') === res;
   });
+  app.get('/big-write-end', (req, res) => {
+    req.session.set('blob', randomBytes(6000).toString('base64'));
+    res.type('text');
+    res.write('a');
+    res.end('b');
+  });
+  app.post('/big-redirect', (req, res) => {
+    req.session.set('blob', randomBytes(6000).toString('base64'));
+    res.writeHead(302, { Location: '/done' }).end();
+  });
   app.get('/big-stream', (req, res) => {
     req.session.set('blob', randomBytes(6000).toString('base64'));
     res.type('text');
@@ -157,6 +167,22 @@ describe.each(STORES)('Express adapter with $name', ({ holds, make }) => {
     expect(returned.endedIsResponse).toBe(true);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(SessionTooLarge);
+  });
+
+  it('answers a too-large session with the error handler when the body was written and ended in one turn', async () => {
+    const res = await get('/big-write-end');
+    expect(res.status).toBe(500);
+    expect(await res.text()).toBe('too large');
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(errors.map((error) => error instanceof SessionTooLarge)).toEqual([true]);
+  });
+
+  it('never redirects as if a too-large change were saved: the error handler answers, without Location', async () => {
+    const res = await get('/big-redirect', undefined, 'POST');
+    expect(res.status).toBe(500);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toBe('too large');
+    expect(errors.map((error) => error instanceof SessionTooLarge)).toEqual([true]);
   });
 
   it('sends a body already begun without the cookie, then cuts it off: the client sees the failure', async () => {

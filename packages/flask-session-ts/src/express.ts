@@ -38,9 +38,11 @@ export type ExpressSessionOptions = SessionAdapterOptions;
  *
  * A session too large to send is not sent: the handler's response is dropped and
  * {@link SessionTooLarge} goes to your error middleware (Express's default answers 500), so
- * the browser keeps the cookie it had. If the handler had already started streaming the body,
- * the response is sent without the cookie and the error follows it (Express then closes the
- * connection, so the client sees the failure). A change made after headers were sent is not saved.
+ * the browser keeps the cookie it had. That holds too when the handler began the body and ended it
+ * in the same turn of the event loop (`res.write(a); res.end(b)`, `res.writeHead(302).end()`):
+ * nothing has been sent by then. Only a body still streaming after that turn is sent, without the
+ * cookie, and the error follows it (Express then closes the connection, so the client sees the
+ * failure). A change made after headers were sent is not saved.
  *
  * @example
  * app.use(sessionMiddleware({ secretKey: process.env.SECRET_KEY ?? '' }));
@@ -67,21 +69,30 @@ type Method = (this: Response, ...args: unknown[]) => unknown;
 type HeaderMethod = 'writeHead' | 'write' | 'flushHeaders' | 'end';
 
 function commitBeforeHeaders(res: Response, store: SessionStore, session: Session, next: NextFunction): void {
-  let state: 'open' | 'waiting' | 'done' = 'open';
+  // 'failing': the commit failed, and calls are still held until the handler is off the stack.
+  let state: 'open' | 'waiting' | 'failing' | 'done' = 'open';
   /** The handler began the body (write, writeHead, flushHeaders) before `end`. */
   let streamed = false;
+  let ended = false;
   let owesDrain = false;
   const held: (() => void)[] = [];
 
   const fail = (error: unknown): void => {
-    if (streamed) {
-      for (const call of held.splice(0)) call();
-    } else {
-      held.length = 0;
-      for (const name of REPLACED_RESPONSE_HEADERS) res.removeHeader(name);
-    }
-    // Later, as express-session does: the handler that called res.end is still on the stack.
-    setImmediate(() => next(error));
+    // Nothing has been sent: every call since the commit began is held. Decide once the handler
+    // (still on the stack, as express-session also allows for) is done: a response it ended is
+    // dropped for the error handler's, so no visitor is told a change was saved when it was not.
+    state = 'failing';
+    setImmediate(() => {
+      const calls = held.splice(0);
+      state = 'done';
+      if (streamed && !ended) {
+        for (const call of calls) call();
+        if (owesDrain && !res.writableNeedDrain) res.emit('drain');
+      } else {
+        for (const name of REPLACED_RESPONSE_HEADERS) res.removeHeader(name);
+      }
+      next(error);
+    });
   };
 
   const finish = (action: CookieAction): void => {
@@ -107,6 +118,7 @@ function commitBeforeHeaders(res: Response, store: SessionStore, session: Sessio
   const hold = (name: HeaderMethod, original: Method): Method =>
     function (this: Response, ...args: unknown[]): unknown {
       if (done()) return original.apply(this, args);
+      if (name === 'end') ended = true;
       let result: unknown;
       held.push(() => {
         result = original.apply(this, args);
