@@ -142,7 +142,7 @@ export async function benchStores(options: StoreBenchOptions): Promise<StoreMeas
             await wrk(server.baseUrl + path, method, file, options.warmUpSeconds);
             const result = await wrk(server.baseUrl + path, method, file, options.durationSeconds);
             results.push({ mode, workers, scenario, wrk: result });
-            const errors = result.non2xx3xx + Object.values(result.socketErrors).reduce((a, b) => a + b, 0);
+            const errors = errorsOf(result);
             console.log(
               `  [stores W${workers}] ${scenario.padEnd(17)} ${mode.padEnd(13)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  ` +
                 `p50 ${result.latencyMs.p50.toFixed(2)} ms  p99 ${result.latencyMs.p99.toFixed(2)} ms${errors > 0 ? `  ERRORS ${errors}` : ''}`,
@@ -160,11 +160,20 @@ export async function benchStores(options: StoreBenchOptions): Promise<StoreMeas
   return results;
 }
 
-/** The figures as a markdown table, with the issue's targets as ratios. */
+/** Answers that were not 2xx/3xx, and socket errors: a run with any is no measurement of the mode. */
+function errorsOf(result: StoreMeasurement['wrk']): number {
+  return result.non2xx3xx + Object.values(result.socketErrors).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The figures as a markdown table, with the issue's targets as ratios. A run that had errors (say,
+ * load shedding's 503 on a busy machine) counts as no figure (NaN), so no ratio is drawn from it.
+ */
 export function storesTable(results: readonly StoreMeasurement[]): string {
-  const rps = (mode: Mode, workers: number, scenario: StoreMeasurement['scenario']) =>
-    results.find((r) => r.mode === mode && r.workers === workers && r.scenario === scenario)?.wrk
-      .requestsPerSecond ?? NaN;
+  const rps = (mode: Mode, workers: number, scenario: StoreMeasurement['scenario']) => {
+    const run = results.find((r) => r.mode === mode && r.workers === workers && r.scenario === scenario);
+    return run === undefined || errorsOf(run.wrk) > 0 ? NaN : run.wrk.requestsPerSecond;
+  };
   const lines = [
     '| W | scenario | cookie | sqlite | redis | Flask-Session (redis) | sqlite/cookie | redis/cookie | redis/Flask-Session |',
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -181,6 +190,7 @@ export function storesTable(results: readonly StoreMeasurement[]): string {
   lines.push(
     '',
     'Targets: sqlite GET ≥ 0.8× cookie, redis GET ≥ 0.6× cookie, redis ≥ 6× Flask-Session on Redis.',
+    'NaN: the run had non-2xx/3xx answers or socket errors (printed as ERRORS while it ran), so it is no figure.',
   );
   return lines.join('\n');
 }
