@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium (browser
-# tests), python3-flask (the interop oracle) and redis-server (the Redis session
-# store; the tests start their own servers), plus gunicorn, wrk and
+# tests), python3-flask (the interop oracle), redis-server (the Redis session
+# store; the tests start their own servers) and gunicorn (the bench's Flask
+# reference, whose pages bench/reference-pages.test.ts checks), plus wrk and
 # python3-flask-session for `npm run bench`. Does nothing when they are already there; as non-root it
 # says what to install instead of failing halfway through the suite.
 set -euo pipefail
@@ -10,8 +11,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import flask' >/dev/null 2>&1 || missing+=(python3-flask)
 { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || missing+=(redis-server)
+/usr/bin/python3 -c 'import gunicorn' >/dev/null 2>&1 || missing+=(gunicorn)
 if [ "${1:-}" = "--bench" ]; then
-  command -v gunicorn >/dev/null 2>&1 || missing+=(gunicorn)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   /usr/bin/python3 -c 'import flask_session, redis' >/dev/null 2>&1 || missing+=(python3-flask-session python3-redis)
 fi
