@@ -137,12 +137,14 @@ describe('outages, as an operator reads them', () => {
     it('fails each command within the timeout with a message that says which one, then recovers', async () => {
       const s = store({ url: own.url, timeoutMs: 200, lifetimeSeconds: 3600, permanent: true });
       const cookie = await saved(s, { n: '1' });
+      const { session } = await s.open(cookie);
       const pid = /process_id:(\d+)/.exec(await node(s).info('server'))?.[1];
       process.kill(Number(pid), 'SIGSTOP');
       const where = `Redis at ${own.url} did not answer (no answer within 200 ms)`;
       try {
         const failures = await Promise.all([
           s.open(cookie).catch((e: unknown) => e),
+          s.update(session, (x) => x.set('n', '2')).catch((e: unknown) => e),
           s.backend.touch('k', Date.now() + DAY_MS).catch((e: unknown) => e),
           s.backend.remove('k').catch((e: unknown) => e),
           s.ping().catch((e: unknown) => e),
@@ -150,6 +152,7 @@ describe('outages, as an operator reads them', () => {
         for (const failure of failures) expect(failure).toBeInstanceOf(StoreUnavailable);
         expect(failures.map((f) => (f as Error).message)).toEqual([
           `Cannot read a session: ${where}`,
+          `Cannot read a session: ${where}`, // the read that starts a write
           `Cannot refresh a session: ${where}`,
           `Cannot remove a session: ${where}`,
           `Redis does not answer: ${where}`,
@@ -165,6 +168,7 @@ describe('outages, as an operator reads them', () => {
       const s = store({ url: own.url, timeoutMs: 60_000 });
       const cookie = await saved(s, { n: '1' });
       await own.stop();
+      while (node(s).isReady) await new Promise((resolve) => setTimeout(resolve, 10));
       try {
         await expect(s.open(cookie)).rejects.toBeInstanceOf(StoreUnavailable);
       } finally {
