@@ -6,6 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailable } from '../errors.js';
+import { saveNewSession } from '../../test/support/server-session.js';
 import { startRedis, stopAll, type RedisProcess } from '../../test/support/redis-server.js';
 import { RedisSessionStore, type RedisStoreOptions } from './redis.js';
 import { hashId } from './server-store.js';
@@ -29,16 +30,6 @@ function store(options: Partial<RedisStoreOptions> = {}): RedisSessionStore {
   return s;
 }
 
-async function saved(s: RedisSessionStore, data: Record<string, string>): Promise<string> {
-  const { session } = await s.open(undefined);
-  await s.update(session, (x) => {
-    for (const [k, v] of Object.entries(data)) x.set(k, v);
-  });
-  const action = await s.commit(session);
-  if (action.kind !== 'set') throw new Error(`expected a cookie, got ${action.kind}`);
-  return action.header.split(';')[0] ?? '';
-}
-
 /** The node's own client, for the commands a cluster client does not offer. */
 const node = (s: RedisSessionStore) => s.backend.client as RedisClientType;
 
@@ -50,7 +41,7 @@ describe('TTLs', () => {
     let t = Math.ceil(Date.now() / 1000) * 1000 + DAY_MS;
     const s = store({ lifetimeSeconds: 3600, permanent: true, now: () => t });
     const start = t;
-    const cookie = await saved(s, { n: '1' });
+    const cookie = await saveNewSession(s, { n: '1' });
     expect(await node(s).pExpireTime(keyOf(cookie))).toBe(start + 3_600_000);
     t = start + 600_000;
     const { session } = await s.open(cookie);
@@ -61,7 +52,7 @@ describe('TTLs', () => {
 
   it('uses the key prefix it is given', async () => {
     const s = store({ keyPrefix: 'app1:' });
-    const cookie = await saved(s, { n: '1' });
+    const cookie = await saveNewSession(s, { n: '1' });
     expect(await node(s).exists(keyOf(cookie).replace('session:', 'app1:'))).toBe(1);
     expect(await node(s).exists(keyOf(cookie))).toBe(0);
   });
@@ -136,7 +127,7 @@ describe('outages, as an operator reads them', () => {
 
     it('fails each command within the timeout with a message that says which one, then recovers', async () => {
       const s = store({ url: own.url, timeoutMs: 200, lifetimeSeconds: 3600, permanent: true });
-      const cookie = await saved(s, { n: '1' });
+      const cookie = await saveNewSession(s, { n: '1' });
       const { session } = await s.open(cookie);
       const pid = /process_id:(\d+)/.exec(await node(s).info('server'))?.[1];
       process.kill(Number(pid), 'SIGSTOP');
@@ -166,7 +157,7 @@ describe('outages, as an operator reads them', () => {
 
     it('fails at once while Redis is stopped, however long the timeout', async () => {
       const s = store({ url: own.url, timeoutMs: 60_000 });
-      const cookie = await saved(s, { n: '1' });
+      const cookie = await saveNewSession(s, { n: '1' });
       await own.stop();
       while (node(s).isReady) await new Promise((resolve) => setTimeout(resolve, 10));
       try {
@@ -179,7 +170,7 @@ describe('outages, as an operator reads them', () => {
 
   it('says a save failed when Redis refuses writes (out of memory), and keeps what was saved', async () => {
     const s = store();
-    const cookie = await saved(s, { n: '1' });
+    const cookie = await saveNewSession(s, { n: '1' });
     await node(s).configSet('maxmemory', '1');
     let update: unknown;
     let action: unknown;

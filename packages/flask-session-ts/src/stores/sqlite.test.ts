@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StoreUnavailable } from '../errors.js';
+import { saveNewSession } from '../../test/support/server-session.js';
+import { thrown } from '../../test/support/thrown.js';
 import { SqliteSessionStore, type SqliteStoreOptions } from './sqlite.js';
 
 const secretKey = 'sqlite store tests: a long enough key';
@@ -40,24 +42,6 @@ function store(options: Partial<SqliteStoreOptions> = {}): SqliteSessionStore {
   return s;
 }
 
-async function saved(s: SqliteSessionStore, data: Record<string, string>): Promise<string> {
-  const { session } = await s.open(undefined);
-  await s.update(session, (x) => {
-    for (const [k, v] of Object.entries(data)) x.set(k, v);
-  });
-  const action = await s.commit(session);
-  if (action.kind !== 'set') throw new Error(`expected a cookie, got ${action.kind}`);
-  return action.header.split(';')[0] ?? '';
-}
-
-function thrown(work: () => unknown): unknown {
-  try {
-    work();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 const unavailable = (message: string): unknown =>
   expect.objectContaining({ name: 'StoreUnavailable', message });
 
@@ -68,7 +52,7 @@ describe('the database file', () => {
   it("creates the file's folder", async () => {
     const path = join(dir, 'nested', 'deeper', 'sessions.sqlite3');
     const s = store({ path });
-    await saved(s, { n: '1' });
+    await saveNewSession(s, { n: '1' });
     expect(existsSync(path)).toBe(true);
   });
 
@@ -106,7 +90,7 @@ describe('the database file', () => {
 describe('a database locked by another process', () => {
   it('fails writes with StoreUnavailable saying what could not be done, and still serves reads', async () => {
     const s = store({ busyTimeoutMs: 10, lifetimeSeconds: 3600, permanent: true });
-    const cookie = await saved(s, { n: '1' });
+    const cookie = await saveNewSession(s, { n: '1' });
     const other = new Database(s.backend.db.name);
     other.exec('BEGIN IMMEDIATE');
     try {
@@ -141,7 +125,7 @@ describe('a database locked by another process', () => {
 
   it('says a read failed when the table is gone', async () => {
     const s = store();
-    const cookie = await saved(s, { n: '1' });
+    const cookie = await saveNewSession(s, { n: '1' });
     const other = new Database(s.backend.db.name);
     other.exec('DROP TABLE sessions');
     other.close();
@@ -155,7 +139,7 @@ describe('the sweep', () => {
   it("deletes expired sessions every ten minutes by default, by the store's clock", async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const s = store({ lifetimeSeconds: 3600 });
-    await saved(s, { n: '1' });
+    await saveNewSession(s, { n: '1' });
     clock += 2 * DAY_MS; // expired by the store's clock, though not yet by the wall clock
     vi.advanceTimersByTime(10 * 60_000 - 1);
     expect(rows(s)).toBe(1);
@@ -167,7 +151,7 @@ describe('the sweep', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     clock = Date.now() - 2 * DAY_MS; // behind the wall clock
     const s = store({ lifetimeSeconds: 86400, sweepIntervalMs: 1000 });
-    const cookie = await saved(s, { n: '1' });
+    const cookie = await saveNewSession(s, { n: '1' });
     vi.advanceTimersByTime(1000);
     expect((await s.open(cookie)).session.get('n')).toBe('1');
     clock += DAY_MS;
