@@ -98,11 +98,11 @@ export class RedisBackend implements SessionBackend {
       this.#lastError = error;
       options.onError?.(error);
     });
-    this.#connect();
+    void this.#connect();
   }
 
-  #connect(): void {
-    this.#connecting = this.client.connect().then(
+  #connect(): Promise<unknown> {
+    return (this.#connecting = this.client.connect().then(
       () => {
         this.#connected = true;
       },
@@ -111,19 +111,20 @@ export class RedisBackend implements SessionBackend {
         this.#lastError = error instanceof Error ? error : new Error(String(error));
         this.#connecting = undefined;
       },
-    );
+    ));
   }
 
-  /** Waits (up to the timeout) for the first connection, then runs `command`. */
+  /** Waits (up to the timeout) for the first connection, then runs `command`, for as long at most. */
   async #run<R>(what: string, command: () => Promise<R>): Promise<R> {
     try {
       // Until the first connection is up the client is not ready: wait for it, briefly.
       // After that the client reconnects by itself, and commands fail at once while it does.
       if (!this.#connected) {
-        if (this.#connecting === undefined) this.#connect();
-        await withTimeout(this.#connecting, this.#timeoutMs);
+        await withTimeout(this.#connecting ?? this.#connect(), this.#timeoutMs, 'no connection');
       }
-      return await command();
+      // node-redis times a command out only while it waits to be sent: one sent to a Redis that
+      // stopped answering (paused, overloaded, a dead link) would hold the request for ever.
+      return await withTimeout(command(), this.#timeoutMs, 'no answer');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const last = this.#lastError?.message;
@@ -207,10 +208,11 @@ export class RedisSessionStore extends ServerSessionStore {
   }
 }
 
-function withTimeout(promise: Promise<unknown> | undefined, ms: number): Promise<unknown> {
+/** `promise`, or a rejection with ``${what} within ${ms} ms`` when it takes longer. */
+function withTimeout<R>(promise: Promise<R>, ms: number, what: string): Promise<R> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no connection within ${ms} ms`)), ms);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

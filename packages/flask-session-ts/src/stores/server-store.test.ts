@@ -2,16 +2,26 @@
  * What only server-side stores do: ids, strictness, expiry, regeneration, conflicts, outages.
  * SQLite on a real file in a temp folder; Redis as a real redis-server.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BadSignature, SessionConflict, StoreUnavailable, UnknownSession } from '../errors.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CookieSessionStore } from '../cookie-store.js';
+import {
+  BadData,
+  BadSignature,
+  SessionConfigError,
+  SessionConflict,
+  SessionTooLarge,
+  StoreUnavailable,
+  UnknownSession,
+} from '../errors.js';
 import { Signer } from '../signer.js';
-import type { Session } from '../session.js';
+import { Session } from '../session.js';
 import { startRedis, stopAll, type RedisProcess } from '../../test/support/redis-server.js';
 import { RedisSessionStore } from './redis.js';
-import { ServerSessionStore, hashId, type SessionBackend } from './server-store.js';
+import { SERVER_STORE_DEFAULTS, ServerSessionStore, hashId, type SessionBackend } from './server-store.js';
 import { SqliteBackend, SqliteSessionStore, type SqliteStoreOptions } from './sqlite.js';
 
 const secretKey = 'server store tests: a long enough key';
@@ -224,5 +234,526 @@ describe('redis', () => {
     const error = await store.ping().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailable);
     expect((error as Error).message).toContain('redis://127.0.0.1:1');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// What a visitor or an operator notices, on SQLite and on a real Redis: options, ids, imports,
+// what commit sends, update's result, lifetimes and their cookies.
+
+let sharedRedis: RedisProcess | undefined;
+async function redisUrl(): Promise<string> {
+  sharedRedis ??= await startRedis();
+  return sharedRedis.url;
+}
+afterAll(async () => {
+  if (sharedRedis) await stopAll([sharedRedis]);
+});
+
+/** One request: open with `cookie`, run `handle`, commit with `status`. */
+async function visit(
+  store: ServerSessionStore,
+  cookie: string | undefined,
+  handle: (session: Session) => unknown = () => undefined,
+  status = 200,
+) {
+  const opened = await store.open(cookie);
+  await handle(opened.session);
+  const action = await store.commit(opened.session, status);
+  return { opened, action, cookie: cookieOf(action) ?? cookie };
+}
+
+function header(action: Awaited<ReturnType<ServerSessionStore['commit']>>): string {
+  if (action.kind !== 'set') throw new Error(`expected a Set-Cookie, got ${action.kind}`);
+  return action.header;
+}
+
+describe('options', () => {
+  const backend = new SqliteBackend({ path: ':memory:', secretKey });
+  afterAll(() => backend.close());
+
+  it.each([
+    ['lifetimeSeconds', 0],
+    ['lifetimeSeconds', -5],
+    ['lifetimeSeconds', 1.5],
+    ['absoluteLifetimeSeconds', 0],
+    ['maxSessionBytes', 0],
+    ['maxSessionBytes', Number.NaN],
+    ['maxAttempts', 0],
+  ])('refuses %s = %s with a message that names the setting', (name, value) => {
+    expect(() => new ServerSessionStore(backend, { secretKey, [name]: value })).toThrow(
+      new SessionConfigError(`${name} must be a positive whole number, not ${value}.`),
+    );
+  });
+
+  it('accepts the smallest valid settings', () => {
+    const store = new ServerSessionStore(backend, {
+      secretKey,
+      lifetimeSeconds: 1,
+      absoluteLifetimeSeconds: 1,
+      maxSessionBytes: 1,
+      maxAttempts: 1,
+    });
+    expect([
+      store.lifetimeSeconds,
+      store.absoluteLifetimeSeconds,
+      store.maxSessionBytes,
+      store.maxAttempts,
+    ]).toEqual([1, 1, 1, 1]);
+  });
+
+  it('names the cookie as configured, "session" by default', async () => {
+    expect(sqliteStore().cookieName).toBe('session');
+    const store = sqliteStore({ cookie: { name: 'sid' } });
+    expect(store.cookieName).toBe('sid');
+    const { cookie } = await visit(store, undefined, (s) => store.update(s, (x) => x.set('n', 1)));
+    expect(cookie).toMatch(/^sid=/);
+    expect((await store.open(cookie)).session.get('n')).toBe(1);
+  });
+
+  it('measures a session as the bytes of its tagged JSON, as the size cap counts them', async () => {
+    const store = sqliteStore({ maxSessionBytes: 9 });
+    const { session } = await store.open(undefined);
+    session.set('n', '1');
+    expect(store.measure(session)).toBe('{"n":"1"}'.length);
+    await store.update(session, () => undefined); // 9 bytes: exactly the cap
+    session.set('n', '12');
+    expect(store.measure(session)).toBe(10);
+  });
+});
+
+describe('session ids, more', () => {
+  it('refuses an id signed with our key but not of 32 random bytes, before any store access', async () => {
+    const backend = counting(new SqliteBackend({ path: join(dir, 'malformed.sqlite3'), secretKey }));
+    const store = new ServerSessionStore(backend, { secretKey, now });
+    stores.push(store);
+    const ours = new Signer([secretKey], { salt: 'flask-session-ts.session-id', digest: 'sha256' });
+    const a43 = 'A'.repeat(43);
+    for (const id of ['short', `!${a43}`, `${a43}!`, `${a43}A`]) {
+      const opened = await store.open(`session=${ours.sign(id)}`);
+      expect(opened.error).toBeInstanceOf(UnknownSession);
+      expect(opened.error?.message).toBe('The session id is malformed');
+      expect(opened.session.isEmpty).toBe(true);
+    }
+    expect(backend.calls).toBe(0);
+  });
+
+  it('signs the id with the documented salt and SHA-256, so every process with the key reads it', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { n: '1' });
+    const value = cookie.slice('session='.length);
+    const ours = new Signer([secretKey], {
+      salt: SERVER_STORE_DEFAULTS.idSalt,
+      digest: SERVER_STORE_DEFAULTS.idDigest,
+    });
+    expect(ours.unsign(value).value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(() => new Signer([secretKey]).unsign(value)).toThrow(BadSignature);
+  });
+
+  it('keys the record by the hex SHA-256 of the id', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { n: '1' });
+    const id = cookie.slice('session='.length).split('.')[0] ?? '';
+    const [row] = store.backend.db.prepare('SELECT key FROM sessions').all() as { key: string }[];
+    expect(row?.key).toBe(createHash('sha256').update(id).digest('hex'));
+    expect(row?.key).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('re-signs an id verified by an older key with the current one, even on a request that only reads', async () => {
+    const path = join(dir, 'rotation.sqlite3');
+    const before = sqliteStore({ path, secretKey: 'the old key, long enough for a test' });
+    const cookie = await save(before, undefined, { n: '1' });
+    const after = sqliteStore({
+      path,
+      secretKey: 'the new key, long enough for a test',
+      fallbackSecretKeys: ['the old key, long enough for a test'],
+    });
+    const { opened, action } = await visit(after, cookie, (s) => s.get('n'));
+    expect(opened.session.get('n')).toBe('1');
+    const resigned = cookieOf(action);
+    expect(resigned).toBeDefined();
+    expect(resigned).not.toBe(cookie);
+    const newOnly = sqliteStore({ path, secretKey: 'the new key, long enough for a test' });
+    expect((await newOnly.open(resigned)).session.get('n')).toBe('1');
+    // The same id: nothing was copied, only re-signed.
+    expect(resigned?.split('.')[0]).toBe(cookie.split('.')[0]);
+  });
+
+  it('treats an empty cookie like no cookie: no error, nothing to delete', async () => {
+    const store = sqliteStore();
+    const opened = await store.open('session=');
+    expect(opened.error).toBeUndefined();
+    expect(opened.session.isEmpty).toBe(true);
+  });
+
+  it('says why an id is refused when its record is unknown or expired', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { n: '1' });
+    await visit(store, cookie, (s) => store.update(s, (x) => x.clear()));
+    const opened = await store.open(cookie);
+    expect(opened.error).toBeInstanceOf(UnknownSession);
+    expect(opened.error?.message).toBe('The session id is unknown or expired; a new session was started');
+  });
+
+  it('opens a stored session as not new, and a missing one as new', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { n: '1' });
+    expect((await store.open(cookie)).session.isNew).toBe(false);
+    expect((await store.open(undefined)).session.isNew).toBe(true);
+  });
+
+  it('starts a new session, without overwriting it, when the stored data cannot be read', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { n: '1' });
+    store.backend.db.prepare("UPDATE sessions SET data = 'not json'").run();
+    const { opened, cookie: next } = await visit(store, cookie, (s) =>
+      store.update(s, (x) => x.set('m', '2')),
+    );
+    expect(opened.error).toBeInstanceOf(BadData);
+    expect(opened.session.get('n')).toBeUndefined();
+    expect(next).not.toBe(cookie);
+    expect({ ...(await store.open(next)).session.toJSON() }).toEqual({ m: '2' });
+    const rows = store.backend.db.prepare('SELECT data FROM sessions ORDER BY data').all();
+    expect(rows).toEqual([{ data: 'not json' }, { data: '{"m":"2"}' }]);
+  });
+
+  it('throws a clear TypeError for a session this store did not open', async () => {
+    const store = sqliteStore();
+    const other = await sqliteStore().open(undefined);
+    for (const attempt of [
+      async () => {
+        await store.commit(other.session);
+      },
+      () => store.update(other.session, (s) => s.set('n', 1)),
+      () => store.regenerate(new Session()),
+    ]) {
+      await expect(Promise.resolve().then(attempt)).rejects.toThrow(
+        new TypeError('This session was not opened by this store'),
+      );
+    }
+  });
+});
+
+describe('imported cookie sessions', () => {
+  function flaskCookie(options: { digest?: 'sha1' | 'sha256'; salt?: string; now?: () => number } = {}) {
+    const cookieStore = new CookieSessionStore({ secretKey, now, ...options });
+    const { session } = cookieStore.open(undefined);
+    cookieStore.update(session, (s) => s.set('portfolio', 'kept'));
+    return cookieOf(cookieStore.commit(session)) ?? '';
+  }
+
+  it('is imported as a session that is not new', async () => {
+    const { opened } = await visit(sqliteStore(), flaskCookie());
+    expect(opened.session.get('portfolio')).toBe('kept');
+    expect(opened.session.isNew).toBe(false);
+  });
+
+  it('is refused when importCookieSessions is false', async () => {
+    const store = sqliteStore({ importCookieSessions: false });
+    const { opened, action } = await visit(store, flaskCookie());
+    expect(opened.error).toBeInstanceOf(BadSignature);
+    expect(opened.session.isEmpty).toBe(true);
+    expect(action).toEqual({ kind: 'none' });
+  });
+
+  it('uses the configured digest and salt', async () => {
+    const cookie = flaskCookie({ digest: 'sha256', salt: 'my-salt' });
+    const store = sqliteStore({ importCookieSessions: { digest: 'sha256', salt: 'my-salt' } });
+    expect((await store.open(cookie)).session.get('portfolio')).toBe('kept');
+    const sha1Only = sqliteStore({ importCookieSessions: { salt: 'my-salt' } });
+    expect((await sha1Only.open(cookie)).session.isEmpty).toBe(true);
+  });
+
+  it("checks the cookie's age with the store's clock and lifetime", async () => {
+    const cookie = flaskCookie();
+    const store = sqliteStore({ lifetimeSeconds: 3600 });
+    clock += 3000_000;
+    try {
+      expect((await store.open(cookie)).session.get('portfolio')).toBe('kept');
+      clock += 1000_000;
+      const late = await store.open(cookie);
+      expect(late.session.isEmpty).toBe(true);
+      expect(late.error).toBeInstanceOf(BadData);
+    } finally {
+      clock = Date.UTC(2026, 0, 1);
+    }
+  });
+});
+
+describe('what commit sends', () => {
+  it('sends nothing for a stored session that was only read', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { n: '1' });
+    clock += DAY_MS;
+    try {
+      expect((await visit(store, cookie, (s) => s.get('n'))).action).toEqual({ kind: 'none' });
+    } finally {
+      clock = Date.UTC(2026, 0, 1);
+    }
+  });
+
+  it('sends nothing for a refused cookie when the session stays empty', async () => {
+    const store = sqliteStore();
+    expect((await visit(store, 'session=forged.value')).action).toEqual({ kind: 'none' });
+    const setAndUnset = (s: Session) => {
+      s.set('n', 1);
+      s.delete('n');
+    };
+    expect((await visit(store, 'session=forged.value', setAndUnset)).action).toEqual({ kind: 'none' });
+  });
+
+  it('sends nothing to a visitor without a cookie whose session was created and emptied', async () => {
+    const store = sqliteStore();
+    for (const cookie of [undefined, 'session=']) {
+      const { action } = await visit(store, cookie, async (s) => {
+        await store.update(s, (x) => x.set('n', 1));
+        await store.update(s, (x) => x.clear());
+      });
+      expect(action).toEqual({ kind: 'none' });
+    }
+    expect(store.backend.db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+  });
+
+  it('removes the record and deletes the cookie when the session is cleared outside update', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { user: 'ann' });
+    const { action } = await visit(store, cookie, (s) => s.clear());
+    expect(action.kind).toBe('delete');
+    expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+
+  it('answers too-large, with the sizes, for a change outside update over the cap, and keeps the record', async () => {
+    const store = sqliteStore({ maxSessionBytes: 100 });
+    const cookie = await save(store, undefined, { n: '1' });
+    const { action } = await visit(store, cookie, (s) => s.set('big', 'x'.repeat(200)));
+    expect(action).toEqual({
+      kind: 'too-large',
+      sizeBytes: '{"n":"1","big":""}'.length + 200,
+      limitBytes: 100,
+    });
+    expect({ ...(await store.open(cookie)).session.toJSON() }).toEqual({ n: '1' });
+  });
+
+  it('answers failed with the SessionConflict when a change outside update keeps losing races', async () => {
+    const real = new SqliteBackend({ path: join(dir, 'commit-conflict.sqlite3'), secretKey });
+    const backend: SessionBackend = { ...counting(real), write: () => ({ outcome: 'conflict' }) };
+    const store = new ServerSessionStore(backend, { secretKey, now, maxAttempts: 2 });
+    stores.push(store);
+    const { action } = await visit(store, undefined, (s) => s.set('token', 't'));
+    expect(action.kind).toBe('failed');
+    expect(action.kind === 'failed' && action.error).toBeInstanceOf(SessionConflict);
+  });
+});
+
+describe('update', () => {
+  it('leaves the session holding the saved data, with what another process saved meanwhile', async () => {
+    const path = join(dir, 'update-result.sqlite3');
+    const [a, b] = [sqliteStore({ path }), sqliteStore({ path })];
+    const cookie = await save(a, undefined, { a: '1' });
+    const { session } = await a.open(cookie);
+    await save(b, cookie, { b: '2' });
+    await a.update(session, (s) => s.set('c', '3'));
+    expect({ ...session.toJSON() }).toEqual({ a: '1', b: '2', c: '3' });
+    expect(session.modified).toBe(true);
+  });
+
+  it('accepts a session of exactly maxSessionBytes and refuses one byte more, saying so', async () => {
+    const store = sqliteStore({ maxSessionBytes: 100 });
+    const { session } = await store.open(undefined);
+    const filler = 'x'.repeat(100 - '{"k":""}'.length);
+    await store.update(session, (s) => s.set('k', filler));
+    const error = await store.update(session, (s) => s.set('k', `${filler}y`)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionTooLarge);
+    expect(error).toMatchObject({ sizeBytes: 101, limitBytes: 100 });
+    expect((error as Error).message).toBe(
+      "The session would be 101 bytes, over this store's 100-byte limit; nothing was saved.",
+    );
+    expect(session.get('k')).toBe(filler);
+  });
+
+  it('retries a change that lost a race up to maxAttempts times in all', async () => {
+    const real = new SqliteBackend({ path: join(dir, 'retries.sqlite3'), secretKey });
+    let writes = 0;
+    let losing = 0;
+    const backend: SessionBackend = {
+      ...counting(real),
+      write: (...a) => (writes++, writes <= losing ? { outcome: 'conflict' } : real.write(...a)),
+    };
+    const store = new ServerSessionStore(backend, { secretKey, now, maxAttempts: 3 });
+    stores.push(store);
+    losing = 2;
+    const { session } = await store.open(undefined);
+    await store.update(session, (s) => s.set('n', 1)); // lands on the third try
+    expect([writes, session.get('n')]).toEqual([3, 1]);
+    writes = 0;
+    losing = 3;
+    await expect(store.update(session, (s) => s.set('n', 2))).rejects.toBeInstanceOf(SessionConflict);
+    expect(writes).toBe(3);
+  });
+
+  it("queues one process's concurrent changes to a session: with one attempt, none conflicts", async () => {
+    const store = new RedisSessionStore({ url: await redisUrl(), secretKey, maxAttempts: 1 });
+    stores.push(store);
+    const cookie = await save(store, undefined, { n: '0' });
+    const add = async (i: number) => {
+      const { session } = await store.open(cookie);
+      await store.update(session, (s) => s.set(`k${i}`, '1'));
+    };
+    // Staggered: new changes arrive while earlier ones are still queued or running.
+    const running: Promise<void>[] = [];
+    for (let i = 0; i < 12; i++) {
+      running.push(add(i));
+      if (i % 3 === 2) await running[i - 1];
+    }
+    await Promise.all(running);
+    expect(Object.keys((await store.open(cookie)).session.toJSON()).length).toBe(13);
+  });
+});
+
+let t = 0; // the clock of the lifetime tests: ahead of real time, so Redis's own TTLs never end first
+let testPath = '';
+const lifetimeBackends = [
+  {
+    name: 'sqlite',
+    store: (o: Partial<SqliteStoreOptions> = {}): Promise<ServerSessionStore> =>
+      Promise.resolve(sqliteStore({ path: testPath, now: () => t, ...o })),
+  },
+  {
+    name: 'redis',
+    store: async (o: Partial<SqliteStoreOptions> = {}): Promise<ServerSessionStore> => {
+      const store = new RedisSessionStore({ url: await redisUrl(), secretKey, now: () => t, ...o });
+      stores.push(store);
+      return store;
+    },
+  },
+];
+
+describe.each(lifetimeBackends)('lifetimes and their cookies on $name', ({ store: make }) => {
+  const HOUR = { lifetimeSeconds: 3600, permanent: true };
+  beforeEach(() => {
+    t = Math.ceil(Date.now() / 1000) * 1000 + DAY_MS;
+    testPath = join(dir, `life${files++}.sqlite3`);
+  });
+
+  it("gives a permanent session's cookie the idle lifetime as Max-Age and Expires", async () => {
+    const store = await make(HOUR);
+    const { action } = await visit(store, undefined, (s) => store.update(s, (x) => x.set('n', 1)));
+    expect(header(action)).toContain(`; Expires=${new Date(t + 3_600_000).toUTCString()}; Max-Age=3600;`);
+  });
+
+  it('slides the expiry at most once a minute, only for a used permanent session on a success', async () => {
+    const store = await make(HOUR);
+    const { cookie } = await visit(store, undefined, (s) => store.update(s, (x) => x.set('n', 1)));
+    const read = (s: Session) => s.get('n');
+    t += 30_000;
+    expect((await visit(store, cookie, read)).action).toEqual({ kind: 'none' });
+    t += 30_000; // a minute after the write
+    expect(header((await visit(store, cookie, read)).action)).toContain('; Max-Age=3600;');
+    t += 120_000;
+    expect((await visit(store, cookie, read, 400)).action).toEqual({ kind: 'none' });
+    expect((await visit(store, cookie)).action).toEqual({ kind: 'none' }); // not used
+    expect(header((await visit(store, cookie, read, 399)).action)).toContain('; Max-Age=3600;');
+    const notPermanent = await make({ lifetimeSeconds: 3600 });
+    const other = await visit(notPermanent, undefined, (s) => notPermanent.update(s, (x) => x.set('n', 1)));
+    t += 120_000;
+    expect((await visit(notPermanent, other.cookie, read)).action).toEqual({ kind: 'none' });
+  });
+
+  it('keeps a used session past its first expiry, and ends an unused one at its expiry exactly', async () => {
+    const store = await make(HOUR);
+    const start = t;
+    const { cookie } = await visit(store, undefined, (s) => store.update(s, (x) => x.set('n', 1)));
+    t = start + 3_000_000;
+    await visit(store, cookie, (s) => s.get('n')); // slides to start + 6,600 s
+    t = start + 3_600_001;
+    expect((await store.open(cookie)).session.get('n')).toBe(1);
+    t = start + 6_599_999;
+    expect((await store.open(cookie)).session.get('n')).toBe(1);
+    t = start + 6_600_000;
+    expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+
+  it('starts a new session, without the old data, when an update finds the session expired', async () => {
+    const store = await make(HOUR);
+    const { cookie } = await visit(store, undefined, (s) => store.update(s, (x) => x.set('old', 1)));
+    const { session } = await store.open(cookie);
+    t += 3_600_000; // the expiry, to the millisecond
+    await store.update(session, (s) => s.set('new', 1));
+    const next = cookieOf(await store.commit(session));
+    expect(next).toBeDefined();
+    expect(next).not.toBe(cookie);
+    expect({ ...(await store.open(next)).session.toJSON() }).toEqual({ new: 1, _permanent: true });
+  });
+
+  it('never brings back a record removed under an open session: its update moves to a new id', async () => {
+    const store = await make();
+    const { cookie } = await visit(store, undefined, (s) => store.update(s, (x) => x.set('a', 1)));
+    const { session } = await store.open(cookie);
+    await visit(await make(), cookie, (s) => s.clear()); // another tab logs out
+    await store.update(session, (s) => s.set('b', 2));
+    const next = cookieOf(await store.commit(session));
+    expect(next).toBeDefined();
+    expect(next).not.toBe(cookie);
+    expect({ ...(await store.open(next)).session.toJSON() }).toEqual({ b: 2 });
+    expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+
+  it('ends a session at its absolute lifetime, and caps the slid cookie at it', async () => {
+    const store = await make({
+      lifetimeSeconds: 10 * 86400,
+      absoluteLifetimeSeconds: 15 * 86400,
+      permanent: true,
+    });
+    const start = t;
+    const { cookie } = await visit(store, undefined, (s) => store.update(s, (x) => x.set('n', 1)));
+    t = start + 2 * DAY_MS;
+    await visit(store, cookie, (s) => store.update(s, (x) => x.set('n', 1)));
+    t = start + 8 * DAY_MS;
+    expect(header((await visit(store, cookie, (s) => s.get('n'))).action)).toContain(
+      `; Max-Age=${7 * 86400};`,
+    );
+    t = start + 15 * DAY_MS - 1;
+    expect((await store.open(cookie)).session.get('n')).toBe(1);
+    t = start + 15 * DAY_MS;
+    expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+
+  it('saves a session stored before `permanent` was on as permanent at its next use', async () => {
+    const before = await make({ lifetimeSeconds: 3600 });
+    const { cookie } = await visit(before, undefined, (s) => before.update(s, (x) => x.set('n', 1)));
+    const after = await make(HOUR);
+    await visit(after, cookie, (s) => s.get('n'));
+    expect({ ...(await after.open(cookie)).session.toJSON() }).toEqual({ n: 1, _permanent: true });
+  });
+
+  it('with `permanent`, sends nothing to a visitor who does nothing', async () => {
+    const store = await make(HOUR);
+    expect((await visit(store, undefined, (s) => s.get('n'))).action).toEqual({ kind: 'none' });
+  });
+
+  it('with `permanent`, saves a session permanent at update, and deletes the cookie when it is cleared', async () => {
+    const store = await make(HOUR);
+    const { session } = await store.open(undefined);
+    await store.update(session, (s) => s.set('n', 1));
+    expect(session.permanent).toBe(true);
+    const cookie = cookieOf(await store.commit(session));
+    expect({ ...(await (await make()).open(cookie)).session.toJSON() }).toEqual({ n: 1, _permanent: true });
+    const { action } = await visit(store, cookie, (s) => store.update(s, (x) => x.clear()));
+    expect(action.kind).toBe('delete');
+  });
+
+  it('regenerate gives a new session its first id, and an old one a new id, removing the old record', async () => {
+    const store = await make();
+    const { session } = await store.open(undefined);
+    session.set('user', 'ann');
+    await store.regenerate(session);
+    const first = cookieOf(await store.commit(session));
+    expect((await store.open(first)).session.get('user')).toBe('ann');
+    const again = await store.open(first);
+    await store.regenerate(again.session);
+    const second = cookieOf(await store.commit(again.session));
+    expect(second).not.toBe(first);
+    expect((await store.open(second)).session.get('user')).toBe('ann');
+    expect((await store.open(first)).error).toBeInstanceOf(UnknownSession);
   });
 });

@@ -101,10 +101,12 @@ export class SqliteBackend implements SessionBackend {
       this.#upsert.run(key, record.data, version, record.createdMs, record.expiresMs);
       return version;
     });
+    // The store's clock, as every read and write uses: a session live by it is never swept.
+    const now = options.now ?? Date.now;
     this.#timer = setInterval(
       () => {
         try {
-          this.sweep(Date.now());
+          this.sweep(now());
         } catch {
           // A busy or full disk now is no reason to stop serving: the next sweep tries again.
         }

@@ -239,4 +239,8 @@ describe.each(implementations)('$name store', (impl) => {
     expect(cookie).toMatch(/^session=[A-Za-z0-9_-]{43}\./);
     expect(await read(impl.store(), cookie)).toEqual({ portfolio: [['AAPL', '1', '2']] });
   });
+
+  it('answers ping while its backing is up', async () => {
+    await expect(impl.store().ping?.()).resolves.toBeUndefined();
+  });
 });
