@@ -641,6 +641,23 @@ describe.each(lifetimeBackends)('lifetimes and their cookies on $name', ({ store
     expect(header(action)).toContain(`; Expires=${new Date(t + 3_600_000).toUTCString()}; Max-Age=3600;`);
   });
 
+  it('sends the cookie at once when a saved session is made permanent, or no longer permanent', async () => {
+    const store = await make({ lifetimeSeconds: 3600 });
+    const { cookie } = await visit(store, undefined, (s) => store.update(s, (x) => x.set('n', 1)));
+    t += 1000;
+    const made = await visit(store, cookie, (s) => store.update(s, (x) => (x.permanent = true)));
+    expect(header(made.action)).toContain('; Max-Age=3600;');
+    expect(made.cookie).toBe(cookie);
+    t += 1000;
+    const unmade = await visit(store, cookie, (s) => store.update(s, (x) => (x.permanent = false)));
+    expect(header(unmade.action)).not.toContain('Max-Age');
+    t += 1000;
+    // Unchanged, and within the minute: nothing to send.
+    expect((await visit(store, cookie, (s) => store.update(s, (x) => x.set('n', 2)))).action).toEqual({
+      kind: 'none',
+    });
+  });
+
   it('slides the expiry at most once a minute, only for a used permanent session on a success', async () => {
     const store = await make(HOUR);
     const { cookie } = await visit(store, undefined, (s) => store.update(s, (x) => x.set('n', 1)));

@@ -131,6 +131,8 @@ interface State {
   hadCookie: boolean;
   /** The session was emptied and its record removed. */
   removed: boolean;
+  /** Whether the session was permanent when opened: a change needs a cookie with the new lifetime. */
+  permanentAtOpen: boolean;
 }
 
 const NONE: CookieAction = Object.freeze({ kind: 'none' });
@@ -212,6 +214,7 @@ export class ServerSessionStore implements SessionStore {
       sendCookie: false,
       hadCookie: value !== undefined && value !== '',
       removed: false,
+      permanentAtOpen: false,
     };
     const fresh = (error?: BadData): Opened<T> => {
       const session = new Session<T>();
@@ -250,6 +253,7 @@ export class ServerSessionStore implements SessionStore {
     const session = new Session<T>(data, false);
     Object.assign(state, { id, key, version: record.version, createdMs: record.createdMs });
     state.expiresMs = record.expiresMs;
+    state.permanentAtOpen = session.permanent;
     this.#states.set(session, state);
     return { session };
   }
@@ -323,6 +327,9 @@ export class ServerSessionStore implements SessionStore {
         }
       }
     }
+    // Made permanent (or not) on an existing id: the browser must hear of the new lifetime now, not at
+    // the next refresh, or a cookie that should outlive the browser session dies with it.
+    if (session.permanent !== state.permanentAtOpen && !session.isEmpty) state.sendCookie = true;
     if (!state.sendCookie) return NONE;
     const maxAgeSeconds = session.permanent ? Math.ceil((state.expiresMs - nowMs) / 1000) : undefined;
     return {
