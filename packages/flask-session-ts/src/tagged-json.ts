@@ -82,13 +82,15 @@ function sortedKeys(obj: object): string[] {
   return ascii ? keys.sort() : keys.sort(compareCodePoints);
 }
 
-const NON_ASCII = /[\u007f-\uffff]/g;
+// Characters JSON.stringify writes raw but Python's ensure_ascii escapes (DEL and beyond).
+const NOT_ASCII = /[\u007f-\uffff]/;
+const NON_ASCII = new RegExp(NOT_ASCII.source, 'g');
 
 /** Python's `json.dumps(s, ensure_ascii=True)` for a string. */
 export function quoteString(s: string): string {
   const quoted = JSON.stringify(s);
   // Fast path: most session strings are plain ASCII.
-  if (!/[\u007f-\uffff]/.test(quoted)) return quoted;
+  if (!NOT_ASCII.test(quoted)) return quoted;
   return quoted.replace(NON_ASCII, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
@@ -180,9 +182,6 @@ function writeValue(value: unknown, out: string[]): void {
       throw new TypeError(`Cannot store a value of type ${typeof value} in a session`);
   }
 }
-
-// Characters JSON.stringify writes raw but Python's ensure_ascii escapes (DEL and beyond).
-const NOT_ASCII = /[\u007f-\uffff]/;
 
 /**
  * Whether `JSON.stringify` writes `value` as Flask would, but for non-ASCII characters (which the

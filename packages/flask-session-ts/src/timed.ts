@@ -85,12 +85,12 @@ export class TimestampSigner extends Signer {
   #split(text: string): { value: string; timestampSeconds: number | undefined } | undefined {
     const at = text.lastIndexOf(this.separator);
     if (at < 0) return undefined;
+    const value = text.slice(0, at);
     try {
-      const timestampSeconds = bytesToInt(base64UrlDecode(text.slice(at + this.separator.length)));
-      return { value: text.slice(0, at), timestampSeconds };
+      return { value, timestampSeconds: bytesToInt(base64UrlDecode(text.slice(at + this.separator.length))) };
     } catch (error) {
       if (!(error instanceof BadData)) throw error;
-      return { value: text.slice(0, at), timestampSeconds: undefined };
+      return { value, timestampSeconds: undefined };
     }
   }
 }

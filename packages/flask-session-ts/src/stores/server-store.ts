@@ -278,7 +278,9 @@ export class ServerSessionStore implements SessionStore {
    * and saves it atomically; reruns it on fresher data when another writer got there first.
    * Afterwards `session` holds the saved data.
    * @throws SessionTooLarge when the result is over `maxSessionBytes`; nothing changes then.
-   * @throws StoreUnavailable, SessionConflict: nothing was saved.
+   * @throws SessionConflict: nothing was saved.
+   * @throws StoreUnavailable: the save was not confirmed. Nothing was saved, unless the backend applied
+   *   a write whose answer came after the timeout; the change is never retried, so never applied twice.
    */
   async update<T extends SessionData>(
     session: Session<T>,
