@@ -5,15 +5,20 @@
  * This is the one file that knows how the app's view layer is called; the peers call only
  * {@link renderPage}. Written against the `html`-template views (`layout`, `listStocksPage`,
  * `addStockPage`, `aboutPage`). Imports name `src/`; `servers.ts` points them at the built `dist/`
- * when it compiles the peers, so they run the very code `node dist/main.js` runs.
+ * when it compiles the peers, so they run the very code `node dist/http/main.js` runs.
  * @module
  */
-import type { Theme } from '../../src/env.js';
-import { purchaseDateBounds } from '../../src/forms/stock.js';
-import type { Positions } from '../../src/portfolio/positions.js';
-import { layout, type PageContext } from '../../src/views/layout.js';
-import { aboutPage } from '../../src/views/pages.js';
-import { addStockPage, EMPTY_FORM, listStocksPage, type StockFormState } from '../../src/views/stocks.js';
+import type { Theme } from '../../src/web/context.js';
+import { purchaseDateBounds } from '../../src/domain/stock-rules.js';
+import type { Positions } from '../../src/domain/positions.js';
+import { layout, type PageContext } from '../../src/web/layout.js';
+import { aboutPage } from '../../src/features/pages/view.js';
+import {
+  addStockPage,
+  EMPTY_FORM,
+  listStocksPage,
+  type StockFormState,
+} from '../../src/features/stocks/view.js';
 import type { FlashMessage } from 'flask-session-ts';
 
 /** Who is asking, as the page frame shows it. */

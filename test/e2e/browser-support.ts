@@ -1,6 +1,6 @@
 /**
  * Shared set-up of the Chromium tests: Debian's Chromium driven by playwright-core against
- * `node dist/main.js`, as `npm start` runs it. Each visitor is a fresh browser context, so it has
+ * `node dist/http/main.js`, as `npm start` runs it. Each visitor is a fresh browser context, so it has
  * its own cookies; after each test every visitor is closed and checked for console errors and dialogs.
  * Playwright never downloads a browser here: `executablePath` is the system's.
  * @module
@@ -15,7 +15,7 @@ import {
   type Response,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { urlFor } from '../../src/routes/names.js';
+import { urlFor } from '../../src/web/urls.js';
 import { FlaskOracle } from '../../packages/flask-session-ts/test/flask/oracle.js';
 import { startApp, type AppProcess, type AppProcessOptions } from './app-process.js';
 
