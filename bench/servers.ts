@@ -132,7 +132,7 @@ function launchOf(name: ServerName, workers: number, port: number, extraNodeArgs
     case 'ours':
       return {
         command: process.execPath,
-        args: [...extraNodeArgs, join(ROOT, 'dist', 'main.js')],
+        args: [...extraNodeArgs, join(ROOT, 'dist', 'http', 'main.js')],
         env: {
           NODE_ENV: 'production',
           HOST: host,

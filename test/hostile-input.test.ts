@@ -18,7 +18,7 @@ import {
   sharesMessages,
   symbolMessages,
   type FieldName,
-} from '../src/domain/stock-rules.js';
+} from '../src/domain/stock-fields.js';
 import { accessLine, type Logger } from '../src/platform/logging.js';
 import { SessionSerializer, type SessionData } from 'flask-session-ts';
 import { testConfig } from './support/client.js';

@@ -6,8 +6,9 @@
  * @module
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Theme } from '../../src/web/context.js';
-import { parseStockForm, purchaseDateBounds } from '../../src/domain/stock-rules.js';
+import type { Theme } from '../../src/session/data.js';
+import { parseStockForm } from '../../src/domain/stock-rules.js';
+import { purchaseDateBounds } from '../../src/domain/stock-fields.js';
 import { decodePortfolio, encodePortfolio } from '../../src/domain/portfolio.js';
 import { buildPositions } from '../../src/domain/positions.js';
 import { decodePrices } from '../../src/domain/prices.js';

@@ -8,17 +8,13 @@
  * when it compiles the peers, so they run the very code `node dist/http/main.js` runs.
  * @module
  */
-import type { Theme } from '../../src/web/context.js';
-import { purchaseDateBounds } from '../../src/domain/stock-rules.js';
+import type { Theme } from '../../src/session/data.js';
+import { purchaseDateBounds } from '../../src/domain/stock-fields.js';
 import type { Positions } from '../../src/domain/positions.js';
 import { layout, type PageContext } from '../../src/web/layout.js';
 import { aboutPage } from '../../src/features/pages/view.js';
-import {
-  addStockPage,
-  EMPTY_FORM,
-  listStocksPage,
-  type StockFormState,
-} from '../../src/features/stocks/view.js';
+import { addStockPage, listStocksPage } from '../../src/features/stocks/view.js';
+import { EMPTY_FORM, type StockFormState } from '../../src/web/stock-form.js';
 import type { FlashMessage } from 'flask-session-ts';
 
 /** Who is asking, as the page frame shows it. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { portfolioCsv } from './csv.js';
 import type { Holding } from './portfolio.js';
 import { checkPortfolioCsv, importMessages } from './csv-import.js';
-import { dateMessages, sharesMessages, symbolMessages } from './stock-rules.js';
+import { dateMessages, sharesMessages, symbolMessages } from './stock-fields.js';
 
 const BOUNDS = { today: '2026-12-01', latest: '2026-12-02' } as const;
 const HEADER = 'symbol,shares,purchase_price,purchase_date\r\n';

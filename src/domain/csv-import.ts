@@ -17,7 +17,8 @@ import {
   type CsvColumn,
 } from './csv.js';
 import type { Holding } from './portfolio.js';
-import { parseStockForm, type FieldName, type PurchaseDateBounds } from './stock-rules.js';
+import { parseStockForm } from './stock-rules.js';
+import { type FieldName, type PurchaseDateBounds } from './stock-fields.js';
 
 /** The form field each column is checked as. */
 const FIELD_OF: Readonly<Record<CsvColumn, FieldName>> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { currentPriceMessages, parseCurrentPrice } from './price-rules.js';
-import { inputMessages } from './stock-rules.js';
+import { inputMessages } from './stock-fields.js';
 
 describe('parseCurrentPrice', () => {
   it.each([

@@ -6,7 +6,8 @@
  */
 import { toCanonicalString } from './decimal.js';
 import { PRICE_RULE } from './portfolio.js';
-import { parseAmount, priceMessages, readText, stockFields, type AmountMessages } from './stock-rules.js';
+import { parseAmount, readText } from './stock-rules.js';
+import { priceMessages, stockFields, type AmountMessages } from './stock-fields.js';
 
 /** The field's name. */
 export const CURRENT_PRICE_FIELD = 'current_price';

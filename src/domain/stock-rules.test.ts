@@ -2,19 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { decimal, formatPrice, formatQuantity } from './decimal.js';
+import { parseStockForm, stockFormSchema } from './stock-rules.js';
 import {
   dateMessages,
   FIELD_NAMES,
   inputMessages,
   MAX_INPUT_LENGTH,
-  parseStockForm,
   priceMessages,
   sharesMessages,
   stockFields,
-  stockFormSchema,
   symbolMessages,
   type FieldName,
-} from './stock-rules.js';
+} from './stock-fields.js';
 
 const valid = { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '302.17' } as const;
 

@@ -23,7 +23,7 @@ import {
   sharesMessages,
   stockFields,
   symbolMessages,
-} from '../domain/stock-rules.js';
+} from '../domain/stock-fields.js';
 import { encodePortfolio, type Holding } from '../domain/portfolio.js';
 import { urlFor } from '../web/urls.js';
 import { portfolioFullMessage } from '../features/stocks/routes.js';

@@ -8,12 +8,14 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from '../platform/config.js';
-import type { AppEnv, AppSessionData } from '../web/context.js';
+import type { AppSessionData } from '../session/data.js';
+import { createSessionStore } from '../session/stores.js';
+import type { AppEnv } from '../web/context.js';
 import type { Logger } from '../platform/logging.js';
 import { formBodyLimit, isFormRequest, readForm } from '../web/form-body.js';
 import { honoPaths, urlFor } from '../web/urls.js';
 import { registerPages } from '../features/pages/routes.js';
-import { registerStaticFiles } from '../web/static-files.js';
+import { registerStaticFiles } from '../features/static/routes.js';
 import { registerClear } from '../features/clear/routes.js';
 import { registerEdit } from '../features/edit/routes.js';
 import { MAX_IMPORT_BYTES, registerExport } from '../features/import-export/routes.js';
@@ -24,7 +26,6 @@ import { registerTheme } from '../features/theme/routes.js';
 import { CSRF_FIELD, checkRequestSite, CsrfTokens } from '../web/csrf.js';
 import { csrfMiddleware } from '../web/csrf-middleware.js';
 import {
-  CookieSessionStore,
   Session,
   SessionConflict,
   SessionTooLarge,
@@ -34,10 +35,8 @@ import {
 import { registerHealth } from '../features/health/routes.js';
 import { hostCheck } from './host-check.js';
 import { sessionMiddleware } from 'flask-session-ts/hono';
-import { RedisSessionStore } from 'flask-session-ts/redis';
-import { SqliteSessionStore } from 'flask-session-ts/sqlite';
 import { UnreadableNotices, unreadableSessionMiddleware } from '../session/unreadable.js';
-import { errorPage as errorContent } from '../features/pages/view.js';
+import { errorPage as errorContent } from '../web/error-page.js';
 import { renderPage } from '../web/render.js';
 
 /** Requests with a bigger body get 413: the largest real form is well under 1 KiB. */
@@ -102,61 +101,6 @@ const PERMISSIONS_POLICY = Object.freeze(
     ).map((feature) => [feature, [] as never[]]),
   ),
 );
-
-/**
- * Sessions whose JSON is at most this size go out without zlib: for a typical portfolio, deflate
- * and inflate cost more than the HMAC (`npm run bench:session`), while the cookie stays far from
- * its 4 KB limit; bigger portfolios, which need the room, are still compressed. Flask reads both.
- */
-export const SESSION_COMPRESS_ABOVE_BYTES = 1024;
-
-/** The cookie store for `config`; tests build the same to read and forge the app's cookies. */
-export function createCookieStore(config: Config, now?: () => number): CookieSessionStore {
-  return new CookieSessionStore({
-    secretKey: config.secretKey,
-    fallbackSecretKeys: config.fallbackSecretKeys,
-    lifetimeSeconds: config.sessionLifetimeSeconds,
-    // The app's choice, not the library's default: the portfolio should survive a browser
-    // restart, so every session it saves is permanent (README, "How the session works").
-    permanent: true,
-    cookie: { name: config.sessionCookieName, secure: config.production },
-    compressAboveBytes: SESSION_COMPRESS_ABOVE_BYTES,
-    ...(now === undefined ? {} : { now }),
-  });
-}
-
-/**
- * The session store `config.sessionType` names. A Redis store starts connecting at once;
- * `await store.ping?.()` tells whether it is there.
- */
-export function createSessionStore(config: Config, now?: () => number, logger?: Logger): SessionStore {
-  if (config.sessionType === 'cookie') return createCookieStore(config, now);
-  const common = {
-    secretKey: config.secretKey,
-    fallbackSecretKeys: config.fallbackSecretKeys,
-    lifetimeSeconds: config.sessionLifetimeSeconds,
-    ...(config.sessionAbsoluteLifetimeSeconds === undefined
-      ? {}
-      : { absoluteLifetimeSeconds: config.sessionAbsoluteLifetimeSeconds }),
-    permanent: true,
-    cookie: { name: config.sessionCookieName, secure: config.production },
-    ...(now === undefined ? {} : { now }),
-  };
-  if (config.sessionType === 'sqlite')
-    return new SqliteSessionStore({ ...common, path: config.sessionSqlitePath });
-  let lastError = '';
-  return new RedisSessionStore({
-    ...common,
-    url: config.redisUrl,
-    clusterNodes: config.redisClusterNodes,
-    // One line per kind of failure while the client reconnects, not one per retry.
-    onError: (error) => {
-      if (error.message === lastError) return;
-      lastError = error.message;
-      logger?.error(`Redis: ${error.message} (reconnecting)`);
-    },
-  });
-}
 
 /** Builds the app. Throws SessionConfigError for impossible session settings. */
 export function createApp({

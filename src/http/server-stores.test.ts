@@ -12,9 +12,10 @@ import {
   stopAll,
   type RedisProcess,
 } from '../../packages/flask-session-ts/test/support/redis-server.js';
-import { createApp, createSessionStore } from './app.js';
+import { createSessionStore } from '../session/stores.js';
+import { createApp } from './app.js';
 import type { Config } from '../platform/config.js';
-import type { AppSessionData } from '../web/context.js';
+import type { AppSessionData } from '../session/data.js';
 import { decodePortfolio, encodePortfolio, type Holding } from '../domain/portfolio.js';
 import { urlFor } from '../web/urls.js';
 import { bytesPerHolding, portfolioFullMessage } from '../features/stocks/routes.js';

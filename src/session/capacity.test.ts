@@ -1,7 +1,8 @@
 /** "How many more fit" is exact where it matters: whenever it says one more fits, the next add succeeds. */
 import { Session } from 'flask-session-ts';
 import { describe, expect, it } from 'vitest';
-import { parseStockForm, purchaseDateBounds } from '../domain/stock-rules.js';
+import { parseStockForm } from '../domain/stock-rules.js';
+import { purchaseDateBounds } from '../domain/stock-fields.js';
 import { SYMBOL_MAX_LENGTH } from '../domain/portfolio.js';
 import { buildTestApp, mainText, seededRandom } from '../../test/support/client.js';
 import { WORST_CASE_HOLDING } from './capacity.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import { Session, type SessionStore } from 'flask-session-ts';
-import type { AppSessionData } from '../web/context.js';
+import type { AppSessionData } from './data.js';
 import type { Holding } from '../domain/portfolio.js';
 
 /**

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Session } from 'flask-session-ts';
-import type { AppSessionData } from '../web/context.js';
+import type { AppSessionData } from './data.js';
 import { decodePortfolio, encodePortfolio, type Holding } from '../domain/portfolio.js';
 
 /** The seed's top-level keys, in the order {@link decodePortfolio}'s dict layout reads them. */

@@ -22,7 +22,7 @@ import {
   type SessionStore,
 } from 'flask-session-ts';
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../web/context.js';
+import type { AppSession } from './data.js';
 import { appCookieAttributes, appSetCookie, CookieSigner } from './signed-cookie.js';
 
 /** The name of the cookie that remembers which unreadable cookie the visitor was told about. */
@@ -91,6 +91,15 @@ export interface UnreadableNotice {
   take(): string | undefined;
 }
 
+/** What {@link unreadableSessionMiddleware} reads from and sets on the Hono context. */
+export interface UnreadableEnv {
+  Variables: {
+    session: AppSession;
+    sessionError: BadData | undefined;
+    unreadableNotice: UnreadableNotice;
+  };
+}
+
 /**
  * Sets `c.get('unreadableNotice')`, and after the handler keeps a cookie the app could not read
  * from being replaced by anything but a save. Register after the session middleware.
@@ -98,7 +107,7 @@ export interface UnreadableNotice {
 export function unreadableSessionMiddleware(
   notices: UnreadableNotices,
   store: SessionStore,
-): MiddlewareHandler<AppEnv> {
+): MiddlewareHandler<UnreadableEnv> {
   const lifetimeDays = Math.round(notices.lifetimeSeconds / 86400);
   return async (c, next) => {
     const error = c.get('sessionError');

@@ -3,9 +3,7 @@
  * @module
  */
 import { SessionTooLarge, type SessionStore } from 'flask-session-ts';
-import type { AppEnv } from '../web/context.js';
-
-type AppSession = AppEnv['Variables']['session'];
+import type { AppSession } from './data.js';
 
 /** Queues a message, unless the session is too full to take it (nothing else changes then). */
 export async function flashIfRoom(

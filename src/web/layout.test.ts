@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { urlFor } from './urls.js';
 import { buildTestApp, fieldError, flashes } from '../../test/support/client.js';
-import { sharesMessages, symbolMessages } from '../domain/stock-rules.js';
+import { sharesMessages, symbolMessages } from '../domain/stock-fields.js';
 
 const VALID = { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '302.17' } as const;
 

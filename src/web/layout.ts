@@ -4,7 +4,7 @@
  * @module
  */
 import type { FlashMessage } from 'flask-session-ts';
-import type { Theme } from './context.js';
+import type { Theme } from '../session/data.js';
 import { routes, urlFor } from './urls.js';
 import { staticUrl } from './static-files.js';
 import { CSRF_FIELD } from './csrf.js';

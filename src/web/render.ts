@@ -5,7 +5,8 @@
 import type { FlashMessage } from 'flask-session-ts';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { THEMES, type AppEnv, type Theme } from './context.js';
+import { THEMES, type Theme } from '../session/data.js';
+import type { AppEnv } from './context.js';
 import type { Html } from './html.js';
 import { layout, type PageContext } from './layout.js';
 

@@ -12,9 +12,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Hono } from 'hono';
-import type { AppEnv } from './context.js';
-import { honoPaths, urlFor } from './urls.js';
+import { urlFor } from './urls.js';
 
 /** `public/` at the project root, from `src/web` (tsx) and `dist/web` (built) alike. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
@@ -77,7 +75,7 @@ export function loadStaticFiles(dir: string): StaticFiles {
 let publicFiles: StaticFiles | undefined;
 
 /** The files of `public/`, read on first use (at start-up: the layout asks when it loads). */
-function publicStaticFiles(): StaticFiles {
+export function publicStaticFiles(): StaticFiles {
   publicFiles ??= loadStaticFiles(PUBLIC_DIR);
   return publicFiles;
 }
@@ -85,19 +83,4 @@ function publicStaticFiles(): StaticFiles {
 /** The long-cached URL of a file in `public/`, for the layout. */
 export function staticUrl(name: string): string {
   return urlFor('static_file', { filename: publicStaticFiles().fingerprintedName(name) });
-}
-
-/** Registers `static_file` on `app`; only files present at start-up exist. */
-export function registerStaticFiles(app: Hono<AppEnv>, dir = PUBLIC_DIR): void {
-  const files = dir === PUBLIC_DIR ? publicStaticFiles() : loadStaticFiles(dir);
-  app.get(honoPaths.static_file, async (c, next) => {
-    const file = files.get(c.req.param('filename'));
-    // Not ours: carry on, so the 404 page is rendered with the visitor's session like any other.
-    if (file === undefined) return next();
-    c.header('ETag', file.etag);
-    c.header('Cache-Control', file.cacheControl);
-    if (c.req.header('if-none-match') === file.etag) return c.body(null, 304);
-    c.header('Content-Type', file.type);
-    return c.body(new Uint8Array(file.body));
-  });
 }

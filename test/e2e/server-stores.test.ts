@@ -15,7 +15,8 @@ import {
   stopAll,
   type RedisProcess,
 } from '../../packages/flask-session-ts/test/support/redis-server.js';
-import { STORAGE_UNAVAILABLE_MESSAGE, createCookieStore } from '../../src/http/app.js';
+import { STORAGE_UNAVAILABLE_MESSAGE } from '../../src/http/app.js';
+import { createCookieStore } from '../../src/session/stores.js';
 import { urlFor } from '../../src/web/urls.js';
 import { Client, tableRows, testConfig, textOf, type Page } from '../support/client.js';
 import { startApp, type AppProcess } from './app-process.js';

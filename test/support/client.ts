@@ -5,7 +5,8 @@
  * @module
  */
 import type { Hono } from 'hono';
-import { createApp, createCookieStore } from '../../src/http/app.js';
+import { createApp } from '../../src/http/app.js';
+import { createCookieStore } from '../../src/session/stores.js';
 import { COOKIE_SESSION_SETTINGS, type Config } from '../../src/platform/config.js';
 import { LOOPBACK_HOSTS } from '../../src/platform/hosts.js';
 import type { AppEnv } from '../../src/web/context.js';

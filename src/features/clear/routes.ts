@@ -7,14 +7,10 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../../web/context.js';
 import { summarize } from '../../domain/portfolio.js';
 import { readHoldings, writeHoldings } from '../../session/portfolio.js';
-import { clearConfirmationPage } from './view.js';
+import { clearConfirmationPage, CONFIRM_FIELD, CONFIRM_VALUE } from './view.js';
 import { renderPage } from '../../web/render.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
-
-/** The field and value the confirmation form sends; anything else asks again. */
-export const CONFIRM_FIELD = 'confirm';
-export const CONFIRM_VALUE = 'yes';
 
 /** Registers `clear_stocks` (GET: the question; POST: the answer) on `app`. */
 export function registerClear(app: Hono<AppEnv>, store: SessionStore): void {

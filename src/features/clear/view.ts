@@ -3,10 +3,13 @@
  * @module
  */
 import type { PortfolioSummary } from '../../domain/portfolio.js';
-import { CONFIRM_FIELD, CONFIRM_VALUE } from './routes.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 import { csrfField } from '../../web/layout.js';
+
+/** The field and value the confirmation form sends; anything else asks again. */
+export const CONFIRM_FIELD = 'confirm';
+export const CONFIRM_VALUE = 'yes';
 
 /** The clear-confirmation page. */
 export function clearConfirmationPage(summary: PortfolioSummary, csrfToken: string): Html {

@@ -16,7 +16,7 @@ import {
   type Client,
 } from '../../../test/support/client.js';
 import { editMessages } from './routes.js';
-import { dateMessages, FIELD_NAMES, sharesMessages } from '../../domain/stock-rules.js';
+import { dateMessages, FIELD_NAMES, sharesMessages } from '../../domain/stock-fields.js';
 import { urlFor } from '../../web/urls.js';
 
 const AAPL = AAPL_LOT;

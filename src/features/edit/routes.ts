@@ -5,18 +5,18 @@
  * @module
  */
 import type { Context, Hono } from 'hono';
-import type { AppEnv } from '../../web/context.js';
+import type { AppEnv, FeatureDeps } from '../../web/context.js';
 import { findHolding, readOriginal } from './form.js';
-import { parseStockForm, purchaseDateBounds } from '../../domain/stock-rules.js';
+import { parseStockForm } from '../../domain/stock-rules.js';
+import { purchaseDateBounds } from '../../domain/stock-fields.js';
 import type { Holding } from '../../domain/portfolio.js';
 import { readHoldings, writeHoldings } from '../../session/portfolio.js';
 import { SessionTooLarge } from 'flask-session-ts';
 import { editFormState, editStockPage } from './view.js';
 import { renderPage } from '../../web/render.js';
-import { formHasErrors, type StockFormState } from '../stocks/view.js';
+import { formHasErrors, type StockFormState } from '../../web/stock-form.js';
 import { readForm } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
-import type { StockRouteDeps } from '../stocks/routes.js';
 
 /** Messages of the edit flow, defined once for the handler and the tests. */
 export const editMessages = Object.freeze({
@@ -27,7 +27,7 @@ export const editMessages = Object.freeze({
 });
 
 /** Registers `edit_stock` (GET the form, POST the change) on `app`. */
-export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<StockRouteDeps, 'store' | 'now'>): void {
+export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps, 'store' | 'now'>): void {
   const render = (
     c: Context<AppEnv>,
     index: number,

@@ -7,7 +7,7 @@ import type { Holding } from '../../domain/portfolio.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 import { csrfField } from '../../web/layout.js';
-import { stockFormFields, stockFormSummary, type StockFormState } from '../stocks/view.js';
+import { stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
 
 /** The form's starting state for `holding`: its stored values, canonical, and no messages. */
 export function editFormState(holding: Holding): StockFormState {

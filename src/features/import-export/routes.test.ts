@@ -13,7 +13,7 @@ import {
   type Client,
 } from '../../../test/support/client.js';
 import { importMessages } from '../../domain/csv-import.js';
-import { sharesMessages, symbolMessages } from '../../domain/stock-rules.js';
+import { sharesMessages, symbolMessages } from '../../domain/stock-fields.js';
 import { encodePortfolio, type Holding } from '../../domain/portfolio.js';
 import { exportFilename, importFlowMessages, MAX_IMPORT_BYTES } from './routes.js';
 import { urlFor } from '../../web/urls.js';

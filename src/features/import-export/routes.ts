@@ -6,9 +6,9 @@
  * @module
  */
 import type { Context, Hono } from 'hono';
-import type { AppEnv } from '../../web/context.js';
+import type { AppEnv, FeatureDeps } from '../../web/context.js';
 import { checkPortfolioCsv, type RowProblem } from '../../domain/csv-import.js';
-import { purchaseDateBounds } from '../../domain/stock-rules.js';
+import { purchaseDateBounds } from '../../domain/stock-fields.js';
 import { utcDate } from '../../domain/dates.js';
 import { portfolioCsv } from '../../domain/csv.js';
 import { readHoldings, writeHoldings } from '../../session/portfolio.js';
@@ -24,7 +24,6 @@ import {
 import { renderPage } from '../../web/render.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
-import type { StockRouteDeps } from '../stocks/routes.js';
 
 /** The import page's title (with "Error: " before it after a refused file). */
 export const IMPORT_TITLE = 'Import a portfolio';
@@ -55,10 +54,7 @@ function isMode(value: string | undefined): value is ImportMode {
 }
 
 /** Registers `export_stocks` and `import_stocks` on `app`. */
-export function registerExport(
-  app: Hono<AppEnv>,
-  { store, now }: Pick<StockRouteDeps, 'store' | 'now'>,
-): void {
+export function registerExport(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps, 'store' | 'now'>): void {
   app.get(honoPaths.export_stocks, (c) => {
     const holdings = readHoldings(c.get('session'));
     c.header('Content-Type', 'text/csv; charset=utf-8');

@@ -1,5 +1,5 @@
 /**
- * The simple pages: welcome, about, hello, blog post, and the error pages.
+ * The simple pages: welcome, about, hello, blog post.
  * @module
  */
 import { urlFor } from '../../web/urls.js';
@@ -39,15 +39,5 @@ export function blogPostPage(postId: number): Html {
   return html`<section>
   <h1>Blog Post #${postId}</h1>
   <p>Blog posts are not written yet.</p>
-</section>`;
-}
-
-/** An error page: a heading, what happened, and what to do next. */
-export function errorPage(heading: string, message: string, detail?: string): Html {
-  return html`<section class="error-page">
-  <h1>${heading}</h1>
-  <p>${message}</p>
-  ${detail !== undefined && html`<pre class="error-detail">${detail}</pre>`}
-  <p><a href="${urlFor('index')}">Back to the home page</a></p>
 </section>`;
 }

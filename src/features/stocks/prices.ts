@@ -5,7 +5,7 @@
  */
 import { SessionTooLarge } from 'flask-session-ts';
 import type { Hono } from 'hono';
-import type { AppEnv } from '../../web/context.js';
+import type { AppEnv, FeatureDeps } from '../../web/context.js';
 import { CURRENT_PRICE_FIELD, parseCurrentPrice } from '../../domain/price-rules.js';
 import { formatPrice, parseDecimal } from '../../domain/decimal.js';
 import { positionSort } from '../../domain/positions.js';
@@ -14,7 +14,7 @@ import { readHoldings } from '../../session/portfolio.js';
 import { listUrl } from './positions-view.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths } from '../../web/urls.js';
-import { renderStockList, type StockRouteDeps } from './routes.js';
+import { renderStockList } from './routes.js';
 
 /** Messages of the price form, defined once for the handler and the tests. */
 export const priceFlashes = Object.freeze({
@@ -25,7 +25,7 @@ export const priceFlashes = Object.freeze({
 });
 
 /** Registers `set_price` on `app`. */
-export function registerPrices(app: Hono<AppEnv>, deps: Pick<StockRouteDeps, 'store'>): void {
+export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store'>): void {
   const { store } = deps;
   app.post(honoPaths.set_price, async (c) => {
     const form = await readForm(c);

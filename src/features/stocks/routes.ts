@@ -6,9 +6,9 @@
  * @module
  */
 import type { Context, Hono } from 'hono';
-import type { AppEnv } from '../../web/context.js';
-import { FIELD_NAMES, parseStockForm, purchaseDateBounds } from '../../domain/stock-rules.js';
-import type { Logger } from '../../platform/logging.js';
+import type { AppEnv, FeatureDeps } from '../../web/context.js';
+import { parseStockForm } from '../../domain/stock-rules.js';
+import { FIELD_NAMES, purchaseDateBounds } from '../../domain/stock-fields.js';
 import { encodePortfolio, type Holding } from '../../domain/portfolio.js';
 import { buildPositions, positionSort } from '../../domain/positions.js';
 import { decodePrices } from '../../domain/prices.js';
@@ -17,27 +17,12 @@ import { CookieSessionStore, Session, SessionTooLarge, type SessionStore } from 
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { renderPage } from '../../web/render.js';
 import type { PriceFormError } from './positions-view.js';
-import {
-  ADD_STOCK_TITLE,
-  addStockPage,
-  EMPTY_FORM,
-  formHasErrors,
-  listStocksPage,
-  PORTFOLIO_TITLE,
-  type StockFormState,
-} from './view.js';
+import { ADD_STOCK_TITLE, addStockPage, listStocksPage, PORTFOLIO_TITLE } from './view.js';
+import { EMPTY_FORM, formHasErrors, type StockFormState } from '../../web/stock-form.js';
 import { roomForMore } from '../../session/capacity.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { rememberRemoval, undoOffer } from './undo.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
-
-/** What the stock routes need from the app. */
-export interface StockRouteDeps {
-  readonly store: SessionStore;
-  readonly logger: Logger;
-  /** The app's clock in milliseconds: "today" for purchase dates. */
-  readonly now: () => number;
-}
 
 /** The message shown when the session cannot take one more holding: the cookie's, or the server store's cap. */
 export function portfolioFullMessage(count: number, where: 'cookie' | 'server' = 'cookie'): string {
@@ -75,7 +60,7 @@ function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422,
  */
 export function renderStockList(
   c: Context<AppEnv>,
-  { store }: Pick<StockRouteDeps, 'store'>,
+  { store }: Pick<FeatureDeps, 'store'>,
   sort: string | undefined,
   priceError?: PriceFormError,
 ) {
@@ -128,7 +113,7 @@ export function bytesPerHolding(store: SessionStore): number {
 }
 
 /** Registers the portfolio routes on `app`. */
-export function registerStocks(app: Hono<AppEnv>, deps: StockRouteDeps): void {
+export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
   const { store, logger, now } = deps;
   app.get(honoPaths.add_stock, (c) => renderForm(c, EMPTY_FORM, 200, now));
 

@@ -4,7 +4,8 @@
  */
 import type { SessionStore } from 'flask-session-ts';
 import type { Hono } from 'hono';
-import { THEMES, type AppEnv, type Theme } from '../../web/context.js';
+import { THEMES, type Theme } from '../../session/data.js';
+import type { AppEnv } from '../../web/context.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 
