@@ -135,6 +135,29 @@ describe('routing errors', () => {
     const page = await client.postForm('/no/such/form', { a: '1' });
     expect(page.status).toBe(404);
   });
+
+  it('answers a POST without a token or a form to a read-only page with 405, not 403 or 415', async () => {
+    const page = await buildTestApp()
+      .client()
+      .request(urlFor('about'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+    expect(page.status).toBe(405);
+    expect(page.headers.get('Allow')).toBe('GET, HEAD');
+  });
+
+  it('answers a POST of JSON to an unknown path with 404, not 415', async () => {
+    const page = await buildTestApp()
+      .client()
+      .request('/no/such/form', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+    expect(page.status).toBe(404);
+  });
 });
 
 describe('the add-stock form', () => {
