@@ -195,7 +195,7 @@ describe('session storage', () => {
   });
 });
 
-// The operations settings (operations-config.ts), read by the same loadConfig.
+// The operations settings (config-operations.ts), read by the same loadConfig.
 describe('operations defaults', () => {
   it('uses the documented timeouts, backlog, overload thresholds and text logs', () => {
     expect(loadConfig({ SECRET_KEY: 'dev' }, instanceDir)).toMatchObject({

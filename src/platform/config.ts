@@ -9,18 +9,11 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Secret } from 'flask-session-ts';
 import { z } from 'zod';
-import {
-  OperationsConfigError,
-  operationsEnvSchema,
-  readOperationsConfig,
-  type OperationsConfig,
-} from './operations-config.js';
+import { ConfigError, flag, wholeNumber } from './config-env.js';
+import { operationsEnvSchema, readOperationsConfig, type OperationsConfig } from './config-operations.js';
 import { SecretKeyFormatError, parseSecretKey, parseSecretKeyList, secretKeyBytes } from './secret-key.js';
 
-/** Thrown for a setting that cannot work; the server prints the message and exits non-zero. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** The checked configuration; the running-in-production part is {@link OperationsConfig}. */
 export interface Config extends OperationsConfig {
@@ -70,19 +63,6 @@ export type SessionType = (typeof SESSION_TYPES)[number];
 const MIN_PRODUCTION_KEY_BYTES = 32;
 const KEYGEN = 'Generate one with `npm run secret` and set SECRET_KEY to it.';
 
-const flag = z
-  .enum(['', '0', '1', 'false', 'true', 'no', 'yes', 'off', 'on'], {
-    error: 'must be 1/0, true/false, yes/no or on/off',
-  })
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
-
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
-
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   DEBUG: flag.default(false),
@@ -116,7 +96,7 @@ const envSchema = z.object({
     .optional(),
 });
 
-// The operations variables (ALLOWED_HOSTS, timeouts, overload, logs) live in operations-config.ts.
+// The operations variables (ALLOWED_HOSTS, timeouts, overload, logs) live in config-operations.ts.
 const fullSchema = envSchema.extend(operationsEnvSchema.shape);
 
 /** Where a development key is kept between starts: `instance/` (git-ignored), like Flask's instance folder. */
@@ -170,13 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     throw new ConfigError(`SECRET_KEY_FALLBACKS ${error.message}`);
   }
 
-  let operations: OperationsConfig;
-  try {
-    operations = readOperationsConfig(e, production);
-  } catch (error) {
-    if (error instanceof OperationsConfigError) throw new ConfigError(error.message);
-    throw error;
-  }
+  const operations: OperationsConfig = readOperationsConfig(e, production);
 
   return Object.freeze({
     ...operations,

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod';
+import { ConfigError, flag, seconds, wholeNumber } from './config-env.js';
 import { AllowedHostsError, LOOPBACK_HOSTS, parseAllowedHosts, type AllowedHosts } from './hosts.js';
 
 /** The operations part of the configuration. */
@@ -50,26 +51,6 @@ export const OPERATIONS_DEFAULTS = Object.freeze({
   overloadCloseConnection: true,
 });
 
-const flag = z
-  .enum(['0', '1', 'false', 'true', 'no', 'yes', 'off', 'on'], {
-    error: 'must be 1/0, true/false, yes/no or on/off',
-  })
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
-
-const seconds = (max: number) =>
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, `must be a number of seconds up to ${max}`)
-    .transform(Number)
-    .refine((n) => n > 0 && n <= max, `must be a number of seconds above 0 and up to ${max}`);
-
-const whole = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
-
 /** The variables this module reads; `config.ts` merges them into its own schema. */
 export const operationsEnvSchema = z.object({
   ALLOWED_HOSTS: z.string().optional(),
@@ -78,21 +59,16 @@ export const operationsEnvSchema = z.object({
   HEADERS_TIMEOUT_SECONDS: seconds(600).default(OPERATIONS_DEFAULTS.headersTimeoutSeconds),
   REQUEST_TIMEOUT_SECONDS: seconds(600).default(OPERATIONS_DEFAULTS.requestTimeoutSeconds),
   KEEP_ALIVE_TIMEOUT_SECONDS: seconds(600).default(OPERATIONS_DEFAULTS.keepAliveTimeoutSeconds),
-  LISTEN_BACKLOG: whole(1, 65535).default(OPERATIONS_DEFAULTS.listenBacklog),
-  OVERLOAD_MAX_LAG_MS: whole(0, 60_000).default(OPERATIONS_DEFAULTS.overloadMaxLagMs),
-  OVERLOAD_MAX_IN_FLIGHT: whole(0, 1_000_000).default(OPERATIONS_DEFAULTS.overloadMaxInFlight),
-  OVERLOAD_MAX_QUEUE_WAIT_MS: whole(0, 60_000).default(OPERATIONS_DEFAULTS.overloadMaxQueueWaitMs),
+  LISTEN_BACKLOG: wholeNumber(1, 65535).default(OPERATIONS_DEFAULTS.listenBacklog),
+  OVERLOAD_MAX_LAG_MS: wholeNumber(0, 60_000).default(OPERATIONS_DEFAULTS.overloadMaxLagMs),
+  OVERLOAD_MAX_IN_FLIGHT: wholeNumber(0, 1_000_000).default(OPERATIONS_DEFAULTS.overloadMaxInFlight),
+  OVERLOAD_MAX_QUEUE_WAIT_MS: wholeNumber(0, 60_000).default(OPERATIONS_DEFAULTS.overloadMaxQueueWaitMs),
   OVERLOAD_CLOSE_CONNECTION: flag.default(OPERATIONS_DEFAULTS.overloadCloseConnection),
 });
 
-/** Thrown by {@link readOperationsConfig}; `config.ts` turns it into its ConfigError. */
-export class OperationsConfigError extends Error {
-  override name = 'OperationsConfigError';
-}
-
 /**
  * The operations settings from the parsed variables.
- * @throws OperationsConfigError for settings that cannot work, saying how to fix them.
+ * @throws ConfigError for settings that cannot work, saying how to fix them.
  */
 export function readOperationsConfig(
   e: z.infer<typeof operationsEnvSchema>,
@@ -101,7 +77,7 @@ export function readOperationsConfig(
   const headersTimeoutMs = e.HEADERS_TIMEOUT_SECONDS * 1000;
   const requestTimeoutMs = e.REQUEST_TIMEOUT_SECONDS * 1000;
   if (headersTimeoutMs > requestTimeoutMs) {
-    throw new OperationsConfigError(
+    throw new ConfigError(
       'HEADERS_TIMEOUT_SECONDS must not be longer than REQUEST_TIMEOUT_SECONDS: the headers are part of the request.',
     );
   }
@@ -125,7 +101,7 @@ const HOSTS_EXAMPLE = 'e.g. ALLOWED_HOSTS=portfolio.example.com,www.portfolio.ex
 function allowedHosts(text: string | undefined, production: boolean): AllowedHosts {
   if (text === undefined) {
     if (production) {
-      throw new OperationsConfigError(
+      throw new ConfigError(
         `ALLOWED_HOSTS is required when NODE_ENV=production: set it to the host names visitors use, comma-separated (${HOSTS_EXAMPLE}).`,
       );
     }
@@ -136,12 +112,12 @@ function allowedHosts(text: string | undefined, production: boolean): AllowedHos
     result = parseAllowedHosts(text);
   } catch (error) {
     if (error instanceof AllowedHostsError) {
-      throw new OperationsConfigError(`ALLOWED_HOSTS ${error.message} (${HOSTS_EXAMPLE}).`);
+      throw new ConfigError(`ALLOWED_HOSTS ${error.message} (${HOSTS_EXAMPLE}).`);
     }
     throw error;
   }
   if (production && result.any) {
-    throw new OperationsConfigError(
+    throw new ConfigError(
       `ALLOWED_HOSTS=* is refused when NODE_ENV=production: it lets a DNS-rebinding page reach the app. List the host names instead (${HOSTS_EXAMPLE}).`,
     );
   }
