@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { EncodedHolding } from '../src/domain/portfolio.js';
 import { CSRF_COOKIE_NAMES, CSRF_KEY_PURPOSE } from '../src/web/csrf.js';
-import { CookieSigner } from '../src/session/signed-cookie.js';
+import { CookieSigner } from '../src/session/app-cookies.js';
 import type { SessionData } from 'flask-session-ts';
 
 /** The fixed random part of the benchmark's CSRF token: 43 base64url characters. */

@@ -23,7 +23,7 @@ import {
 } from 'flask-session-ts';
 import type { MiddlewareHandler } from 'hono';
 import type { AppSession } from './data.js';
-import { appCookieAttributes, appSetCookie, CookieSigner } from './signed-cookie.js';
+import { appCookieAttributes, appSetCookie, CookieSigner } from './app-cookies.js';
 
 /** The name of the cookie that remembers which unreadable cookie the visitor was told about. */
 export const NOTICE_COOKIE_NAME = 'session_notice';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CsrfTokens } from './csrf.js';
-import { CookieSigner } from '../session/signed-cookie.js';
+import { CookieSigner } from '../session/app-cookies.js';
 
 const KEY = 'a-secret-key-for-the-csrf-tests-0123456789';
 const OLD_KEY = 'an-older-secret-key-for-the-csrf-tests-987';

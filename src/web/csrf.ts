@@ -19,7 +19,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CookieAttributes, Secret } from 'flask-session-ts';
 import { isAllowedHost, type AllowedHosts } from '../platform/hosts.js';
-import { appCookieAttributes, appSetCookie, CookieSigner } from '../session/signed-cookie.js';
+import { appCookieAttributes, appSetCookie, CookieSigner } from '../session/app-cookies.js';
 
 /** The form field that carries the token. */
 export const CSRF_FIELD = 'csrf_token';
@@ -27,7 +27,7 @@ export const CSRF_FIELD = 'csrf_token';
 /** The token cookie's name: `__Host-` in production (Secure, Path=/, no Domain), plain over HTTP. */
 export const CSRF_COOKIE_NAMES = Object.freeze({ production: '__Host-csrf', development: 'csrf' });
 
-/** The purpose the token's HMAC key is derived for (see `signed-cookie.ts`). */
+/** The purpose the token's HMAC key is derived for (see `session/app-cookies.ts`). */
 export const CSRF_KEY_PURPOSE = 'csrf-token';
 
 /** Why a request was refused, for the log. */
