@@ -7,11 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startRedis,
-  stopAll,
-  type RedisProcess,
-} from '../../packages/flask-session-ts/test/support/redis-server.js';
+import { startRedis, stopAll, type RedisProcess } from '../../test/support/redis-server.js';
 import { createSessionStore } from '../session/stores.js';
 import { createApp } from './app.js';
 import type { Config } from '../platform/config.js';

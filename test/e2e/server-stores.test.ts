@@ -10,11 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startRedis,
-  stopAll,
-  type RedisProcess,
-} from '../../packages/flask-session-ts/test/support/redis-server.js';
+import { startRedis, stopAll, type RedisProcess } from '../support/redis-server.js';
 import { STORAGE_UNAVAILABLE_MESSAGE } from '../../src/http/app.js';
 import { createCookieStore } from '../../src/session/stores.js';
 import { urlFor } from '../../src/web/urls.js';
