@@ -38,7 +38,7 @@ const TITLES: Readonly<Record<PeerPage['kind'], string>> = {
   about: 'About',
 };
 
-/** The whole HTML document for `page`, as ours renders it (`renderPage` in src/views/render.ts). */
+/** The whole HTML document for `page`, as ours renders it (`renderPage` in src/web/render.ts). */
 export function renderPage(visitor: Visitor, page: PeerPage): string {
   const context: PageContext = { ...visitor };
   const body =

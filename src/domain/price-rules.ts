@@ -1,6 +1,6 @@
 /**
  * The current-price form: one field, `current_price`, per position. The grammar and limits are the
- * purchase price's (`forms/stock.ts`, `PRICE_RULE`); only the wording differs, and an empty field
+ * purchase price's (`stock-fields.ts`, `PRICE_RULE`); only the wording differs, and an empty field
  * means "forget the price" rather than a mistake.
  * @module
  */

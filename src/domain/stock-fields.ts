@@ -4,7 +4,7 @@
  * handlers and the tests all read from here, so a rule or a message changes in one place.
  *
  * The domain limits (symbol length, maximum shares and price, decimals) come from
- * `portfolio/portfolio.ts`; this module adds what only a human typist needs: trimming, `$`,
+ * `portfolio.ts`; this module adds what only a human typist needs: trimming, `$`,
  * thousands separators, and a specific message for each way an entry can be wrong.
  *
  * Decision on signs: `-5` is answered with "greater than 0"; `+5` is rejected too, with its own
@@ -98,7 +98,7 @@ export const dateMessages = Object.freeze({
 });
 
 /**
- * What "today" means to the date rule, from the app's clock (see `portfolio/dates.ts`): the date an
+ * What "today" means to the date rule, from the app's clock (see `dates.ts`): the date an
  * empty field stands for, and the latest date that is not in the future.
  */
 export interface PurchaseDateBounds {

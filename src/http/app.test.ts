@@ -450,7 +450,7 @@ describe('the stock list', () => {
     // The app saves every session as permanent, so this page re-sends it with _permanent and Expires.
     const sent = res.headers.getSetCookie().find((header) => header.startsWith('session=')) ?? '';
     expect(sent).toContain('; Expires=');
-    // The hint is measured on the session as it will be sent (src/routes/capacity.test.ts holds it
+    // The hint is measured on the session as it will be sent (src/session/capacity.test.ts holds it
     // to its promise: the next add succeeds whenever it says one more fits).
     const remaining = /About (\d+) more fit in your browser's cookie\./.exec(mainText(await res.text()))?.[1];
     expect(Number(remaining)).toBeGreaterThan(0);

@@ -15,7 +15,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../dist/http/main.js', import.meta.url));
 const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
 
-/** The variables `src/config.ts` reads; inherited values are dropped so the test alone decides them. */
+/** The variables `src/platform/config.ts` reads; inherited values are dropped so the test alone decides them. */
 const APP_VARIABLES = [
   'NODE_ENV',
   'DEBUG',
