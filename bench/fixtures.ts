@@ -5,9 +5,9 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { EncodedHolding } from '../src/portfolio/portfolio.js';
-import { CSRF_COOKIE_NAMES, CSRF_KEY_PURPOSE } from '../src/security/csrf.js';
-import { CookieSigner } from '../src/security/signed-cookie.js';
+import type { EncodedHolding } from '../src/domain/portfolio.js';
+import { CSRF_COOKIE_NAMES, CSRF_KEY_PURPOSE } from '../src/web/csrf.js';
+import { CookieSigner } from '../src/session/app-cookies.js';
 import type { SessionData } from 'flask-session-ts';
 
 /** The fixed random part of the benchmark's CSRF token: 43 base64url characters. */

@@ -1,5 +1,5 @@
 /**
- * Profiles the app under load: starts `node --cpu-prof dist/main.js` (WORKERS=1), checks that it
+ * Profiles the app under load: starts `node --cpu-prof dist/http/main.js` (WORKERS=1), checks that it
  * answers the scenario, loads it with wrk, stops it (which writes the `.cpuprofile`), and prints the
  * functions with the largest share of CPU time, self and total, and the share per area of code.
  *

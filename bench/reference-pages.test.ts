@@ -21,7 +21,7 @@ import {
 import { stopAll } from './processes.js';
 import { makeCodecs, type Codecs } from './scenarios.js';
 import { startServer, type Server, type ServerName } from './servers.js';
-import type { EncodedHolding } from '../src/portfolio/portfolio.js';
+import type { EncodedHolding } from '../src/domain/portfolio.js';
 
 const secretKey = randomBytes(24).toString('hex');
 const logs = mkdtempSync(join(tmpdir(), 'reference-pages-'));

@@ -24,7 +24,7 @@ import {
 import { expressCodec } from './peers/express.js';
 import { fastifyCodec } from './peers/fastify.js';
 import type { CookieFormat } from './servers.js';
-import { decodePortfolio, type EncodedHolding } from '../src/portfolio/portfolio.js';
+import { decodePortfolio, type EncodedHolding } from '../src/domain/portfolio.js';
 
 export type ScenarioId =
   'stocks10' | 'stocks100' | 'addStockForm' | 'addStockPost' | 'manyVisitors' | 'manyVisitorsPost';

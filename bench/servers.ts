@@ -1,6 +1,6 @@
 /**
  * The servers under test, started on 127.0.0.1 with the same secret key and worker count: the app
- * (`dist/main.js`), the Flask reference under gunicorn, the Node limit (`limit.ts`), and the two
+ * (`dist/http/main.js`), the Flask reference under gunicorn, the Node limit (`limit.ts`), and the two
  * peers (`peers/express.ts`, `peers/fastify.ts`), which render with the app's built views.
  * Also reads their memory: the peak RSS of every process of a server, sampled from /proc.
  * @module
@@ -95,7 +95,7 @@ let peersBuilt = false;
 
 /**
  * The peers as plain JavaScript, like `limit.ts`, with their imports of the app's `src/` pointed at
- * the built `dist/`: they run exactly the view code `node dist/main.js` runs.
+ * the built `dist/`: they run exactly the view code `node dist/http/main.js` runs.
  */
 function compiledPeer(name: PeerName): string {
   if (!peersBuilt) {
@@ -132,7 +132,7 @@ function launchOf(name: ServerName, workers: number, port: number, extraNodeArgs
     case 'ours':
       return {
         command: process.execPath,
-        args: [...extraNodeArgs, join(ROOT, 'dist', 'main.js')],
+        args: [...extraNodeArgs, join(ROOT, 'dist', 'http', 'main.js')],
         env: {
           NODE_ENV: 'production',
           HOST: host,

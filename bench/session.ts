@@ -24,7 +24,7 @@ import {
   SessionSerializer,
   type SessionData,
 } from 'flask-session-ts';
-import { SESSION_COMPRESS_ABOVE_BYTES } from '../src/app.js';
+import { SESSION_COMPRESS_ABOVE_BYTES } from '../src/session/stores.js';
 import { CSRF_TOKEN, portfolioSession, TYPICAL_HOLDINGS } from './fixtures.js';
 import { grouped, median, round } from './stats.js';
 

@@ -18,7 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startRedis, stopAll } from '../packages/flask-session-ts/test/support/redis-server.js';
+import { startRedis, stopAll } from '../test/support/redis-server.js';
 import { Client } from '../test/support/client.js';
 import { CookieSessionStore } from 'flask-session-ts';
 import { TYPICAL_HOLDINGS } from './fixtures.js';

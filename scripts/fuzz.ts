@@ -22,11 +22,11 @@ import { parseArgs } from 'node:util';
 import { deflateSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { Hono } from 'hono';
-import { createApp } from '../src/app.js';
-import type { Config } from '../src/config.js';
+import { createApp } from '../src/http/app.js';
+import type { Config } from '../src/platform/config.js';
 import { testConfig } from '../test/support/client.js';
-import type { AppEnv } from '../src/env.js';
-import type { Logger } from '../src/logging.js';
+import type { AppEnv } from '../src/web/context.js';
+import type { Logger } from '../src/platform/logging.js';
 import {
   CookieSessionStore,
   SessionTooLarge,

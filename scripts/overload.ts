@@ -2,7 +2,7 @@
  * Overload measurement (`npm run overload`): one worker of the built app under far more
  * connections than it can serve, and how long a newcomer waits.
  *
- * Runs `node dist/main.js` (run `npm run build` first) on a free port of 127.0.0.1, makes a
+ * Runs `node dist/http/main.js` (run `npm run build` first) on a free port of 127.0.0.1, makes a
  * 10-holding portfolio through the real forms, then loads `GET /stocks` with that cookie from
  * `wrk` (`--connections` keep-alive connections for `--seconds`). Meanwhile it opens a fresh
  * connection every `--probe-ms` and times its request until the answer (a 503 counts as an
@@ -42,7 +42,7 @@ const AFTER_LOAD_TARGET_MS = 50;
 const PROBE_TIMEOUT_MS = 60_000;
 
 const USAGE = `Usage: npm run overload -- [--seconds 30] [--connections 1000] [--threads 2] [--probe-ms 100]
-                           [--env NAME=VALUE]... [--entry dist/main.js]`;
+                           [--env NAME=VALUE]... [--entry dist/http/main.js]`;
 
 interface Options {
   readonly seconds: number;
@@ -62,7 +62,7 @@ function parseOptions(argv: string[]): Options {
       threads: { type: 'string', default: '2' },
       'probe-ms': { type: 'string', default: '100' },
       env: { type: 'string', multiple: true, default: [] },
-      entry: { type: 'string', default: 'dist/main.js' },
+      entry: { type: 'string', default: 'dist/http/main.js' },
       help: { type: 'boolean', default: false },
     },
   });

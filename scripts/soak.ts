@@ -1,7 +1,7 @@
 /**
  * Soak test (`npm run soak`): the built server under steady load from many visitors at once.
  *
- * Builds nothing: it runs `node dist/main.js` (run `npm run build` first) as a child process, in
+ * Builds nothing: it runs `node dist/http/main.js` (run `npm run build` first) as a child process, in
  * production mode with a random key, on a free port of 127.0.0.1, and drives it with `--connections`
  * virtual visitors over keep-alive `node:http` connections for `--seconds`. Each visitor gets a
  * cookie and a CSRF token from GET /add_stock, then mixes GET /stocks and POST /add_stock, keeping
@@ -48,7 +48,7 @@ interface SoakOptions {
 }
 
 const USAGE = `Usage: npm run soak -- [--seconds 60] [--connections 256] [--clear-every 50] [--max-rss-growth 0.2]
-                       [--timeout-seconds 30] [--entry dist/main.js]`;
+                       [--timeout-seconds 30] [--entry dist/http/main.js]`;
 
 function parseOptions(argv: string[]): SoakOptions {
   const { values } = parseArgs({
@@ -59,7 +59,7 @@ function parseOptions(argv: string[]): SoakOptions {
       'clear-every': { type: 'string', default: '50' },
       'max-rss-growth': { type: 'string', default: '0.2' },
       'timeout-seconds': { type: 'string', default: '30' },
-      entry: { type: 'string', default: 'dist/main.js' },
+      entry: { type: 'string', default: 'dist/http/main.js' },
       help: { type: 'boolean', default: false },
     },
   });

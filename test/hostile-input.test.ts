@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { MAX_BODY_BYTES, createApp } from '../src/app.js';
-import type { Config } from '../src/config.js';
+import { MAX_BODY_BYTES, createApp } from '../src/http/app.js';
+import type { Config } from '../src/platform/config.js';
 import {
   dateMessages,
   FIELD_NAMES,
@@ -18,8 +18,8 @@ import {
   sharesMessages,
   symbolMessages,
   type FieldName,
-} from '../src/forms/stock.js';
-import { accessLine, type Logger } from '../src/logging.js';
+} from '../src/domain/stock-fields.js';
+import { accessLine, type Logger } from '../src/platform/logging.js';
 import { SessionSerializer, type SessionData } from 'flask-session-ts';
 import { testConfig } from './support/client.js';
 

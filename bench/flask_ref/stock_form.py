@@ -1,4 +1,4 @@
-"""The add-stock form rules and the positions, ported from src/forms/stock.ts and src/portfolio/*.ts.
+"""The add-stock form rules and the positions, ported from src/domain/stock-fields.ts, stock-rules.ts and src/domain/*.ts.
 
 A straightforward port with decimal.Decimal: the same grammar, the same limits and the same
 messages, so that the Flask reference does the same validation work as the app.
@@ -266,7 +266,7 @@ def parse_stock_form(form, bounds):
     return tuple(parsed[name] for name in FIELD_NAMES), None, None
 
 
-# --- the portfolio, as src/portfolio/portfolio.ts reads and summarizes it -----------------
+# --- the portfolio, as src/domain/portfolio.ts reads and summarizes it -----------------
 
 
 def _read_amount(raw, maximum, decimals):
@@ -335,7 +335,7 @@ def positions_page(holdings):
     """The positions (lots grouped by symbol, in symbol order), the total and the allocation chart.
 
     Exact Decimal sums and products; the two divisions (average cost, shares of the chart) round
-    half away from zero from the exact quotient, as src/portfolio/positions.ts and views/chart.ts do.
+    half away from zero from the exact quotient, as src/domain/positions.ts and features/stocks/chart.ts do.
     """
     by_symbol = {}
     for index, (symbol, shares, price, *date) in enumerate(holdings):

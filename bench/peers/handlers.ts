@@ -6,11 +6,12 @@
  * @module
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Theme } from '../../src/env.js';
-import { parseStockForm, purchaseDateBounds } from '../../src/forms/stock.js';
-import { decodePortfolio, encodePortfolio } from '../../src/portfolio/portfolio.js';
-import { buildPositions } from '../../src/portfolio/positions.js';
-import { decodePrices } from '../../src/portfolio/prices.js';
+import type { Theme } from '../../src/session/data.js';
+import { parseStockForm } from '../../src/domain/stock-rules.js';
+import { purchaseDateBounds } from '../../src/domain/stock-fields.js';
+import { decodePortfolio, encodePortfolio } from '../../src/domain/portfolio.js';
+import { buildPositions } from '../../src/domain/positions.js';
+import { decodePrices } from '../../src/domain/prices.js';
 import type { FlashMessage } from 'flask-session-ts';
 import { renderPage, type Visitor } from './page.js';
 

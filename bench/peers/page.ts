@@ -5,15 +5,16 @@
  * This is the one file that knows how the app's view layer is called; the peers call only
  * {@link renderPage}. Written against the `html`-template views (`layout`, `listStocksPage`,
  * `addStockPage`, `aboutPage`). Imports name `src/`; `servers.ts` points them at the built `dist/`
- * when it compiles the peers, so they run the very code `node dist/main.js` runs.
+ * when it compiles the peers, so they run the very code `node dist/http/main.js` runs.
  * @module
  */
-import type { Theme } from '../../src/env.js';
-import { purchaseDateBounds } from '../../src/forms/stock.js';
-import type { Positions } from '../../src/portfolio/positions.js';
-import { layout, type PageContext } from '../../src/views/layout.js';
-import { aboutPage } from '../../src/views/pages.js';
-import { addStockPage, EMPTY_FORM, listStocksPage, type StockFormState } from '../../src/views/stocks.js';
+import type { Theme } from '../../src/session/data.js';
+import { purchaseDateBounds } from '../../src/domain/stock-fields.js';
+import type { Positions } from '../../src/domain/positions.js';
+import { layout, type PageContext } from '../../src/web/layout.js';
+import { aboutPage } from '../../src/features/pages/view.js';
+import { addStockPage, listStocksPage } from '../../src/features/stocks/view.js';
+import { EMPTY_FORM, type StockFormState } from '../../src/web/stock-form.js';
 import type { FlashMessage } from 'flask-session-ts';
 
 /** Who is asking, as the page frame shows it. */
@@ -37,7 +38,7 @@ const TITLES: Readonly<Record<PeerPage['kind'], string>> = {
   about: 'About',
 };
 
-/** The whole HTML document for `page`, as ours renders it (`renderPage` in src/views/render.ts). */
+/** The whole HTML document for `page`, as ours renders it (`renderPage` in src/web/render.ts). */
 export function renderPage(visitor: Visitor, page: PeerPage): string {
   const context: PageContext = { ...visitor };
   const body =

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { urlFor } from '../../src/routes/names.js';
+import { urlFor } from '../../src/web/urls.js';
 import {
   AAPL,
   addStock,

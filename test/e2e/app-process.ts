@@ -1,5 +1,5 @@
 /**
- * Runs the built app as `npm start` does (`node dist/main.js`) on a free loopback port, for
+ * Runs the built app as `npm start` does (`node dist/http/main.js`) on a free loopback port, for
  * end-to-end tests. Start it in `beforeAll`, stop it in `afterAll`.
  * @module
  */
@@ -12,10 +12,10 @@ import { promisify } from 'node:util';
 
 /** The project root, where `npm start` runs. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/http/main.js', import.meta.url));
 const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
 
-/** The variables `src/config.ts` reads; inherited values are dropped so the test alone decides them. */
+/** The variables `src/platform/config.ts` reads; inherited values are dropped so the test alone decides them. */
 const APP_VARIABLES = [
   'NODE_ENV',
   'DEBUG',
@@ -43,7 +43,7 @@ const APP_VARIABLES = [
   'OVERLOAD_CLOSE_CONNECTION',
 ];
 
-/** The start-up line `src/main.ts` prints once the server listens, as Flask's development server does. */
+/** The start-up line `src/http/main.ts` prints once the server listens, as Flask's development server does. */
 const RUNNING_LINE = /^ \* Running on (http:\/\/\S+?)\/ /m;
 
 /** How long start-up (and a graceful stop) may take before the process is given up on. */
@@ -100,7 +100,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /**
- * Builds `dist/` with `tsconfig.build.json` unless `dist/main.js` exists (`npm test` builds
+ * Builds `dist/` with `tsconfig.build.json` unless `dist/http/main.js` exists (`npm test` builds
  * before vitest runs, so this only happens when a test file is run on its own).
  */
 export async function ensureBuilt(): Promise<void> {
@@ -114,7 +114,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts `node dist/main.js` in development mode with a random secret key, and resolves once it
+ * Starts `node dist/http/main.js` in development mode with a random secret key, and resolves once it
  * prints its "Running on" line.
  * @throws Error with the process output when it exits or stays silent for 15 s.
  */
@@ -150,7 +150,7 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
     const fail = (reason: string) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`node dist/main.js ${reason}\n--- output ---\n${output}`));
+      reject(new Error(`node dist/http/main.js ${reason}\n--- output ---\n${output}`));
     };
     const timer = setTimeout(
       () => fail(`printed no "Running on" line in ${START_TIMEOUT_MS} ms`),

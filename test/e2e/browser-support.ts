@@ -1,6 +1,6 @@
 /**
  * Shared set-up of the Chromium tests: Debian's Chromium driven by playwright-core against
- * `node dist/main.js`, as `npm start` runs it. Each visitor is a fresh browser context, so it has
+ * `node dist/http/main.js`, as `npm start` runs it. Each visitor is a fresh browser context, so it has
  * its own cookies; after each test every visitor is closed and checked for console errors and dialogs.
  * Playwright never downloads a browser here: `executablePath` is the system's.
  * @module
@@ -15,8 +15,8 @@ import {
   type Response,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { urlFor } from '../../src/routes/names.js';
-import { FlaskOracle } from '../../packages/flask-session-ts/test/flask/oracle.js';
+import { urlFor } from '../../src/web/urls.js';
+import { FlaskCookies } from '../support/flask-cookies.js';
 import { startApp, type AppProcess, type AppProcessOptions } from './app-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -63,7 +63,7 @@ export interface BrowserHarness {
   readonly app: AppProcess;
   readonly browser: Browser;
   /** Only with `{ oracle: true }`. */
-  readonly oracle: FlaskOracle;
+  readonly oracle: FlaskCookies;
   /** A new visitor with empty cookies; closed, and checked for console errors and dialogs, after the test. */
   readonly newVisitor: (options?: BrowserContextOptions) => Promise<Visitor>;
   /** The visitor's session cookie. */
@@ -86,7 +86,7 @@ export function useBrowser(
 ): BrowserHarness {
   let app: AppProcess | undefined;
   let browser: Browser | undefined;
-  let oracle: FlaskOracle | undefined;
+  let oracle: FlaskCookies | undefined;
   const visitors: Visitor[] = [];
   /** The browser first: its keep-alive connections would hold the server's shutdown open. */
   const stoppers: (() => Promise<unknown>)[] = [];
@@ -103,7 +103,7 @@ export function useBrowser(
         stoppers.unshift(() => started.close());
       }),
       options.oracle === true
-        ? FlaskOracle.start().then((started) => {
+        ? FlaskCookies.start().then((started) => {
             oracle = started;
             stoppers.push(() => started.close());
           })

@@ -1,5 +1,5 @@
 /**
- * The app in a real browser: Debian's Chromium driven by playwright-core against `node dist/main.js`,
+ * The app in a real browser: Debian's Chromium driven by playwright-core against `node dist/http/main.js`,
  * as `npm start` runs it. Each visitor is a fresh browser context, so it has its own cookies.
  */
 import { readFile } from 'node:fs/promises';
@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_MESSAGE } from '../../src/app.js';
-import { urlFor } from '../../src/routes/names.js';
+import { CSRF_MESSAGE } from '../../src/http/app.js';
+import { urlFor } from '../../src/web/urls.js';
 import {
   AAPL,
   addStock,

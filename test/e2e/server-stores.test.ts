@@ -1,5 +1,5 @@
 /**
- * The app on server-side sessions, as it runs: real `node dist/main.js` processes over real HTTP,
+ * The app on server-side sessions, as it runs: real `node dist/http/main.js` processes over real HTTP,
  * with SQLite on a real file and a real redis-server (AOF, `appendfsync always`).
  * - Two tabs of one visitor firing 50 adds each at once: all 100 land (sqlite with WORKERS=2;
  *   redis with two app instances); in cookie mode the last write wins, and the test says so.
@@ -10,13 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startRedis,
-  stopAll,
-  type RedisProcess,
-} from '../../packages/flask-session-ts/test/support/redis-server.js';
-import { STORAGE_UNAVAILABLE_MESSAGE, createCookieStore } from '../../src/app.js';
-import { urlFor } from '../../src/routes/names.js';
+import { startRedis, stopAll, type RedisProcess } from '../support/redis-server.js';
+import { STORAGE_UNAVAILABLE_MESSAGE } from '../../src/http/app.js';
+import { createCookieStore } from '../../src/session/stores.js';
+import { urlFor } from '../../src/web/urls.js';
 import { Client, tableRows, testConfig, textOf, type Page } from '../support/client.js';
 import { startApp, type AppProcess } from './app-process.js';
 

@@ -7,8 +7,8 @@
  * cookies are per host, not per port, so the browser sends the same cookie to both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { urlFor } from '../../src/routes/names.js';
-import { REPLACED_MESSAGE } from '../../src/unreadable-session.js';
+import { urlFor } from '../../src/web/urls.js';
+import { REPLACED_MESSAGE } from '../../src/session/unreadable.js';
 import { startApp, type AppProcess } from './app-process.js';
 import {
   AAPL,

@@ -1,5 +1,5 @@
 /**
- * The cluster as `npm start` runs it in production (`node dist/main.js`, two workers): a worker
+ * The cluster as `npm start` runs it in production (`node dist/http/main.js`, two workers): a worker
  * that dies is replaced and logged, and SIGTERM drains every worker before the primary exits 0.
  */
 import http from 'node:http';

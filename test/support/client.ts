@@ -5,13 +5,14 @@
  * @module
  */
 import type { Hono } from 'hono';
-import { createApp, createCookieStore } from '../../src/app.js';
-import { COOKIE_SESSION_SETTINGS, type Config } from '../../src/config.js';
-import { LOOPBACK_HOSTS } from '../../src/security/hosts.js';
-import type { AppEnv } from '../../src/env.js';
-import { accessLine, type AccessEntry, type Logger } from '../../src/logging.js';
-import { currentRequestId } from '../../src/request-context.js';
-import { urlFor } from '../../src/routes/names.js';
+import { createApp } from '../../src/http/app.js';
+import { createCookieStore } from '../../src/session/stores.js';
+import { COOKIE_SESSION_SETTINGS, type Config } from '../../src/platform/config.js';
+import { LOOPBACK_HOSTS } from '../../src/platform/hosts.js';
+import type { AppEnv } from '../../src/web/context.js';
+import { accessLine, type AccessEntry, type Logger } from '../../src/platform/logging.js';
+import { currentRequestId } from '../../src/platform/request-context.js';
+import { urlFor } from '../../src/web/urls.js';
 import type { CookieSessionStore, SessionData } from 'flask-session-ts';
 
 /** The secret every test app signs with, unless a test says otherwise. At least 32 characters, as production needs. */

@@ -1,0 +1,348 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { decimal, formatPrice, formatQuantity } from './decimal.js';
+import { parseStockForm, stockFormSchema } from './stock-rules.js';
+import {
+  dateMessages,
+  FIELD_NAMES,
+  inputMessages,
+  MAX_INPUT_LENGTH,
+  priceMessages,
+  sharesMessages,
+  stockFields,
+  symbolMessages,
+  type FieldName,
+} from './stock-fields.js';
+
+const valid = { stock_symbol: 'AAPL', number_of_shares: '15', purchase_price: '302.17' } as const;
+
+/** The app's clock, fixed: an empty date is 2026-12-01; 2026-12-02 has begun east of UTC. */
+const BOUNDS = { today: '2026-12-01', latest: '2026-12-02' } as const;
+
+/** The error for `field` when only that field is replaced in an otherwise valid form. */
+function errorFor(field: FieldName, value: unknown): string | undefined {
+  const result = parseStockForm({ ...valid, [field]: value }, BOUNDS);
+  return result.ok ? undefined : result.errors[field];
+}
+
+/** The stored value for `field` when only that field is replaced in an otherwise valid form. */
+function accepted(field: FieldName, value: string): string {
+  const result = parseStockForm({ ...valid, [field]: value }, BOUNDS);
+  if (!result.ok)
+    throw new Error(`${field}=${JSON.stringify(value)} was rejected: ${JSON.stringify(result.errors)}`);
+  const key = (
+    {
+      stock_symbol: 'symbol',
+      number_of_shares: 'shares',
+      purchase_price: 'price',
+      purchase_date: 'date',
+    } as const
+  )[field];
+  return result.holding[key] ?? '';
+}
+
+describe('parseStockForm', () => {
+  it('turns a valid form into a canonical holding', () => {
+    const result = parseStockForm(
+      {
+        stock_symbol: ' brk.b ',
+        number_of_shares: '1,000',
+        purchase_price: '$1,234.50',
+      },
+      BOUNDS,
+    );
+    expect(result).toEqual({
+      ok: true,
+      holding: { symbol: 'BRK.B', shares: '1000', price: '1234.5', date: BOUNDS.today },
+    });
+  });
+
+  it('ignores fields it does not know, such as a CSRF token', () => {
+    expect(parseStockForm({ ...valid, csrf_token: 'x' }, BOUNDS)).toEqual({
+      ok: true,
+      holding: { symbol: 'AAPL', shares: '15', price: '302.17', date: BOUNDS.today },
+    });
+  });
+
+  it('reports every invalid field at once and gives back what was entered', () => {
+    const result = parseStockForm(
+      {
+        stock_symbol: 'AAPL!',
+        number_of_shares: ' 0 ',
+        purchase_price: '302.17',
+      },
+      BOUNDS,
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: { stock_symbol: symbolMessages.invalid, number_of_shares: sharesMessages['not-positive'] },
+      values: { stock_symbol: 'AAPL!', number_of_shares: ' 0 ', purchase_price: '302.17', purchase_date: '' },
+    });
+  });
+
+  it('asks for each missing field and re-fills it with an empty string', () => {
+    expect(parseStockForm({}, BOUNDS)).toEqual({
+      ok: false,
+      errors: {
+        stock_symbol: symbolMessages.required,
+        number_of_shares: sharesMessages.required,
+        purchase_price: priceMessages.required,
+      },
+      values: { stock_symbol: '', number_of_shares: '', purchase_price: '', purchase_date: '' },
+    });
+  });
+
+  it('treats a blank or whitespace-only field as missing', () => {
+    expect(errorFor('stock_symbol', '')).toBe(symbolMessages.required);
+    expect(errorFor('stock_symbol', ' \t ')).toBe(symbolMessages.required);
+    expect(errorFor('purchase_price', '   ')).toBe(priceMessages.required);
+  });
+
+  it('asks for one value when a field is sent twice, and re-fills it with an empty string', () => {
+    const result = parseStockForm({ ...valid, number_of_shares: ['1', '2'] }, BOUNDS);
+    expect(result).toMatchObject({
+      ok: false,
+      errors: { number_of_shares: inputMessages.repeated },
+      values: { number_of_shares: '' },
+    });
+  });
+
+  it('rejects a value that is not text, such as an uploaded file', () => {
+    expect(errorFor('stock_symbol', new File(['AAPL'], 'a.txt'))).toBe(symbolMessages.invalid);
+    expect(errorFor('number_of_shares', 15)).toBe(sharesMessages.invalid);
+  });
+
+  it(`refuses input longer than ${MAX_INPUT_LENGTH} characters before trimming or parsing it`, () => {
+    for (const field of FIELD_NAMES) {
+      expect(errorFor(field, ' '.repeat(MAX_INPUT_LENGTH) + '1'), field).toBe(inputMessages.tooLong);
+    }
+    expect(accepted('number_of_shares', ' '.repeat(MAX_INPUT_LENGTH - 2) + '15')).toBe('15');
+  });
+
+  it('refuses control, NUL and invisible formatting characters inside a value', () => {
+    for (const value of ['AA\u0000PL', 'AA\u007fPL', 'AA\u0085PL', 'AAPL\u200b', '\u202eLPAA']) {
+      expect(errorFor('stock_symbol', value), JSON.stringify(value)).toBe(inputMessages.control);
+    }
+    expect(errorFor('number_of_shares', '1\u00002')).toBe(inputMessages.control);
+  });
+
+  it('trims line breaks and tabs around a value instead of refusing them', () => {
+    expect(accepted('stock_symbol', '\taapl\r\n')).toBe('AAPL');
+  });
+
+  it('reads back every quantity and price exactly as the app displays them', () => {
+    const amount = (max: bigint) =>
+      fc
+        .tuple(fc.bigInt({ min: 1n, max: max * 10_000n }), fc.integer({ min: 0, max: 4 }))
+        .map(([units, scale]) => decimal(units / 10n ** BigInt(4 - scale), scale))
+        .filter((value) => value.units > 0n);
+    fc.assert(
+      fc.property(amount(1_000_000_000n), amount(1_000_000n), (shares, price) => {
+        const result = parseStockForm(
+          {
+            stock_symbol: 'AAPL',
+            number_of_shares: formatQuantity(shares),
+            purchase_price: formatPrice(price),
+          },
+          BOUNDS,
+        );
+        expect(result.ok).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('purchase date', () => {
+  it('is today when left empty, blank or out of the form', () => {
+    expect(accepted('purchase_date', '')).toBe(BOUNDS.today);
+    expect(accepted('purchase_date', '  ')).toBe(BOUNDS.today);
+    const result = parseStockForm(valid, BOUNDS);
+    expect(result.ok && result.holding.date).toBe(BOUNDS.today);
+  });
+
+  it('accepts a real past day, and the latest day that has begun somewhere', () => {
+    expect(accepted('purchase_date', '2024-02-29')).toBe('2024-02-29');
+    expect(accepted('purchase_date', ' 2026-12-02 ')).toBe('2026-12-02');
+  });
+
+  it('refuses a day in the future', () => {
+    expect(errorFor('purchase_date', '2026-12-03')).toBe(dateMessages.future);
+    expect(errorFor('purchase_date', '2100-01-01')).toBe(dateMessages.future);
+  });
+
+  it.each(['2025-02-29', '12/01/2026', '2026-1-1', 'yesterday', '20261201'])(
+    'refuses %j as not a date',
+    (text) => {
+      expect(errorFor('purchase_date', text)).toBe(dateMessages.invalid);
+    },
+  );
+
+  it('refuses a repeated date field rather than picking one', () => {
+    expect(errorFor('purchase_date', ['2026-01-01', '2026-01-02'])).toBe(inputMessages.repeated);
+  });
+});
+
+describe('stock symbol', () => {
+  it('accepts tickers with letters, digits, dots and dashes, upper-cased', () => {
+    expect(accepted('stock_symbol', 'AAPL')).toBe('AAPL');
+    expect(accepted('stock_symbol', 'brk.b')).toBe('BRK.B');
+    expect(accepted('stock_symbol', 'BF-B')).toBe('BF-B');
+    expect(accepted('stock_symbol', 'ABCDEFGHIJ')).toBe('ABCDEFGHIJ');
+  });
+
+  it('rejects symbols with other characters or more than 10 of them', () => {
+    for (const value of ['AAPL!', 'ÅAPL', 'ßAPL', 'AA PL', 'ABCDEFGHIJK', 'ＡＡＰＬ']) {
+      expect(errorFor('stock_symbol', value), value).toBe(symbolMessages.invalid);
+    }
+  });
+
+  it('asks for at least one letter when the symbol has none', () => {
+    expect(errorFor('stock_symbol', '123')).toBe(symbolMessages['no-letter']);
+    expect(errorFor('stock_symbol', '.-')).toBe(symbolMessages['no-letter']);
+  });
+});
+
+describe('number of shares', () => {
+  it('accepts whole numbers, decimals and well-placed thousands separators', () => {
+    expect(accepted('number_of_shares', '15')).toBe('15');
+    expect(accepted('number_of_shares', '0.5')).toBe('0.5');
+    expect(accepted('number_of_shares', '.5')).toBe('0.5');
+    expect(accepted('number_of_shares', '1.2345')).toBe('1.2345');
+    expect(accepted('number_of_shares', '1,000')).toBe('1000');
+    expect(accepted('number_of_shares', '1,000,000,000')).toBe('1000000000');
+    expect(accepted('number_of_shares', '007')).toBe('7');
+  });
+
+  it('does not count trailing zeros as decimal places', () => {
+    expect(accepted('number_of_shares', '1.50000')).toBe('1.5');
+  });
+
+  it('rejects exponents, hex, NaN, Infinity, other digits and stray characters', () => {
+    for (const value of [
+      '1e3',
+      '0x10',
+      'NaN',
+      'Infinity',
+      'ten',
+      '٣',
+      '１２',
+      '5.',
+      '1 000',
+      '1_000',
+      '$5',
+      '--5',
+    ]) {
+      expect(errorFor('number_of_shares', value), value).toBe(sharesMessages.invalid);
+    }
+  });
+
+  it('asks for a number greater than 0 when given zero or a negative number', () => {
+    for (const value of ['0', '0.0000', '-5', '-0.5']) {
+      expect(errorFor('number_of_shares', value), value).toBe(sharesMessages['not-positive']);
+    }
+  });
+
+  it('rejects a plus sign, since the form records a purchase rather than a change', () => {
+    expect(errorFor('number_of_shares', '+5')).toBe(sharesMessages['plus-sign']);
+  });
+
+  it('explains separators when commas are misplaced', () => {
+    for (const value of ['1,00', ',100', '1,0000', '1000,000', '0,500', '1.000,50', '1,000.5,0']) {
+      expect(errorFor('number_of_shares', value), value).toBe(sharesMessages.separators);
+    }
+  });
+
+  it('allows at most 4 decimal places', () => {
+    expect(errorFor('number_of_shares', '1.23456')).toBe(sharesMessages['too-many-decimals']);
+  });
+
+  it('allows at most 1,000,000,000 shares', () => {
+    expect(errorFor('number_of_shares', '1000000000.0001')).toBe(sharesMessages['too-large']);
+    expect(errorFor('number_of_shares', '1,000,000,001')).toBe(sharesMessages['too-large']);
+  });
+});
+
+describe('purchase price', () => {
+  it('accepts an optional dollar sign and thousands separators', () => {
+    expect(accepted('purchase_price', '302.17')).toBe('302.17');
+    expect(accepted('purchase_price', '$302.17')).toBe('302.17');
+    expect(accepted('purchase_price', '$ 1,234.50')).toBe('1234.5');
+    expect(accepted('purchase_price', '$1,000,000')).toBe('1000000');
+    expect(accepted('purchase_price', '0.0001')).toBe('0.0001');
+  });
+
+  it('rejects a misplaced or repeated dollar sign and other notations', () => {
+    for (const value of ['5$', '$$5', 'USD 5', '1e2', '$']) {
+      expect(errorFor('purchase_price', value), value).toBe(priceMessages.invalid);
+    }
+  });
+
+  it('asks for a price greater than $0 whether the minus comes before or after the dollar sign', () => {
+    for (const value of ['$0', '0.00', '-$5', '$-5', '-5']) {
+      expect(errorFor('purchase_price', value), value).toBe(priceMessages['not-positive']);
+    }
+  });
+
+  it('allows at most 4 decimal places and at most $1,000,000', () => {
+    expect(errorFor('purchase_price', '$1.00001')).toBe(priceMessages['too-many-decimals']);
+    expect(errorFor('purchase_price', '$1,000,000.01')).toBe(priceMessages['too-large']);
+  });
+});
+
+describe('messages', () => {
+  it('say what to do, with the limits written from the rules', () => {
+    expect(symbolMessages.invalid).toBe(
+      "Enter a stock symbol of 1–10 letters, digits, '.' or '-' (for example AAPL or BRK.B).",
+    );
+    expect(sharesMessages['not-positive']).toBe('Enter a number of shares greater than 0.');
+    expect(sharesMessages['too-many-decimals']).toBe('Use at most 4 decimal places.');
+    expect(sharesMessages['too-large']).toBe('Enter a number of shares of at most 1,000,000,000.');
+    expect(priceMessages['too-large']).toBe('Enter a price of at most $1,000,000.');
+  });
+});
+
+describe('stockFormSchema', () => {
+  it('reports at most one issue per field, at that field’s path', () => {
+    const result = stockFormSchema(BOUNDS).safeParse({ stock_symbol: ['A', 'B'], number_of_shares: '-1e3' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [['stock_symbol'], inputMessages.repeated],
+      [['number_of_shares'], sharesMessages.invalid],
+      [['purchase_price'], priceMessages.required],
+    ]);
+  });
+});
+
+describe('stockFields', () => {
+  /** Compiles an HTML `pattern` the way browsers do: anchored, with the `v` flag. */
+  const htmlPattern = (field: FieldName) => new RegExp(`^(?:${stockFields[field].pattern})$`, 'v');
+
+  it('labels the fields as the page shows them', () => {
+    expect(FIELD_NAMES.map((field) => stockFields[field].label)).toEqual([
+      'Stock Symbol',
+      'Number of Shares',
+      'Purchase Price ($)',
+      'Purchase Date (optional)',
+    ]);
+    for (const field of FIELD_NAMES) expect(stockFields[field].name).toBe(field);
+  });
+
+  it('gives patterns that browsers compile and that reject obvious mistakes', () => {
+    expect(htmlPattern('stock_symbol').test('AAPL!')).toBe(false);
+    expect(htmlPattern('number_of_shares').test('1e3')).toBe(false);
+    expect(htmlPattern('purchase_price').test('$1,00')).toBe(false);
+  });
+
+  it('gives patterns never stricter than the server, so the browser cannot block a valid entry', () => {
+    const typed = fc.string({
+      unit: fc.constantFrom('1', '0', '5', ',', '.', '$', ' ', '-', '+', 'a', 'B', 'e'),
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(...FIELD_NAMES), typed, (field, value) => {
+        if (errorFor(field, value) === undefined) expect(htmlPattern(field).test(value)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

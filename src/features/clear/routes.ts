@@ -1,0 +1,37 @@
+/**
+ * Clearing the portfolio, after a confirmation page: one click on the list page never empties it.
+ * @module
+ */
+import type { SessionStore } from 'flask-session-ts';
+import type { Hono } from 'hono';
+import type { AppEnv } from '../../web/context.js';
+import { summarize } from '../../domain/portfolio.js';
+import { readHoldings, writeHoldings } from '../../session/portfolio.js';
+import { clearConfirmationPage, CONFIRM_FIELD, CONFIRM_VALUE } from './view.js';
+import { renderPage } from '../../web/render.js';
+import { readForm, textField } from '../../web/form-body.js';
+import { honoPaths, urlFor } from '../../web/urls.js';
+
+/** Registers `clear_stocks` (GET: the question; POST: the answer) on `app`. */
+export function registerClear(app: Hono<AppEnv>, store: SessionStore): void {
+  app.get(honoPaths.clear_stocks, (c) =>
+    renderPage(c, { title: 'Clear your portfolio?' }, (page) =>
+      clearConfirmationPage(summarize(readHoldings(c.get('session'))), page.csrfToken ?? ''),
+    ),
+  );
+
+  app.post(honoPaths.clear_stocks, async (c) => {
+    // An old page's one-click form (or a hand-made post) gets the question first.
+    if (textField(await readForm(c), CONFIRM_FIELD) !== CONFIRM_VALUE) {
+      return c.redirect(urlFor('clear_stocks'), 303);
+    }
+    await store.update(c.get('session'), (session) => {
+      writeHoldings(session, []);
+      // Prices belong to holdings: an empty portfolio keeps none.
+      session.delete('prices');
+      session.delete('undo');
+      session.flash('info', 'Your portfolio is now empty.');
+    });
+    return c.redirect(urlFor('list_stocks'), 302);
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * The positions table: one row per symbol (shares, average cost, cost basis, the visitor's current
+ * price, market value, gain), its lots beneath in a `<details>`, and a small form per position to
+ * set the current price. Sorting is a link per sortable column (`?sort=`): no script.
+ * @module
+ */
+import { currentPriceHints, CURRENT_PRICE_FIELD } from '../../domain/price-rules.js';
+import {
+  formatMoney,
+  formatPercent,
+  formatPrice,
+  formatQuantity,
+  formatSignedMoney,
+  type Decimal,
+} from '../../domain/decimal.js';
+import type { Lot, Position, Positions, PositionSort, Return } from '../../domain/positions.js';
+import { urlFor } from '../../web/urls.js';
+import { html, type Html } from '../../web/html.js';
+
+/** A refused current price, shown again beside its position's field. */
+export interface PriceFormError {
+  readonly symbol: string;
+  readonly value: string;
+  readonly message: string;
+}
+
+/** The URL of the list sorted by `sort`; the default order needs no parameter. */
+export function listUrl(sort: PositionSort): string {
+  return sort === 'symbol' ? urlFor('list_stocks') : `${urlFor('list_stocks')}?sort=${sort}`;
+}
+
+/** A dash for a figure that needs a price the visitor has not set: never a zero that looks real. */
+const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
+
+function gainClass(gain: Decimal): string {
+  return gain.units > 0n ? 'num gain' : gain.units < 0n ? 'num loss' : 'num';
+}
+
+function returnCells(figures: Return | undefined): Html {
+  if (figures === undefined) {
+    return html`<td class="num" data-label="Market Value">${NOT_SET}</td><td class="num" data-label="Gain/Loss">${NOT_SET}</td><td class="num" data-label="Return">${NOT_SET}</td>`;
+  }
+  return html`<td class="num" data-label="Market Value">${formatMoney(figures.value)}</td>
+        <td class="${gainClass(figures.gain)}" data-label="Gain/Loss">${formatSignedMoney(figures.gain)}</td>
+        <td class="${gainClass(figures.gain)}" data-label="Return">${formatPercent(figures.gainPercent)}</td>`;
+}
+
+const SORTABLE: Readonly<Record<PositionSort, { label: string; direction: 'ascending' | 'descending' }>> = {
+  symbol: { label: 'Symbol', direction: 'ascending' },
+  value: { label: 'Market Value', direction: 'descending' },
+  gain: { label: 'Gain/Loss', direction: 'descending' },
+};
+
+/** A column header that sorts by `by`: the current order is marked with aria-sort and not a link. */
+function sortHeader(by: PositionSort, current: PositionSort, scope: 'col'): Html {
+  const { label, direction } = SORTABLE[by];
+  if (by === current) {
+    return html`<th scope="${scope}" class="${by === 'symbol' ? '' : 'num'}" aria-sort="${direction}">${label} <span class="sort-mark" aria-hidden="true">${direction === 'ascending' ? '▲' : '▼'}</span></th>`;
+  }
+  return html`<th scope="${scope}" class="${by === 'symbol' ? '' : 'num'}"><a href="${listUrl(by)}" aria-label="${label}: sort by ${label.toLowerCase()}">${label}</a></th>`;
+}
+
+function lotRow(lot: Lot, token: Html): Html {
+  const { symbol, date } = lot.holding;
+  const { index } = lot;
+  return html`<tr class="lot">
+              <th scope="row">${symbol}</th>
+              <td data-label="Purchase Date">${date ?? NOT_SET}</td>
+              <td class="num" data-label="Shares">${formatQuantity(lot.shares)}</td>
+              <td class="num" data-label="Purchase Price">${formatPrice(lot.price)}</td>
+              <td class="num" data-label="Cost Basis">${formatMoney(lot.cost)}</td>
+              <td class="lot-actions row-actions">
+                <a href="${urlFor('edit_stock', { index })}" aria-label="Edit ${symbol}, ${formatQuantity(lot.shares)} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
+                <form method="post" action="${urlFor('delete_stock', { index })}" class="inline">
+                  ${token}
+                  <input type="hidden" name="symbol" value="${symbol}" />
+                  <button type="submit" class="link" aria-label="Remove ${symbol}">Remove</button>
+                </form>
+              </td>
+            </tr>`;
+}
+
+/** The id of the current-price field of `symbol`'s position. */
+export function priceFieldId(symbol: string): string {
+  return `price-${symbol}`;
+}
+
+function priceForm(
+  position: Position,
+  token: Html,
+  sort: PositionSort,
+  error: PriceFormError | undefined,
+): Html {
+  const { symbol } = position;
+  const id = priceFieldId(symbol);
+  const mine = error?.symbol === symbol ? error : undefined;
+  const value =
+    mine?.value ?? (position.valuation === undefined ? '' : formatPrice(position.valuation.price));
+  return html`<form method="post" action="${urlFor('set_price')}" class="price-form">
+          ${token}
+          <input type="hidden" name="symbol" value="${symbol}" />
+          <input type="hidden" name="sort" value="${sort}" />
+          <label for="${id}">Current price of ${symbol} ($)</label>
+          <input id="${id}" name="${CURRENT_PRICE_FIELD}" type="text" value="${value}" inputmode="decimal"
+            pattern="${currentPriceHints.pattern}" title="${currentPriceHints.title}"
+            maxlength="${currentPriceHints.maxLength}" autocomplete="off" size="10"${
+              mine && html` aria-invalid="true" aria-describedby="${id}-error"`
+            } />
+          <button type="submit" class="secondary">Save price</button>
+          ${mine && html`<p class="field-error" id="${id}-error">${mine.message}</p>`}
+        </form>`;
+}
+
+function positionRows(
+  position: Position,
+  token: Html,
+  sort: PositionSort,
+  error: PriceFormError | undefined,
+): Html {
+  const lots = position.lots.length;
+  return html`<tbody class="position">
+      <tr class="position-row">
+        <th scope="row">${position.symbol}</th>
+        <td class="num" data-label="Shares">${formatQuantity(position.shares)}</td>
+        <td class="num" data-label="Average Cost">${formatPrice(position.averageCost)}</td>
+        <td class="num" data-label="Cost Basis">${formatMoney(position.cost)}</td>
+        <td class="num" data-label="Current Price">${position.valuation === undefined ? NOT_SET : formatPrice(position.valuation.price)}</td>
+        ${returnCells(position.valuation)}
+      </tr>
+      <tr class="position-detail">
+        <td colspan="8" class="position-detail-cell">
+          <details${error?.symbol === position.symbol && html` open`}>
+            <summary>${lots} ${lots === 1 ? 'lot' : 'lots'} of ${position.symbol}</summary>
+            <table class="lots stacking">
+              <thead>
+                <tr>
+                  <th scope="col">Symbol</th>
+                  <th scope="col">Purchase Date</th>
+                  <th scope="col" class="num">Shares</th>
+                  <th scope="col" class="num">Purchase Price</th>
+                  <th scope="col" class="num">Cost Basis</th>
+                  <th scope="col"><span class="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+            ${position.lots.map((lot) => lotRow(lot, token))}
+              </tbody>
+            </table>
+          </details>
+          ${priceForm(position, token, sort, error)}
+        </td>
+      </tr>
+    </tbody>`;
+}
+
+function totalsRow({ totals }: Positions): Html {
+  return html`<tfoot>
+      <tr>
+        <th scope="row" colspan="3">Total</th>
+        <td class="num" data-label="Total Cost Basis">${formatMoney(totals.cost)}</td>
+        <td></td>
+        ${returnCells(totals.priced)}
+      </tr>
+    </tfoot>`;
+}
+
+/**
+ * The sort order as a line of links, shown on phones only: there the table's header row, which
+ * holds the sorting links, is hidden (each cell carries its column's name instead).
+ */
+function sortLinks(current: PositionSort): Html {
+  const links = (Object.keys(SORTABLE) as PositionSort[]).map((by) =>
+    by === current
+      ? html`<a href="${listUrl(by)}" aria-current="true">${SORTABLE[by].label}</a>`
+      : html`<a href="${listUrl(by)}">${SORTABLE[by].label}</a>`,
+  );
+  return html`<p class="sort-links">Sort by: ${links}</p>`;
+}
+
+/** The sentence under the table that says what the totals count. */
+function totalsNote({ totals, positions }: Positions): Html | undefined {
+  if (totals.pricedCount === positions.length) return undefined;
+  if (totals.pricedCount === 0) {
+    return html`<p class="note">Set a current price to see market value and gain.</p>`;
+  }
+  return html`<p class="note">Total value and return count the ${totals.pricedCount} of ${positions.length} positions
+    with a current price${totals.priced && html` (cost basis ${formatMoney(totals.priced.cost)})`}.</p>`;
+}
+
+/** The positions table, its totals and the notes on prices and rounding. */
+export function positionsSection(
+  view: Positions,
+  sort: PositionSort,
+  token: Html,
+  error: PriceFormError | undefined,
+): Html {
+  return html`<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and
+    they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to
+    the cent, average cost to 4 decimal places, percentages to 2.</p>
+  ${sortLinks(sort)}
+  <div class="table-wrap">
+    <table id="positions-table" class="stacking" aria-describedby="prices-note">
+      <caption class="visually-hidden">Positions, sorted by ${SORTABLE[sort].label.toLowerCase()}</caption>
+      <thead>
+        <tr>
+          ${sortHeader('symbol', sort, 'col')}
+          <th scope="col" class="num">Shares</th>
+          <th scope="col" class="num">Average Cost</th>
+          <th scope="col" class="num">Cost Basis</th>
+          <th scope="col" class="num">Current Price</th>
+          ${sortHeader('value', sort, 'col')}
+          ${sortHeader('gain', sort, 'col')}
+          <th scope="col" class="num">Return</th>
+        </tr>
+      </thead>
+      ${view.positions.map((position) => positionRows(position, token, sort, error))}
+      ${totalsRow(view)}
+    </table>
+  </div>
+  ${totalsNote(view)}`;
+}

@@ -1,0 +1,192 @@
+/** Positions, current prices, gain and sorting on the list page, through app.request. */
+import { describe, expect, it } from 'vitest';
+import {
+  flashes,
+  inputs,
+  mainText,
+  positionRows,
+  tableRows,
+  totalRow,
+  visitorWith,
+  type Client,
+} from '../../../test/support/client.js';
+import { currentPriceMessages } from '../../domain/price-rules.js';
+import { urlFor } from '../../web/urls.js';
+import { priceFlashes } from './prices.js';
+
+const LOTS = [
+  { stock_symbol: 'MSFT', number_of_shares: '2', purchase_price: '400', purchase_date: '2026-01-05' },
+  { stock_symbol: 'AAPL', number_of_shares: '10', purchase_price: '100', purchase_date: '2026-01-06' },
+  { stock_symbol: 'MSFT', number_of_shares: '1', purchase_price: '401', purchase_date: '2026-02-07' },
+];
+
+async function setPrice(client: Client, symbol: string, price: string, sort = 'symbol') {
+  return client.postForm(urlFor('set_price'), { symbol, current_price: price, sort });
+}
+
+const DASH = '— not set';
+
+describe('positions', () => {
+  it('groups lots by symbol: total shares, average cost, cost basis, and a dash for everything a price would give', async () => {
+    const client = await visitorWith(LOTS);
+    const page = await client.get(urlFor('list_stocks'));
+    expect(positionRows(page.html)).toEqual([
+      ['AAPL', '10', '$100.00', '$1,000.00', DASH, DASH, DASH, DASH],
+      ['MSFT', '3', '$400.3333', '$1,201.00', DASH, DASH, DASH, DASH],
+    ]);
+    expect(page.html).not.toContain('$0.00');
+    expect(totalRow(page.html)).toEqual(['Total', '$2,201.00', '', DASH, DASH, DASH]);
+  });
+
+  it('lists each position’s lots, with their dates, inside a details element', async () => {
+    const client = await visitorWith(LOTS);
+    const page = await client.get(urlFor('list_stocks'));
+    const msft = /<summary>2 lots of MSFT<\/summary>([\s\S]*?)<\/details>/.exec(page.html)?.[1] ?? '';
+    expect(tableRows(msft).map((row) => row.slice(0, 5))).toEqual([
+      ['MSFT', '2026-01-05', '2', '$400.00', '$800.00'],
+      ['MSFT', '2026-02-07', '1', '$401.00', '$401.00'],
+    ]);
+  });
+
+  it('says there is no quote service, and how figures are rounded', async () => {
+    const client = await visitorWith(LOTS);
+    const text = mainText((await client.get(urlFor('list_stocks'))).html);
+    expect(text).toContain('There is no quote service here: current prices are the ones you enter');
+    expect(text).toContain(
+      'rounded half-up only for display: money to the cent, average cost to 4 decimal places, percentages to 2',
+    );
+  });
+});
+
+describe('setting a current price', () => {
+  it('stores it per symbol and shows value, gain in $ and %, and the totals', async () => {
+    const client = await visitorWith(LOTS);
+    const post = await setPrice(client, 'MSFT', '$450');
+    expect(post.status).toBe(302);
+    expect(post.location).toBe(urlFor('list_stocks'));
+    expect(client.decodeSession()['prices']).toEqual({ MSFT: '450' });
+    const page = await client.get(urlFor('list_stocks'));
+    expect(flashes(page.html)).toEqual([['success', priceFlashes.saved('MSFT', '$450.00')]]);
+    expect(positionRows(page.html)[1]).toEqual([
+      'MSFT',
+      '3',
+      '$400.3333',
+      '$1,201.00',
+      '$450.00',
+      '$1,350.00',
+      '+$149.00',
+      '+12.41%',
+    ]);
+    expect(totalRow(page.html)).toEqual(['Total', '$2,201.00', '', '$1,350.00', '+$149.00', '+12.41%']);
+    expect(mainText(page.html)).toContain(
+      'Total value and return count the 1 of 2 positions with a current price (cost basis $1,201.00).',
+    );
+  });
+
+  it('shows a loss with its sign, and totals every position once all are priced', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'MSFT', '450');
+    await setPrice(client, 'AAPL', '87.5');
+    const page = await client.get(urlFor('list_stocks'));
+    expect(positionRows(page.html)[0]?.slice(4)).toEqual(['$87.50', '$875.00', '-$125.00', '-12.50%']);
+    // Value 875 + 1350 = 2225 against cost 2201: +24.00, +1.09%.
+    expect(totalRow(page.html)).toEqual(['Total', '$2,201.00', '', '$2,225.00', '+$24.00', '+1.09%']);
+    expect(mainText(page.html)).not.toContain('Total value and return count the');
+  });
+
+  it('prefills the position’s form with its price, and forgets the price when the field is emptied', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'AAPL', '87.5');
+    const page = await client.get(urlFor('list_stocks'));
+    expect(inputs(page.html).find((input) => input['id'] === 'price-AAPL')?.['value']).toBe('$87.50');
+    await setPrice(client, 'AAPL', '');
+    expect(client.decodeSession()['prices']).toBeUndefined();
+    expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
+      ['success', priceFlashes.removed('AAPL')],
+    ]);
+  });
+
+  it('refuses a bad price with 422 and the message beside that position’s field, and changes nothing', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'AAPL', '90');
+    await client.get(urlFor('list_stocks'));
+    const before = client.decodeSession();
+    const page = await setPrice(client, 'MSFT', '-5');
+    expect(page.status).toBe(422);
+    expect(page.html).toContain(
+      `<p class="field-error" id="price-MSFT-error">${currentPriceMessages['not-positive']}</p>`,
+    );
+    expect(inputs(page.html).find((input) => input['id'] === 'price-MSFT')).toMatchObject({
+      value: '-5',
+      'aria-invalid': 'true',
+      'aria-describedby': 'price-MSFT-error',
+    });
+    expect(page.setCookies).toEqual([]);
+    expect(client.decodeSession()).toEqual(before);
+  });
+
+  it('saves no price for a symbol no longer held (another tab removed it)', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'GOOG', '100');
+    expect(client.decodeSession()['prices']).toBeUndefined();
+    expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
+      ['error', priceFlashes.notHeld],
+    ]);
+  });
+
+  it('drops the prices of a cleared portfolio', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'AAPL', '90');
+    await client.postForm(urlFor('clear_stocks'), { confirm: 'yes' });
+    expect(client.decodeSession()['prices']).toBeUndefined();
+  });
+});
+
+describe('sorting positions', () => {
+  async function priced() {
+    const client = await visitorWith([
+      ...LOTS,
+      { stock_symbol: 'BRK.B', number_of_shares: '1', purchase_price: '500', purchase_date: '' },
+    ]);
+    await setPrice(client, 'MSFT', '300'); // value 900, gain -301
+    await setPrice(client, 'AAPL', '150'); // value 1500, gain +500
+    return client;
+  }
+  const order = (html: string) => positionRows(html).map((row) => row[0]);
+
+  it('sorts by symbol by default, with links to sort by value and by gain', async () => {
+    const page = await (await priced()).get(urlFor('list_stocks'));
+    expect(order(page.html)).toEqual(['AAPL', 'BRK.B', 'MSFT']);
+    expect(page.html).toContain('aria-sort="ascending">Symbol');
+    expect(page.html).toContain(`<a href="${urlFor('list_stocks')}?sort=value"`);
+    expect(page.html).toContain(`<a href="${urlFor('list_stocks')}?sort=gain"`);
+  });
+
+  it.each([
+    ['value', ['AAPL', 'BRK.B', 'MSFT']],
+    ['gain', ['BRK.B', 'AAPL', 'MSFT']],
+  ])('sorts by %s, largest first', async (sort, expected) => {
+    const client = await priced();
+    await setPrice(client, 'BRK.B', '1200'); // value 1200, gain +700
+    const page = await client.get(`${urlFor('list_stocks')}?sort=${sort}`);
+    expect(order(page.html)).toEqual(expected);
+    expect(page.html).toContain('aria-sort="descending"');
+  });
+
+  it.each(['value', 'gain'])('puts positions without a price last when sorting by %s', async (sort) => {
+    const page = await (await priced()).get(`${urlFor('list_stocks')}?sort=${sort}`);
+    expect(order(page.html)).toEqual(['AAPL', 'MSFT', 'BRK.B']);
+  });
+
+  it('keeps the order after saving a price from a sorted page', async () => {
+    const client = await priced();
+    const post = await setPrice(client, 'MSFT', '310', 'value');
+    expect(post.location).toBe(`${urlFor('list_stocks')}?sort=value`);
+  });
+
+  it('reads an unknown sort as by symbol', async () => {
+    const page = await (await priced()).get(`${urlFor('list_stocks')}?sort=__proto__`);
+    expect(page.status).toBe(200);
+    expect(order(page.html)).toEqual(['AAPL', 'BRK.B', 'MSFT']);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Setting a position's current price: one field per position, stored per symbol in the session.
+ * There is no quote service; the price is the visitor's own figure.
+ * @module
+ */
+import { SessionTooLarge } from 'flask-session-ts';
+import type { Hono } from 'hono';
+import type { AppEnv, FeatureDeps } from '../../web/context.js';
+import { CURRENT_PRICE_FIELD, parseCurrentPrice } from '../../domain/price-rules.js';
+import { formatPrice, parseDecimal } from '../../domain/decimal.js';
+import { positionSort } from '../../domain/positions.js';
+import { decodePrices, encodePrices } from '../../domain/prices.js';
+import { readHoldings } from '../../session/portfolio.js';
+import { listUrl } from './positions-view.js';
+import { readForm, textField } from '../../web/form-body.js';
+import { honoPaths } from '../../web/urls.js';
+import { renderStockList } from './routes.js';
+
+/** Messages of the price form, defined once for the handler and the tests. */
+export const priceFlashes = Object.freeze({
+  full: 'Your browser cookie is full, so the price was not saved. Remove a holding to make room.',
+  saved: (symbol: string, price: string) => `Saved the current price of ${symbol}: ${price}.`,
+  removed: (symbol: string) => `Removed the current price of ${symbol}.`,
+  notHeld: 'You hold none of that stock any more (another tab?), so no price was saved.',
+});
+
+/** Registers `set_price` on `app`. */
+export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store'>): void {
+  const { store } = deps;
+  app.post(honoPaths.set_price, async (c) => {
+    const form = await readForm(c);
+    const symbol = textField(form, 'symbol') ?? '';
+    const sort = positionSort(textField(form, 'sort'));
+    const result = parseCurrentPrice(form[CURRENT_PRICE_FIELD]);
+    if (!result.ok) {
+      const value = textField(form, CURRENT_PRICE_FIELD) ?? '';
+      return renderStockList(c, deps, sort, { symbol, value, message: result.message });
+    }
+    const update = store.update(c.get('session'), (session) => {
+      const held = new Set(readHoldings(session).map((h) => h.symbol));
+      if (!held.has(symbol)) {
+        session.flash('error', priceFlashes.notHeld);
+        return;
+      }
+      const prices = new Map(decodePrices(session.get('prices')));
+      if (result.price === null) prices.delete(symbol);
+      else prices.set(symbol, result.price);
+      const encoded = encodePrices(prices, held);
+      if (Object.keys(encoded).length === 0) session.delete('prices');
+      else session.set('prices', encoded);
+      const shown = result.price === null ? undefined : parseDecimal(result.price);
+      session.flash(
+        'success',
+        shown === undefined ? priceFlashes.removed(symbol) : priceFlashes.saved(symbol, formatPrice(shown)),
+      );
+    });
+    try {
+      await update;
+    } catch (error) {
+      if (!(error instanceof SessionTooLarge)) throw error;
+      const value = textField(form, CURRENT_PRICE_FIELD) ?? '';
+      return renderStockList(c, deps, sort, { symbol, value, message: priceFlashes.full });
+    }
+    return c.redirect(listUrl(sort), 302);
+  });
+}

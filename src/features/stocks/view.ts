@@ -1,0 +1,102 @@
+/**
+ * The portfolio pages: the add-stock form (whose fields the edit form shares) and the list.
+ * @module
+ */
+import { summarize, type Holding } from '../../domain/portfolio.js';
+import type { Positions, PositionSort } from '../../domain/positions.js';
+import { urlFor } from '../../web/urls.js';
+import { html, type Html } from '../../web/html.js';
+import { allocationChart } from './chart.js';
+import { csrfField } from '../../web/layout.js';
+import { errorSummary } from '../../web/error-summary.js';
+import { stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
+import { positionsSection, priceFieldId, type PriceFormError } from './positions-view.js';
+
+/** The add-stock page's title and heading. */
+export const ADD_STOCK_TITLE = 'Add a stock';
+
+/** The add-stock page: the form, with the visitor's values and messages after a refused post. */
+export function addStockPage(form: StockFormState, csrfToken: string, latestDate: string): Html {
+  const fields = stockFormFields(form, latestDate);
+  return html`<section>
+  <h1>${ADD_STOCK_TITLE}</h1>
+  ${stockFormSummary(form)}
+  <form method="post" action="${urlFor('add_stock')}" class="stock-form">
+    ${csrfField(csrfToken)}
+    ${fields}
+    <button type="submit">Add stock</button>
+  </form>
+</section>`;
+}
+
+/** The list page's title and heading: "portfolio" is the one word for the collection everywhere. */
+export const PORTFOLIO_TITLE = 'Your portfolio';
+
+const EMPTY_STATE = html`<div class="empty-state">
+    <p>Your portfolio is empty.</p>
+    <p><a class="button" href="${urlFor('add_stock')}">Add your first stock</a></p>
+  </div>`;
+
+/** "Removed AAPL (15 shares at $302.17)." with the button that puts it back. */
+function undoNotice(removed: Holding, token: Html): Html {
+  const [row] = summarize([removed]).rows;
+  return html`<div class="notice" role="status">
+    <p>Removed ${removed.symbol}${row !== undefined && ` (${row.shares} shares at ${row.price})`}.</p>
+    <form method="post" action="${urlFor('undo_remove')}" class="inline">
+      ${token}
+      <button type="submit" class="secondary">Undo: put ${removed.symbol} back</button>
+    </form>
+  </div>`;
+}
+
+/** What the list page shows besides the positions: how many more fit, a refused price, the undo. */
+export interface ListOptions {
+  readonly sort: PositionSort;
+  /** Holdings that still fit in the session (at least 1 is exact: see `routes/capacity.ts`). */
+  readonly remaining: number;
+  readonly priceError?: PriceFormError | undefined;
+  /** Where the session lives, for the "how many more fit" hint. Default: the cookie. */
+  readonly storage?: 'cookie' | 'server';
+  /** The removal that can still be undone. */
+  readonly removed?: Holding | undefined;
+}
+
+function capacityText(remaining: number, storage: 'cookie' | 'server' | undefined): string {
+  if (remaining <= 0) return 'Your portfolio is full: remove a holding to add another.';
+  const room = storage === 'server' ? 'your saved portfolio' : "your browser's cookie";
+  return remaining === 1 ? `1 more fits in ${room}.` : `About ${remaining} more fit in ${room}.`;
+}
+
+/**
+ * The positions with their lots, the allocation chart, how many more fit, the page's actions, and
+ * the removal that can still be undone.
+ */
+export function listStocksPage(view: Positions, options: ListOptions, csrfToken: string): Html {
+  const count = view.positions.reduce((n, p) => n + p.lots.length, 0);
+  const token = csrfField(csrfToken);
+  const undo = options.removed !== undefined && undoNotice(options.removed, token);
+  if (count === 0) {
+    return html`<section>
+  <h1>${PORTFOLIO_TITLE}</h1>
+  ${undo}
+  ${EMPTY_STATE}
+</section>`;
+  }
+  return html`<section>
+  <h1>${PORTFOLIO_TITLE}</h1>
+  ${undo}
+  ${
+    options.priceError !== undefined &&
+    errorSummary([{ message: options.priceError.message, fieldId: priceFieldId(options.priceError.symbol) }])
+  }
+  ${positionsSection(view, options.sort, token, options.priceError)}
+  <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage)}</p>
+  <div class="actions">
+    <a class="button" href="${urlFor('add_stock')}">Add stock</a>
+    <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
+    <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
+    <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>
+  </div>
+</section>
+${allocationChart(view)}`;
+}

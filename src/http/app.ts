@@ -1,0 +1,124 @@
+/**
+ * The Stock Portfolio app: middleware in the order a request meets it, then the features. This
+ * file only composes; each step lives in its own module. `createApp` takes everything from its
+ * arguments, so tests build as many apps as they like.
+ * @module
+ */
+import type { SessionStore } from 'flask-session-ts';
+import { sessionMiddleware } from 'flask-session-ts/hono';
+import { Hono } from 'hono';
+import { registerClear } from '../features/clear/routes.js';
+import { registerEdit } from '../features/edit/routes.js';
+import { registerHealth } from '../features/health/routes.js';
+import { registerExport } from '../features/import-export/routes.js';
+import { registerPages } from '../features/pages/routes.js';
+import { registerStaticFiles } from '../features/static/routes.js';
+import { registerPrices } from '../features/stocks/prices.js';
+import { registerStocks } from '../features/stocks/routes.js';
+import { registerUndo } from '../features/stocks/undo.js';
+import { registerTheme } from '../features/theme/routes.js';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logging.js';
+import type { AppSessionData } from '../session/data.js';
+import { createSessionStore } from '../session/stores.js';
+import { UnreadableNotices, unreadableSessionMiddleware } from '../session/unreadable.js';
+import type { AppEnv } from '../web/context.js';
+import { CsrfTokens } from '../web/csrf.js';
+import { csrfMiddleware } from '../web/csrf-middleware.js';
+import { notFound, onError } from './error-pages.js';
+import { bodyLimits, formGuard } from './form-guard.js';
+import { hostCheck } from './host-check.js';
+import { registerMethodNotAllowed } from './method-not-allowed.js';
+import { securityHeaders } from './security-headers.js';
+
+export { MAX_IMPORT_BYTES } from '../features/import-export/routes.js';
+export { CSRF_MESSAGE, MAX_BODY_BYTES } from './form-guard.js';
+export { STORAGE_UNAVAILABLE_MESSAGE } from './error-pages.js';
+
+/** What the app is built from. */
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The clock in milliseconds, for the session layer and "today" (purchase dates, export names). Default `Date.now`. */
+  readonly now?: () => number;
+  /** Where sessions live. Default: {@link createSessionStore} for `config`. */
+  readonly store?: SessionStore;
+}
+
+/** Builds the app. Throws SessionConfigError for impossible session settings. */
+export function createApp({
+  config,
+  logger,
+  now = Date.now,
+  store = createSessionStore(config, now, logger),
+}: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(securityHeaders());
+
+  // Before the host check and the session: probes use addresses as Host and must never get a cookie.
+  registerHealth(app, store, logger);
+
+  // Before any session is opened: a Host not in ALLOWED_HOSTS (a DNS-rebinding page) gets 400.
+  app.use(hostCheck(config.allowedHosts, config.production));
+
+  // Static files need no session: registered first, they never open or refresh it.
+  registerStaticFiles(app);
+
+  // Before the session: its token is in a cookie of its own, and an error page drawn when the
+  // session cannot be opened (a store outage) still needs it.
+  const secretKeys = [config.secretKey, ...config.fallbackSecretKeys];
+  app.use(
+    csrfMiddleware(
+      new CsrfTokens({
+        secretKeys,
+        production: config.production,
+        maxAgeSeconds: config.sessionLifetimeSeconds,
+      }),
+    ),
+  );
+  app.use(
+    sessionMiddleware<AppSessionData>(store, {
+      onInvalidCookie: (error) => logger.debug(`Ignored session cookie: ${error.name}: ${error.message}`),
+    }),
+  );
+
+  app.use(
+    unreadableSessionMiddleware(
+      new UnreadableNotices({
+        secretKeys,
+        production: config.production,
+        lifetimeSeconds: config.sessionLifetimeSeconds,
+      }),
+      store,
+    ),
+  );
+
+  app.use(async (c, next) => {
+    await next();
+    // A page built from a visitor's session must not be stored by any cache. Set on the response's
+    // own headers: `c.header()` after the handler rebuilds the response around a stream body, which
+    // costs @hono/node-server its string fast path (a quarter of a GET /stocks in a profile).
+    if (c.get('session').accessed) c.res.headers.set('Cache-Control', 'no-store');
+  });
+
+  app.use(bodyLimits());
+  app.use(formGuard(config, logger));
+
+  registerPages(app);
+  const deps = { store, logger, now };
+  registerStocks(app, deps);
+  registerEdit(app, deps);
+  registerPrices(app, deps);
+  registerExport(app, deps);
+  registerUndo(app, store);
+  registerClear(app, store);
+  registerTheme(app, store);
+  // After every route: a known path with a method it does not take is a 405 with `Allow`.
+  registerMethodNotAllowed(app);
+
+  app.notFound(notFound);
+  app.onError(onError(logger, config.production));
+
+  return app;
+}

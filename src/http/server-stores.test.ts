@@ -1,0 +1,146 @@
+/**
+ * The app on each server-side store (SQLite on a real file, a real Redis), through app.request:
+ * capacity far past the cookie's, a refusal at the cap that keeps what was saved, the hint that
+ * follows the store, and visitors moving over from cookie sessions.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, stopAll, type RedisProcess } from '../../test/support/redis-server.js';
+import { createSessionStore } from '../session/stores.js';
+import { createApp } from './app.js';
+import type { Config } from '../platform/config.js';
+import type { AppSessionData } from '../session/data.js';
+import { decodePortfolio, encodePortfolio, type Holding } from '../domain/portfolio.js';
+import { urlFor } from '../web/urls.js';
+import { bytesPerHolding, portfolioFullMessage } from '../features/stocks/routes.js';
+import {
+  buildTestApp,
+  Client,
+  recordingLogger,
+  startSession,
+  testConfig,
+  textOf,
+} from '../../test/support/client.js';
+import { SessionTooLarge, type SessionStore } from 'flask-session-ts';
+import { RedisSessionStore } from 'flask-session-ts/redis';
+import { SqliteSessionStore } from 'flask-session-ts/sqlite';
+
+let dir = '';
+let redis: RedisProcess | undefined;
+const opened: SessionStore[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'app-server-stores-'));
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await Promise.all(opened.splice(0).map(async (s) => s.close?.()));
+  if (redis) await stopAll([redis]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const modes: { name: string; config: () => Partial<Config>; small: (config: Config) => SessionStore }[] = [
+  {
+    name: 'sqlite',
+    config: () => ({ sessionType: 'sqlite', sessionSqlitePath: join(dir, 'app.sqlite3') }),
+    small: (c) => new SqliteSessionStore({ path: c.sessionSqlitePath, secretKey: c.secretKey, ...SMALL }),
+  },
+  {
+    name: 'redis',
+    config: () => ({ sessionType: 'redis', redisUrl: redis?.url ?? '' }),
+    small: (c) => new RedisSessionStore({ url: c.redisUrl, secretKey: c.secretKey, ...SMALL }),
+  },
+];
+
+/** A store with a small cap, so that filling it is quick; the cap logic is the same at 1 MiB. */
+const SMALL = { permanent: true, maxSessionBytes: 20_000 } as const;
+
+function holding(i: number): Holding {
+  return { symbol: `S${i}`, shares: String(1 + (i % 97)), price: `${1 + (i % 500)}.25` };
+}
+
+describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
+  function setUp(options: { small?: boolean } = {}) {
+    const config = testConfig(modeConfig());
+    const logger = recordingLogger();
+    const make = () => (options.small === true ? small(config) : createSessionStore(config));
+    const store = make();
+    const appStore = make();
+    opened.push(store, appStore);
+    const app = createApp({ config, logger, store: appStore });
+    const cookieStore = buildTestApp().store;
+    const client = new Client(app, cookieStore);
+    /** Writes `holdings` into the visitor's stored session directly, as a long history of adds would. */
+    const seed = async (holdings: readonly Holding[]) => {
+      const { session } = await store.open<AppSessionData>(client.cookieHeader);
+      await store.update(session, (s) => s.set('portfolio', encodePortfolio(holdings)));
+    };
+    const start = () => startSession(client);
+    const saved = async () => {
+      const { session } = await store.open<AppSessionData>(client.cookieHeader);
+      return decodePortfolio(session.get('portfolio'));
+    };
+    return { store, client, seed, saved, start };
+  }
+
+  const add = (client: Client, symbol: string) =>
+    client.postForm(urlFor('add_stock'), {
+      stock_symbol: symbol,
+      number_of_shares: '3',
+      purchase_price: '2.50',
+    });
+
+  it('holds 10,000 holdings for one visitor', async () => {
+    const { client, seed, saved, start } = setUp();
+    await start();
+    await seed(Array.from({ length: 9_999 }, (_, i) => holding(i)));
+    expect((await add(client, 'LAST')).status).toBe(302);
+    const page = await client.get(urlFor('list_stocks'));
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toMatch(/10000 holdings\. About \d+ more fit in your saved portfolio\./);
+    const holdings = await saved();
+    expect(holdings).toHaveLength(10_000);
+    expect(holdings.at(-1)?.symbol).toBe('LAST');
+  });
+
+  it('refuses an add past the cap with a message, and keeps every holding saved before', async () => {
+    const { store, client, seed, saved, start } = setUp({ small: true });
+    await start();
+    const fits = (n: number) =>
+      seed(Array.from({ length: n }, (_, i) => holding(i))).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof SessionTooLarge) return false;
+          throw error;
+        },
+      );
+    // Fill until not one more typical holding fits, as the store itself decides.
+    let count = Math.floor(store.maxSessionBytes / bytesPerHolding(store)) - 100;
+    expect(await fits(count)).toBe(true);
+    while (await fits(count + 10)) count += 10;
+    while (await fits(count + 1)) count += 1;
+    const before = await saved();
+    const page = await client.postForm(urlFor('add_stock'), {
+      stock_symbol: 'ONEMOREXYZ',
+      number_of_shares: '999999',
+      purchase_price: '99999.99',
+    });
+    expect(page.status).toBe(422);
+    expect(textOf(page.html)).toContain(portfolioFullMessage(before.length, 'server'));
+    expect(await saved()).toEqual(before);
+  });
+
+  it('imports a visitor arriving with a cookie session, and answers with an id cookie', async () => {
+    const { client, saved } = setUp();
+    client.setSession({ portfolio: encodePortfolio([holding(1), holding(2)]) });
+    const flaskCookie = client.sessionCookie;
+    const page = await client.get(urlFor('list_stocks'));
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toContain('2 holdings.');
+    expect(client.sessionCookie).not.toBe(flaskCookie);
+    expect(client.sessionCookie).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+$/);
+    expect((await saved()).map((h) => h.symbol)).toEqual(['S1', 'S2']);
+  });
+});

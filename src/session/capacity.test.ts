@@ -1,0 +1,122 @@
+/** "How many more fit" is exact where it matters: whenever it says one more fits, the next add succeeds. */
+import { Session } from 'flask-session-ts';
+import { describe, expect, it } from 'vitest';
+import { parseStockForm } from '../domain/stock-rules.js';
+import { purchaseDateBounds } from '../domain/stock-fields.js';
+import { SYMBOL_MAX_LENGTH } from '../domain/portfolio.js';
+import { buildTestApp, mainText, seededRandom } from '../../test/support/client.js';
+import { WORST_CASE_HOLDING } from './capacity.js';
+import { urlFor } from '../web/urls.js';
+
+/** The number the list page says still fits; 0 for "full". */
+function remainingOf(html: string): number {
+  const text = mainText(html);
+  if (text.includes('Your portfolio is full')) return 0;
+  // The empty portfolio has room for many: an add must succeed.
+  if (text.includes('Your portfolio is empty.')) return Number.POSITIVE_INFINITY;
+  const match = /(?:About (\d+) more fit|(1) more fits) in your browser's cookie\./.exec(text);
+  if (match === null) throw new Error(`No capacity line in: ${text}`);
+  return Number(match[1] ?? match[2]);
+}
+
+const DIGITS = '0123456789';
+const SYMBOL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-';
+
+/** A valid form of random length and content: long ones most of the time, to reach the limit fast. */
+function randomForm(random: () => number) {
+  const pick = (chars: string, n: number) =>
+    Array.from({ length: n }, () => chars[Math.floor(random() * chars.length)]).join('');
+  const long = random() < 0.8;
+  const symbolLength = long ? SYMBOL_MAX_LENGTH : 1 + Math.floor(random() * SYMBOL_MAX_LENGTH);
+  const symbol = `Q${pick(SYMBOL_CHARS, symbolLength - 1)}`;
+  const shares = `${1 + Math.floor(random() * 9)}${pick(DIGITS, long ? 7 : 2)}.${pick(DIGITS, 3)}${1 + Math.floor(random() * 9)}`;
+  const price = `${1 + Math.floor(random() * 9)}${pick(DIGITS, long ? 4 : 1)}.${pick(DIGITS, 3)}${1 + Math.floor(random() * 9)}`;
+  // Every holding has a date; a spread of days, as a real portfolio has.
+  const date = `20${pick(DIGITS.slice(0, 2), 1)}${pick(DIGITS, 1)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+  return { stock_symbol: symbol, number_of_shares: shares, purchase_price: price, purchase_date: date };
+}
+
+describe('the worst-case holding', () => {
+  it('is one the form accepts, at the longest symbol the form accepts', () => {
+    const result = parseStockForm(
+      {
+        stock_symbol: WORST_CASE_HOLDING.symbol,
+        number_of_shares: WORST_CASE_HOLDING.shares,
+        purchase_price: WORST_CASE_HOLDING.price,
+        purchase_date: WORST_CASE_HOLDING.date,
+      },
+      purchaseDateBounds(Date.now()),
+    );
+    expect(result.ok && result.holding).toEqual(WORST_CASE_HOLDING);
+    expect(WORST_CASE_HOLDING.symbol).toHaveLength(SYMBOL_MAX_LENGTH);
+  });
+});
+
+describe('how many more fit', () => {
+  it.each([1, 2, 3])(
+    'never says one more fits when the next add is refused, all the way to the limit (seed %i)',
+    async (seed) => {
+      const random = seededRandom(seed);
+      const client = buildTestApp().client();
+      await client.get(urlFor('add_stock'));
+      let saidFits = 0;
+      let refused = false;
+      for (let i = 0; i < 400 && !refused; i++) {
+        const remaining = remainingOf((await client.get(urlFor('list_stocks'))).html);
+        const add = await client.postForm(urlFor('add_stock'), randomForm(random));
+        refused = add.status === 422;
+        if (remaining >= 1) {
+          expect(add.status, `the page said ${remaining} more fit at holding ${i + 1}`).toBe(302);
+          saidFits++;
+        }
+      }
+      // It reached the limit, and said "one more fits" many times on the way.
+      expect(refused).toBe(true);
+      expect(saidFits).toBeGreaterThan(30);
+    },
+  );
+
+  it('is exact at the boundary: one worst-case holding fits when it says 1, and not one byte later', async () => {
+    const t = buildTestApp();
+    const random = seededRandom(7);
+    const portfolio = Array.from({ length: 40 }, () => {
+      const form = randomForm(random);
+      return [form.stock_symbol, form.number_of_shares, form.purchase_price, form.purchase_date];
+    });
+    // Random base64 text: incompressible, so each character grows the cookie by about one byte.
+    const padding = Buffer.from(Array.from({ length: 3000 }, () => Math.floor(random() * 256))).toString(
+      'base64',
+    );
+    const visitorWithPad = async (length: number) => {
+      const data = { _permanent: true, portfolio, pad: padding.slice(0, length) };
+      // Too large to be a cookie at all: certainly no room for more.
+      if (t.store.measure(new Session(data)) > t.store.maxSessionBytes)
+        return { client: undefined, remaining: 0 };
+      const client = t.client();
+      client.setSession(data);
+      return { client, remaining: remainingOf((await client.get(urlFor('list_stocks'))).html) };
+    };
+    // The longest padding with which the page still says one more fits.
+    let low = 0;
+    let high = padding.length;
+    expect((await visitorWithPad(low)).remaining).toBeGreaterThanOrEqual(1);
+    expect((await visitorWithPad(high)).remaining).toBe(0);
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if ((await visitorWithPad(mid)).remaining >= 1) low = mid;
+      else high = mid;
+    }
+    const worst = {
+      stock_symbol: WORST_CASE_HOLDING.symbol,
+      number_of_shares: WORST_CASE_HOLDING.shares,
+      purchase_price: WORST_CASE_HOLDING.price,
+      purchase_date: WORST_CASE_HOLDING.date ?? '',
+    };
+    const fits = await visitorWithPad(low);
+    expect(fits.remaining).toBe(1);
+    expect((await fits.client?.postForm(urlFor('add_stock'), worst))?.status).toBe(302);
+    const full = await visitorWithPad(high);
+    expect(full.remaining).toBe(0);
+    expect((await full.client?.postForm(urlFor('add_stock'), worst))?.status).toBe(422);
+  });
+});

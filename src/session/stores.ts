@@ -1,0 +1,66 @@
+/**
+ * The session store the configuration names (cookie, SQLite or Redis), with the app's choices:
+ * every session permanent, small sessions uncompressed. Tests and tools build the same to read
+ * and forge the app's cookies.
+ * @module
+ */
+import { CookieSessionStore, type SessionStore } from 'flask-session-ts';
+import { RedisSessionStore } from 'flask-session-ts/redis';
+import { SqliteSessionStore } from 'flask-session-ts/sqlite';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logging.js';
+
+/**
+ * Sessions whose JSON is at most this size go out without zlib: for a typical portfolio, deflate
+ * and inflate cost more than the HMAC (`npm run bench:session`), while the cookie stays far from
+ * its 4 KB limit; bigger portfolios, which need the room, are still compressed. Flask reads both.
+ */
+export const SESSION_COMPRESS_ABOVE_BYTES = 1024;
+
+/** The cookie store for `config`; tests build the same to read and forge the app's cookies. */
+export function createCookieStore(config: Config, now?: () => number): CookieSessionStore {
+  return new CookieSessionStore({
+    secretKey: config.secretKey,
+    fallbackSecretKeys: config.fallbackSecretKeys,
+    lifetimeSeconds: config.sessionLifetimeSeconds,
+    // The app's choice, not the library's default: the portfolio should survive a browser
+    // restart, so every session it saves is permanent (README, "How the session works").
+    permanent: true,
+    cookie: { name: config.sessionCookieName, secure: config.production },
+    compressAboveBytes: SESSION_COMPRESS_ABOVE_BYTES,
+    ...(now === undefined ? {} : { now }),
+  });
+}
+
+/**
+ * The session store `config.sessionType` names. A Redis store starts connecting at once;
+ * `await store.ping?.()` tells whether it is there.
+ */
+export function createSessionStore(config: Config, now?: () => number, logger?: Logger): SessionStore {
+  if (config.sessionType === 'cookie') return createCookieStore(config, now);
+  const common = {
+    secretKey: config.secretKey,
+    fallbackSecretKeys: config.fallbackSecretKeys,
+    lifetimeSeconds: config.sessionLifetimeSeconds,
+    ...(config.sessionAbsoluteLifetimeSeconds === undefined
+      ? {}
+      : { absoluteLifetimeSeconds: config.sessionAbsoluteLifetimeSeconds }),
+    permanent: true,
+    cookie: { name: config.sessionCookieName, secure: config.production },
+    ...(now === undefined ? {} : { now }),
+  };
+  if (config.sessionType === 'sqlite')
+    return new SqliteSessionStore({ ...common, path: config.sessionSqlitePath });
+  let lastError = '';
+  return new RedisSessionStore({
+    ...common,
+    url: config.redisUrl,
+    clusterNodes: config.redisClusterNodes,
+    // One line per kind of failure while the client reconnects, not one per retry.
+    onError: (error) => {
+      if (error.message === lastError) return;
+      lastError = error.message;
+      logger?.error(`Redis: ${error.message} (reconnecting)`);
+    },
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * No silent loss when the session cookie cannot be used (expired, signed with another key,
+ * tampered, damaged). The session layer then gives an empty session; this module makes sure that
+ * 1. the visitor is told, once per cookie, in plain words, what happened and what they can do;
+ * 2. nothing but a real save replaces that cookie: a change that only queues a message is undone,
+ *    so restoring the right key (SECRET_KEY) brings the portfolio back;
+ * 3. a real save, which does replace it, says so.
+ * "Told once" is remembered in a small signed cookie of its own holding a fingerprint of the
+ * unreadable cookie, so remembering it never writes the session cookie.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import {
+  BadPayload,
+  BadSignature,
+  readCookie,
+  SessionTooLarge,
+  SignatureExpired,
+  type BadData,
+  type CookieAttributes,
+  type Secret,
+  type SessionStore,
+} from 'flask-session-ts';
+import type { MiddlewareHandler } from 'hono';
+import type { AppSession } from './data.js';
+import { appCookieAttributes, appSetCookie, CookieSigner } from './app-cookies.js';
+
+/** The name of the cookie that remembers which unreadable cookie the visitor was told about. */
+export const NOTICE_COOKIE_NAME = 'session_notice';
+
+const KEPT =
+  'Nothing has been deleted: the old data stays in this browser until you save something here, which starts a new portfolio in its place.';
+
+/** What the visitor is told about a cookie that could not be used, by cause. */
+export function unreadableMessage(error: BadData, lifetimeDays: number): string {
+  if (error instanceof SignatureExpired) {
+    return `Your saved portfolio has expired: it was last used more than ${lifetimeDays} days ago, so this site no longer reads it. ${KEPT}`;
+  }
+  if (error instanceof BadSignature) {
+    return `Your saved portfolio could not be read: it was signed with a key this site no longer uses, or it was changed. If the site's key changed, your portfolio may come back when the key is restored. ${KEPT}`;
+  }
+  if (error instanceof BadPayload) {
+    return `Your saved portfolio could not be read: the data in this browser is damaged. ${KEPT}`;
+  }
+  return `Your saved portfolio could not be read. ${KEPT}`;
+}
+
+/** The flash after a save that replaced a cookie the app could not read. */
+export const REPLACED_MESSAGE =
+  'Saved. This started a new portfolio in place of the one this site could not read.';
+
+/** Session keys that only carry messages and flags: a change to these alone is not a save. */
+const MESSAGE_KEYS: ReadonlySet<string> = new Set(['_flashes', '_permanent']);
+
+/** Remembers, in a signed cookie, which unreadable cookie the visitor was already told about. Framework-free. */
+export class UnreadableNotices {
+  readonly cookie: CookieAttributes;
+  readonly lifetimeSeconds: number;
+  readonly #signer: CookieSigner;
+
+  constructor(options: {
+    readonly secretKeys: readonly Secret[];
+    readonly production: boolean;
+    readonly lifetimeSeconds: number;
+  }) {
+    this.cookie = appCookieAttributes(NOTICE_COOKIE_NAME, options.production);
+    this.lifetimeSeconds = options.lifetimeSeconds;
+    this.#signer = new CookieSigner(options.secretKeys, 'unreadable-session-notice');
+  }
+
+  /** A short fingerprint of a cookie value: enough to tell two cookies apart, nothing to read. */
+  static fingerprint(sessionCookie: string): string {
+    return createHash('sha256').update(sessionCookie).digest('base64url').slice(0, 22);
+  }
+
+  /** Whether `noticeCookie` says the visitor was told about `sessionCookie`. */
+  wasShown(noticeCookie: string | undefined, sessionCookie: string): boolean {
+    return this.#signer.unsign(noticeCookie) === UnreadableNotices.fingerprint(sessionCookie);
+  }
+
+  /** The `Set-Cookie` that remembers the visitor was told about `sessionCookie`. */
+  setCookie(sessionCookie: string, nowMs?: number): string {
+    const value = this.#signer.sign(UnreadableNotices.fingerprint(sessionCookie));
+    return appSetCookie(this.cookie, value, this.lifetimeSeconds, nowMs);
+  }
+}
+
+/** What a page can ask about an unreadable session cookie. */
+export interface UnreadableNotice {
+  /** The message to show, the first time only (the call remembers it was shown); else undefined. */
+  take(): string | undefined;
+}
+
+/** What {@link unreadableSessionMiddleware} reads from and sets on the Hono context. */
+export interface UnreadableEnv {
+  Variables: {
+    session: AppSession;
+    sessionError: BadData | undefined;
+    unreadableNotice: UnreadableNotice;
+  };
+}
+
+/**
+ * Sets `c.get('unreadableNotice')`, and after the handler keeps a cookie the app could not read
+ * from being replaced by anything but a save. Register after the session middleware.
+ */
+export function unreadableSessionMiddleware(
+  notices: UnreadableNotices,
+  store: SessionStore,
+): MiddlewareHandler<UnreadableEnv> {
+  const lifetimeDays = Math.round(notices.lifetimeSeconds / 86400);
+  return async (c, next) => {
+    const error = c.get('sessionError');
+    const header = c.req.header('cookie');
+    const unreadable = error === undefined ? undefined : readCookie(header, store.cookieName);
+    let taken = false;
+    c.set('unreadableNotice', {
+      take: () => {
+        if (error === undefined || unreadable === undefined || taken) return undefined;
+        taken = true;
+        if (notices.wasShown(readCookie(header, notices.cookie.name), unreadable)) return undefined;
+        c.header('Set-Cookie', notices.setCookie(unreadable), { append: true });
+        return unreadableMessage(error, lifetimeDays);
+      },
+    });
+    if (error === undefined) return next();
+
+    const session = c.get('session');
+    const pristine = session.snapshot();
+    await next();
+    if (!session.modified) return;
+    const saved = Object.keys(session.toJSON()).some((key) => !MESSAGE_KEYS.has(key));
+    if (!saved) {
+      // Only a message was queued (say, "already removed"): keeping the old cookie matters more.
+      session.restore(pristine);
+      return;
+    }
+    try {
+      await store.update(session, (s) => s.flash('info', REPLACED_MESSAGE));
+    } catch (updateError) {
+      // The save itself fits; only the message would not: the save wins.
+      if (!(updateError instanceof SessionTooLarge)) throw updateError;
+    }
+  };
+}

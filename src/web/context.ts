@@ -1,0 +1,29 @@
+/**
+ * The app's Hono environment: what every handler can read from `c.var`, and what every feature
+ * is built from.
+ * @module
+ */
+import type { BadData, SessionStore } from 'flask-session-ts';
+import type { Logger } from '../platform/logging.js';
+import type { AppSession } from '../session/data.js';
+import type { UnreadableNotice } from '../session/unreadable.js';
+import type { CsrfState } from './csrf-middleware.js';
+
+/** Hono environment of the app. */
+export interface AppEnv {
+  Variables: {
+    session: AppSession;
+    /** Why the visitor's session cookie could not be used, when it could not. */
+    sessionError: BadData | undefined;
+    csrf: CsrfState;
+    unreadableNotice: UnreadableNotice;
+  };
+}
+
+/** What a feature's routes need from the app. */
+export interface FeatureDeps {
+  readonly store: SessionStore;
+  readonly logger: Logger;
+  /** The app's clock in milliseconds: "today" for purchase dates and export names. */
+  readonly now: () => number;
+}

@@ -1,0 +1,52 @@
+/**
+ * Renders a page inside the layout, with the visitor's theme, flashes and CSRF token.
+ * @module
+ */
+import type { FlashMessage } from 'flask-session-ts';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { THEMES, type Theme } from '../session/data.js';
+import type { AppEnv } from './context.js';
+import type { Html } from './html.js';
+import { layout, type PageContext } from './layout.js';
+
+/** How a page is rendered. */
+export interface RenderOptions {
+  readonly title: string;
+  readonly status?: ContentfulStatusCode;
+  /**
+   * Error pages read the session but never change it: no flash is consumed (it waits for the
+   * next real page) and no CSRF cookie is set (the theme switch is hidden without one).
+   */
+  readonly readOnly?: boolean;
+}
+
+/** The theme the visitor chose; undefined (the browser's preference decides) if none or unknown. */
+export function themeOf(c: Context<AppEnv>): Theme | undefined {
+  const theme = c.get('session').get('theme');
+  return theme !== undefined && THEMES.includes(theme) ? theme : undefined;
+}
+
+/** The flashes, after the unreadable-cookie notice when this page is the first to show it. */
+function withNotice(c: Context<AppEnv>, flashes: FlashMessage[]): readonly FlashMessage[] {
+  const notice = c.get('unreadableNotice').take();
+  return notice === undefined ? flashes : [['error', notice], ...flashes];
+}
+
+/**
+ * Responds with a full HTML page. `body` receives the page context, so a view can use the
+ * CSRF token and run after the flashes were consumed.
+ */
+export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (page: PageContext) => Html) {
+  const session = c.get('session');
+  const csrf = c.get('csrf');
+  const page: PageContext = {
+    theme: themeOf(c),
+    flashes: options.readOnly === true ? [] : withNotice(c, session.consumeFlashes()),
+    csrfToken: options.readOnly === true ? csrf.existing() : csrf.token(),
+    // Still percent-encoded (c.req.path is partly decoded), so it can go back into a Location header.
+    path: new URL(c.req.url).pathname,
+  };
+  const content = body(page);
+  return c.html(layout(options.title, page, content).toString(), options.status ?? 200);
+}
