@@ -3,7 +3,9 @@
  * what only the shared ones promise: two "workers" (two cache instances on the same file or
  * Redis) see each other's quotes and draw from one budget.
  */
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -183,6 +185,24 @@ describe('shared caches that cannot be reached', () => {
     await expect(down.takeBudget(1, T0, { perMinute: 5, perDay: 25 })).rejects.toBeInstanceOf(
       QuoteCacheUnavailable,
     );
+  });
+
+  it('Redis: close() ends even when Redis accepted the connection and never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const address = silent.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const hung = new RedisQuoteCache({ url: `redis://127.0.0.1:${port}`, timeoutMs: 100 });
+      await expect(hung.read(['IBM'])).rejects.toBeInstanceOf(QuoteCacheUnavailable);
+      await hung.close();
+      expect(hung.client.isOpen).toBe(false);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   it('SQLite: a path that cannot be a file fails with QuoteCacheUnavailable', () => {

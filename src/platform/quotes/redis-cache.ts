@@ -211,10 +211,15 @@ export class RedisQuoteCache implements QuoteCache {
     );
   }
 
+  /** Closes a client this cache opened: gracefully when Redis answers, at once when it does not. */
   async close(): Promise<void> {
     if (!this.#owned) return;
-    if (this.client.isOpen) await this.client.close();
-    else this.client.destroy();
+    if (!this.#connected || !this.client.isOpen) {
+      this.client.destroy();
+      return;
+    }
+    // close() waits for the answers still due; a Redis that stopped answering would hold it for ever.
+    await withTimeout(this.client.close(), this.#timeoutMs, 'no answer').catch(() => this.client.destroy());
   }
 }
 
