@@ -3,6 +3,7 @@
  * what only the shared ones promise: two "workers" (two cache instances on the same file or
  * Redis) see each other's quotes and draw from one budget.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
@@ -175,6 +176,52 @@ describe.each(kinds.filter((k) => k.name !== 'memory'))('$name shared by two wor
     const [a, b] = [track(open()), track(open())];
     await a.pauseBudget(T0 + MINUTE);
     expect(await b.takeBudget(1, T0, { perMinute: 5, perDay: 25 })).toBe(0);
+  });
+});
+
+describe.each(['sqlite', 'redis'] as const)('%s budget across worker processes', (kind) => {
+  /** Starts a worker process; resolves once it has opened the cache. */
+  async function worker(target: string, prefix: string, perDay: number, attempts: number) {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/support/quote-budget-worker.ts',
+        kind,
+        target,
+        prefix,
+        String(perDay),
+        String(attempts),
+        String(T0),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (output += chunk));
+    const exited = once(child, 'exit');
+    while (!output.includes('ready')) await once(child.stdout, 'data');
+    return {
+      go: () => child.stdin.end('go\n'),
+      granted: async () => {
+        const [code] = (await exited) as [number | null];
+        expect(code).toBe(0);
+        return (JSON.parse(output.slice(output.indexOf('{'))) as { granted: number }).granted;
+      },
+    };
+  }
+
+  it('grants exactly the day budget to two processes taking at the same time', async () => {
+    const target = kind === 'redis' ? redis.url : join(dir, `processes-${++namespace}.sqlite3`);
+    const prefix = `proc${++namespace}:quote:`;
+    const workers = await Promise.all([
+      worker(target, prefix, 1500, 1000),
+      worker(target, prefix, 1500, 1000),
+    ]);
+    for (const w of workers) w.go();
+    const granted = await Promise.all(workers.map((w) => w.granted()));
+    expect(granted.reduce((sum, n) => sum + n, 0)).toBe(1500);
   });
 });
 

@@ -47,7 +47,7 @@ const schema = z.object({
   // Never echo the value in a message: it is a secret.
   ALPHAVANTAGE_API_KEY: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,128}$/, `ALPHAVANTAGE_API_KEY must be letters and digits only. ${KEY_HELP}`)
+    .regex(/^[A-Za-z0-9]{1,128}$/, `ALPHAVANTAGE_API_KEY must be letters and digits only. ${KEY_HELP}`)
     .optional(),
   ALPHAVANTAGE_URL: z
     .string()
