@@ -15,7 +15,7 @@ import {
 } from '../../../test/support/alpha-vantage-server.js';
 import { AlphaVantageProvider } from './alpha-vantage.js';
 import { MemoryQuoteCache, QuoteCacheUnavailable, type QuoteBudget, type QuoteCache } from './cache.js';
-import type { Quote } from './provider.js';
+import type { Quote, QuoteProvider } from './provider.js';
 import { QuoteService, createQuoteService, type QuoteServiceOptions } from './quote-service.js';
 import { RedisQuoteCache } from './redis-cache.js';
 import { SqliteQuoteCache } from './sqlite-cache.js';
@@ -180,6 +180,19 @@ describe('QuoteService.quotesFor', () => {
     expect([...results.keys()]).toEqual(['OLD', 'NEW1', 'NEW2']);
   });
 
+  it('answers "error" and logs when a provider throws something other than QuoteUnavailable', async () => {
+    const bug = new TypeError('a bug in a provider');
+    const broken: QuoteProvider = {
+      source: 'alpha-vantage',
+      getQuote: () => {
+        throw bug;
+      },
+    };
+    const { service: quotes } = service({ provider: broken });
+    expect((await quotes.quotesFor(['BUG'])).get('BUG')).toEqual({ status: 'missing', reason: 'error' });
+    expect(errors).toContain(bug);
+  });
+
   it('coalesces concurrent pages asking for the same symbol into one request', async () => {
     server.answer('SAME', { kind: 'hang' });
     const { service: quotes } = service();
@@ -241,6 +254,42 @@ describe('QuoteService never makes a page wait past its deadline', () => {
     expect(server.held).toBe(1);
     await quotes.close();
     await server.waitForAborted(abortedBefore + 1);
+  });
+
+  it('still fetches the calls granted after the deadline, and fills the cache with them', async () => {
+    server.answer('GRANT', { kind: 'hang' });
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    /** A real in-memory cache whose budget answers only when the test opens the gate: a slow shared store. */
+    class SlowBudget extends MemoryQuoteCache {
+      override async takeBudget(wanted: number, nowMs: number, budget: QuoteBudget): Promise<number> {
+        await gate;
+        return super.takeBudget(wanted, nowMs, budget);
+      }
+    }
+    const { service: quotes } = service({ cache: new SlowBudget() });
+    expect((await quotes.quotesFor(['GRANT'], { deadlineMs: 50 })).get('GRANT')).toEqual({
+      status: 'missing',
+      reason: 'timeout',
+    });
+    expect(asked('GRANT')).toBe(0);
+    open();
+    await server.waitForHeld(1);
+    server.release({ kind: 'quote', price: '6.0000', day: '2024-05-10' });
+    await quotes.settled();
+    expect((await quotes.quotesFor(['GRANT'])).get('GRANT')?.status).toBe('fresh');
+    expect(asked('GRANT')).toBe(1);
+  });
+
+  it('treats a negative or non-finite deadline as "now" instead of throwing', async () => {
+    server.answer('NEG', { kind: 'hang' });
+    const { service: quotes } = service();
+    for (const deadlineMs of [-5, Number.NaN]) {
+      expect((await quotes.quotesFor(['NEG'], { deadlineMs })).get('NEG')).toEqual({
+        status: 'missing',
+        reason: 'timeout',
+      });
+    }
   });
 
   it('answers "timeout" when the shared cache does not answer in time, asking the provider nothing', async () => {

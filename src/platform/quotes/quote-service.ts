@@ -133,7 +133,9 @@ export class QuoteService {
     symbols: readonly string[],
     options: QuotesForOptions = {},
   ): Promise<ReadonlyMap<string, QuoteResult>> {
-    const timer = AbortSignal.timeout(options.deadlineMs ?? DEFAULT_QUOTE_DEADLINE_MS);
+    const deadlineMs = options.deadlineMs ?? DEFAULT_QUOTE_DEADLINE_MS;
+    // AbortSignal.timeout throws on a negative or non-finite delay; such a deadline means "now".
+    const timer = AbortSignal.timeout(Number.isFinite(deadlineMs) ? Math.max(0, deadlineMs) : 0);
     const deadline = options.signal === undefined ? timer : AbortSignal.any([timer, options.signal]);
     const results = new Map<string, QuoteResult>();
     const wanted: string[] = [];
@@ -177,19 +179,21 @@ export class QuoteService {
     toFetch.sort(
       (a, b) => (entries.get(a)?.last?.fetchedAtMs ?? -1) - (entries.get(b)?.last?.fetchedAtMs ?? -1),
     );
-    const take =
+    // The calls granted are fetched even when the grant comes after the page's deadline: they are
+    // counted already, and their answers fill the cache for the next page.
+    const starting =
       toFetch.length === 0
-        ? ({ kind: 'done', value: 0 } as const)
-        : await this.#beforeDeadline(this.#cache.takeBudget(toFetch.length, nowMs, this.#budget), deadline);
-    const granted = take.kind === 'done' ? take.value : 0;
-    toFetch.forEach((symbol, i) => {
-      if (i < granted) fetching.set(symbol, this.#fetch(symbol));
-      else
-        results.set(
-          symbol,
-          unavailable(entries.get(symbol), take.kind === 'done' ? 'budget' : failedReason(take.kind)),
-        );
-    });
+        ? Promise.resolve([])
+        : this.#cache
+            .takeBudget(toFetch.length, nowMs, this.#budget)
+            .then((granted) => toFetch.slice(0, granted).map((s) => [s, this.#fetch(s)] as const));
+    const take = await this.#beforeDeadline(starting, deadline);
+    if (take.kind === 'done') for (const [symbol, outcome] of take.value) fetching.set(symbol, outcome);
+    for (const symbol of toFetch) {
+      if (fetching.has(symbol)) continue;
+      const reason = take.kind === 'done' ? 'budget' : failedReason(take.kind);
+      results.set(symbol, unavailable(entries.get(symbol), reason));
+    }
 
     const outcomes = new Map<string, Outcome>();
     const all = [...fetching].map(([symbol, outcome]) => outcome.then((o) => void outcomes.set(symbol, o)));
@@ -221,10 +225,18 @@ export class QuoteService {
     await this.settled();
   }
 
+  /** The outcome of `symbol`'s fetch: the one under way, or a new one. Never rejects. */
   #fetch(symbol: string): Promise<Outcome> {
+    const running = this.#inflight.get(symbol);
+    if (running !== undefined) return running.outcome;
+    if (this.#closing.signal.aborted) return Promise.resolve({ reason: 'timeout' });
     let finish: (outcome: Outcome) => void = () => undefined;
     const outcome = new Promise<Outcome>((resolve) => (finish = resolve));
-    const written = this.#provider.getQuote(symbol, { signal: this.#closing.signal }).then(
+    // Through a promise, so that a provider that throws instead of rejecting is handled the same.
+    const asked = Promise.resolve().then(() =>
+      this.#provider.getQuote(symbol, { signal: this.#closing.signal }),
+    );
+    const written = asked.then(
       async (quote) => {
         const fetchedAtMs = this.#now();
         finish({ quote, fetchedAtMs });
