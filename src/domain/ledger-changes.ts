@@ -21,6 +21,14 @@ import {
   type Lot,
   type Sale,
 } from './ledger.js';
+import {
+  decodePriceBook,
+  encodePrice,
+  keepHeldPrices,
+  type CurrentPrice,
+  type EncodedPrice,
+  type PriceBook,
+} from './price-book.js';
 import { commitChange, matchSales, picksOf, type ChangeOptions, type LedgerProblem } from './sales.js';
 
 /** The fields of a lot the visitor enters: a holding and an optional fee. */
@@ -33,10 +41,13 @@ export type SaleFields = Omit<Sale, 'id'>;
 export type Undo =
   /** A lot was added: remove it. */
   | { readonly kind: 'add-lot'; readonly lotId: number }
-  /** A lot was removed from `index`: put it back there, with its id. */
-  | { readonly kind: 'remove-lot'; readonly index: number; readonly lot: Lot }
-  /** A lot was edited: restore these fields (same id). */
-  | { readonly kind: 'edit-lot'; readonly lot: Lot }
+  /**
+   * A lot was removed from `index`: put it back there, with its id, and its symbol's current price
+   * when the removal dropped it (see {@link withPrices}).
+   */
+  | { readonly kind: 'remove-lot'; readonly index: number; readonly lot: Lot; readonly price?: CurrentPrice }
+  /** A lot was edited: restore these fields (same id), and the price the edit dropped, if any. */
+  | { readonly kind: 'edit-lot'; readonly lot: Lot; readonly price?: CurrentPrice }
   /** A sale was recorded: remove it. */
   | { readonly kind: 'record-sale'; readonly saleId: number }
   /** A sale was removed: put it back, matched to the lots it had (stored as its picks). */
@@ -165,11 +176,60 @@ export function applyUndo(ledger: Ledger, undo: Undo): LedgerChange {
   }
 }
 
-/** How an {@link Undo} is stored in the session's `undo` key. */
+/** A change made with the current prices in view. */
+export type PricedChange =
+  | {
+      readonly ok: true;
+      readonly ledger: Ledger;
+      readonly undo: Undo;
+      readonly book: PriceBook;
+      /** Symbols whose price went with their last lot: say so. */
+      readonly dropped: readonly string[];
+    }
+  | { readonly ok: false; readonly problem: LedgerProblem };
+
+/**
+ * Completes `change` for the prices: a price goes with its last lot (`keepHeldPrices`), and the
+ * undo of a removal or edit keeps the price it dropped, so undoing brings both back.
+ * @param book the prices before the change.
+ */
+export function withPrices(change: LedgerChange, book: PriceBook): PricedChange {
+  if (!change.ok) return change;
+  const kept = keepHeldPrices(book, change.ledger);
+  let { undo } = change;
+  if (undo.kind === 'remove-lot' || undo.kind === 'edit-lot') {
+    const price = kept.dropped.includes(undo.lot.symbol) ? book.get(undo.lot.symbol) : undefined;
+    if (price !== undefined) undo = { ...undo, price };
+  }
+  return {
+    ...change,
+    undo,
+    book: kept.book,
+    dropped: kept.dropped,
+  };
+}
+
+/**
+ * {@link applyUndo} with the prices: a price the undone change dropped comes back, unless the
+ * symbol has a price again by now (that newer one is kept).
+ */
+export function applyUndoWithPrices(ledger: Ledger, book: PriceBook, undo: Undo): PricedChange {
+  const change = withPrices(applyUndo(ledger, undo), book);
+  if (!change.ok || (undo.kind !== 'remove-lot' && undo.kind !== 'edit-lot') || undo.price === undefined) {
+    return change;
+  }
+  const symbol = undo.lot.symbol;
+  if (change.book.has(symbol) || !change.ledger.lots.some((lot) => lot.symbol === symbol)) return change;
+  return { ...change, book: new Map([...change.book, [symbol, undo.price]]) };
+}
+
+/** How an {@link Undo} is stored in the session's `undo` key (a dropped price as a last element). */
 export type EncodedUndo =
   | ['add', number]
   | ['remove', number, EncodedLot]
+  | ['remove', number, EncodedLot, EncodedPrice]
   | ['edit', EncodedLot]
+  | ['edit', EncodedLot, EncodedPrice]
   | ['sale', number]
   | ['unsale', EncodedSale];
 
@@ -179,9 +239,13 @@ export function encodeUndo(undo: Undo): EncodedUndo {
     case 'add-lot':
       return ['add', undo.lotId];
     case 'remove-lot':
-      return ['remove', undo.index, encodeLot(undo.lot)];
+      return undo.price === undefined
+        ? ['remove', undo.index, encodeLot(undo.lot)]
+        : ['remove', undo.index, encodeLot(undo.lot), encodePrice(undo.price)];
     case 'edit-lot':
-      return ['edit', encodeLot(undo.lot)];
+      return undo.price === undefined
+        ? ['edit', encodeLot(undo.lot)]
+        : ['edit', encodeLot(undo.lot), encodePrice(undo.price)];
     case 'record-sale':
       return ['sale', undo.saleId];
     case 'remove-sale':
@@ -210,7 +274,12 @@ function oneSale(entry: unknown): Sale | undefined {
  */
 export function decodeUndo(raw: unknown, ledger: Ledger): Undo | undefined {
   if (!Array.isArray(raw)) return undefined;
-  const [kind, a, b] = raw as unknown[];
+  const [kind, a, b, c] = raw as unknown[];
+  /** The dropped price stored after the lot, if readable. */
+  const priceOf = (entry: unknown, lot: Lot): { price?: CurrentPrice } => {
+    const price = entry === undefined ? undefined : decodePriceBook({ [lot.symbol]: entry }).get(lot.symbol);
+    return price === undefined ? {} : { price };
+  };
   if (isIndex(kind) && raw.length === 2) {
     const [holding] = decodeLedger({ portfolio: [a], next_id: ledger.nextId }).lots;
     return holding === undefined ? undefined : { kind: 'remove-lot', index: kind, lot: holding };
@@ -223,11 +292,13 @@ export function decodeUndo(raw: unknown, ledger: Ledger): Undo | undefined {
       return id === undefined ? undefined : { kind: 'record-sale', saleId: id };
     case 'remove': {
       const lot = oneLot(b);
-      return isIndex(a) && lot !== undefined ? { kind: 'remove-lot', index: a, lot } : undefined;
+      return isIndex(a) && lot !== undefined
+        ? { kind: 'remove-lot', index: a, lot, ...priceOf(c, lot) }
+        : undefined;
     }
     case 'edit': {
       const lot = oneLot(a);
-      return lot === undefined ? undefined : { kind: 'edit-lot', lot };
+      return lot === undefined ? undefined : { kind: 'edit-lot', lot, ...priceOf(b, lot) };
     }
     case 'unsale': {
       const sale = oneSale(a);
