@@ -32,8 +32,8 @@ import {
 } from '../portfolio/decimal.js';
 import { amountOf, type Ledger, type Lot, type Pick, type Sale } from './ledger.js';
 
-/** Fraction digits of a fee's share in part of a lot or sale (sub-cent: rounding never shows). */
-export const FEE_SHARE_SCALE = 8;
+/** Fraction digits of a fee's share in part of a lot or sale (far below a cent: rounding never shows). */
+export const FEE_SHARE_SCALE = 10;
 
 /** Days after which a holding is long-term (held more than a year). */
 export const LONG_TERM_DAYS = 365;
@@ -56,10 +56,15 @@ export function termOf(days: number | undefined): Term {
 }
 
 /**
- * `fee × part ÷ whole`, rounded to {@link FEE_SHARE_SCALE} places. Shares of consecutive parts are
- * taken as differences of this cumulative figure, so they add up to the whole fee exactly.
+ * `fee × part ÷ whole`, rounded to {@link FEE_SHARE_SCALE} places; the whole fee for the whole.
+ *
+ * A lot's buy fee is shared this way, part by part, with no regard to which sale came first: so a
+ * sale's realized gain never depends on other sales (removing one changes no other, and an
+ * export → import, which may record sales in another order, gives the same gains to the last
+ * digit). The price: the parts of a lot sold out in several sales may add up to its fee ± a few
+ * 10⁻¹⁰ dollars; a lot with shares left carries the exact rest of its fee.
  */
-function cumulativeFeeShare(fee: Decimal, part: Decimal, whole: Decimal): Decimal {
+function feeShare(fee: Decimal, part: Decimal, whole: Decimal): Decimal {
   return compare(part, whole) === 0 ? fee : divide(multiply(fee, part), whole, FEE_SHARE_SCALE);
 }
 
@@ -124,6 +129,8 @@ interface LotTally {
   readonly price: Decimal;
   readonly fee: Decimal;
   sold: Decimal;
+  /** Sum of the buy fee shares of the parts sold. */
+  feeTaken: Decimal;
 }
 
 /** Lots of one symbol in first-in-first-out order: undated first, then by date, ties by id. */
@@ -141,11 +148,21 @@ function eligible(lot: Lot, sale: Sale): boolean {
   return lot.symbol === sale.symbol && lot.id < sale.id && (lot.date === undefined || lot.date <= sale.date);
 }
 
+/** Options of {@link matchSales}. */
+export interface MatchOptions {
+  /**
+   * A sale that cannot be covered in full takes no shares at all (default: it takes what there
+   * is); it has no allocations, and its shortfall is still the shares missing. For checking many
+   * new sales at once: one short sale then does not make the next look short.
+   */
+  readonly shortSalesTakeNothing?: boolean;
+}
+
 /**
  * Replays the ledger (see the module comment). Never throws on a ledger `decodeLedger` gives: a
  * sale that no lot can cover (possible only in data another program wrote) gets a shortfall.
  */
-export function matchSales(ledger: Ledger): Matching {
+export function matchSales(ledger: Ledger, options: MatchOptions = {}): Matching {
   const tallies = new Map<number, LotTally>();
   const bySymbol = new Map<string, LotTally[]>();
   for (const lot of ledger.lots) {
@@ -155,6 +172,7 @@ export function matchSales(ledger: Ledger): Matching {
       price: amountOf(lot.price),
       fee: feeOf(lot),
       sold: ZERO,
+      feeTaken: ZERO,
     };
     tallies.set(lot.id, tally);
     const list = bySymbol.get(lot.symbol);
@@ -177,8 +195,10 @@ export function matchSales(ledger: Ledger): Matching {
         const open = subtract(tally.shares, tally.sold);
         const part = compare(open, most) < 0 ? open : most;
         if (part.units <= 0n) return;
-        taken.push({ tally, shares: part, soldBefore: tally.sold });
+        const buyFee = feeShare(tally.fee, part, tally.shares);
+        taken.push({ tally, shares: part, buyFee });
         tally.sold = add(tally.sold, part);
+        tally.feeTaken = add(tally.feeTaken, buyFee);
         wanted = subtract(wanted, part);
       };
       if (sale.picks !== undefined) {
@@ -203,13 +223,21 @@ export function matchSales(ledger: Ledger): Matching {
           if (eligible(tally.lot, sale)) take(tally, wanted);
         }
       }
+      if (wanted.units > 0n && options.shortSalesTakeNothing === true) {
+        for (const part of taken) {
+          part.tally.sold = subtract(part.tally.sold, part.shares);
+          part.tally.feeTaken = subtract(part.tally.feeTaken, part.buyFee);
+        }
+        return settle(sale, shares, price, fee, [], wanted);
+      }
       return settle(sale, shares, price, fee, taken, wanted);
     });
 
   const lots = new Map<number, LotState>();
   for (const [id, tally] of tallies) {
     const remaining = subtract(tally.shares, tally.sold);
-    const feeLeft = subtract(tally.fee, cumulativeFeeShare(tally.fee, tally.sold, tally.shares));
+    // A sold-out lot has no cost left, whatever rounding remainder its fee's parts leave.
+    const feeLeft = remaining.units === 0n ? ZERO : subtract(tally.fee, tally.feeTaken);
     lots.set(id, {
       lot: tally.lot,
       shares: tally.shares,
@@ -221,11 +249,11 @@ export function matchSales(ledger: Ledger): Matching {
   return { sales: results, lots };
 }
 
-/** Some shares a sale took from one lot, and how many of the lot were sold before them. */
+/** Some shares a sale took from one lot, and their share of its buy fee. */
 interface Part {
   readonly tally: LotTally;
   readonly shares: Decimal;
-  readonly soldBefore: Decimal;
+  readonly buyFee: Decimal;
 }
 
 /** The sale's figures from the parts it took. */
@@ -237,20 +265,19 @@ function settle(
   taken: readonly Part[],
   shortfall: Decimal,
 ): SaleResult {
+  // The sale fee is shared by the parts cumulatively, in lot-id order (not match order), so
+  // the parts add up to the fee exactly and the same lots and shares always get the same shares.
+  const saleFees = new Map<Part, Decimal>();
   let cumulative = ZERO;
-  const allocations = taken.map(({ tally, shares: part, soldBefore }): Allocation => {
-    const next = add(cumulative, part);
-    const saleFee = subtract(
-      cumulativeFeeShare(fee, next, shares),
-      cumulativeFeeShare(fee, cumulative, shares),
-    );
+  for (const part of [...taken].sort((a, b) => a.tally.lot.id - b.tally.lot.id)) {
+    const next = add(cumulative, part.shares);
+    saleFees.set(part, subtract(feeShare(fee, next, shares), feeShare(fee, cumulative, shares)));
     cumulative = next;
+  }
+  const allocations = taken.map((piece): Allocation => {
+    const { tally, shares: part, buyFee } = piece;
+    const saleFee = saleFees.get(piece) ?? ZERO;
     const proceeds = multiply(part, price);
-    // The lot's buy fee is shared by its cumulative shares sold, in replay order.
-    const buyFee = subtract(
-      cumulativeFeeShare(tally.fee, add(soldBefore, part), tally.shares),
-      cumulativeFeeShare(tally.fee, soldBefore, tally.shares),
-    );
     const cost = add(multiply(part, tally.price), buyFee);
     const days = tally.lot.date === undefined ? undefined : daysBetween(tally.lot.date, sale.date);
     return {
