@@ -6,7 +6,7 @@ import { subtract } from '../portfolio/decimal.js';
 import { amountOf, type Ledger, type Lot, type Pick, type Sale } from './ledger.js';
 import type { CsvRecords, CsvRowProblem } from './ledger-csv.js';
 import type { PriceBook } from './price-book.js';
-import { matchSales } from './sales.js';
+import { matchSales, type Matching } from './sales.js';
 
 /** The outcome of applying a file's records to a ledger. */
 export type ApplyResult =
@@ -15,6 +15,8 @@ export type ApplyResult =
       readonly ledger: Ledger;
       readonly book: PriceBook;
       readonly counts: { readonly buys: number; readonly sells: number; readonly prices: number };
+      /** The new ledger replayed (as `matchSales` gives it), for a caller that shows or compares it. */
+      readonly matching: Matching;
     }
   | { readonly ok: false; readonly problems: readonly CsvRowProblem[] };
 
@@ -72,7 +74,9 @@ export function applyCsvRecords(base: Ledger, book: PriceBook, records: CsvRecor
 
   const ledger: Ledger = { lots: allLots, sales: [...base.sales, ...sales], nextId };
   // One replay: a sale that cannot be covered takes nothing, so the next ones are judged fairly.
-  for (const result of matchSales(ledger, { shortSalesTakeNothing: true }).sales) {
+  // No sale is short when the result is ok, so this is also the ledger's plain replay.
+  const matching = matchSales(ledger, { shortSalesTakeNothing: true });
+  for (const result of matching.sales) {
     const row = rowOfSale.get(result.sale.id);
     if (row === undefined || result.shortfall.units === 0n) continue;
     problems.push({
@@ -100,5 +104,6 @@ export function applyCsvRecords(base: Ledger, book: PriceBook, records: CsvRecor
     ledger,
     book: prices,
     counts: { buys: lots.length, sells: sales.length, prices: records.prices.length },
+    matching,
   };
 }

@@ -63,7 +63,7 @@ function salesNeedingLots(ledger: Ledger): Map<number, readonly Pick[]> {
     const probe = applyCsvRecords(EMPTY, new Map(), recordsOf(ledger, pinned));
     // The probe's lot n has id n + 1; its sales follow the lots, in import order.
     const ourLot = (id: number) => ledger.lots[id - 1]?.id ?? 0;
-    const theirs = probe.ok ? matchSales(probe.ledger, { shortSalesTakeNothing: true }).sales : [];
+    const theirs = probe.ok ? probe.matching.sales : [];
     const before = pinned.size;
     for (const [n, sale] of order.entries()) {
       const mine = ours.get(sale.id) ?? [];
