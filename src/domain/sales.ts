@@ -43,11 +43,25 @@ export type Term = 'short' | 'long' | 'unknown';
 
 const MS_PER_DAY = 86_400_000;
 
+// Day numbers of the dates seen, so a replay of thousands of lots parses each date once.
+const dayNumbers = new Map<string, number>();
+const DAY_NUMBERS_KEPT = 10_000;
+
+function dayNumber(text: string): number {
+  let day = dayNumbers.get(text);
+  if (day === undefined) {
+    day =
+      Date.UTC(Number(text.slice(0, 4)), Number(text.slice(5, 7)) - 1, Number(text.slice(8, 10))) /
+      MS_PER_DAY;
+    if (dayNumbers.size >= DAY_NUMBERS_KEPT) dayNumbers.clear();
+    dayNumbers.set(text, day);
+  }
+  return day;
+}
+
 /** Days from `from` to `to`, both `YYYY-MM-DD` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  const day = (text: string) =>
-    Date.UTC(Number(text.slice(0, 4)), Number(text.slice(5, 7)) - 1, Number(text.slice(8, 10)));
-  return Math.round((day(to) - day(from)) / MS_PER_DAY);
+  return dayNumber(to) - dayNumber(from);
 }
 
 /** The term of a holding of `days` days (`undefined`: the lot has no date). */
@@ -65,6 +79,7 @@ export function termOf(days: number | undefined): Term {
  * 10⁻¹⁰ dollars; a lot with shares left carries the exact rest of its fee.
  */
 function feeShare(fee: Decimal, part: Decimal, whole: Decimal): Decimal {
+  if (fee.units === 0n) return ZERO;
   return compare(part, whole) === 0 ? fee : divide(multiply(fee, part), whole, FEE_SHARE_SCALE);
 }
 
@@ -183,9 +198,10 @@ export function matchSales(ledger: Ledger, options: MatchOptions = {}): Matching
   // Per symbol, the lots before this index are sold out: the FIFO scan starts past them.
   const firstOpen = new Map<string, number>();
 
-  const results = [...ledger.sales]
-    .sort((a, b) => a.id - b.id)
-    .map((sale): SaleResult => {
+  // Stored in recording order already; sorting a copy keeps a hand-built ledger right too.
+  const inOrder = ledger.sales.every((sale, i) => i === 0 || (ledger.sales[i - 1]?.id ?? 0) < sale.id);
+  const results = (inOrder ? ledger.sales : [...ledger.sales].sort((a, b) => a.id - b.id)).map(
+    (sale): SaleResult => {
       const shares = amountOf(sale.shares);
       const price = amountOf(sale.price);
       const fee = feeOf(sale);
@@ -231,7 +247,8 @@ export function matchSales(ledger: Ledger, options: MatchOptions = {}): Matching
         return settle(sale, shares, price, fee, [], wanted);
       }
       return settle(sale, shares, price, fee, taken, wanted);
-    });
+    },
+  );
 
   const lots = new Map<number, LotState>();
   for (const [id, tally] of tallies) {
