@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { formatCsv, parseCsv } from '../portfolio/csv.js';
+import { formatCsv, parseCsv } from './csv.js';
 import { csvRecords, CsvRecordSyntaxError } from './csv-rows.js';
 
 const cellsOf = (text: string) => Array.from(csvRecords(text), (r) => r.cells);

@@ -5,7 +5,7 @@
  * `parseCsv(text)` is `Array.from(csvRecords(text), (r) => r.cells)`; the two can become one.
  * @module
  */
-import { CsvSyntaxError } from '../portfolio/csv.js';
+import { CsvSyntaxError } from './csv.js';
 
 /** Why text is not CSV. */
 export type CsvSyntaxReason = 'unclosed-quote' | 'text-after-quote';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { toCanonicalString, type Decimal } from '../portfolio/decimal.js';
+import { toCanonicalString, type Decimal } from './decimal.js';
 import type { Ledger } from './ledger.js';
 import { viewLedger } from './gains.js';
 import type { PriceBook } from './price-book.js';

@@ -7,7 +7,7 @@
  * Exact throughout; the view rounds. Percentages and average costs are the only divisions.
  * @module
  */
-import { decimal, divide, multiply, subtract, sum, ZERO, type Decimal } from '../portfolio/decimal.js';
+import { decimal, divide, multiply, subtract, sum, ZERO, type Decimal } from './decimal.js';
 import { amountOf, type Ledger, type Lot } from './ledger.js';
 import type { CurrentPrice, PriceBook } from './price-book.js';
 import { daysBetween, matchSales, termOf, type Matching, type SaleResult, type Term } from './sales.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { toCanonicalString } from '../portfolio/decimal.js';
+import { toCanonicalString } from './decimal.js';
 import {
   ledgerArbitrary,
   lotFieldsArbitrary,

@@ -8,7 +8,7 @@
  * `unknown-lot` / `unknown-sale` ("already removed or moved"), whatever another tab did meanwhile.
  * @module
  */
-import type { Holding } from '../portfolio/portfolio.js';
+import type { Holding } from './portfolio.js';
 import {
   decodeLedger,
   encodeLot,

@@ -2,7 +2,7 @@
  * Applying a checked file's records to the visitor's ledger: see `ledger-csv.ts` for the layout.
  * @module
  */
-import { subtract } from '../portfolio/decimal.js';
+import { subtract } from './decimal.js';
 import { amountOf, type Ledger, type Lot, type Pick, type Sale } from './ledger.js';
 import type { CsvRecords, CsvRowProblem } from './ledger-csv.js';
 import type { PriceBook } from './price-book.js';

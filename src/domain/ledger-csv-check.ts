@@ -10,10 +10,10 @@ import {
   PRICE_RULE,
   SHARES_RULE,
   type AmountRule,
-} from '../portfolio/portfolio.js';
-import { compare, parseDecimal, sum, toCanonicalString, type Decimal } from '../portfolio/decimal.js';
-import { isIsoDate } from '../portfolio/dates.js';
-import { unguardCell } from '../portfolio/csv.js';
+} from './portfolio.js';
+import { compare, parseDecimal, sum, toCanonicalString, type Decimal } from './decimal.js';
+import { isIsoDate } from './dates.js';
+import { unguardCell } from './csv.js';
 import { CsvRecordSyntaxError, csvRecords } from './csv-rows.js';
 import { amountOf, checkFee, storedFee, type Lot } from './ledger.js';
 import {

@@ -2,7 +2,7 @@
  * Writing the ledger and prices as a version 2 CSV file: see `ledger-csv.ts` for the layout.
  * @module
  */
-import { csvCell } from '../portfolio/csv.js';
+import { csvCell } from './csv.js';
 import type { Ledger, Pick, Sale } from './ledger.js';
 import { applyCsvRecords } from './ledger-csv-apply.js';
 import { LEDGER_CSV_COLUMNS, type CsvRecords } from './ledger-csv.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { toCanonicalString } from '../portfolio/decimal.js';
+import { toCanonicalString } from './decimal.js';
 import { ledgerArbitrary } from '../../test/support/ledger-arbitraries.js';
 import { EMPTY_LEDGER, type Ledger } from './ledger.js';
 import { addLot, editLot, recordSale } from './ledger-changes.js';

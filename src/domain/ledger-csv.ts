@@ -29,8 +29,8 @@
  * or one row and field ({@link CsvRowProblem}); the form words them.
  * @module
  */
-import type { Decimal } from '../portfolio/decimal.js';
-import type { AmountProblem, SymbolProblem } from '../portfolio/portfolio.js';
+import type { Decimal } from './decimal.js';
+import type { AmountProblem, SymbolProblem } from './portfolio.js';
 import type { CsvSyntaxReason } from './csv-rows.js';
 import type { FeeProblem, Lot, Sale } from './ledger.js';
 import type { CurrentPrice } from './price-book.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { parseDecimal } from '../portfolio/decimal.js';
-import { decodePortfolio } from '../portfolio/portfolio.js';
+import { parseDecimal } from './decimal.js';
+import { decodePortfolio } from './portfolio.js';
 import {
   checkFee,
   decodeLedger,

@@ -31,8 +31,8 @@ import {
   toCanonicalString,
   ZERO,
   type Decimal,
-} from '../portfolio/decimal.js';
-import { isIsoDate } from '../portfolio/dates.js';
+} from './decimal.js';
+import { isIsoDate } from './dates.js';
 import {
   checkSymbol,
   decodePortfolio,
@@ -42,7 +42,7 @@ import {
   SHARES_RULE,
   type AmountRule,
   type Holding,
-} from '../portfolio/portfolio.js';
+} from './portfolio.js';
 
 /** A buy lot: a holding with its id and, when there was one, the broker's fee. */
 export interface Lot extends Holding {

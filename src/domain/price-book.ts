@@ -11,8 +11,8 @@
  * has no lot left, and says which, so the page can tell the visitor.
  * @module
  */
-import { isIsoDate } from '../portfolio/dates.js';
-import { checkSymbol, normalizeSymbol, PRICE_RULE, readAmount } from '../portfolio/portfolio.js';
+import { isIsoDate } from './dates.js';
+import { checkSymbol, normalizeSymbol, PRICE_RULE, readAmount } from './portfolio.js';
 import type { Ledger } from './ledger.js';
 
 /** Where a current price came from. */

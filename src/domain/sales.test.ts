@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { add, compare, multiply, subtract, sum, toCanonicalString, ZERO } from '../portfolio/decimal.js';
+import { add, compare, multiply, subtract, sum, toCanonicalString, ZERO } from './decimal.js';
 import { ledgerArbitrary } from '../../test/support/ledger-arbitraries.js';
 import { amountOf, type Ledger, type Lot, type Sale } from './ledger.js';
 import { daysBetween, matchSales, termOf } from './sales.js';

@@ -29,7 +29,7 @@ import {
   toCanonicalString,
   ZERO,
   type Decimal,
-} from '../portfolio/decimal.js';
+} from './decimal.js';
 import { amountOf, type Ledger, type Lot, type Pick, type Sale } from './ledger.js';
 
 /** Fraction digits of a fee's share in part of a lot or sale (far below a cent: rounding never shows). */
