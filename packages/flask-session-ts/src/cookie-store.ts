@@ -16,6 +16,7 @@ import { SessionSerializer } from './serializer.js';
 import { PERMANENT_KEY, Session } from './session.js';
 import type { Digest, Secret } from './signer.js';
 import type { CookieAction, Opened, SessionStore } from './store.js';
+import type { StorableData } from './storable.js';
 import type { SessionData } from './tagged-json.js';
 
 /** Cookie settings; every field has a default in {@link SESSION_DEFAULTS}. */
@@ -185,7 +186,7 @@ export class CookieSessionStore implements SessionStore {
    * malformed cookie gives a new empty session and the reason, never an exception: it is
    * ordinary traffic.
    */
-  open<T extends SessionData = SessionData>(cookieHeader: string | undefined): Opened<T> {
+  open<T extends StorableData<T> = SessionData>(cookieHeader: string | undefined): Opened<T> {
     const value = readCookie(cookieHeader, this.cookie.name);
     if (value === undefined || value === '') return { session: new Session<T>() };
     try {
@@ -204,7 +205,7 @@ export class CookieSessionStore implements SessionStore {
    * session is put back as it was and {@link SessionTooLarge} is thrown, so the handler can
    * explain, and the browser keeps the cookie it has.
    */
-  update<T extends SessionData>(session: Session<T>, change: (session: Session<T>) => void): void {
+  update<T extends StorableData<T>>(session: Session<T>, change: (session: Session<T>) => void): void {
     const before = session.snapshot();
     change(session);
     const action = this.commit(session);
@@ -223,7 +224,7 @@ export class CookieSessionStore implements SessionStore {
    * which must leave the visitor's cookie as it was.
    * A cookie over `maxCookieBytes` comes back as `too-large`: nothing is to be sent then.
    */
-  commit(session: Session, status = 200): CookieAction {
+  commit<T extends StorableData<T>>(session: Session<T>, status = 200): CookieAction {
     const nowMs = this.#now();
     const nowSeconds = Math.floor(nowMs / 1000);
     const failed = status >= 400;
@@ -265,7 +266,7 @@ export class CookieSessionStore implements SessionStore {
    * not it fits: exactly the header a `commit()` in the same second sends (or refuses as
    * `too-large`), so an app can tell a visitor how much room is left.
    */
-  measure(session: Session): number {
+  measure<T extends StorableData<T>>(session: Session<T>): number {
     return Buffer.byteLength(this.#setCookieHeader(session, this.#state(session), this.#now()), 'utf8');
   }
 

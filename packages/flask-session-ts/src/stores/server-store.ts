@@ -27,6 +27,7 @@ import { SessionSerializer } from '../serializer.js';
 import { Session } from '../session.js';
 import { Signer, type Digest, type Secret } from '../signer.js';
 import type { CookieAction, MaybePromise, Opened, SessionStore } from '../store.js';
+import type { StorableData } from '../storable.js';
 import { dumps, loads, type SessionData } from '../tagged-json.js';
 
 /** A session as a backend holds it. */
@@ -203,7 +204,7 @@ export class ServerSessionStore implements SessionStore {
    * a new empty session (and the reason); a valid Flask cookie session is imported.
    * @throws StoreUnavailable when the backend cannot be reached.
    */
-  async open<T extends SessionData = SessionData>(cookieHeader: string | undefined): Promise<Opened<T>> {
+  async open<T extends StorableData<T> = SessionData>(cookieHeader: string | undefined): Promise<Opened<T>> {
     const value = readCookie(cookieHeader, this.cookie.name);
     const state: State = {
       id: undefined,
@@ -259,7 +260,7 @@ export class ServerSessionStore implements SessionStore {
   }
 
   /** A valid Flask cookie session, to be saved under a new id at the first write. */
-  #imported<T extends SessionData>(value: string, state: State): Opened<T> | undefined {
+  #imported<T extends StorableData<T>>(value: string, state: State): Opened<T> | undefined {
     if (this.#importer === undefined) return undefined;
     try {
       const { data } = this.#importer.loads(value, this.lifetimeSeconds);
@@ -282,7 +283,7 @@ export class ServerSessionStore implements SessionStore {
    * @throws StoreUnavailable: the save was not confirmed. Nothing was saved, unless the backend applied
    *   a write whose answer came after the timeout; the change is never retried, so never applied twice.
    */
-  async update<T extends SessionData>(
+  async update<T extends StorableData<T>>(
     session: Session<T>,
     change: (session: Session<T>) => void,
   ): Promise<void> {
@@ -293,7 +294,7 @@ export class ServerSessionStore implements SessionStore {
    * Saves what changed outside `update` and decides the cookie: set for a new or re-signed id or
    * a slid expiry, deleted when the session was emptied. Never throws: see {@link CookieAction}.
    */
-  async commit(session: Session, status = 200): Promise<CookieAction> {
+  async commit<T extends StorableData<T>>(session: Session<T>, status = 200): Promise<CookieAction> {
     const state = this.#state(session);
     if (this.permanent && !session.permanent && !session.isEmpty) session.permanent = true;
     const changed = session.changedKeys;
@@ -341,7 +342,7 @@ export class ServerSessionStore implements SessionStore {
   }
 
   /** Bytes the session's data takes serialised, as the store keeps it (tagged JSON, ASCII). */
-  measure(session: Session): number {
+  measure<T extends StorableData<T>>(session: Session<T>): number {
     return dumps(session.toJSON()).length;
   }
 
@@ -389,7 +390,7 @@ export class ServerSessionStore implements SessionStore {
     return absolute === undefined ? idle : Math.min(idle, createdMs + absolute * 1000);
   }
 
-  async #save<T extends SessionData>(
+  async #save<T extends StorableData<T>>(
     session: Session<T>,
     change: ((session: Session<T>) => void) | undefined,
   ): Promise<void> {
