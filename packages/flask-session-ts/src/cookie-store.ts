@@ -49,6 +49,15 @@ export interface SessionOptions {
   /** Re-send a permanent session's cookie on every response that used it, sliding its expiry. */
   readonly refreshEachRequest?: boolean;
   /**
+   * Re-send a non-permanent session's cookie too, on every response that used it, with a fresh
+   * timestamp: rolling expiry. Such a cookie has no `Max-Age` (it still ends with the browser), but
+   * its signature's age is what `lifetimeSeconds` limits, here and in Flask, so without this a
+   * session that is only read ends `lifetimeSeconds` after its last change. Flask has no such
+   * setting (its `SESSION_REFRESH_EACH_REQUEST` is for permanent sessions only) but reads these
+   * cookies as any other. Default `false`, as Flask.
+   */
+  readonly refreshNonPermanent?: boolean;
+  /**
    * Save every non-empty session as permanent (`_permanent` and `Expires`), whatever its own
    * flag; an empty one still sends nothing. Default `false`: as in Flask, a session is
    * permanent only when `session.permanent` is set, so a Flask non-permanent session stays so.
@@ -68,7 +77,8 @@ export interface SessionOptions {
  * - `SameSite=Lax`: not sent on cross-site POSTs (Flask leaves it unset);
  * - `Secure`: never sent over plain HTTP (browsers still accept it on `http://localhost`);
  * - `Path=/`, no `Domain`: a host-only cookie for the whole app;
- * - 31 days, Flask's `PERMANENT_SESSION_LIFETIME`, refreshed on each request;
+ * - 31 days, Flask's `PERMANENT_SESSION_LIFETIME`, refreshed on each request for permanent sessions
+ *   (non-permanent ones only with `refreshNonPermanent`: Flask never refreshes them);
  * - 4093 bytes, Werkzeug's `max_cookie_size`: browsers silently drop cookies over ~4096 bytes.
  */
 export const SESSION_DEFAULTS = Object.freeze({
@@ -84,6 +94,7 @@ export const SESSION_DEFAULTS = Object.freeze({
   }),
   lifetimeSeconds: 31 * 24 * 60 * 60,
   refreshEachRequest: true,
+  refreshNonPermanent: false,
   permanent: false,
   maxCookieBytes: 4093,
 } as const);
@@ -140,6 +151,7 @@ export class CookieSessionStore implements SessionStore {
   readonly cookie: CookieAttributes;
   readonly lifetimeSeconds: number;
   readonly refreshEachRequest: boolean;
+  readonly refreshNonPermanent: boolean;
   readonly permanent: boolean;
   readonly maxCookieBytes: number;
   readonly #now: () => number;
@@ -150,6 +162,7 @@ export class CookieSessionStore implements SessionStore {
     const d = SESSION_DEFAULTS;
     this.lifetimeSeconds = options.lifetimeSeconds ?? d.lifetimeSeconds;
     this.refreshEachRequest = options.refreshEachRequest ?? d.refreshEachRequest;
+    this.refreshNonPermanent = options.refreshNonPermanent ?? d.refreshNonPermanent;
     this.permanent = options.permanent ?? d.permanent;
     this.maxCookieBytes = options.maxCookieBytes ?? d.maxCookieBytes;
     this.#now = options.now ?? Date.now;
@@ -219,7 +232,9 @@ export class CookieSessionStore implements SessionStore {
    * Decides the response's cookie, as Flask's `save_session` does:
    * - an emptied session deletes the cookie; an empty one sends nothing;
    * - a modified one is written; so is one verified by a fallback key (re-signed with the current key);
-   * - a permanent one that was used is re-sent with a fresh timestamp when `refreshEachRequest` is on.
+   * - a permanent one that was used is re-sent with a fresh timestamp when `refreshEachRequest` is on,
+   *   a non-permanent one when `refreshNonPermanent` is, and any after {@link Session.touch};
+   * - after {@link Session.regenerate} it is re-issued (a new signature), after {@link Session.destroy} deleted.
    * Writes that only refresh or re-sign are skipped on error responses (`status` ≥ 400),
    * which must leave the visitor's cookie as it was.
    * A cookie over `maxCookieBytes` comes back as `too-large`: nothing is to be sent then.
@@ -247,7 +262,8 @@ export class CookieSessionStore implements SessionStore {
       return session.modified ? { kind: 'delete', header: serializeDeleteCookie(this.cookie) } : NONE;
     }
     const resign = state.loaded !== undefined && state.loaded.keyIndex > 0;
-    const refresh = this.#savedPermanent(session) && session.accessed && this.refreshEachRequest;
+    const rolls = this.#savedPermanent(session) ? this.refreshEachRequest : this.refreshNonPermanent;
+    const refresh = (session.accessed && rolls) || session.touched;
     if (!session.modified && (failed || !(resign || refresh))) return NONE;
 
     const header = this.#setCookieHeader(session, state, nowMs);
