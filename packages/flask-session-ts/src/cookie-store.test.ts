@@ -527,7 +527,7 @@ describe('destroy, regenerate, touch and refreshNonPermanent', () => {
     const { session } = store.open(cookie);
     session.get('n');
     expect(store.commit(session)).toEqual({ kind: 'none' });
-    expect(SESSION_DEFAULTS.refreshNonPermanent).toBe(false);
+    expect(storeWith().refreshNonPermanent).toBe(false);
   });
 
   it('destroy() deletes the cookie, even of an empty session; regenerate() re-issues the data, even on an error response', () => {
