@@ -850,6 +850,22 @@ describe('regenerate, destroy and touch', () => {
     expect((await store.open(cookie)).session.get('a')).toBe('1');
   });
 
+  it('store.regenerate() throws what failed and leaves the session as it was, so commit can try again', async () => {
+    const { store, other, hooks } = hooked('retry.sqlite3');
+    const cookie = await save(store, undefined, { a: '1' });
+    const { session } = await store.open(cookie);
+    session.set('b', '2');
+    hooks.push({ on: 'write', key: keyOf(cookie), run: () => Promise.reject(new StoreUnavailable('down')) });
+    await expect(store.regenerate(session)).rejects.toBeInstanceOf(StoreUnavailable);
+    expect({ ...session.toJSON() }).toEqual({ a: '1', b: '2' });
+    expect(session.changedKeys).toEqual(new Set(['b']));
+    expect(session.regenerated).toBe(true);
+    expect((await other.open(cookie)).session.get('a')).toBe('1');
+    const fresh = cookieOf(await store.commit(session));
+    expect({ ...(await other.open(fresh)).session.toJSON() }).toEqual({ a: '1', b: '2' });
+    expect((await other.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+
   it('store.regenerate() does it at once, data dropped with keepData: false, and throws what failed', async () => {
     const store = sqliteStore();
     const cookie = await save(store, undefined, { a: '1' });

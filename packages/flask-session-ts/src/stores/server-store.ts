@@ -387,11 +387,23 @@ export class ServerSessionStore implements SessionStore {
    * again and moves the newer data, so no update is lost. With only some keys changed (keepData),
    * the data moved is the latest stored data with this request's changes on top; after
    * `keepData: false` (every key changed) it is this request's data alone, and the old record is
-   * removed whatever it holds. A failure leaves the old record in place: the visitor keeps the old
-   * id and its data.
+   * removed whatever it holds. A failure leaves the old record in place and puts the session back
+   * as it was (still to be regenerated): the visitor keeps the old id and its data. A new record
+   * already saved then is never sent to anyone and expires unused.
    */
   async #regenerate<T extends StorableData<T>>(session: Session<T>): Promise<void> {
     const state = this.#state(session);
+    const before = { state: { ...state }, session: session.snapshot() };
+    try {
+      await this.#move(session, state);
+    } catch (error) {
+      Object.assign(state, before.state);
+      session.restore(before.session);
+      throw error;
+    }
+  }
+
+  async #move<T extends StorableData<T>>(session: Session<T>, state: State): Promise<void> {
     const oldKey = state.key;
     const changed = session.changedKeys;
     const pending: SessionData = { ...session.toJSON() };
