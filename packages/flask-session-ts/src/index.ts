@@ -40,7 +40,14 @@ export {
   type RegenerateOptions,
   type SessionSnapshot,
 } from './session.js';
-export type { DefaultSessionData, Settable, Storable, StorableData, SessionTypes } from './storable.js';
+export type {
+  DefaultSession,
+  DefaultSessionData,
+  Settable,
+  Storable,
+  StorableData,
+  SessionTypes,
+} from './storable.js';
 export {
   readCookie,
   serializeSetCookie,
