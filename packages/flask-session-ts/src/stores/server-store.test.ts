@@ -784,6 +784,9 @@ describe('regenerate, destroy and touch', () => {
   function hooked(name: string) {
     const inner = new SqliteBackend({ path: join(dir, name), secretKey });
     const hooks: { on: 'read' | 'write'; key: string; run: () => Promise<void> }[] = [];
+    /** Keys whose every write loses a race. */
+    const conflicts = new Set<string>();
+    const lost: string[] = [];
     const fire = async (on: 'read' | 'write', key: string) => {
       const i = hooks.findIndex((h) => h.on === on && h.key === key);
       if (i >= 0) await hooks.splice(i, 1)[0]?.run();
@@ -796,6 +799,10 @@ describe('regenerate, destroy and touch', () => {
       },
       write: async (key, nowMs, next) => {
         await fire('write', key);
+        if (conflicts.has(key)) {
+          lost.push(key);
+          return { outcome: 'conflict' };
+        }
         return inner.write(key, nowMs, next);
       },
       touch: (key, expiresMs) => inner.touch(key, expiresMs),
@@ -803,10 +810,10 @@ describe('regenerate, destroy and touch', () => {
       ping: () => inner.ping(),
       close: () => inner.close(),
     };
-    const store = new ServerSessionStore(backend, { secretKey, now });
+    const store = new ServerSessionStore(backend, { secretKey, now, maxAttempts: 3 });
     const other = sqliteStore({ path: join(dir, name) });
     stores.push(store);
-    return { store, other, hooks };
+    return { store, other, hooks, conflicts, lost };
   }
 
   function keyOf(cookie: string): string {
@@ -833,6 +840,26 @@ describe('regenerate, destroy and touch', () => {
     expect({ ...(await other.open(fresh)).session.toJSON() }).toEqual({ a: '1', b: '2', user: 'ann' });
     expect((await other.open(cookie)).error).toBeInstanceOf(UnknownSession);
     expect(session.regenerated).toBe(false);
+    expect(session.modified).toBe(true);
+  });
+
+  it('gives up with SessionConflict after maxAttempts lost races on the old record, which keeps its data', async () => {
+    const { store, other, conflicts, lost } = hooked('conflict.sqlite3');
+    const cookie = await save(store, undefined, { a: '1' });
+    const { session } = await store.open(cookie);
+    conflicts.add(keyOf(cookie));
+    await expect(store.regenerate(session)).rejects.toEqual(new SessionConflict(3));
+    expect(lost).toEqual([keyOf(cookie), keyOf(cookie), keyOf(cookie)]);
+    expect((await other.open(cookie)).session.get('a')).toBe('1');
+  });
+
+  it('does not slide a permanent session read again within a minute: no write, no cookie', async () => {
+    const store = sqliteStore({ permanent: true });
+    const cookie = await save(store, undefined, { a: '1' });
+    clock += 30_000;
+    const { session } = await store.open(cookie);
+    session.get('a');
+    expect(await store.commit(session)).toEqual({ kind: 'none' });
   });
 
   it('keeps the old id and its data when the old record cannot be removed, and says so', async () => {
@@ -908,6 +935,16 @@ describe('regenerate, destroy and touch', () => {
     expect(action.kind === 'set' && action.header).toContain('Max-Age=100;');
     clock += 90_000; // 120 s after the save, 90 after the touch
     expect((await store.open(cookie)).session.get('a')).toBe('1');
+  });
+
+  it('touch() asked for inside update re-sends a permanent cookie, whose Max-Age follows the saved record', async () => {
+    const store = sqliteStore({ lifetimeSeconds: 100, permanent: true });
+    const cookie = await save(store, undefined, { a: '1' });
+    clock += 30_000;
+    const { session } = await store.open(cookie);
+    await store.update(session, (s) => s.touch());
+    const action = await store.commit(session);
+    expect(action.kind === 'set' && action.header).toContain('Max-Age=100;');
   });
 
   it('touch() is skipped on an error response, like the automatic refresh', async () => {

@@ -348,6 +348,9 @@ export class ServerSessionStore implements SessionStore {
         }
       }
     }
+    // touch() re-sends a permanent cookie's Max-Age even when a save in this request already moved
+    // the record's expiry (the Max-Age is always the record's remaining lifetime).
+    if (session.touched && session.permanent && status < 400) state.sendCookie = true;
     // Made permanent (or not) on an existing id: the browser must hear of the new lifetime now, not at
     // the next refresh, or a cookie that should outlive the browser session dies with it.
     if (session.permanent !== state.permanentAtOpen && !session.isEmpty) state.sendCookie = true;

@@ -286,7 +286,10 @@ describe.each(implementations)('$name store', (impl) => {
     let ms = 0;
     const now = () => ms;
     /** Made at 0, used at 60 by `use`; the cookie the browser then has, opened at 120 (60 after the use). */
-    async function at120(options: StoreOptions, use: (s: Session) => void): Promise<Record<string, unknown>> {
+    async function at120(
+      options: StoreOptions,
+      use: (s: Session, store: SessionStore) => unknown,
+    ): Promise<Record<string, unknown>> {
       ms = Date.now();
       const store = impl.store({ lifetimeSeconds: LIFETIME, now, ...options });
       const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
@@ -306,6 +309,10 @@ describe.each(implementations)('$name store', (impl) => {
 
     it('is extended by touch()', async () => {
       expect(await at120({}, (s) => s.touch())).toEqual({ n: 1 });
+    });
+
+    it('is extended by touch() asked for inside update', async () => {
+      expect(await at120({}, (s, st) => st.update(s, (x) => x.touch()))).toEqual({ n: 1 });
     });
   });
 
