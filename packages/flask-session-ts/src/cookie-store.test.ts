@@ -482,3 +482,70 @@ describe('signing once per request', () => {
     expect(dump).not.toHaveBeenCalled();
   });
 });
+
+describe('destroy, regenerate, touch and refreshNonPermanent', () => {
+  it('touch() re-signs a non-permanent session with a fresh timestamp and no Max-Age, the same payload', () => {
+    let now = T0;
+    const store = storeWith({ now: () => now });
+    const first = cookiePair(store.commit(withN(store)));
+    now += 60_000;
+    const { session } = store.open(first);
+    session.touch();
+    const action = store.commit(session);
+    const pair = cookiePair(action);
+    expect(pair).not.toBe(first);
+    expect(pair.split('.')[0]).toBe(first.split('.')[0]);
+    expect(action.kind === 'set' && action.header).not.toContain('Max-Age');
+  });
+
+  it('touch() is skipped on an error response, and on a session nobody touched nothing is sent', () => {
+    const store = storeWith();
+    const cookie = cookiePair(store.commit(withN(store)));
+    const { session } = store.open(cookie);
+    session.get('n');
+    expect(store.commit(session)).toEqual({ kind: 'none' });
+    session.touch();
+    expect(store.commit(session, 400)).toEqual({ kind: 'none' });
+    expect(store.commit(session, 200).kind).toBe('set');
+  });
+
+  it('refreshNonPermanent re-sends a non-permanent session that was used, not one left alone', () => {
+    const store = storeWith({ refreshNonPermanent: true });
+    const cookie = cookiePair(store.commit(withN(store)));
+    expect(store.commit(store.open(cookie).session)).toEqual({ kind: 'none' });
+    const { session } = store.open(cookie);
+    session.get('n');
+    const action = store.commit(session);
+    expect(action.kind).toBe('set');
+    expect(action.kind === 'set' && action.header).not.toContain('Max-Age');
+    expect(store.commit(session, 400)).toEqual({ kind: 'none' });
+  });
+
+  it('refreshNonPermanent leaves permanent sessions to refreshEachRequest', () => {
+    const store = storeWith({ refreshNonPermanent: true, refreshEachRequest: false, permanent: true });
+    const cookie = cookiePair(store.commit(withN(store)));
+    const { session } = store.open(cookie);
+    session.get('n');
+    expect(store.commit(session)).toEqual({ kind: 'none' });
+    expect(storeWith().refreshNonPermanent).toBe(false);
+  });
+
+  it('destroy() deletes the cookie, even of an empty session; regenerate() re-issues the data, even on an error response', () => {
+    const store = storeWith();
+    const cookie = cookiePair(store.commit(withN(store)));
+    for (const opened of [store.open(cookie).session, store.open(undefined).session]) {
+      opened.destroy();
+      expect(store.commit(opened).kind).toBe('delete');
+    }
+    const { session } = store.open(cookie);
+    session.regenerate();
+    expect(cookiePair(store.commit(session, 500))).toBe(cookie);
+  });
+});
+
+/** A new session holding `{ n: 1 }`. */
+function withN(store: CookieSessionStore): Session {
+  const { session } = store.open(undefined);
+  session.set('n', 1);
+  return session;
+}
