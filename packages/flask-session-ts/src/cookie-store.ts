@@ -94,6 +94,7 @@ export const SESSION_DEFAULTS = Object.freeze({
   }),
   lifetimeSeconds: 31 * 24 * 60 * 60,
   refreshEachRequest: true,
+  refreshNonPermanent: false,
   permanent: false,
   maxCookieBytes: 4093,
 } as const);
@@ -161,9 +162,7 @@ export class CookieSessionStore implements SessionStore {
     const d = SESSION_DEFAULTS;
     this.lifetimeSeconds = options.lifetimeSeconds ?? d.lifetimeSeconds;
     this.refreshEachRequest = options.refreshEachRequest ?? d.refreshEachRequest;
-    // Default false, as Flask. Not in SESSION_DEFAULTS until the README's options table (checked
-    // against it by test/readme.test.ts) has its row: see the option's TSDoc meanwhile.
-    this.refreshNonPermanent = options.refreshNonPermanent ?? false;
+    this.refreshNonPermanent = options.refreshNonPermanent ?? d.refreshNonPermanent;
     this.permanent = options.permanent ?? d.permanent;
     this.maxCookieBytes = options.maxCookieBytes ?? d.maxCookieBytes;
     this.#now = options.now ?? Date.now;

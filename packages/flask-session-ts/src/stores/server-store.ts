@@ -180,7 +180,7 @@ export class ServerSessionStore implements SessionStore {
     this.lifetimeSeconds = options.lifetimeSeconds ?? SESSION_DEFAULTS.lifetimeSeconds;
     this.absoluteLifetimeSeconds = options.absoluteLifetimeSeconds;
     this.permanent = options.permanent ?? SESSION_DEFAULTS.permanent;
-    this.refreshNonPermanent = options.refreshNonPermanent ?? false; // as the cookie store, as Flask
+    this.refreshNonPermanent = options.refreshNonPermanent ?? SESSION_DEFAULTS.refreshNonPermanent; // as Flask
     this.maxSessionBytes = options.maxSessionBytes ?? d.maxSessionBytes;
     this.maxAttempts = options.maxAttempts ?? d.maxAttempts;
     this.#now = options.now ?? Date.now;
