@@ -69,8 +69,14 @@ const FORMATS: readonly MsgspecFormat[] = ['msgpack', 'json'];
 /** The fewest random bytes in an id accepted here: 128 bits, beyond guessing. */
 const MIN_ID_BYTES = 16;
 
-// KEYS[1] the session key. The value and its remaining lifetime, read together.
-const READ = `return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}`;
+// KEYS[1] the session key. The value and when it expires (-1: never), read together: its
+// remaining lifetime added to Redis's clock (PEXPIRETIME would need Redis 7; PXAT needs 6.2).
+const READ = `
+local ttl = redis.call('PTTL', KEYS[1])
+local now = redis.call('TIME')
+local at = -1
+if ttl >= 0 then at = now[1] * 1000 + math.floor(now[2] / 1000) + ttl end
+return {redis.call('GET', KEYS[1]), at}`;
 
 // KEYS[1]; ARGV: '1' when a value was read (and ARGV[2] is it) or '0' when none was, then '1' write
 // ARGV[4] until the Unix time ARGV[5] in ms, or '0' delete. -1: the key changed since it was read.
@@ -109,10 +115,10 @@ export class FlaskSessionRedisBackend extends RedisBackend {
     const reply = await this.command('Cannot read a session', () =>
       this.#binary.eval(READ, { keys: [this.#keyPrefix + key], arguments: [] }),
     );
-    const [value, ttlMs] = reply as [Buffer | null, number];
+    const [value, expiresAtMs] = reply as [Buffer | null, number];
     if (value === null) return undefined;
-    // A key without a TTL (-1) was not written by Flask-Session or by us: it does not expire.
-    const expiresMs = ttlMs < 0 ? Number.MAX_SAFE_INTEGER : nowMs + ttlMs;
+    // A key without a TTL was not written by Flask-Session or by us: it does not expire.
+    const expiresMs = expiresAtMs < 0 ? Number.MAX_SAFE_INTEGER : expiresAtMs;
     return { data: value.toString('latin1'), version: 1, createdMs: nowMs, expiresMs };
   }
 

@@ -438,6 +438,9 @@ function readMap(r: Reader, length: number, depth: number): Record<string, unkno
 
 /** A dict key: a str, or an int read as its digits (as Python's json module writes int keys). */
 function readKey(r: Reader, depth: number): string {
+  const type = r.buf[r.pos];
+  // A float key (1.0) would read as the number 1: refused, not taken for an int.
+  if (type === 0xca || type === 0xcb) throw new BadPayload('Session data holds a dict key that is a float');
   const key = readValue(r, depth + 1);
   if (typeof key === 'string') return key;
   if (typeof key === 'number' && Number.isInteger(key)) return String(key);
