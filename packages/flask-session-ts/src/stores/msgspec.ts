@@ -3,15 +3,18 @@
  * (its default) or as JSON (`SESSION_SERIALIZATION_FORMAT='json'`).
  *
  * Written so that msgspec's decoders give Python the values meant; read as msgspec's encoders
- * write them (see the module table in FLASK-SESSION below and the tests for each value type):
+ * write them (each value type is in FIDELITY.md's Flask-Session columns and in the tests):
  * - integers in the smallest MessagePack int, as msgspec; numbers that are not whole (or 1e16
  *   and beyond) as float64, like the cookie codec; `bigint` up to msgspec's int64/uint64 range;
  * - `Date` as the MessagePack timestamp extension msgspec reads as an aware UTC `datetime` (in
- *   JSON, the RFC 3339 text msgspec writes, which Python reads back as `str`);
+ *   JSON, the RFC 3339 text msgspec writes, which Python reads back as `str`); a timestamp is
+ *   read to the millisecond (a Date holds no more);
  * - `Uint8Array` as MessagePack bin (`bytes`; JSON: base64 text, as msgspec), `Uuid` as its
- *   dashed text, as msgspec writes a `uuid.UUID`.
+ *   dashed text, as msgspec writes a `uuid.UUID`; dict keys that are ints read as their digits,
+ *   other non-str keys and other extension types make the session unreadable (BadPayload).
  * What Python would read as another value is refused on write with a TypeError (NaN in JSON, a
- * lone surrogate, a Date outside Python's years 1–9999, an int beyond msgspec's range, …).
+ * lone surrogate, a Date outside Python's years 1–9999, an int beyond msgspec's MessagePack range,
+ * nesting past {@link MAX_DEPTH} levels, which msgspec reads).
  *
  * Top-level values the TypeScript side did not change are written back as the bytes they were
  * read from, so a `1.0`, an int dict key or a datetime's microseconds survive a Node write.
