@@ -208,6 +208,27 @@ describe('ids in the cookie', () => {
   });
 });
 
+describe('the backend', () => {
+  it('removes a key under its prefix, and nothing else', async () => {
+    const s = await store({ keyPrefix: 'rm:' });
+    await node(s).set(`rm:${ID}`, 'x');
+    await node(s).set(`session:${ID}`, 'y');
+    await s.backend.remove(ID);
+    expect(await node(s).exists(`rm:${ID}`)).toBe(0);
+    expect(await node(s).get(`session:${ID}`)).toBe('y');
+  });
+
+  it('says which step failed when Redis does not answer', async () => {
+    const s = new FlaskSessionRedisStore({ url: 'redis://127.0.0.1:1', secretKey, timeoutMs: 200 });
+    opened.push(s);
+    await expect(s.open(`session=${ID}`)).rejects.toThrow(
+      /^Cannot read a session: Redis at redis:\/\/127\.0\.0\.1:1 did not answer/,
+    );
+    await expect(s.backend.touch(ID, Date.now())).rejects.toThrow(/^Cannot refresh a session: /);
+    await expect(s.backend.remove(ID)).rejects.toThrow(/^Cannot remove a session: /);
+  });
+});
+
 describe('TTLs, as Flask-Session sets them', () => {
   it('sets the TTL to the lifetime at each write, and slides it for a permanent session in use', async () => {
     let t = Math.ceil(Date.now() / 1000) * 1000 + DAY_MS;

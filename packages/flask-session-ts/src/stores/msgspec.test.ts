@@ -49,6 +49,7 @@ const VECTORS: readonly (readonly [string, SessionValue, string, number])[] = [
   ['str32', 'x'.repeat(32), 'd9207878787878787878787878787878', 34],
   ['str255', 'x'.repeat(255), 'd9ff7878787878787878787878787878', 257],
   ['str256', 'x'.repeat(256), 'da010078787878787878787878787878', 259],
+  ['str65535', 'x'.repeat(65535), 'daffff7878', 65538],
   ['str65536', 'x'.repeat(65536), 'db000100007878787878787878787878', 65541],
   ['bin0', new Uint8Array(0), 'c400', 2],
   ['bin255', new Uint8Array(255).fill(0x78), 'c4ff7878787878787878787878787878', 257],
@@ -56,6 +57,7 @@ const VECTORS: readonly (readonly [string, SessionValue, string, number])[] = [
   ['bin65536', new Uint8Array(65536).fill(0x78), 'c6000100007878787878787878787878', 65541],
   ['arr15', nulls(15), '9fc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0', 16],
   ['arr16', nulls(16), 'dc0010c0c0c0c0c0c0c0c0c0c0c0c0c0', 19],
+  ['arr65535', nulls(65535), 'dcffffc0', 65538],
   ['arr65536', nulls(65536), 'dd00010000c0c0c0c0c0c0c0c0c0c0c0', 65541],
   ['map15', map(15), '8fa130c0a131c0a132c0a133c0a134c0', 51],
   ['map16', map(16), 'de0010a130c0a131c0a132c0a133c0a1', 57],
@@ -63,6 +65,8 @@ const VECTORS: readonly (readonly [string, SessionValue, string, number])[] = [
   ['{a: {b: None}}', { a: { b: null } }, '81a16181a162c0', 7],
   ['[1, [2]]', [1, [2]], '92019102', 4],
   ['uuid', new Uuid('12345678123456781234567812345678'), 'd92431323334353637382d313233342d', 38],
+  ['ts32 at 0', new Date(0), 'd6ff00000000', 6],
+  ['ts64 at 0.5 s', new Date(500), 'd7ff7735940000000000', 10],
   ['ts32', utc(2024, 0, 2, 3, 4, 5), 'd6ff65937d25', 6],
   ['ts64', utc(2024, 0, 2, 3, 4, 5, 123), 'd7ff1d53530065937d25', 10],
   ['ts96 before 1970', utc(1900, 0, 1), 'c70cff00000000ffffffff7c558180', 15],
@@ -119,6 +123,10 @@ describe('MessagePack as msgspec writes it', () => {
     expect(read('81cf8000000000000000a161')).toEqual({ '9223372036854775808': 'a' });
     expect(read('d7ff1d6f280065937d25')).toEqual(utc(2024, 0, 2, 3, 4, 5, 123)); // 123456 µs
     expect(read('d9026162')).toBe('ab');
+    expect(read('a0')).toBe('');
+    expect(read('90')).toEqual([]);
+    expect(read('80')).toEqual({});
+    expect(read('c0')).toBeNull();
     expect(read('da00026162')).toBe('ab');
     expect(read('db000000026162')).toBe('ab');
     expect(read('c5000161')).toEqual(new Uint8Array([0x61]));
@@ -165,6 +173,42 @@ describe('MessagePack as msgspec writes it', () => {
     expect(() => decodeSession(Buffer.from(hex, 'hex'), 'msgpack')).toThrow(BadPayload);
   });
 
+  it('says why it refuses, for the log', () => {
+    const why = (hex: string) => {
+      try {
+        decodeSession(Buffer.from(hex, 'hex'), 'msgpack');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'read';
+    };
+    expect(why('81a176cd01')).toBe('Session data ends too early');
+    expect(why('81a176c1')).toBe('Session data holds the byte 0xc1, which is no MessagePack type');
+    expect(why('81a176a1ff')).toBe('Session data holds a string that is not UTF-8');
+    expect(why('81cb3ff0000000000000c0')).toBe('Session data holds a dict key that is a float');
+    expect(why('81c40161c0')).toBe('Session data holds a dict key that is neither a str nor an int');
+    expect(why('81a176d40100')).toBe('Session data holds the MessagePack extension type 1');
+    expect(why('81a176d5ff0000')).toBe('Session data holds a timestamp of 2 bytes');
+    expect(why('81a176c70cff3b9aca000000000000000000')).toBe(
+      'Session data holds a timestamp Python cannot read',
+    );
+    expect(why('91c0')).toBe('Session data is not a MessagePack map');
+    expect(why('81a176' + '91'.repeat(MAX_DEPTH) + 'c0')).toBe(
+      'Session data is nested deeper than 512 levels',
+    );
+  });
+
+  it('reads the last nanosecond, and refuses timestamps just past the years Python holds', () => {
+    const read = (hex: string) => decodeSession(Buffer.from(HEAD + hex, 'hex'), 'msgpack').data['v'];
+    // 999,999,999 ns (the largest allowed): 999 ms.
+    expect(read('c70cff3b9ac9ff0000000000000000')).toEqual(new Date(999));
+    // Years 1 and 9999 exactly, then a second outside each.
+    expect(read('c70cff00000000fffffff1886e0900')).toEqual(new Date('0001-01-01T00:00:00Z'));
+    expect(() => read('c70cff00000000fffffff1886e08ff')).toThrow(BadPayload);
+    expect(read('c70cff000000000000003afff4417f')).toEqual(new Date('9999-12-31T23:59:59Z'));
+    expect(() => read('c70cff000000000000003afff44180')).toThrow(BadPayload);
+  });
+
   it(`reads ${MAX_DEPTH} levels, and refuses more`, () => {
     const nested = (levels: number) => Buffer.from('81a176' + '91'.repeat(levels - 1) + 'c0', 'hex');
     expect(() => decodeSession(nested(MAX_DEPTH), 'msgpack')).not.toThrow();
@@ -182,16 +226,29 @@ describe('what Python could not read back is refused on write', () => {
   });
 
   it.each([
-    ['a lone surrogate', 'a\ud800'],
-    ['an invalid Date', new Date(NaN)],
-    ['a Date before year 1', new Date('0000-12-31T23:59:59Z')],
-    ['a Date after year 9999', new Date('+010000-01-01T00:00:00Z')],
-    ['a Map', new Map() as unknown as SessionValue],
-    ['a function', (() => 1) as unknown as SessionValue],
-    ['a symbol', Symbol('s') as unknown as SessionValue],
-  ])('refuses %s in both formats', (_, value) => {
+    ['a lone surrogate', 'a\ud800', 'Cannot store a string with a lone surrogate for Flask-Session'],
+    ['an invalid Date', new Date(NaN), 'Cannot store an invalid Date in a session'],
+    [
+      'a Date before year 1',
+      new Date('0000-12-31T23:59:59Z'),
+      "Cannot store 0000-12-31T23:59:59.000Z for Flask-Session: Python's datetime holds years 1 to 9999",
+    ],
+    ['a Date after year 9999', new Date('+010000-01-01T00:00:00Z'), 'holds years 1 to 9999'],
+    [
+      'a Map',
+      new Map() as unknown as SessionValue,
+      'Cannot store a Map in a session: use plain objects and arrays',
+    ],
+    [
+      'a function',
+      (() => 1) as unknown as SessionValue,
+      'Cannot store a value of type function in a session',
+    ],
+    ['a symbol', Symbol('s') as unknown as SessionValue, 'Cannot store a value of type symbol in a session'],
+  ])('refuses %s in both formats', (_, value, message) => {
     expect(() => encodeSession({ v: value }, 'msgpack')).toThrow(TypeError);
-    expect(() => encodeSession({ v: value }, 'json')).toThrow(TypeError);
+    expect(() => encodeSession({ v: value }, 'msgpack')).toThrow(message);
+    expect(() => encodeSession({ v: value }, 'json')).toThrow(message);
   });
 
   it('refuses NaN and the infinities in JSON only (msgspec.json would write null)', () => {
@@ -207,6 +264,11 @@ describe('what Python could not read back is refused on write', () => {
     expect(() => encodeSession({ v: deep }, 'msgpack')).not.toThrow();
     expect(() => encodeSession({ v: [deep] }, 'msgpack')).toThrow(/nested deeper than 512/);
     expect(() => encodeSession({ v: [deep] }, 'json')).toThrow(/nested deeper than 512/);
+    let deepObject: SessionValue = null;
+    for (let i = 0; i < MAX_DEPTH - 1; i++) deepObject = { a: deepObject };
+    expect(() => encodeSession({ v: deepObject }, 'msgpack')).not.toThrow();
+    expect(() => encodeSession({ v: { a: deepObject } }, 'msgpack')).toThrow(/nested deeper than 512/);
+    expect(() => encodeSession({ v: { a: deepObject } }, 'json')).toThrow(/nested deeper than 512/);
     const cycle: unknown[] = [];
     cycle.push(cycle);
     expect(() => encodeSession({ v: cycle as SessionValue }, 'msgpack')).toThrow(TypeError);
@@ -235,13 +297,13 @@ describe("msgspec's JSON format", () => {
       d0: utc(2024, 0, 2, 3, 4, 5),
       u: new Uuid('12345678123456781234567812345678'),
       l: [1, [2]],
-      o: { a: -0 },
+      o: { a: -0, b: { c: 1, d: 2 } },
       bi: 2n ** 64n - 1n,
     };
     expect(encodeSession(data, 'json').toString('utf8')).toBe(
       '{"s":"é\\"\\\\\\n😀","i":7,"f":1.5,"big":1.152921504606847e+18,"e":1e-07,"n":null,"t":true,' +
         '"fa":false,"b":"AP8=","d":"2024-01-02T03:04:05.123000Z","d0":"2024-01-02T03:04:05Z",' +
-        '"u":"12345678-1234-5678-1234-567812345678","l":[1,[2]],"o":{"a":0},"bi":18446744073709551615}',
+        '"u":"12345678-1234-5678-1234-567812345678","l":[1,[2]],"o":{"a":0,"b":{"c":1,"d":2}},"bi":18446744073709551615}',
     );
   });
 
@@ -338,6 +400,17 @@ describe('keys left unchanged are written back as read', () => {
       [{ a: 1 }, { a: 1, b: 2 }],
       [{ a: 1 }, { a: 2 }],
       [new Map(), new Map()],
+      [
+        [1, 2],
+        [1, 3],
+      ],
+      [new Uint8Array([1]), new Uint8Array([2])],
+      [new Uint8Array([1]), { 0: 1 }],
+      [new Date(5), {}],
+      [new Uuid('12345678123456781234567812345678'), new Uuid('12345678123456781234567812345679')],
+      [new Uuid('12345678123456781234567812345678'), {}],
+      [{ a: 1 }, { b: 1 }],
+      [{ a: 1 }, null],
     ];
     for (const [a, b] of same) expect([a, b, sameValue(a, b)]).toEqual([a, b, true]);
     for (const [a, b] of different) {

@@ -242,13 +242,9 @@ function writeJson(out: string[], value: unknown, depth: number): void {
           `Cannot store ${value} in Flask-Session's JSON format (msgspec writes it as null)`,
         );
       }
-      {
-        const text = formatNumber(value);
-        // Python must read a float for what the MessagePack form would make a float.
-        out.push(
-          Number.isInteger(value) && Math.abs(value) < 1e16 ? text : /[.e]/.test(text) ? text : `${text}.0`,
-        );
-      }
+      // As the cookie codec writes it: whole numbers below 1e16 as ints, the rest with a fraction or an
+      // exponent, so Python reads a float where the MessagePack form has one.
+      out.push(formatNumber(value));
       return;
     case 'bigint':
       out.push(value.toString());
