@@ -25,7 +25,7 @@ import {
 } from '../errors.js';
 import { SessionSerializer } from '../serializer.js';
 import { Session, type RegenerateOptions } from '../session.js';
-import { Signer, type Digest, type Secret } from '../signer.js';
+import { Signer, type Digest, type Secret, type Verified } from '../signer.js';
 import type { CookieAction, MaybePromise, Opened, SessionStore } from '../store.js';
 import type { StorableData } from '../storable.js';
 import { dumps, loads, type SessionData } from '../tagged-json.js';
@@ -238,8 +238,7 @@ export class ServerSessionStore implements SessionStore {
 
     let id: string;
     try {
-      const verified = this.#signer.unsign(value);
-      if (!ID_PATTERN.test(verified.value)) throw new UnknownSession('The session id is malformed');
+      const verified = this.unsignId(value);
       id = verified.value;
       // Verified by an older key: re-signed with the current one on the way out.
       state.sendCookie = verified.keyIndex > 0;
@@ -248,7 +247,7 @@ export class ServerSessionStore implements SessionStore {
       return this.#imported<T>(value, state) ?? fresh(error);
     }
 
-    const key = hashId(id);
+    const key = this.storageKey(id);
     const record = await this.backend.read(key, this.#now());
     if (record === undefined) {
       state.sendCookie = false;
@@ -256,7 +255,7 @@ export class ServerSessionStore implements SessionStore {
     }
     let data: SessionData;
     try {
-      data = loads(record.data);
+      data = this.decodeData(record.data);
     } catch (error) {
       // Never overwritten: the visitor gets a new id, and the unreadable record expires on its own.
       if (!(error instanceof BadData)) throw error;
@@ -358,13 +357,13 @@ export class ServerSessionStore implements SessionStore {
     const maxAgeSeconds = session.permanent ? Math.ceil((state.expiresMs - nowMs) / 1000) : undefined;
     return {
       kind: 'set',
-      header: serializeSetCookie(this.cookie, this.#signer.sign(state.id), { maxAgeSeconds, nowMs }),
+      header: serializeSetCookie(this.cookie, this.signId(state.id), { maxAgeSeconds, nowMs }),
     };
   }
 
   /** Bytes the session's data takes serialised, as the store keeps it (tagged JSON, ASCII). */
   measure<T extends StorableData<T>>(session: Session<T>): number {
-    return dumps(session.toJSON()).length;
+    return this.encodeData(session.toJSON(), undefined).length;
   }
 
   /**
@@ -420,7 +419,7 @@ export class ServerSessionStore implements SessionStore {
         const record = await this.backend.read(oldKey, this.#now());
         if (record !== undefined) {
           oldVersion = record.version;
-          const latest = new Session(loads(record.data), false);
+          const latest = new Session(this.decodeData(record.data), false);
           for (const key of changed) overlay(latest, key, pending[key]);
           data = { ...latest.toJSON() };
         }
@@ -460,6 +459,45 @@ export class ServerSessionStore implements SessionStore {
     return this.backend.close();
   }
 
+  // Hooks for a store that keeps another program's layout (FlaskSessionRedisStore): how ids are
+  // made, signed and keyed, and how data is written. The defaults are this library's own format.
+
+  /** A new session id. Default: 32 bytes from the CSPRNG, URL-safe base64. */
+  protected newId(): string {
+    return randomBytes(32).toString('base64url');
+  }
+
+  /** The cookie value carrying `id`. Default: signed with the id salt and digest. */
+  protected signId(id: string): string {
+    return this.#signer.sign(id);
+  }
+
+  /**
+   * The id a cookie value carries (`keyIndex` > 0: re-sign it with the current key).
+   * @throws BadData when it is forged or malformed.
+   */
+  protected unsignId(value: string): Verified {
+    const verified = this.#signer.unsign(value);
+    if (!ID_PATTERN.test(verified.value)) throw new UnknownSession('The session id is malformed');
+    return verified;
+  }
+
+  /** The backend key of `id`. Default: its SHA-256, so the store holds no usable cookie. */
+  protected storageKey(id: string): string {
+    return hashId(id);
+  }
+
+  /** Session data as the backend keeps it; `previous` is what the record held before. Default: tagged JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- used by formats that keep unchanged keys' bytes
+  protected encodeData(data: SessionData, previous: string | undefined): string {
+    return dumps(data);
+  }
+
+  /** @throws BadData when the stored text cannot be read. */
+  protected decodeData(text: string): SessionData {
+    return loads(text);
+  }
+
   #state(session: Session): State {
     const state = this.#states.get(session);
     if (state === undefined) throw new TypeError('This session was not opened by this store');
@@ -467,9 +505,9 @@ export class ServerSessionStore implements SessionStore {
   }
 
   #newId(state: State): void {
-    const id = randomBytes(32).toString('base64url');
+    const id = this.newId();
     state.id = id;
-    state.key = hashId(id);
+    state.key = this.storageKey(id);
     state.version = 0;
     state.createdMs = this.#now();
     state.sendCookie = true;
@@ -507,10 +545,10 @@ export class ServerSessionStore implements SessionStore {
         outcome = await this.#queued(key, () =>
           this.backend.write(key, this.#now(), (current) => {
             if (current === undefined && state.version > 0) throw new Vanished();
-            const s = mine(current === undefined ? {} : loads(current.data));
+            const s = mine(current === undefined ? {} : this.decodeData(current.data));
             saved = s;
             if (s.isEmpty) return null;
-            const data = dumps(s.toJSON());
+            const data = this.encodeData(s.toJSON(), current?.data);
             if (data.length > this.maxSessionBytes) {
               throw new SessionTooLarge(
                 data.length,
