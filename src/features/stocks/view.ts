@@ -52,7 +52,7 @@ function undoNotice(removed: Holding, token: Html): Html {
 /** What the list page shows besides the positions: how many more fit, a refused price, the undo. */
 export interface ListOptions {
   readonly sort: PositionSort;
-  /** Holdings that still fit in the session (at least 1 is exact: see `routes/capacity.ts`). */
+  /** Holdings that still fit in the session (at least 1 is exact: see `session/capacity.ts`). */
   readonly remaining: number;
   readonly priceError?: PriceFormError | undefined;
   /** Where the session lives, for the "how many more fit" hint. Default: the cookie. */
