@@ -61,6 +61,14 @@ export interface ListOptions {
   readonly removed?: Holding | undefined;
 }
 
+// The page's actions: the same for every visitor, built once.
+const ACTIONS = html`<div class="actions">
+    <a class="button" href="${urlFor('add_stock')}">Add stock</a>
+    <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
+    <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
+    <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>
+  </div>`;
+
 function capacityText(remaining: number, storage: 'cookie' | 'server' | undefined): string {
   if (remaining <= 0) return 'Your portfolio is full: remove a holding to add another.';
   const room = storage === 'server' ? 'your saved portfolio' : "your browser's cookie";
@@ -91,12 +99,7 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
   }
   ${positionsSection(view, options.sort, token, options.priceError)}
   <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage)}</p>
-  <div class="actions">
-    <a class="button" href="${urlFor('add_stock')}">Add stock</a>
-    <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
-    <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
-    <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>
-  </div>
+  ${ACTIONS}
 </section>
 ${allocationChart(view)}`;
 }
