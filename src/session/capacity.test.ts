@@ -199,3 +199,24 @@ describe('how many more fit, against the truth', () => {
     },
   );
 });
+
+describe('a session this request changed', () => {
+  it('is measured as it is now, not counted from the cookie it came in', () => {
+    const store = createCookieStore(testConfig());
+    const { session } = store.open<AppSessionData>(undefined);
+    store.update(session, addHolding({ symbol: 'AAPL', shares: '15', price: '302.17', date: '2024-01-02' }));
+    const action = store.commit(session);
+    if (action.kind !== 'set') throw new Error('expected a cookie');
+    const cookie = action.header.split(';')[0];
+    const opened = store.open<AppSessionData>(cookie).session;
+    opened.consumeFlashes();
+    expect(roomForMore(store, opened, readHoldings(opened), addHolding, cookie)).toBeGreaterThan(100);
+    // Incompressible text that leaves no room: the cookie that came in says nothing about it.
+    const random = seededRandom(5);
+    const noise = Buffer.from(Array.from({ length: 2900 }, () => Math.floor(random() * 256))).toString(
+      'base64',
+    );
+    (opened as unknown as Session).set('note', noise);
+    expect(roomForMore(store, opened, readHoldings(opened), addHolding, cookie)).toBe(0);
+  });
+});

@@ -145,9 +145,8 @@ export function roomForMore(
   }
 
   const value = readCookie(cookieHeader, store.cookieName);
-  const changedBeyondFlashes = [...(session.changedKeys === 'all' ? ['*'] : session.changedKeys)].some(
-    (key) => key !== '_flashes',
-  );
+  const changed = session.changedKeys;
+  const changedBeyondFlashes = changed === 'all' || changed.size > (changed.has('_flashes') ? 1 : 0);
   // A session changed by this request (other than its flashes consumed) is no longer its cookie's size.
   const payload =
     value === undefined || value === '' || changedBeyondFlashes
