@@ -446,13 +446,12 @@ describe('measure()', () => {
 });
 
 describe('signing once per request', () => {
-  it('signs once for a measure() and commits later within the same second', () => {
+  it('signs once for an update() and the commit() that follows within the same second', () => {
     let now = T0;
     const store = storeWith({ now: () => now });
     const sign = vi.spyOn(store.serializer, 'signPayload');
     const { session } = store.open(undefined);
-    session.set('a', 'b');
-    store.measure(session);
+    store.update(session, (s) => s.set('a', 'b'));
     now += 400;
     const first = store.commit(session);
     now += 500;
@@ -460,18 +459,18 @@ describe('signing once per request', () => {
     expect(sign).toHaveBeenCalledTimes(1);
   });
 
-  it('signs once for a measure() and the commit() that follows in the same second', () => {
+  it('signs again after a change, and measure() always measures the session as it is now', () => {
     const store = storeWith();
     const sign = vi.spyOn(store.serializer, 'signPayload');
     const { session } = store.open(undefined);
     session.set('a', 'b');
-    store.measure(session);
     store.commit(session);
     store.commit(session);
     expect(sign).toHaveBeenCalledTimes(1);
-    session.set('a', 'c');
-    store.measure(session);
+    session.set('a', 'cc');
+    const measured = store.measure(session);
     expect(sign).toHaveBeenCalledTimes(2);
+    expect(committedBytes(store.commit(session))).toBe(measured);
   });
 
   it('re-signs an unchanged session from its received payload, without encoding it again', () => {

@@ -120,13 +120,12 @@ export function resolveCookieAttributes(options: SessionCookieOptions = {}): Coo
 
 /**
  * What the store knows about one open session, beyond the session itself: where it came from,
- * and the last header and action computed for it. The two caches let `measure()` and `commit()`
- * in one request sign once; each is keyed by the session's revision and the clock's second.
+ * and the last action decided for it, so that `update()` and the adapter's `commit()` at the end of
+ * the same request sign once (keyed by the session's revision, the clock's second and the status line).
  */
 interface OpenState {
   /** The verified cookie's encoded payload and which key verified it; absent for a new session. */
   readonly loaded?: { readonly payload: string; readonly keyIndex: number };
-  header?: { readonly revision: number; readonly nowSeconds: number; readonly header: string };
   action?: {
     readonly revision: number;
     readonly nowSeconds: number;
@@ -280,7 +279,9 @@ export class CookieSessionStore implements SessionStore {
   /**
    * The length in bytes of the `Set-Cookie` header that would carry this session now, whether or
    * not it fits: exactly the header a `commit()` in the same second sends (or refuses as
-   * `too-large`), so an app can tell a visitor how much room is left.
+   * `too-large`). It encodes and signs the session as a commit does, so an app that shows the room
+   * left on every page should count it from the received cookie's length and measure only near
+   * the limit.
    */
   measure<T extends StorableData<T>>(session: Session<T>): number {
     return Buffer.byteLength(this.#setCookieHeader(session, this.#state(session), this.#now()), 'utf8');
@@ -301,16 +302,6 @@ export class CookieSessionStore implements SessionStore {
   }
 
   #setCookieHeader(session: Session, state: OpenState, nowMs: number): string {
-    // measure() and commit() in one request want the same header: sign and format it once.
-    const nowSeconds = Math.floor(nowMs / 1000);
-    const known = state.header;
-    if (known?.revision === session.revision && known.nowSeconds === nowSeconds) return known.header;
-    const header = this.#buildSetCookieHeader(session, state, nowMs);
-    state.header = { revision: session.revision, nowSeconds, header };
-    return header;
-  }
-
-  #buildSetCookieHeader(session: Session, state: OpenState, nowMs: number): string {
     const permanent = this.#savedPermanent(session);
     // The store's `permanent` option adds Flask's flag on the way out, without changing the session.
     const addFlag = permanent && !session.permanent;
