@@ -10,7 +10,9 @@ export default defineConfig({
     name: 'app-mutation',
     include: ['src/domain/**/*.test.ts', 'src/web/urls.test.ts'],
     setupFiles: ['vitest.mutation.app.setup.ts'],
-    testTimeout: 30_000,
+    // Generous: under coverage instrumentation on a loaded machine, the fast-check URL round trip
+    // took over 30 s in the initial run.
+    testTimeout: 120_000,
     restoreMocks: true,
     unstubEnvs: true,
   },
