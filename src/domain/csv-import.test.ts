@@ -129,3 +129,34 @@ describe('checkPortfolioCsvInSlices', () => {
     expect([pauses, result.ok]).toEqual([0, true]);
   });
 });
+
+describe('checkPortfolioCsv, header and blank rows', () => {
+  it('reads a header with spaces and capitals, in any column order', () => {
+    const result = checkPortfolioCsv(' Shares , SYMBOL,price\r\n2,aapl,3\r\n', BOUNDS);
+    expect(result).toEqual({ ok: true, holdings: [{ symbol: 'AAPL', shares: '2', price: '3' }] });
+  });
+
+  it('refuses a header naming a column twice, and an empty file', () => {
+    const header = { ok: false, problems: [{ row: 1, messages: [importMessages.header] }] };
+    expect(checkPortfolioCsv('symbol,shares,price,stock_symbol\r\nA,1,1,A\r\n', BOUNDS)).toEqual(header);
+    expect(checkPortfolioCsv('', BOUNDS)).toEqual(header);
+  });
+
+  it('reports a header that is not CSV at row 1', () => {
+    expect(checkPortfolioCsv('"symbol,shares,price\r\n', BOUNDS)).toEqual({
+      ok: false,
+      problems: [{ row: 1, messages: ['A quoted cell is never closed.'] }],
+    });
+  });
+
+  it('skips rows of spaces and empty cells, and keeps a date of spaces as no date', () => {
+    const result = checkPortfolioCsv(`${HEADER}  , ,\t,\r\nAAPL,1,1,  \r\n`, BOUNDS);
+    expect(result).toEqual({ ok: true, holdings: [{ symbol: 'AAPL', shares: '1', price: '1' }] });
+  });
+
+  it('says how many cells a row should have', () => {
+    expect(importMessages.cells(4, 3)).toBe(
+      'Expected 4 cells, as in the header, but found 3. A number with a thousands separator must be quoted ("1,000") or written without it.',
+    );
+  });
+});

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   countDataRows,
   csvCell,
+  csvRecords,
   CsvSyntaxError,
   formatCsv,
   parseCsv,
@@ -115,5 +116,35 @@ describe('countDataRows', () => {
         if (rows.every((r) => !/["\r\n]/.test(r))) expect(countDataRows(text)).toBe(nonBlank);
       }),
     );
+  });
+
+  it('counts a row of a control character that trim keeps, and skips blank lines before the header', () => {
+    expect(countDataRows(`${H}\x7F\r\n\f\v,\r\n`)).toBe(1);
+    expect(countDataRows(`\r\n${H}A,1,1\r\n`)).toBe(1);
+    expect(countDataRows(`${H}\u2003,\u00A0\r\n\u00E9\r\n`)).toBe(1);
+  });
+});
+
+describe('csvRecords', () => {
+  it('ends a row at CR, LF or CRLF', () => {
+    expect(parseCsv('a\rb\nc\r\nd')).toEqual([['a'], ['b'], ['c'], ['d']]);
+  });
+
+  it('yields the rows before text that is not CSV, then throws a CsvSyntaxError at its row', () => {
+    const records = csvRecords('a,b\r\n"c\r\n');
+    expect(records.next().value).toEqual(['a', 'b']);
+    let error: unknown;
+    try {
+      records.next();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CsvSyntaxError);
+    expect(error instanceof CsvSyntaxError && [error.name, error.row]).toEqual(['CsvSyntaxError', 2]);
+  });
+
+  it('reads a quoted cell at the very end of the text, and text after a closing quote is an error', () => {
+    expect(parseCsv('a,"b"')).toEqual([['a', 'b']]);
+    expect(() => parseCsv('"a"b\r\n')).toThrow('A closing quote must end its cell.');
   });
 });
