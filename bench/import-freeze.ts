@@ -23,6 +23,7 @@ const quiet: Logger = {
   debug: () => undefined,
   error: () => undefined,
   access: () => undefined,
+  forRequest: () => quiet,
 };
 
 async function multipart(fields: Record<string, string | Blob>): Promise<{ type: string; body: Buffer }> {

@@ -73,6 +73,7 @@ export function createHarness(): FuzzHarness {
     debug: () => undefined,
     error: (message, error) => errors.push(`${message}: ${error instanceof Error ? error.stack : ''}`),
     access: () => undefined,
+    forRequest: () => logger,
   };
   const now = () => FUZZ_NOW_MS;
   const app = createApp({ config: fuzzConfig, logger, now });

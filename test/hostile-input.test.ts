@@ -93,6 +93,7 @@ const logger: Logger = {
   debug: (message) => logged.push(message),
   error: (message, error) => errors.push(`${message} ${error instanceof Error ? error.stack : ''}`),
   access: (entry) => logged.push(accessLine(entry)),
+  forRequest: () => logger,
 };
 const app = createApp({ config, logger });
 const serializer = new SessionSerializer([SECRET_KEY]);

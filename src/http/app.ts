@@ -4,6 +4,7 @@
  * arguments, so tests build as many apps as they like.
  * @module
  */
+import type { IncomingMessage } from 'node:http';
 import type { SessionStore } from 'flask-session-ts';
 import { sessionMiddleware } from 'flask-session-ts/hono';
 import { Hono } from 'hono';
@@ -29,7 +30,8 @@ import { notFound, onError } from './error-pages.js';
 import { bodyLimits, formGuard } from './form-guard.js';
 import { hostCheck } from './host-check.js';
 import { registerMethodNotAllowed } from './method-not-allowed.js';
-import { securityHeaders } from './security-headers.js';
+import { responseHeadMiddleware } from '../web/response-head.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 export { MAX_IMPORT_BYTES } from '../features/import-export/routes.js';
 export { CSRF_MESSAGE, MAX_BODY_BYTES } from './form-guard.js';
@@ -43,6 +45,12 @@ export interface AppDeps {
   readonly now?: () => number;
   /** Where sessions live. Default: {@link createSessionStore} for `config`. */
   readonly store?: SessionStore;
+  /**
+   * The id the server gave a request, from its Node `IncomingMessage` (`c.env.incoming` on
+   * @hono/node-server): it goes on the response as `X-Request-Id` and on the request's log lines.
+   * Default: none (tests through `app.request`).
+   */
+  readonly requestIdOf?: (incoming: IncomingMessage) => string | undefined;
 }
 
 /** Builds the app. Throws SessionConfigError for impossible session settings. */
@@ -51,10 +59,13 @@ export function createApp({
   logger,
   now = Date.now,
   store = createSessionStore(config, now, logger),
+  requestIdOf,
 }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.use(securityHeaders());
+  // First: every response, the health checks' included, is built from this request's header
+  // object, which starts with the security headers (computed once) and the request id.
+  app.use(responseHeadMiddleware(SECURITY_HEADERS, requestIdOf));
 
   // Before the host check and the session: probes use addresses as Host and must never get a cookie.
   registerHealth(app, store, logger);
@@ -77,11 +88,17 @@ export function createApp({
       }),
     ),
   );
-  app.use(
-    sessionMiddleware<AppSessionData>(store, {
-      onInvalidCookie: (error) => logger.debug(`Ignored session cookie: ${error.name}: ${error.message}`),
-    }),
-  );
+  app.use(sessionMiddleware<AppSessionData>(store));
+  app.use((c, next) => {
+    // Here rather than in the library's onInvalidCookie, which does not know the request.
+    const error = c.get('sessionError');
+    if (error !== undefined) {
+      logger
+        .forRequest(c.get('head').requestId)
+        .debug(`Ignored session cookie: ${error.name}: ${error.message}`);
+    }
+    return next();
+  });
 
   app.use(
     unreadableSessionMiddleware(
@@ -93,14 +110,6 @@ export function createApp({
       store,
     ),
   );
-
-  app.use(async (c, next) => {
-    await next();
-    // A page built from a visitor's session must not be stored by any cache. Set on the response's
-    // own headers: `c.header()` after the handler rebuilds the response around a stream body, which
-    // costs @hono/node-server its string fast path (a quarter of a GET /stocks in a profile).
-    if (c.get('session').accessed) c.res.headers.set('Cache-Control', 'no-store');
-  });
 
   app.use(bodyLimits());
   app.use(formGuard(config, logger));

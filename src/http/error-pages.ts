@@ -11,6 +11,7 @@ import type { Logger } from '../platform/logging.js';
 import type { AppEnv } from '../web/context.js';
 import { errorPage as errorContent } from '../web/error-page.js';
 import { renderPage } from '../web/render.js';
+import { setResponseHeader } from '../web/response.js';
 
 /** The message of the 503 page when the session store cannot be reached or keeps conflicting. */
 export const STORAGE_UNAVAILABLE_MESSAGE = 'Storage is unavailable, try again in a moment.';
@@ -40,20 +41,22 @@ export const notFound: NotFoundHandler<AppEnv> = (c) =>
 /** The error handler: a typed error becomes its page, anything else a 500 (with its stack in development). */
 export function onError(logger: Logger, production: boolean): ErrorHandler<AppEnv> {
   return (error, c) => {
-    // The handler may have answered before a later step failed: its redirect must not leak onto the error page.
-    c.header('Location', undefined);
+    // The handler may have answered before a later step failed: Hono would copy that response's
+    // headers (a redirect's Location, say) onto the error page. Forget it; the page is built anew.
+    if (c.finalized) c.res = undefined;
+    const log = logger.forRequest(c.get('head').requestId);
     if (error instanceof HTTPException) {
       return errorPage(c, error.status, 'Bad Request', error.message);
     }
     if (error instanceof StoreUnavailable || error instanceof SessionConflict) {
-      logger.error(`${error.name} on ${c.req.method} ${c.req.path}: ${error.message}`);
+      log.error(`${error.name} on ${c.req.method} ${c.req.path}: ${error.message}`);
       // The session could not be opened: the error page is drawn from an empty one, and never saved.
       if ((c.var.session as Session | undefined) === undefined) c.set('session', new Session());
-      c.header('Retry-After', '1');
+      setResponseHeader(c, 'Retry-After', '1');
       return errorPage(c, 503, 'Storage Unavailable', STORAGE_UNAVAILABLE_MESSAGE);
     }
     if (error instanceof SessionTooLarge) {
-      logger.info(`Session too large on ${c.req.method} ${c.req.path}: ${error.sizeBytes} bytes`);
+      log.info(`Session too large on ${c.req.method} ${c.req.path}: ${error.sizeBytes} bytes`);
       return errorPage(
         c,
         422,
@@ -61,7 +64,7 @@ export function onError(logger: Logger, production: boolean): ErrorHandler<AppEn
         'Your session is full, so nothing was saved. Remove a holding and try again.',
       );
     }
-    logger.error(`Unhandled error on ${c.req.method} ${c.req.path}`, error);
+    log.error(`Unhandled error on ${c.req.method} ${c.req.path}`, error);
     const detail = production
       ? undefined
       : error instanceof Error

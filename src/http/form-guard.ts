@@ -78,7 +78,9 @@ export function formGuard(config: Pick<Config, 'allowedHosts'>, logger: Logger):
         allowedHosts: config.allowedHosts,
       }) ?? c.get('csrf').check((await readForm(c))[CSRF_FIELD]);
     if (failure !== undefined) {
-      logger.info(`Refused ${c.req.method} ${c.req.path}: CSRF check failed (${failure})`);
+      logger
+        .forRequest(c.get('head').requestId)
+        .info(`Refused ${c.req.method} ${c.req.path}: CSRF check failed (${failure})`);
       return errorPage(c, 403, 'Forbidden', CSRF_MESSAGE);
     }
     return next();

@@ -4,17 +4,24 @@
  * @module
  */
 import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../web/context.js';
+import { respond } from '../web/response.js';
 import { html } from 'hono/html';
 import { isAllowedHost, type AllowedHosts } from '../platform/hosts.js';
 
 /** The heading of the refusal page, defined once for the page and the tests. */
 export const BAD_HOST_HEADING = 'Unknown Host';
 
+const BAD_HOST_HEADERS = Object.freeze({
+  'Content-Type': 'text/html; charset=UTF-8',
+  'Cache-Control': 'no-store',
+});
+
 /**
  * Refuses requests for hosts not in `allowed` with 400. In development the page says which
  * variable to change; in production it names nothing about the configuration.
  */
-export function hostCheck(allowed: AllowedHosts, production: boolean): MiddlewareHandler {
+export function hostCheck(allowed: AllowedHosts, production: boolean): MiddlewareHandler<AppEnv> {
   if (allowed.any) return (_c, next) => next();
   return async (c, next) => {
     // app.request (tests) sends no Host header; a real HTTP/1.1 request always has one.
@@ -26,9 +33,7 @@ export function hostCheck(allowed: AllowedHosts, production: boolean): Middlewar
           This development server answers to ${allowed.entries.join(', ')} only. To reach it by this name, add
           it to ALLOWED_HOSTS.
         </p>`;
-    c.header('Cache-Control', 'no-store');
-    return c.html(
-      html`<!DOCTYPE html>
+    const page = html`<!DOCTYPE html>
         <html lang="en">
           <head>
             <meta charset="utf-8" />
@@ -42,8 +47,7 @@ export function hostCheck(allowed: AllowedHosts, production: boolean): Middlewar
               ${hint}
             </main>
           </body>
-        </html>`,
-      400,
-    );
+        </html>`;
+    return respond(c, String(await page), 400, BAD_HOST_HEADERS);
   };
 }

@@ -8,6 +8,7 @@ import type { Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../web/context.js';
 import { honoPaths } from '../web/urls.js';
+import { setResponseHeader } from '../web/response.js';
 import { errorPage } from './error-pages.js';
 
 /**
@@ -33,7 +34,7 @@ export function registerMethodNotAllowed(app: Hono<AppEnv>): void {
     app.all(path, (c) => {
       // The route's own handler passed (a static file that is not there): a 404, not a 405.
       if (methods.has(c.req.method)) return c.notFound();
-      c.header('Allow', allow);
+      setResponseHeader(c, 'Allow', allow);
       return errorPage(c, 405, 'Method Not Allowed', `This address accepts ${allow} only.`);
     });
   }

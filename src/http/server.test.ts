@@ -125,6 +125,56 @@ describe('startServer', () => {
   });
 });
 
+describe('the response path', () => {
+  it('writes a page from the app’s own plain header object, with one writeHead', async () => {
+    const { running } = await start();
+    const { cookie, body } = await addStockForm(running);
+    const added = await request(
+      running.url + urlFor('add_stock'),
+      {
+        method: 'POST',
+        headers: {
+          Cookie: cookie,
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'Content-Length': String(Buffer.byteLength(body)),
+        },
+      },
+      (req) => req.end(body),
+    );
+    const session = added.headers['set-cookie']?.[0]?.split(';')[0] ?? '';
+    const written: unknown[] = [];
+    // Records what Node's writeHead is handed (restored after the test).
+    const prototype = http.ServerResponse.prototype;
+    const original = Object.getOwnPropertyDescriptor(prototype, 'writeHead');
+    const writeHead = original?.value as (...args: unknown[]) => http.ServerResponse;
+    prototype.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+      written.push(args[1]);
+      return Reflect.apply(writeHead, this, args);
+    } as typeof prototype.writeHead;
+    cleanups.push(() => {
+      if (original !== undefined) Object.defineProperty(prototype, 'writeHead', original);
+    });
+    const page = await request(running.url + urlFor('list_stocks'), {
+      headers: { Cookie: `${cookie}; ${session}` },
+    });
+    expect(page.status).toBe(200);
+    expect(written).toHaveLength(1);
+    const headers = written[0] as Record<string, unknown>;
+    // Written as the app built it: undici Headers would have lower-cased every name.
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+    expect(Object.keys(headers)).toEqual(
+      expect.arrayContaining([
+        'Content-Security-Policy',
+        'X-Request-Id',
+        'Cache-Control',
+        'Vary',
+        'Set-Cookie',
+      ]),
+    );
+    expect(page.headers['x-request-id']).toBe(headers['X-Request-Id']);
+  });
+});
+
 describe('the entry point (src/http/main.ts)', () => {
   interface Run {
     readonly child: ChildProcess;

@@ -14,7 +14,7 @@ import type { Config } from '../platform/config.js';
 import { HEALTH_PATHS } from '../features/health/routes.js';
 import type { Logger } from '../platform/logging.js';
 import { createLoadMonitor } from './overload.js';
-import { requestContext, requestIdFor } from '../platform/request-context.js';
+import { requestIdFor } from '../platform/request-context.js';
 import { maskCredentials } from '../platform/redis-url.js';
 
 /** Requests in flight get this long to finish after SIGTERM. */
@@ -56,7 +56,9 @@ const SHED_REPORT_MS = 1000;
 /** Starts the app on `config.host:config.port`. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const store = await openStore(config, logger);
-  const app = createApp({ config, logger, store });
+  // Each request's id, for the app (its response and log lines) and the access line.
+  const requestIds = new WeakMap<IncomingMessage, string>();
+  const app = createApp({ config, logger, store, requestIdOf: (incoming) => requestIds.get(incoming) });
   const handle = getRequestListener(app.fetch);
   // The accept queue of our port, known once the server listens.
   let acceptQueue: () => number | undefined = () => undefined;
@@ -88,7 +90,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       }
       const startedMs = performance.now();
       const requestId = requestIdFor(req.headers['x-request-id'], config.trustProxyRequestId);
-      res.setHeader('X-Request-Id', requestId);
+      // Not res.setHeader: a header set on the Node response makes writeHead merge every header of
+      // the app's response into it one by one. The app puts the id in its own header object.
+      requestIds.set(req, requestId);
       // While the loop is busy and newcomers wait, connections take turns: see overload.ts.
       if (closing || (config.overloadCloseConnection && load.newcomersWaiting())) {
         res.setHeader('Connection', 'close');
@@ -98,22 +102,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       res.on('finish', () => {
         const url = req.url ?? '-';
         const path = url.split('?', 1)[0] ?? url;
-        requestContext.run({ requestId }, () =>
-          logger.access(
-            {
-              address: req.socket.remoteAddress ?? '-',
-              date: new Date(),
-              method: req.method ?? '-',
-              url,
-              httpVersion: req.httpVersion,
-              status: res.statusCode,
-              durationMs: performance.now() - startedMs,
-            },
-            HEALTH_PATHS.has(path) ? 'debug' : 'info',
-          ),
+        logger.access(
+          {
+            address: req.socket.remoteAddress ?? '-',
+            date: new Date(),
+            method: req.method ?? '-',
+            url,
+            httpVersion: req.httpVersion,
+            status: res.statusCode,
+            durationMs: performance.now() - startedMs,
+            requestId,
+          },
+          HEALTH_PATHS.has(path) ? 'debug' : 'info',
         );
       });
-      void requestContext.run({ requestId }, () => handle(req, res));
+      void handle(req, res);
     },
   );
   server.keepAliveTimeout = config.keepAliveTimeoutMs;

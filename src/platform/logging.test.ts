@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accessLine, createLogger, logDateTime, type AccessEntry } from './logging.js';
-import { requestContext } from './request-context.js';
 
 const ENTRY: AccessEntry = {
   address: '127.0.0.1',
@@ -108,7 +107,7 @@ describe('createLogger with LOG_FORMAT=json', () => {
 
   it('writes an access record with method, path, status, duration_ms and request_id', () => {
     const { logger, records } = jsonLines();
-    requestContext.run({ requestId: 'req-42' }, () => logger.access({ ...ENTRY, durationMs: 1.23456 }));
+    logger.access({ ...ENTRY, durationMs: 1.23456, requestId: 'req-42' });
     expect(records()).toEqual([
       {
         time: expect.any(String) as unknown,
@@ -125,14 +124,15 @@ describe('createLogger with LOG_FORMAT=json', () => {
     ]);
   });
 
-  it('puts the request id on every line written while the request is served', () => {
+  it('puts the request id on every line written through the request’s logger, and only there', () => {
     const { logger, records } = jsonLines(true);
-    requestContext.run({ requestId: 'req-7' }, () => {
-      logger.info('refused');
-      logger.debug('form fields');
-      logger.error('failed', new Error('kaboom'));
-    });
-    expect(records().map((record) => record['request_id'])).toEqual(['req-7', 'req-7', 'req-7']);
+    const forRequest = logger.forRequest('req-7');
+    forRequest.info('refused');
+    forRequest.debug('form fields');
+    forRequest.error('failed', new Error('kaboom'));
+    logger.info('not for a request');
+    expect(logger.forRequest(undefined)).toBe(logger);
+    expect(records().map((record) => record['request_id'])).toEqual(['req-7', 'req-7', 'req-7', undefined]);
     expect(records()[2]).toMatchObject({
       level: 'error',
       error: expect.stringContaining('kaboom') as unknown,
@@ -153,10 +153,8 @@ describe('createLogger with text lines', () => {
   it('keeps the access line exactly Werkzeug’s and names the request on the app’s own lines', () => {
     const written: string[] = [];
     const logger = createLogger({ debug: false, write: (_stream, line) => written.push(line) });
-    requestContext.run({ requestId: 'req-9' }, () => {
-      logger.access(ENTRY);
-      logger.info('Refused POST /add_stock: CSRF check failed (wrong-token)');
-    });
+    logger.access({ ...ENTRY, requestId: 'req-9' });
+    logger.forRequest('req-9').info('Refused POST /add_stock: CSRF check failed (wrong-token)');
     expect(written).toEqual([
       `${accessLine(ENTRY)}\n`,
       'Refused POST /add_stock: CSRF check failed (wrong-token) [request req-9]\n',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentRequestId, requestContext, requestIdFor } from './request-context.js';
+import { requestIdFor } from './request-context.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -26,15 +26,5 @@ describe('requestIdFor', () => {
 
   it('replaces a repeated X-Request-Id', () => {
     expect(requestIdFor(['a', 'b'], true)).toMatch(UUID);
-  });
-});
-
-describe('currentRequestId', () => {
-  it('is the id of the request being served, across awaits, and undefined outside', async () => {
-    expect(currentRequestId()).toBeUndefined();
-    await requestContext.run({ requestId: 'r-1' }, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      expect(currentRequestId()).toBe('r-1');
-    });
   });
 });

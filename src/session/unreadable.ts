@@ -87,8 +87,17 @@ export class UnreadableNotices {
 
 /** What a page can ask about an unreadable session cookie. */
 export interface UnreadableNotice {
-  /** The message to show, the first time only (the call remembers it was shown); else undefined. */
-  take(): string | undefined;
+  /**
+   * The message to show and the `Set-Cookie` that remembers it was shown, the first time only
+   * (the call remembers it was taken); else undefined. The caller adds the cookie to its response.
+   */
+  take(): { readonly message: string; readonly setCookie: string } | undefined;
+  /**
+   * Call once the handler is done and before the session is committed: keeps a cookie the app
+   * could not read from being replaced by anything but a save (a change that only queued a
+   * message is undone; a real save gets a flash saying it replaced the old data). Runs once.
+   */
+  settle(): Promise<void>;
 }
 
 /** What {@link unreadableSessionMiddleware} reads from and sets on the Hono context. */
@@ -100,46 +109,62 @@ export interface UnreadableEnv {
   };
 }
 
+const SETTLED = (): Promise<void> => Promise.resolve();
+
 /**
- * Sets `c.get('unreadableNotice')`, and after the handler keeps a cookie the app could not read
- * from being replaced by anything but a save. Register after the session middleware.
+ * Sets `c.get('unreadableNotice')`. Register right after the session middleware; the response
+ * builder calls its `settle()` before committing the session. It sets no header itself, so the
+ * response can be built once from a plain header object (`web/response.ts`).
  */
 export function unreadableSessionMiddleware(
   notices: UnreadableNotices,
   store: SessionStore,
 ): MiddlewareHandler<UnreadableEnv> {
   const lifetimeDays = Math.round(notices.lifetimeSeconds / 86400);
-  return async (c, next) => {
+  // The common case, a readable cookie or none: one shared object, nothing to do.
+  const readable: UnreadableNotice = { take: () => undefined, settle: SETTLED };
+  return (c, next) => {
     const error = c.get('sessionError');
+    if (error === undefined) {
+      c.set('unreadableNotice', readable);
+      return next();
+    }
     const header = c.req.header('cookie');
-    const unreadable = error === undefined ? undefined : readCookie(header, store.cookieName);
-    let taken = false;
-    c.set('unreadableNotice', {
-      take: () => {
-        if (error === undefined || unreadable === undefined || taken) return undefined;
-        taken = true;
-        if (notices.wasShown(readCookie(header, notices.cookie.name), unreadable)) return undefined;
-        c.header('Set-Cookie', notices.setCookie(unreadable), { append: true });
-        return unreadableMessage(error, lifetimeDays);
-      },
-    });
-    if (error === undefined) return next();
-
+    const unreadable = readCookie(header, store.cookieName);
     const session = c.get('session');
     const pristine = session.snapshot();
-    await next();
-    if (!session.modified) return;
-    const saved = Object.keys(session.toJSON()).some((key) => !MESSAGE_KEYS.has(key));
-    if (!saved) {
-      // Only a message was queued (say, "already removed"): keeping the old cookie matters more.
-      session.restore(pristine);
-      return;
-    }
-    try {
-      await store.update(session, (s) => s.flash('info', REPLACED_MESSAGE));
-    } catch (updateError) {
-      // The save itself fits; only the message would not: the save wins.
-      if (!(updateError instanceof SessionTooLarge)) throw updateError;
-    }
+    let taken = false;
+    let settled: Promise<void> | undefined;
+    c.set('unreadableNotice', {
+      take: () => {
+        if (unreadable === undefined || taken) return undefined;
+        taken = true;
+        if (notices.wasShown(readCookie(header, notices.cookie.name), unreadable)) return undefined;
+        return { message: unreadableMessage(error, lifetimeDays), setCookie: notices.setCookie(unreadable) };
+      },
+      settle: () => (settled ??= keepUnreadable(session, pristine, store)),
+    });
+    return next();
   };
+}
+
+/** The rule of {@link UnreadableNotice.settle}. */
+async function keepUnreadable(
+  session: AppSession,
+  pristine: ReturnType<AppSession['snapshot']>,
+  store: SessionStore,
+): Promise<void> {
+  if (!session.modified) return;
+  const saved = Object.keys(session.toJSON()).some((key) => !MESSAGE_KEYS.has(key));
+  if (!saved) {
+    // Only a message was queued (say, "already removed"): keeping the old cookie matters more.
+    session.restore(pristine);
+    return;
+  }
+  try {
+    await store.update(session, (s) => s.flash('info', REPLACED_MESSAGE));
+  } catch (updateError) {
+    // The save itself fits; only the message would not: the save wins.
+    if (!(updateError instanceof SessionTooLarge)) throw updateError;
+  }
 }

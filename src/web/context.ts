@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logging.js';
 import type { AppSession } from '../session/data.js';
 import type { UnreadableNotice } from '../session/unreadable.js';
 import type { CsrfState } from './csrf-middleware.js';
+import type { ResponseHead } from './response-head.js';
 
 /** Hono environment of the app. */
 export interface AppEnv {
@@ -17,6 +18,8 @@ export interface AppEnv {
     sessionError: BadData | undefined;
     csrf: CsrfState;
     unreadableNotice: UnreadableNotice;
+    /** This request's response headers before the response exists: see `web/response.ts`. */
+    head: ResponseHead;
   };
 }
 

@@ -7,6 +7,7 @@
 import { readCookie } from 'flask-session-ts';
 import type { MiddlewareHandler } from 'hono';
 import type { CsrfFailure, CsrfTokens } from './csrf.js';
+import type { ResponseHead } from './response-head.js';
 
 /** What a handler can do with this request's CSRF token. */
 export interface CsrfState {
@@ -19,7 +20,9 @@ export interface CsrfState {
 }
 
 /** Sets `c.get('csrf')` for every request after it. */
-export function csrfMiddleware(tokens: CsrfTokens): MiddlewareHandler<{ Variables: { csrf: CsrfState } }> {
+export function csrfMiddleware(
+  tokens: CsrfTokens,
+): MiddlewareHandler<{ Variables: { csrf: CsrfState; head: ResponseHead } }> {
   return async (c, next) => {
     const fromCookie = readCookie(c.req.header('cookie'), tokens.cookie.name);
     const valid = tokens.isValid(fromCookie) ? fromCookie : undefined;
@@ -29,7 +32,7 @@ export function csrfMiddleware(tokens: CsrfTokens): MiddlewareHandler<{ Variable
         if (valid !== undefined) return valid;
         if (issued === undefined) {
           issued = tokens.issue();
-          c.header('Set-Cookie', tokens.setCookie(issued), { append: true });
+          c.get('head').cookies.push(tokens.setCookie(issued));
         }
         return issued;
       },

@@ -9,6 +9,7 @@ import { THEMES, type Theme } from '../session/data.js';
 import type { AppEnv } from './context.js';
 import type { Html } from './html.js';
 import { layout, type PageContext } from './layout.js';
+import { addCookie, respondHtml } from './response.js';
 
 /** How a page is rendered. */
 export interface RenderOptions {
@@ -30,14 +31,21 @@ export function themeOf(c: Context<AppEnv>): Theme | undefined {
 /** The flashes, after the unreadable-cookie notice when this page is the first to show it. */
 function withNotice(c: Context<AppEnv>, flashes: FlashMessage[]): readonly FlashMessage[] {
   const notice = c.get('unreadableNotice').take();
-  return notice === undefined ? flashes : [['error', notice], ...flashes];
+  if (notice === undefined) return flashes;
+  addCookie(c, notice.setCookie);
+  return [['error', notice.message], ...flashes];
 }
 
 /**
  * Responds with a full HTML page. `body` receives the page context, so a view can use the
- * CSRF token and run after the flashes were consumed.
+ * CSRF token and run after the flashes were consumed. The session is committed as the response
+ * is built (`response.ts`): change it before calling this.
  */
-export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (page: PageContext) => Html) {
+export function renderPage(
+  c: Context<AppEnv>,
+  options: RenderOptions,
+  body: (page: PageContext) => Html,
+): Promise<Response> {
   const session = c.get('session');
   const csrf = c.get('csrf');
   const page: PageContext = {
@@ -48,5 +56,5 @@ export function renderPage(c: Context<AppEnv>, options: RenderOptions, body: (pa
     path: new URL(c.req.url).pathname,
   };
   const content = body(page);
-  return c.html(layout(options.title, page, content).toString(), options.status ?? 200);
+  return respondHtml(c, layout(options.title, page, content).toString(), options.status ?? 200);
 }

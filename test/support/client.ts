@@ -11,7 +11,6 @@ import { COOKIE_SESSION_SETTINGS, type Config } from '../../src/platform/config.
 import { LOOPBACK_HOSTS } from '../../src/platform/hosts.js';
 import type { AppEnv } from '../../src/web/context.js';
 import { accessLine, type AccessEntry, type Logger } from '../../src/platform/logging.js';
-import { currentRequestId } from '../../src/platform/request-context.js';
 import { urlFor } from '../../src/web/urls.js';
 import type { CookieSessionStore, SessionData } from 'flask-session-ts';
 
@@ -68,20 +67,26 @@ export interface RecordingLogger extends Logger {
 
 export function recordingLogger(options: { debug: boolean } = { debug: false }): RecordingLogger {
   const lines: LogLine[] = [];
-  const push = (line: LogLine) => {
-    const requestId = currentRequestId();
-    lines.push(requestId === undefined ? line : { ...line, requestId });
+  const bind = (requestId: string | undefined): Logger => {
+    const push = (line: LogLine) => lines.push(requestId === undefined ? line : { ...line, requestId });
+    return {
+      info: (message) => push({ level: 'info', message }),
+      debug: (message) => {
+        if (options.debug) push({ level: 'debug', message });
+      },
+      error: (message, error) => push({ level: 'error', message, error }),
+      access: (entry, level = 'info') => {
+        if (level !== 'info' && !options.debug) return;
+        const line: LogLine = { level, message: accessLine(entry), access: entry };
+        lines.push(entry.requestId === undefined ? line : { ...line, requestId: entry.requestId });
+      },
+      forRequest: (id) => (id === undefined ? root : bind(id)),
+    };
   };
+  const root = bind(undefined);
   return {
+    ...root,
     lines,
-    info: (message) => push({ level: 'info', message }),
-    debug: (message) => {
-      if (options.debug) push({ level: 'debug', message });
-    },
-    error: (message, error) => push({ level: 'error', message, error }),
-    access: (entry, level = 'info') => {
-      if (level === 'info' || options.debug) push({ level, message: accessLine(entry), access: entry });
-    },
     text: () =>
       lines
         .map(({ message, error }) => (error instanceof Error ? `${message}\n${error.stack ?? ''}` : message))

@@ -13,6 +13,7 @@
  * SessionConfigError          the options can never work (thrown at construction)
  * StoreUnavailable            a server-side store cannot be reached (a 503, not the visitor's fault)
  * SessionConflict             an update kept losing races with other writers (a 503)
+ * SessionAlreadyCommitted     the session changed after its headers were taken for a response
  * ```
  * @module
  */
@@ -126,5 +127,20 @@ export class SessionConflict extends Error {
     readonly attempts: number,
   ) {
     super(`The session changed under ${attempts} attempts to update it; nothing was saved.`);
+  }
+}
+
+/**
+ * The session changed after its response headers were computed (`commitSession` in
+ * `flask-session-ts/hono`): the change would be silently lost, so it fails loudly instead. A
+ * programming error: make every change before building the response.
+ */
+export class SessionAlreadyCommitted extends Error {
+  override name = 'SessionAlreadyCommitted';
+  constructor() {
+    super(
+      'The session was changed after its headers were committed to the response; the change was not saved. ' +
+        'Change the session before calling commitSession().',
+    );
   }
 }

@@ -14,6 +14,7 @@ export {
   BadPayload,
   BadSignature,
   BadTimeSignature,
+  SessionAlreadyCommitted,
   SessionConfigError,
   SessionConflict,
   SessionTooLarge,

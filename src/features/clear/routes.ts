@@ -11,6 +11,7 @@ import { clearConfirmationPage, CONFIRM_FIELD, CONFIRM_VALUE } from './view.js';
 import { renderPage } from '../../web/render.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
+import { redirect } from '../../web/response.js';
 
 /** Registers `clear_stocks` (GET: the question; POST: the answer) on `app`. */
 export function registerClear(app: Hono<AppEnv>, store: SessionStore): void {
@@ -23,7 +24,7 @@ export function registerClear(app: Hono<AppEnv>, store: SessionStore): void {
   app.post(honoPaths.clear_stocks, async (c) => {
     // An old page's one-click form (or a hand-made post) gets the question first.
     if (textField(await readForm(c), CONFIRM_FIELD) !== CONFIRM_VALUE) {
-      return c.redirect(urlFor('clear_stocks'), 303);
+      return redirect(c, urlFor('clear_stocks'), 303);
     }
     await store.update(c.get('session'), (session) => {
       writeHoldings(session, []);
@@ -32,6 +33,6 @@ export function registerClear(app: Hono<AppEnv>, store: SessionStore): void {
       session.delete('undo');
       session.flash('info', 'Your portfolio is now empty.');
     });
-    return c.redirect(urlFor('list_stocks'), 302);
+    return redirect(c, urlFor('list_stocks'), 302);
   });
 }

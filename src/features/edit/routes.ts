@@ -17,6 +17,7 @@ import { renderPage } from '../../web/render.js';
 import { formHasErrors, type StockFormState } from '../../web/stock-form.js';
 import { readForm } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
+import { redirect } from '../../web/response.js';
 
 /** Messages of the edit flow, defined once for the handler and the tests. */
 export const editMessages = Object.freeze({
@@ -78,6 +79,6 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps
       const values = editFormState(result.holding).values;
       return render(c, index, original, { values, errors: {}, formError: editMessages.full }, 422);
     }
-    return c.redirect(urlFor('list_stocks'), 302);
+    return redirect(c, urlFor('list_stocks'), 302);
   });
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, recordingLogger } from '../../../test/support/client.js';
 import type { AppEnv } from '../../web/context.js';
+import { responseHeadMiddleware } from '../../web/response-head.js';
 import { registerHealth } from './routes.js';
 import { CookieSessionStore, StoreUnavailable, type SessionStore } from 'flask-session-ts';
 
@@ -33,6 +34,7 @@ describe('registerHealth with a server-side store', () => {
     });
     const logger = recordingLogger();
     const app = new Hono<AppEnv>();
+    app.use(responseHeadMiddleware({}));
     registerHealth(app, store, logger);
     return { app, logger };
   }

@@ -26,6 +26,7 @@ import {
 import { renderPage } from '../../web/render.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
+import { redirect, respond } from '../../web/response.js';
 
 /** The import page's title (with "Error: " before it after a refused file). */
 export const IMPORT_TITLE = 'Import a portfolio';
@@ -62,10 +63,11 @@ export function registerExport(
 ): void {
   app.get(honoPaths.export_stocks, (c) => {
     const holdings = readHoldings(c.get('session'));
-    c.header('Content-Type', 'text/csv; charset=utf-8');
-    // The name is ours (digits and dashes), so it needs no RFC 6266 escaping.
-    c.header('Content-Disposition', `attachment; filename="${exportFilename(now())}"`);
-    return c.body(portfolioCsv(holdings));
+    return respond(c, portfolioCsv(holdings), 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      // The name is ours (digits and dashes), so it needs no RFC 6266 escaping.
+      'Content-Disposition': `attachment; filename="${exportFilename(now())}"`,
+    });
   });
 
   const render = (
@@ -133,6 +135,6 @@ export function registerExport(
       if (!(error instanceof SessionTooLarge)) throw error;
       return render(c, 422, { mode, formError: importFlowMessages.tooLarge(total) });
     }
-    return c.redirect(urlFor('list_stocks'), 302);
+    return redirect(c, urlFor('list_stocks'), 302);
   });
 }

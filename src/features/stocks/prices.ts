@@ -15,6 +15,7 @@ import { listUrl } from './positions-view.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths } from '../../web/urls.js';
 import { renderStockList } from './routes.js';
+import { redirect } from '../../web/response.js';
 
 /** Messages of the price form, defined once for the handler and the tests. */
 export const priceFlashes = Object.freeze({
@@ -61,6 +62,6 @@ export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store
       const value = textField(form, CURRENT_PRICE_FIELD) ?? '';
       return renderStockList(c, deps, sort, { symbol, value, message: priceFlashes.full });
     }
-    return c.redirect(listUrl(sort), 302);
+    return redirect(c, listUrl(sort), 302);
   });
 }

@@ -23,6 +23,7 @@ import { roomForMore } from '../../session/capacity.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { rememberRemoval, undoOffer } from './undo.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
+import { redirect } from '../../web/response.js';
 
 /** The message shown when the session cannot take one more holding: the cookie's, or the server store's cap. */
 export function portfolioFullMessage(count: number, where: 'cookie' | 'server' = 'cookie'): string {
@@ -116,9 +117,11 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
 
   app.post(honoPaths.add_stock, async (c) => {
     const form = await readForm(c);
-    logger.debug(
-      `add_stock form: ${JSON.stringify(Object.fromEntries(FIELD_NAMES.map((name) => [name, form[name] ?? null])))}`,
-    );
+    logger
+      .forRequest(c.get('head').requestId)
+      .debug(
+        `add_stock form: ${JSON.stringify(Object.fromEntries(FIELD_NAMES.map((name) => [name, form[name] ?? null])))}`,
+      );
     const result = parseStockForm(form, purchaseDateBounds(now()));
     if (!result.ok) return renderForm(c, { values: result.values, errors: result.errors }, 422, now);
 
@@ -140,7 +143,7 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
         now,
       );
     }
-    return c.redirect(urlFor('list_stocks'), 302);
+    return redirect(c, urlFor('list_stocks'), 302);
   });
 
   app.get(honoPaths.list_stocks, (c) => renderStockList(c, deps, c.req.query('sort')));
@@ -185,6 +188,6 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
         'That holding was already removed or has moved (another tab?). Nothing was removed.',
       );
     }
-    return c.redirect(urlFor('list_stocks'), 302);
+    return redirect(c, urlFor('list_stocks'), 302);
   });
 }

@@ -10,6 +10,7 @@ import { decodePortfolio, encodePortfolio, type Holding } from '../../domain/por
 import { readHoldings, writeHoldings } from '../../session/portfolio.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
+import { redirect } from '../../web/response.js';
 
 type AppSession = AppEnv['Variables']['session'];
 
@@ -54,6 +55,6 @@ export function registerUndo(app: Hono<AppEnv>, store: SessionStore): void {
       putBack,
     ]);
     if (restored === undefined) await flashIfRoom(store, session, 'error', NOTHING_TO_UNDO);
-    return c.redirect(urlFor('list_stocks'), 302);
+    return redirect(c, urlFor('list_stocks'), 302);
   });
 }

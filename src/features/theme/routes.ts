@@ -8,6 +8,7 @@ import { THEMES, type Theme } from '../../session/data.js';
 import type { AppEnv } from '../../web/context.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
+import { redirect } from '../../web/response.js';
 
 function isTheme(value: string | undefined): value is Theme {
   return value !== undefined && (THEMES as readonly string[]).includes(value);
@@ -32,9 +33,9 @@ export function registerTheme(app: Hono<AppEnv>, store: SessionStore): void {
     const back = localPath(textField(form, 'next')) ?? urlFor('index');
     if (!isTheme(theme)) {
       c.get('session').flash('error', `Unknown theme. Choose ${THEMES.join(' or ')}.`);
-      return c.redirect(back, 302);
+      return redirect(c, back, 302);
     }
     await store.update(c.get('session'), (session) => session.set('theme', theme));
-    return c.redirect(back, 302);
+    return redirect(c, back, 302);
   });
 }
