@@ -5,8 +5,10 @@
  * `writeHead`), with a store that answers at once and one that answers later.
  * What every adapter must do is in adapters.test.ts.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
 import express, { type ErrorRequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listen, type RunningApp } from '../test/adapters/apps.js';
@@ -199,5 +201,46 @@ describe.each(STORES)('Express adapter with $name', ({ holds, make }) => {
     }
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(SessionTooLarge);
+  });
+});
+
+describe('an Express app with no error middleware', () => {
+  let child: ChildProcess;
+  let url: string;
+  let stderr = '';
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'test/adapters/express-bare.ts'], {
+      cwd: new URL('..', import.meta.url),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    url = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`exited with code ${String(code)}\n${stderr}`)));
+      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+        const port = /^port: (\d+)$/.exec(line);
+        if (port !== null) resolve(`http://127.0.0.1:${port[1] ?? ''}`);
+      });
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await exited;
+  });
+
+  it.each([
+    ['set() of a Map', '/map'],
+    ['a value that became a cycle after set()', '/mutated'],
+  ])('answers %s with a 500 and stays up for the next request', async (_, path) => {
+    const res = await fetch(url + path);
+    expect(res.status).toBe(500);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    const next = await fetch(`${url}/read`);
+    expect(next.status).toBe(200);
+    expect(await next.text()).toBe('empty');
+    expect(child.exitCode).toBeNull();
   });
 });

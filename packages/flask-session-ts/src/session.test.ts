@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../test/support/thrown.js';
 
+import { UndecodableSession, UnstorableValue } from './errors.js';
 import { Session } from './session.js';
 import type { SessionData } from './tagged-json.js';
 
@@ -399,5 +401,59 @@ describe('source texts of unchanged keys', () => {
     session.restore(snapshot);
     expect([...session.sources]).toEqual([...SOURCES]);
     expect(session.get('pair')).toEqual([1, 2]);
+  });
+});
+
+describe('values a session cannot hold', () => {
+  it('are refused by set(), naming the key, and leave the session unchanged', () => {
+    const session = opened({ a: 1 });
+    const error = thrown(() => session.set('cart', { items: [new Set([1])] } as never));
+    expect(error).toBeInstanceOf(UnstorableValue);
+    expect(error).toMatchObject({ key: 'cart', path: 'cart.items[0]', reason: 'unsupported-type' });
+    expect(session.modified).toBe(false);
+    expect(session.has('cart')).toBe(false);
+    expect(session.changedKeys).toEqual(new Set());
+  });
+
+  it('include a cycle, said as such rather than as a stack overflow', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.me = cyclic;
+    expect(thrown(() => new Session().set('c', cyclic as never))).toMatchObject({
+      reason: 'cycle',
+      path: 'c.me',
+    });
+  });
+});
+
+describe('a session standing for an undecodable cookie', () => {
+  const undecodable = () => {
+    const session = new Session();
+    session.keepUndecodable(new UndecodableSession('too-large'));
+    return session;
+  };
+
+  it('says so, and is empty and unmodified', () => {
+    const session = undecodable();
+    expect(session.undecodable).toMatchObject({ reason: 'too-large' });
+    expect(session.isEmpty).toBe(true);
+    expect(session.modified).toBe(false);
+  });
+
+  it('keeps the mark through changes, so that the store can refuse them', () => {
+    const session = undecodable();
+    session.set('a', 1);
+    expect(session.undecodable).toBeInstanceOf(UndecodableSession);
+  });
+
+  it('loses the mark on clear(), which is then a change (the cookie is to be deleted)', () => {
+    const session = undecodable();
+    session.clear();
+    expect(session.undecodable).toBeUndefined();
+    expect(session.modified).toBe(true);
+    expect(session.changedKeys).toBe('all');
+  });
+
+  it('is not marked unless a store marks it', () => {
+    expect(new Session().undecodable).toBeUndefined();
   });
 });

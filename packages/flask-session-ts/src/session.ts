@@ -3,7 +3,8 @@
  * `accessed`, `permanent`) and flash messages stored the way Flask stores them.
  * @module
  */
-import type { SessionData, SessionValue, Uuid } from './tagged-json.js';
+import type { UndecodableSession } from './errors.js';
+import { assertStorable, type SessionData, type SessionValue, type Uuid } from './tagged-json.js';
 
 /** A flashed message and its category (free text, e.g. `"success"`), as Flask stores them. */
 export type FlashMessage = readonly [category: string, message: string];
@@ -66,6 +67,7 @@ export class Session<T extends SessionData = SessionData> {
   #changed: Set<string> | 'all' = new Set();
   /** The JSON text of keys unchanged since the cookie was read; see {@link Session.sources}. */
   #sources: Map<string, string>;
+  #undecodable: UndecodableSession | undefined;
 
   /**
    * @param sources each top-level key's JSON text as read from the cookie, if known; a store
@@ -143,8 +145,17 @@ export class Session<T extends SessionData = SessionData> {
     return this.#data[key] !== undefined;
   }
 
-  /** Stores `value` under `key`. */
+  /**
+   * Stores `value` under `key`. The value is checked here, so a mistake shows at the call site:
+   * what Flask or this library could not read back is refused (see `UnstorableValue`: a Map, Set,
+   * class instance, function, symbol, invalid Date, boxed primitive, an object with `toJSON`, a
+   * cycle, nesting deeper than `MAX_WRITE_DEPTH` = 128 levels). The value is kept by reference:
+   * a change made to it afterwards is checked when the session is saved (`update` throws, or the
+   * request fails through the framework's error path), never written unreadable.
+   * @throws UnstorableValue naming the key, the place in the value and the reason; the session is unchanged.
+   */
   set<K extends keyof T & string>(key: K, value: T[K]): void {
+    assertStorable(key, value);
     this.#data[key] = value;
     this.#touch(key);
   }
@@ -158,9 +169,19 @@ export class Session<T extends SessionData = SessionData> {
     this.#touch(key);
   }
 
-  /** Removes everything: the response deletes the cookie. */
+  /**
+   * Removes everything: the response deletes the cookie. On a session opened from an
+   * {@link Session.undecodable} cookie, this is how to discard that cookie on purpose: the mark
+   * goes, the response deletes the cookie, and later changes are saved as usual.
+   */
   clear(): void {
     this.#accessed = true;
+    if (this.#undecodable !== undefined) {
+      this.#undecodable = undefined;
+      this.#data = ownData({});
+      this.markModified();
+      return;
+    }
     if (Object.keys(this.#data).length === 0) return;
     this.#data = ownData({});
     this.markModified();
@@ -215,6 +236,23 @@ export class Session<T extends SessionData = SessionData> {
     this.#sources = new Map(snapshot.sources ?? []);
     // Still a new revision: anything computed from the discarded state must not be reused.
     this.#revision++;
+  }
+
+  /**
+   * Set when the request's cookie verified but could not be decoded (see `UndecodableSession`):
+   * the session is then empty, and stores refuse to save any change over that cookie (the change
+   * fails with this error), until {@link Session.clear} discards it. Undefined otherwise.
+   */
+  get undecodable(): UndecodableSession | undefined {
+    return this.#undecodable;
+  }
+
+  /**
+   * Marks the session as standing for a cookie that verified but could not be decoded: called by
+   * the store that opened it, on an empty session. See {@link Session.undecodable}.
+   */
+  keepUndecodable(error: UndecodableSession): void {
+    this.#undecodable = error;
   }
 
   /** The data to serialise. Not a copy: do not mutate. */
