@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
 import { CookieSessionStore } from '../cookie-store.js';
+import { base64UrlEncode } from '../encoding.js';
 import {
   BadData,
   BadSignature,
@@ -15,6 +17,7 @@ import {
   SessionConflict,
   SessionTooLarge,
   StoreUnavailable,
+  UndecodableSession,
   UnknownSession,
 } from '../errors.js';
 import { Signer } from '../signer.js';
@@ -402,13 +405,17 @@ describe('session ids, more', () => {
     expect((await store.open(undefined)).session.isNew).toBe(true);
   });
 
-  it('starts a new session, without overwriting it, when the stored data cannot be read', async () => {
+  it('keeps a record whose data cannot be read: a change is refused until clear(), then gets a new id', async () => {
     const store = sqliteStore();
     const cookie = await save(store, undefined, { n: '1' });
     store.backend.db.prepare("UPDATE sessions SET data = 'not json'").run();
-    const { opened, cookie: next } = await visit(store, cookie, (s) =>
-      store.update(s, (x) => x.set('m', '2')),
-    );
+    const refused = await store.open(cookie);
+    expect(refused.error).toBeInstanceOf(UndecodableSession);
+    await expect(store.update(refused.session, (x) => x.set('m', '2'))).rejects.toThrow(UndecodableSession);
+    const { opened, cookie: next } = await visit(store, cookie, async (s) => {
+      s.clear();
+      await store.update(s, (x) => x.set('m', '2'));
+    });
     expect(opened.error).toBeInstanceOf(BadData);
     expect(opened.session.get('n')).toBeUndefined();
     expect(next).not.toBe(cookie);
@@ -772,5 +779,68 @@ describe.each(lifetimeBackends)('lifetimes and their cookies on $name', ({ store
     expect(second).not.toBe(first);
     expect((await store.open(second)).session.get('user')).toBe('ann');
     expect((await store.open(first)).error).toBeInstanceOf(UnknownSession);
+  });
+});
+
+describe('what verifies but cannot be decoded', () => {
+  /** A saved session whose stored data is then damaged into `data`. */
+  async function damaged(data: string) {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { portfolio: 'kept' });
+    store.backend.db.prepare('UPDATE sessions SET data = ?').run(data);
+    return { store, cookie };
+  }
+
+  it('opens a damaged record empty, marked, with UndecodableSession and its reason', async () => {
+    const { store, cookie } = await damaged('{"portfolio":{" d":"not a date"}}');
+    const { session, error } = await store.open(cookie);
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect(error).toMatchObject({ reason: 'bad-tag' });
+    expect(session.undecodable).toBe(error);
+    expect(await store.commit(session)).toEqual({ kind: 'none' });
+  });
+
+  it('keeps a damaged record and its cookie: a change fails at commit, update() throws', async () => {
+    const { store, cookie } = await damaged('not json');
+    const { session, error } = await store.open(cookie);
+    await expect(store.update(session, (s) => s.set('a', 'b'))).rejects.toBe(error);
+    session.set('a', 'b');
+    expect(await store.commit(session)).toEqual({ kind: 'failed', error });
+    const count = store.backend.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number };
+    expect(count.n).toBe(1);
+    expect((store.backend.db.prepare('SELECT data FROM sessions').get() as { data: string }).data).toBe(
+      'not json',
+    );
+  });
+
+  it('deletes the cookie of a damaged record when the handler clears the session on purpose', async () => {
+    const { store, cookie } = await damaged('[]');
+    const { session } = await store.open(cookie);
+    session.clear();
+    expect((await store.commit(session)).kind).toBe('delete');
+  });
+
+  it('keeps a Flask cookie that verifies but inflates past the cap, instead of calling it forged', async () => {
+    const cookieStore = new CookieSessionStore({ secretKey, now });
+    const json = JSON.stringify({ note: 'a'.repeat(70_000) });
+    const flask = `session=${cookieStore.serializer.signPayload('.' + base64UrlEncode(deflateSync(json)))}`;
+    const store = sqliteStore();
+    const { session, error } = await store.open(flask);
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect(error).toMatchObject({ reason: 'too-large' });
+    session.set('a', 'b');
+    expect(await store.commit(session)).toEqual({ kind: 'failed', error });
+    const roomy = sqliteStore({ importCookieSessions: { maxInflatedBytes: 128 * 1024 } });
+    expect((await roomy.open(flask)).session.get('note')).toHaveLength(70_000);
+  });
+
+  it('fails the commit with UnstorableValue for a value changed in place after set()', async () => {
+    const store = sqliteStore();
+    const { session } = await store.open(undefined);
+    const list: unknown[] = [];
+    session.set('list', list as never);
+    list.push(new Map());
+    const action = await store.commit(session);
+    expect(action).toMatchObject({ kind: 'failed', error: { name: 'UnstorableValue', path: 'list[0]' } });
   });
 });
