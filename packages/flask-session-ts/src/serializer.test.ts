@@ -160,7 +160,8 @@ describe('decompression limits', () => {
       reason: 'too-large',
       message:
         'Undecodable session: too large when inflated (The payload inflates to more than 65536 bytes ' +
-        '(maxInflatedBytes)). Its signature is valid, so it is kept unchanged.',
+        '(maxInflatedBytes)). Its signature is valid, so it is kept unchanged: ' +
+        'changes to this session are refused until session.clear() discards it.',
     });
     // Node's maxOutputLength error: inflating stopped at the cap instead of producing 10 MB.
     expect((error as BadPayload).originalError).toMatchObject({ code: 'ERR_BUFFER_TOO_LARGE' });
@@ -215,7 +216,8 @@ describe('correctly signed but undecodable payloads', () => {
     const error = thrown(() => serializer.loads(serializer.signPayload('not*base64')));
     expect(error).toBeInstanceOf(UndecodableSession);
     expect((error as BadPayload).message).toBe(
-      'Undecodable session: not base64 (Could not base64 decode the payload). Its signature is valid, so it is kept unchanged.',
+      'Undecodable session: not base64 (Could not base64 decode the payload). Its signature is valid, so it ' +
+        'is kept unchanged: changes to this session are refused until session.clear() discards it.',
     );
     expect((error as BadPayload).reason).toBe('bad-base64');
     expect((error as BadPayload).originalError).toBeInstanceOf(BadData);
@@ -260,7 +262,8 @@ describe('correctly signed but undecodable payloads', () => {
     expect(error).toMatchObject({ reason: 'bad-tag' });
     expect((error as Error).message).toBe(
       'Undecodable session: a Flask tag holds the wrong value (Date tag " d" must hold an HTTP date). ' +
-        'Its signature is valid, so it is kept unchanged.',
+        'Its signature is valid, so it is kept unchanged: changes to this session are refused until ' +
+        'session.clear() discards it.',
     );
   });
 
