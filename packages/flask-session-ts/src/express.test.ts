@@ -244,3 +244,46 @@ describe('an Express app with no error middleware', () => {
     expect(child.exitCode).toBeNull();
   });
 });
+
+describe('a store whose commit throws instead of answering', () => {
+  const errors: unknown[] = [];
+  let server: RunningApp;
+
+  beforeAll(async () => {
+    const inner = new CookieSessionStore({ secretKey: SECRET });
+    const broken: SessionStore = {
+      cookieName: inner.cookieName,
+      maxSessionBytes: inner.maxSessionBytes,
+      open: (header) => inner.open(header),
+      update: (session, change) => inner.update(session, change),
+      measure: (session) => inner.measure(session),
+      commit: () => {
+        throw new RangeError('a store bug');
+      },
+    };
+    const app = express();
+    app.use(sessionMiddleware(broken));
+    app.get('/', (req, res) => res.send(countText(req.session)));
+    const onError: ErrorRequestHandler = (error, _req, res, next) => {
+      errors.push(error);
+      if (res.headersSent) {
+        next(error);
+        return;
+      }
+      res.status(500).type('text').send('boom');
+    };
+    app.use(onError);
+    server = await listen(createServer(app));
+  });
+  afterAll(() => server.close());
+
+  it("passes the error to the error middleware once, instead of throwing it out of the handler's send", async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${server.url}/`);
+      expect(res.status).toBe(500);
+      expect(await res.text()).toBe('boom');
+    }
+    expect(errors).toHaveLength(2);
+    expect(errors.every((e) => e instanceof RangeError && e.message === 'a store bug')).toBe(true);
+  });
+});
