@@ -804,3 +804,68 @@ describe('code point order of keys with astral characters', () => {
     }
   });
 });
+
+describe('what the storable check accepts, as the writer does', () => {
+  it('accepts every kind of value a session holds, at the call site', () => {
+    const values: unknown[] = [
+      null,
+      true,
+      1.5,
+      2n ** 64n,
+      'text',
+      new Uint8Array([1]),
+      Buffer.from('ab'),
+      new Date(0),
+      new Uuid('12345678123456781234567812345678'),
+      // eslint-disable-next-line no-sparse-arrays
+      [1, , 3],
+      Object.create(null) as object,
+      { nested: { list: [new Date(0), new Uint8Array([2]), null] } },
+    ];
+    for (const value of values) expect(() => assertStorable('x', value)).not.toThrow();
+    expect(() => dumps({ all: values } as SessionData)).not.toThrow();
+  });
+
+  it('names the key that was refused, not a deeper one written verbatim', () => {
+    const deep = `${'['.repeat(300)}0${']'.repeat(300)}`;
+    const { data, sources } = loadsWithSources(`{"deep":${deep}}`);
+    const error = thrown(() => dumps({ ...data, m: new Map() } as unknown as SessionData, sources));
+    expect(error).toMatchObject({ name: 'UnstorableValue', key: 'm', reason: 'unsupported-type' });
+  });
+
+  it('counts a tag-named top-level key two levels down only when it is the only key', () => {
+    const atMax = nestedIn(MAX_WRITE_DEPTH, (v) => [v]);
+    // Two keys: " t" is written as is, so the Map is what is refused.
+    const error = thrown(() => dumps({ ' t': atMax, m: new Map() } as unknown as SessionData));
+    expect(error).toMatchObject({ key: 'm', reason: 'unsupported-type' });
+    // An undefined sibling is not written: " t" is then escaped, and too deep.
+    const alone = thrown(() => dumps({ ' t': atMax, gone: undefined } as SessionData));
+    expect(alone).toMatchObject({ key: ' t', reason: 'too-deep' });
+  });
+
+  it('counts an escaped object two levels down only when its tag key is its only written key', () => {
+    // [0] at MAX_WRITE_DEPTH + 1 if the object were escaped, at MAX_WRITE_DEPTH if not.
+    const withSibling = nestedIn(MAX_WRITE_DEPTH - 2, (v) => [v], { ' t': [0], b: 1 });
+    expect(() => assertStorable('x', withSibling)).not.toThrow();
+    expect(() => dumps({ x: withSibling } as SessionData)).not.toThrow();
+    const withUndefined = nestedIn(MAX_WRITE_DEPTH - 2, (v) => [v], { ' t': [0], b: undefined });
+    expect(thrown(() => assertStorable('x', withUndefined))).toMatchObject({ reason: 'too-deep' });
+    expect(thrown(() => dumps({ x: withUndefined } as SessionData))).toMatchObject({ reason: 'too-deep' });
+  });
+
+  it('says where in an array the refused value is', () => {
+    expect(thrown(() => assertStorable('list', [0, 1, [2, new WeakMap()]]))).toMatchObject({
+      path: 'list[2][1]',
+      message: expect.stringMatching(/^Cannot store a WeakMap at list\[2\]\[1\]: /) as unknown,
+    });
+  });
+
+  it('describes an object whose class has no name', () => {
+    const anonymous = new (class {
+      readonly n = 1;
+    })();
+    expect((thrown(() => assertStorable('x', anonymous)) as Error).message).toMatch(
+      /^Cannot store an object of unknown class at x: /,
+    );
+  });
+});

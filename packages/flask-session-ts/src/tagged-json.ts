@@ -295,7 +295,14 @@ export function dumps(data: SessionData, sources?: ReadonlyMap<string, string>):
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     // Only now, on the way out, find what was refused and where: writing stays one walk.
-    throw unstorableIn(data, sources);
+    checkSession(data, sources);
+    // The writer and the check apply the same rules: not reached unless they disagree.
+    throw new UnstorableValue(
+      undefined,
+      'unsupported-type',
+      '',
+      'Cannot store this session: a value was refused.',
+    );
   }
 }
 
@@ -307,36 +314,25 @@ export function assertStorable(key: string, value: unknown): void {
   check(value, key, pathOf('', key), TAGS.has(key) ? 2 : 1, new Set());
 }
 
-function unstorableIn(data: unknown, sources: ReadonlyMap<string, string> | undefined): UnstorableValue {
-  try {
-    if (data === null || typeof data !== 'object' || !isPlainObject(data)) {
-      check(data, undefined, '', 0, new Set());
-    } else {
-      const keys = Object.keys(data).filter((k) => data[k] !== undefined && sources?.get(k) === undefined);
-      // An escaped one-key object ({" di": {…}}) puts its value two levels down.
-      const escaped = Object.keys(data).filter((k) => data[k] !== undefined).length === 1;
-      for (const key of keys) {
-        check(data[key], key, pathOf('', key), escaped && TAGS.has(key) ? 2 : 1, new Set([data]));
-      }
-    }
-  } catch (error) {
-    if (error instanceof UnstorableValue) return error;
-    throw error;
+/** {@link check} over what {@link dumps} writes of `data`: every key but those written verbatim. */
+function checkSession(data: unknown, sources: ReadonlyMap<string, string> | undefined): void {
+  if (typeof data !== 'object' || data === null || !isPlainObject(data)) {
+    check(data, undefined, '', 0, new Set());
+    return;
   }
-  // The writer and this check apply the same rules: not reached unless they disagree.
-  return new UnstorableValue(
-    undefined,
-    'unsupported-type',
-    '',
-    'Cannot store this session: a value was refused.',
-  );
+  // An escaped one-key object ({" di": {…}}) puts its value two levels down.
+  const escaped = Object.keys(data).filter((k) => data[k] !== undefined).length === 1;
+  for (const key of Object.keys(data)) {
+    if (sources?.get(key) !== undefined) continue;
+    check(data[key], key, pathOf('', key), escaped && TAGS.has(key) ? 2 : 1, new Set([data]));
+  }
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 function pathOf(parent: string, key: string | number): string {
-  if (typeof key === 'number') return `${parent}[${key}]`;
-  if (IDENTIFIER.test(key)) return parent === '' ? key : `${parent}.${key}`;
+  if (typeof key === 'string' && IDENTIFIER.test(key)) return parent === '' ? key : `${parent}.${key}`;
+  // An array index, or a key that is not an identifier: x[0], x["my key"].
   return `${parent}[${JSON.stringify(key)}]`;
 }
 
