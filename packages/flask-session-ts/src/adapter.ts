@@ -12,6 +12,9 @@ export interface SessionAdapterOptions {
   /**
    * Called once for each request whose session cookie could not be used (tampered, expired,
    * malformed): the session is then new and empty. Log `error.name`, never the cookie. Default: silent.
+   * An `UndecodableSession` (the cookie verified, but its data cannot be decoded here: `error.reason`
+   * says why) is valid data that is kept: a change to that session fails the request with it until
+   * the handler calls `session.clear()`, `destroy()` or `regenerate()`.
    */
   readonly onInvalidCookie?: (error: BadData) => void;
 }

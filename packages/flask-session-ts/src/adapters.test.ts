@@ -6,13 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTERS, type AdapterHarness, type RunningApp } from '../test/adapters/apps.js';
 import { AsyncStore } from '../test/support/async-store.js';
 import { FaultyStore } from '../test/support/faulty-store.js';
 import { startRedis, stopAll, type RedisProcess } from '../test/support/redis-server.js';
 import { CookieSessionStore, type SessionOptions } from './cookie-store.js';
-import { BadData, SignatureExpired } from './errors.js';
+import { base64UrlEncode } from './encoding.js';
+import { BadData, SignatureExpired, UndecodableSession } from './errors.js';
 import type { SessionStore } from './store.js';
 import { RedisSessionStore } from './stores/redis.js';
 import { SqliteSessionStore } from './stores/sqlite.js';
@@ -174,6 +176,76 @@ describe.each(CASES)(
       expect(res.headers.getSetCookie()).toEqual([]);
       expect(res.headers.get('Location')).toBeNull();
       expect(await (await app.get('/read', cookie)).text()).toBe('1');
+    });
+
+    it('answers a value the session cannot hold with an error naming the key, and keeps the cookie', async () => {
+      const cookie = await app.counted();
+      const res = await app.post('/unstorable', cookie);
+      expect(res.status).toBe(500);
+      expect(await res.text()).toBe('unstorable index: unsupported-type');
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(await (await app.get('/read', cookie)).text()).toBe('1');
+    });
+
+    it('answers a value made unstorable after set with an error at commit, no cookie and no redirect', async () => {
+      const cookie = await app.counted();
+      const res = await app.post('/mutated', cookie);
+      expect(res.status).toBe(500);
+      expect(await res.text()).toBe('unstorable cart: unsupported-type');
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(res.headers.get('Location')).toBeNull();
+      expect(await (await app.get('/read', cookie)).text()).toBe('1');
+    });
+
+    describe('a cookie that verifies but cannot be decoded', () => {
+      /** Signed with the app's key, so valid, but inflating past the 64 KiB cap. */
+      const undecodable = (): string => {
+        const { serializer } = new CookieSessionStore({ secretKey: NEW_KEY, now: clock.now });
+        const json = JSON.stringify({ note: 'a'.repeat(70_000) });
+        return `session=${serializer.signPayload('.' + base64UrlEncode(deflateSync(json)))}`;
+      };
+
+      it('opens empty, is reported with its reason, and a read sends no Set-Cookie', async () => {
+        const res = await app.get('/read', undecodable());
+        expect(res.status).toBe(200);
+        expect(await res.text()).toBe('empty');
+        expect(res.headers.getSetCookie()).toEqual([]);
+        expect(invalid).toHaveLength(1);
+        expect(invalid[0]).toBeInstanceOf(UndecodableSession);
+        expect(invalid[0]).toMatchObject({ reason: 'too-large' });
+      });
+
+      it('is not overwritten by a write: the write fails with the reason and no Set-Cookie', async () => {
+        const res = await app.post('/inc', undecodable());
+        expect(res.status).toBe(500);
+        expect(await res.text()).toBe('undecodable: too-large');
+        expect(res.headers.getSetCookie()).toEqual([]);
+      });
+
+      it('is deleted when the handler clears the session on purpose', async () => {
+        const res = await app.post('/clear', undecodable());
+        expect(await res.text()).toBe('cleared');
+        expect(res.headers.getSetCookie()).toEqual([
+          'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax',
+        ]);
+      });
+
+      it('is deleted when the handler destroys the session on purpose', async () => {
+        const res = await app.post('/logout', undecodable());
+        expect(await res.text()).toBe('ok');
+        expect(res.headers.getSetCookie()).toEqual([
+          'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax',
+        ]);
+      });
+
+      it('is replaced when the handler regenerates the session, which keeps nothing of it', async () => {
+        const res = await app.post('/login', undecodable());
+        expect(await res.text()).toBe('ok');
+        const next = cookieOf(res);
+        expect(next).toBeDefined();
+        expect(await (await app.get('/user', next)).text()).toBe('ann');
+        expect(await (await app.get('/read', next)).text()).toBe('empty');
+      });
     });
 
     it("answers a store outage while opening the session with the error handler's 503", async () => {
@@ -342,6 +414,28 @@ describe('the session life', () => {
           expect(next).not.toBe(cookie);
           expect(await (await app.get('/read', cookie)).text()).toBe('empty');
         }
+      });
+
+      it('destroy() and regenerate() discard a cookie that verifies but cannot be decoded', async () => {
+        // A Flask cookie signed with the app's key that inflates past the cap: a server-side store
+        // cannot import it, the cookie store cannot read it; only an explicit new session replaces it.
+        const { serializer } = new CookieSessionStore({ secretKey: LIFE_KEY });
+        const json = JSON.stringify({ note: 'a'.repeat(70_000) });
+        const cookie = `session=${serializer.signPayload('.' + base64UrlEncode(deflateSync(json)))}`;
+        const refused = await app.post('/inc', cookie);
+        expect([refused.status, await refused.text()]).toEqual([500, 'undecodable: too-large']);
+        expect(refused.headers.getSetCookie()).toEqual([]);
+
+        const out = await app.post('/logout', cookie);
+        expect(out.headers.getSetCookie()).toEqual([
+          'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax',
+        ]);
+        const login = await app.post('/login', cookie);
+        expect(await login.text()).toBe('ok');
+        const next = cookieOf(login);
+        expect(next).toBeDefined();
+        expect(await (await app.get('/user', next)).text()).toBe('ann');
+        expect(await (await app.get('/read', next)).text()).toBe('empty');
       });
 
       it('regenerate({ keepData: false }) keeps only what was set afterwards', async () => {

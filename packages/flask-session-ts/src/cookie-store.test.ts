@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { thrown } from '../test/support/thrown.js';
 import { CookieSessionStore, SESSION_DEFAULTS, type SessionOptions } from './cookie-store.js';
-import { BadTimeSignature, SessionConfigError, SessionTooLarge } from './errors.js';
+import { deflateSync } from 'node:zlib';
+import { base64UrlEncode } from './encoding.js';
+import {
+  BadTimeSignature,
+  SessionConfigError,
+  SessionTooLarge,
+  UndecodableSession,
+  UnstorableValue,
+} from './errors.js';
 import type { Session } from './session.js';
 import type { CookieAction } from './store.js';
 
@@ -548,3 +556,112 @@ function withN(store: CookieSessionStore): Session {
   session.set('n', 1);
   return session;
 }
+
+describe('a cookie that verifies but cannot be decoded', () => {
+  /** A cookie signed with the store's key whose JSON inflates to `bytes`. */
+  function inflatingTo(store: CookieSessionStore, bytes: number): string {
+    const json = `{"a":"${'x'.repeat(bytes - 8)}"}`;
+    return `session=${store.serializer.signPayload('.' + base64UrlEncode(deflateSync(json)))}`;
+  }
+
+  it('opens empty, marked, with UndecodableSession saying why', () => {
+    const store = storeWith();
+    const { session, error } = store.open(inflatingTo(store, 64 * 1024 + 1));
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect(error).toMatchObject({ reason: 'too-large' });
+    expect(session.undecodable).toBe(error);
+    expect(session.isEmpty).toBe(true);
+  });
+
+  it('is kept: a change fails at commit and nothing is sent', () => {
+    const store = storeWith({ permanent: true });
+    const { session, error } = store.open(inflatingTo(store, 70_000));
+    expect(store.commit(session)).toEqual({ kind: 'none' });
+    session.set('a', 1);
+    expect(store.commit(session)).toEqual({ kind: 'failed', error });
+  });
+
+  it('is kept: update() throws UndecodableSession and puts the session back', () => {
+    const store = storeWith();
+    const { session } = store.open(inflatingTo(store, 70_000));
+    expect(() => store.update(session, (s) => s.set('a', 1))).toThrow(UndecodableSession);
+    expect(session.isEmpty).toBe(true);
+    expect(session.modified).toBe(false);
+  });
+
+  it('is deleted by clear(), after which a change is saved', () => {
+    const store = storeWith();
+    const { session } = store.open(inflatingTo(store, 70_000));
+    session.clear();
+    expect(store.commit(session).kind).toBe('delete');
+    store.update(session, (s) => s.set('a', 1));
+    expect(store.open(cookiePair(store.commit(session))).session.get('a')).toBe(1);
+  });
+
+  it('is deleted by destroy(), and replaced by regenerate(), which keeps nothing of it', () => {
+    const store = storeWith();
+    const destroyed = store.open(inflatingTo(store, 70_000)).session;
+    destroyed.destroy();
+    expect(store.commit(destroyed).kind).toBe('delete');
+    for (const keepData of [true, false]) {
+      const { session } = store.open(inflatingTo(store, 70_000));
+      session.regenerate({ keepData });
+      expect(store.commit(session).kind).toBe('delete');
+      session.set('user', 'ann');
+      const reopened = store.open(cookiePair(store.commit(session))).session;
+      expect({ ...reopened.toJSON() }).toEqual({ user: 'ann' });
+    }
+  });
+
+  it('is kept when an update() that cleared it cannot be saved: the session is put back, marked', () => {
+    const store = storeWith();
+    const { session, error } = store.open(inflatingTo(store, 70_000));
+    expect(() =>
+      store.update(session, (s) => {
+        s.clear();
+        s.set('big', randomBytes(6000).toString('base64'));
+      }),
+    ).toThrow(SessionTooLarge);
+    expect(session.undecodable).toBe(error);
+    session.set('a', 1);
+    expect(store.commit(session)).toEqual({ kind: 'failed', error });
+  });
+
+  it('is read when maxInflatedBytes allows it', () => {
+    const store = storeWith({ maxInflatedBytes: 128 * 1024 });
+    const { session, error } = store.open(inflatingTo(store, 70_000));
+    expect(error).toBeUndefined();
+    expect(session.get('a')).toHaveLength(70_000 - 8);
+  });
+
+  it('refuses a maxInflatedBytes out of range at construction', () => {
+    expect(() => storeWith({ maxInflatedBytes: 10 })).toThrow(SessionConfigError);
+  });
+});
+
+describe('a value made unstorable after set()', () => {
+  it('fails the commit with UnstorableValue, and update() puts the session back', () => {
+    const store = storeWith();
+    const { session } = store.open(undefined);
+    const cart: Record<string, unknown> = {};
+    session.set('cart', cart as never);
+    cart.when = new Date(Number.NaN);
+    const action = store.commit(session);
+    expect(action.kind).toBe('failed');
+    expect(action.kind === 'failed' && action.error).toMatchObject({
+      name: 'UnstorableValue',
+      key: 'cart',
+      path: 'cart.when',
+      reason: 'invalid-date',
+    });
+    const other = store.open(undefined).session;
+    expect(() =>
+      store.update(other, (s) => {
+        const list: unknown[] = [];
+        s.set('list', list as never);
+        list.push(list);
+      }),
+    ).toThrow(UnstorableValue);
+    expect(other.isEmpty).toBe(true);
+  });
+});

@@ -11,8 +11,14 @@ import {
   type CookieAttributes,
   type SameSite,
 } from './cookie.js';
-import { BadData, SessionConfigError, SessionTooLarge } from './errors.js';
-import { SessionSerializer } from './serializer.js';
+import {
+  BadData,
+  SessionConfigError,
+  SessionTooLarge,
+  UndecodableSession,
+  UnstorableValue,
+} from './errors.js';
+import { MAX_INFLATED_BYTES, SessionSerializer } from './serializer.js';
 import { PERMANENT_KEY, Session } from './session.js';
 import type { Digest, Secret } from './signer.js';
 import type { CookieAction, Opened, SessionStore } from './store.js';
@@ -69,6 +75,12 @@ export interface SessionOptions {
   readonly now?: () => number;
   /** See `SessionSerializerOptions.compressAboveBytes`. Default 0: Flask's bytes. */
   readonly compressAboveBytes?: number;
+  /**
+   * Largest JSON a compressed cookie may inflate to; a verified cookie over it opens as
+   * {@link UndecodableSession} (reason `too-large`) and is kept. Default 64 KiB; a whole number
+   * from 1 KiB to 64 MiB, else {@link SessionConfigError} at construction.
+   */
+  readonly maxInflatedBytes?: number;
 }
 
 /**
@@ -79,7 +91,9 @@ export interface SessionOptions {
  * - `Path=/`, no `Domain`: a host-only cookie for the whole app;
  * - 31 days, Flask's `PERMANENT_SESSION_LIFETIME`, refreshed on each request for permanent sessions
  *   (non-permanent ones only with `refreshNonPermanent`: Flask never refreshes them);
- * - 4093 bytes, Werkzeug's `max_cookie_size`: browsers silently drop cookies over ~4096 bytes.
+ * - 4093 bytes, Werkzeug's `max_cookie_size`: browsers silently drop cookies over ~4096 bytes;
+ * - 64 KiB for what a compressed cookie may inflate to: a small cookie cannot make the process
+ *   inflate megabytes (a valid cookie over it is kept, never wiped: see `maxInflatedBytes`).
  */
 export const SESSION_DEFAULTS = Object.freeze({
   digest: 'sha1',
@@ -97,6 +111,7 @@ export const SESSION_DEFAULTS = Object.freeze({
   refreshNonPermanent: false,
   permanent: false,
   maxCookieBytes: 4093,
+  maxInflatedBytes: MAX_INFLATED_BYTES,
 } as const);
 
 /**
@@ -181,6 +196,7 @@ export class CookieSessionStore implements SessionStore {
       salt: options.salt ?? d.salt,
       now: this.#now,
       ...(options.compressAboveBytes === undefined ? {} : { compressAboveBytes: options.compressAboveBytes }),
+      maxInflatedBytes: options.maxInflatedBytes ?? d.maxInflatedBytes,
     });
   }
 
@@ -196,7 +212,9 @@ export class CookieSessionStore implements SessionStore {
   /**
    * Opens the session carried by a `Cookie` request header. A missing, tampered, expired or
    * malformed cookie gives a new empty session and the reason, never an exception: it is
-   * ordinary traffic.
+   * ordinary traffic. A cookie that verifies but cannot be decoded gives an empty session marked
+   * {@link Session.undecodable} and an {@link UndecodableSession}: it is never overwritten unless
+   * the handler calls `session.clear()`, `destroy()` or `regenerate()`.
    */
   open<T extends StorableData<T> = SessionData>(cookieHeader: string | undefined): Opened<T> {
     const value = readCookie(cookieHeader, this.cookie.name);
@@ -208,7 +226,9 @@ export class CookieSessionStore implements SessionStore {
       return { session };
     } catch (error) {
       if (!(error instanceof BadData)) throw error;
-      return { session: new Session<T>(), error };
+      const session = new Session<T>();
+      if (error instanceof UndecodableSession) session.keepUndecodable(error);
+      return { session, error };
     }
   }
 
@@ -225,6 +245,10 @@ export class CookieSessionStore implements SessionStore {
       session.restore(before);
       throw new SessionTooLarge(action.sizeBytes, action.limitBytes);
     }
+    if (action.kind === 'failed') {
+      session.restore(before);
+      throw action.error;
+    }
   }
 
   /**
@@ -237,6 +261,10 @@ export class CookieSessionStore implements SessionStore {
    * Writes that only refresh or re-sign are skipped on error responses (`status` ≥ 400),
    * which must leave the visitor's cookie as it was.
    * A cookie over `maxCookieBytes` comes back as `too-large`: nothing is to be sent then.
+   * `failed` with {@link UnstorableValue} when a value was changed in place into one a session
+   * cannot hold, or with {@link UndecodableSession} when the session stands for an undecodable
+   * cookie and was changed without `clear()`, `destroy()` or `regenerate()`: nothing is to be sent,
+   * the browser keeps its cookie.
    */
   commit<T extends StorableData<T>>(session: Session<T>, status = 200): CookieAction {
     const nowMs = this.#now();
@@ -257,6 +285,10 @@ export class CookieSessionStore implements SessionStore {
   }
 
   #decide(session: Session, state: OpenState, failed: boolean, nowMs: number): CookieAction {
+    // A verified cookie this side cannot read is someone's data: only clear(), destroy() or
+    // regenerate() (which drop the mark) may replace it.
+    const undecodable = session.undecodable;
+    if (undecodable !== undefined) return session.modified ? { kind: 'failed', error: undecodable } : NONE;
     if (session.isEmpty) {
       return session.modified ? { kind: 'delete', header: serializeDeleteCookie(this.cookie) } : NONE;
     }
@@ -265,7 +297,14 @@ export class CookieSessionStore implements SessionStore {
     const refresh = (session.accessed && rolls) || session.touched;
     if (!session.modified && (failed || !(resign || refresh))) return NONE;
 
-    const header = this.#setCookieHeader(session, state, nowMs);
+    let header: string;
+    try {
+      header = this.#setCookieHeader(session, state, nowMs);
+    } catch (error) {
+      // A value changed in place after `set`: fail this request, never the process or the next one.
+      if (error instanceof UnstorableValue) return { kind: 'failed', error };
+      throw error;
+    }
     const bytes = Buffer.byteLength(header, 'utf8');
     if (bytes > this.maxCookieBytes) {
       // A refresh or re-sign that no longer fits (say, longer attributes after a deploy) is skipped:

@@ -9,7 +9,9 @@ import {
   SessionTooLarge,
   SignatureExpired,
   StoreUnavailable,
+  UndecodableSession,
   UnknownSession,
+  UnstorableValue,
 } from './errors.js';
 
 describe('the error classes', () => {
@@ -34,6 +36,8 @@ describe('the error classes', () => {
     [new StoreUnavailable('m'), 'StoreUnavailable'],
     [new SessionConflict(3), 'SessionConflict'],
     [new UnknownSession('m'), 'UnknownSession'],
+    [new UndecodableSession('bad-tag'), 'UndecodableSession'],
+    [new UnstorableValue('k', 'cycle', 'k', 'm'), 'UnstorableValue'],
   ])('name %s after its class, for log lines', (error, name) => {
     expect(error.name).toBe(name);
   });
@@ -62,5 +66,37 @@ describe('the error classes', () => {
     const error = new SessionConflict(3);
     expect(error.attempts).toBe(3);
     expect(error.message).toBe('The session changed under 3 attempts to update it; nothing was saved.');
+  });
+
+  it('say an undecodable session is a BadPayload kept, with the reason and the decoder’s words', () => {
+    const cause = new SyntaxError('bad');
+    const error = new UndecodableSession('bad-json', cause, 'Session payload is not valid JSON');
+    expect(error).toBeInstanceOf(BadPayload);
+    expect(error.reason).toBe('bad-json');
+    expect(error.originalError).toBe(cause);
+    expect(error.message).toBe(
+      'Undecodable session: not a JSON object (Session payload is not valid JSON). Its signature is valid, ' +
+        'so it is kept unchanged: changes to this session are refused until session.clear(), destroy() or ' +
+        'regenerate() discards it.',
+    );
+    expect(new UndecodableSession('bad-base64').message).toMatch(/^Undecodable session: not base64\. Its/);
+    expect(new BadPayload('m').reason).toBe('bad-json');
+  });
+
+  it.each<[UndecodableSession['reason'], string]>([
+    ['bad-base64', 'not base64'],
+    ['bad-zlib', 'not zlib'],
+    ['too-large', 'too large when inflated'],
+    ['bad-json', 'not a JSON object'],
+    ['too-deep', 'nested too deep'],
+    ['bad-tag', 'a Flask tag holds the wrong value'],
+  ])('say an undecodable session’s reason %s in words', (reason, words) => {
+    expect(new UndecodableSession(reason).message).toContain(`Undecodable session: ${words}.`);
+  });
+
+  it('say an unstorable value is a TypeError carrying its key, path and reason', () => {
+    const error = new UnstorableValue('cart', 'too-deep', 'cart.a', 'the message');
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ key: 'cart', path: 'cart.a', reason: 'too-deep', message: 'the message' });
   });
 });

@@ -8,8 +8,10 @@
  * │   └── BadTimeSignature    the timestamp is missing or malformed
  * │       └── SignatureExpired  valid signature, but too old or from the future
  * ├── BadPayload              verified, but the payload cannot be decoded
+ * │   └── UndecodableSession  …said of a whole session: it is kept, never overwritten unasked
  * └── UnknownSession          a validly signed session id the server-side store does not hold
  * SessionTooLarge             the session to write exceeds the cookie's or the store's limit
+ * UnstorableValue (TypeError) a value the session cannot hold (a Map, a cycle, too deep, …)
  * SessionConfigError          the options can never work (thrown at construction)
  * StoreUnavailable            a server-side store cannot be reached (a 503, not the visitor's fault)
  * SessionConflict             an update kept losing races with other writers (a 503)
@@ -56,6 +58,17 @@ export class SignatureExpired extends BadTimeSignature {
   override name = 'SignatureExpired';
 }
 
+/**
+ * Why a payload could not be decoded:
+ * - `bad-base64`: not URL-safe base64;
+ * - `bad-zlib`: marked compressed but not zlib;
+ * - `too-large`: inflates past the cap (`maxInflatedBytes`);
+ * - `bad-json`: not JSON, or not a JSON object;
+ * - `too-deep`: nested deeper than the reader follows (511 levels, see `MAX_DEPTH`);
+ * - `bad-tag`: a Flask tag holds the wrong thing (`{" d": "not a date"}`).
+ */
+export type PayloadProblem = 'bad-base64' | 'bad-zlib' | 'too-large' | 'bad-json' | 'too-deep' | 'bad-tag';
+
 /** The signature verified but the payload could not be decoded (base64, zlib, JSON or a tag). */
 export class BadPayload extends BadData {
   override name = 'BadPayload';
@@ -63,6 +76,76 @@ export class BadPayload extends BadData {
     message: string,
     /** The lower-level error, when there was one. */
     readonly originalError?: unknown,
+    /** What was wrong with it. */
+    readonly reason: PayloadProblem = 'bad-json',
+  ) {
+    super(message);
+  }
+}
+
+const PROBLEMS: Readonly<Record<PayloadProblem, string>> = {
+  'bad-base64': 'not base64',
+  'bad-zlib': 'not zlib',
+  'too-large': 'too large when inflated',
+  'bad-json': 'not a JSON object',
+  'too-deep': 'nested too deep',
+  'bad-tag': 'a Flask tag holds the wrong value',
+};
+
+/**
+ * A session whose signature verified (so whoever holds the secret key wrote it: Flask, this
+ * library, another service) but whose data cannot be decoded here. It is valid data that this
+ * side cannot read, so it is never overwritten unasked: the session opens empty and marked
+ * (`session.undecodable`); any change made to it fails the request with this error (from
+ * `update`, or through the framework's error path at commit), and no `Set-Cookie` replaces the
+ * cookie, until the handler calls `session.clear()`, `destroy()` or `regenerate()` to discard it
+ * on purpose.
+ */
+export class UndecodableSession extends BadPayload {
+  override name = 'UndecodableSession';
+  constructor(
+    reason: PayloadProblem,
+    /** The decoder's error. */
+    originalError?: unknown,
+    /** The decoder's own words, added in brackets. */
+    detail?: string,
+  ) {
+    super(
+      `Undecodable session: ${PROBLEMS[reason]}${detail === undefined ? '' : ` (${detail})`}. ` +
+        'Its signature is valid, so it is kept unchanged: changes to this session are refused until ' +
+        'session.clear(), destroy() or regenerate() discards it.',
+      originalError,
+      reason,
+    );
+  }
+}
+
+/**
+ * Why a value cannot be stored in a session:
+ * - `unsupported-type`: not one of null, boolean, number, bigint, string, Uint8Array, a valid
+ *   Date, Uuid, an array or a plain object (a Map, Set, class instance, function, symbol, boxed
+ *   `new String()`, typed array other than Uint8Array…); an object with `toJSON` is refused too,
+ *   since Flask would not get what `toJSON` says;
+ * - `invalid-date`: `new Date(NaN)`;
+ * - `cycle`: the value contains itself;
+ * - `too-deep`: nested deeper than `MAX_WRITE_DEPTH` (128), which Flask could not read back.
+ */
+export type UnstorableReason = 'unsupported-type' | 'invalid-date' | 'cycle' | 'too-deep';
+
+/**
+ * A value the session cannot hold, refused before anything is written: a programming error,
+ * caught by class. Thrown by `Session.set` for the value given, and at commit (turned into the
+ * request's error, never a crash) for a value changed in place after it was set.
+ */
+export class UnstorableValue extends TypeError {
+  override name = 'UnstorableValue';
+  constructor(
+    /** The session key holding it; undefined when the whole session was the problem. */
+    readonly key: string | undefined,
+    readonly reason: UnstorableReason,
+    /** Where in the value, as `key.member[2]`. */
+    readonly path: string,
+    message: string,
   ) {
     super(message);
   }

@@ -5,8 +5,10 @@
  * `writeHead`), with a store that answers at once and one that answers later.
  * What every adapter must do is in adapters.test.ts.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
 import express, { type ErrorRequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listen, type RunningApp } from '../test/adapters/apps.js';
@@ -238,5 +240,89 @@ describe('of(req): the session typed by the generic', () => {
     } finally {
       await running.close();
     }
+  });
+});
+
+describe('an Express app with no error middleware', () => {
+  let child: ChildProcess;
+  let url: string;
+  let stderr = '';
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'test/adapters/express-bare.ts'], {
+      cwd: new URL('..', import.meta.url),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    url = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`exited with code ${String(code)}\n${stderr}`)));
+      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+        const port = /^port: (\d+)$/.exec(line);
+        if (port !== null) resolve(`http://127.0.0.1:${port[1] ?? ''}`);
+      });
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await exited;
+  });
+
+  it.each([
+    ['set() of a Map', '/map'],
+    ['a value that became a cycle after set()', '/mutated'],
+  ])('answers %s with a 500 and stays up for the next request', async (_, path) => {
+    const res = await fetch(url + path);
+    expect(res.status).toBe(500);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    const next = await fetch(`${url}/read`);
+    expect(next.status).toBe(200);
+    expect(await next.text()).toBe('empty');
+    expect(child.exitCode).toBeNull();
+  });
+});
+
+describe('a store whose commit throws instead of answering', () => {
+  const errors: unknown[] = [];
+  let server: RunningApp;
+
+  beforeAll(async () => {
+    const inner = new CookieSessionStore({ secretKey: SECRET });
+    const broken: SessionStore = {
+      cookieName: inner.cookieName,
+      maxSessionBytes: inner.maxSessionBytes,
+      open: (header) => inner.open(header),
+      update: (session, change) => inner.update(session, change),
+      measure: (session) => inner.measure(session),
+      commit: () => {
+        throw new RangeError('a store bug');
+      },
+    };
+    const app = express();
+    app.use(sessionMiddleware(broken));
+    app.get('/', (req, res) => res.send(countText(req.session)));
+    const onError: ErrorRequestHandler = (error, _req, res, next) => {
+      errors.push(error);
+      if (res.headersSent) {
+        next(error);
+        return;
+      }
+      res.status(500).type('text').send('boom');
+    };
+    app.use(onError);
+    server = await listen(createServer(app));
+  });
+  afterAll(() => server.close());
+
+  it("passes the error to the error middleware once, instead of throwing it out of the handler's send", async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${server.url}/`);
+      expect(res.status).toBe(500);
+      expect(await res.text()).toBe('boom');
+    }
+    expect(errors).toHaveLength(2);
+    expect(errors.every((e) => e instanceof RangeError && e.message === 'a store bug')).toBe(true);
   });
 });

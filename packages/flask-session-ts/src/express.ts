@@ -166,8 +166,16 @@ function commitBeforeHeaders<T extends StorableData<T>>(
       if (state === 'open') {
         streamed = name !== 'end';
         const status = name === 'writeHead' && typeof args[0] === 'number' ? args[0] : res.statusCode;
-        const answer = store.commit(session, status);
-        if (isPromiseLike(answer)) {
+        let answer: ReturnType<SessionStore['commit']> | undefined;
+        try {
+          answer = store.commit(session, status);
+        } catch (error) {
+          // Thrown here it would escape through Express's final handler and end the process.
+          fail(error);
+        }
+        if (answer === undefined) {
+          // `fail` holds every call until the handler is off the stack, then answers with the error.
+        } else if (isPromiseLike(answer)) {
           state = 'waiting';
           answer.then(finish, fail);
         } else {

@@ -20,12 +20,19 @@ export {
   SessionTooLarge,
   StoreUnavailable,
   SignatureExpired,
+  UndecodableSession,
   UnknownSession,
+  UnstorableValue,
+  type PayloadProblem,
+  type UnstorableReason,
 } from './errors.js';
 export { Signer, type Digest, type Secret, type SignerOptions, type Verified } from './signer.js';
 export { TimestampSigner, type TimedVerified, type TimestampSignerOptions } from './timed.js';
 export {
+  MAX_DEPTH,
+  MAX_WRITE_DEPTH,
   Uuid,
+  assertStorable,
   dumps,
   loads,
   loadsWithSources,
@@ -33,7 +40,12 @@ export {
   type SessionData,
   type SessionValue,
 } from './tagged-json.js';
-export { SessionSerializer, type Loaded, type SessionSerializerOptions } from './serializer.js';
+export {
+  MAX_INFLATED_BYTES,
+  SessionSerializer,
+  type Loaded,
+  type SessionSerializerOptions,
+} from './serializer.js';
 export {
   Session,
   type DeepReadonly,

@@ -14,10 +14,17 @@ import {
   type LoadsResult,
 } from '../test/flask/oracle.js';
 import { base64UrlDecode, base64UrlEncode, intToBytes } from './encoding.js';
-import { BadData, BadPayload, BadSignature, BadTimeSignature, SignatureExpired } from './errors.js';
+import {
+  BadData,
+  BadPayload,
+  BadSignature,
+  BadTimeSignature,
+  SignatureExpired,
+  UndecodableSession,
+} from './errors.js';
 import { SessionSerializer } from './serializer.js';
 import { CookieSessionStore } from './cookie-store.js';
-import { Uuid, type SessionData, type SessionValue } from './tagged-json.js';
+import { MAX_WRITE_DEPTH, Uuid, type SessionData, type SessionValue } from './tagged-json.js';
 
 const SECRET = 'interop-secret-key';
 const NOW = 1_700_000_000;
@@ -230,6 +237,34 @@ function sessionDataArb(options: DataOptions = {}): fc.Arbitrary<SessionData> {
 describeEachFlask(
   (started) => (oracle = started),
   () => {
+    describe('limits', () => {
+      it('keep a small Flask cookie that inflates past 64 KiB: undecodable (too large), never overwritten', async () => {
+        const cookie = await oracle.dumps({ secret: SECRET, now: NOW, value: { note: 'a'.repeat(66_000) } });
+        expect(cookie.length).toBeLessThan(256);
+        const store = new CookieSessionStore({ secretKey: SECRET, now: () => NOW * 1000 });
+        const { session, error } = store.open(`session=${cookie}`);
+        expect(error).toBeInstanceOf(UndecodableSession);
+        expect(error?.message).toMatch(/^Undecodable session: too large when inflated /);
+        expect(error).toMatchObject({ reason: 'too-large' });
+        session.set('visits', 1);
+        expect(store.commit(session)).toEqual({ kind: 'failed', error });
+        // With a larger cap the same cookie reads as Flask wrote it.
+        const roomy = new CookieSessionStore({
+          secretKey: SECRET,
+          now: () => NOW * 1000,
+          maxInflatedBytes: 128 * 1024,
+        });
+        expect(roomy.open(`session=${cookie}`).session.get('note')).toHaveLength(66_000);
+      });
+
+      it(`load in Flask when nested ${MAX_WRITE_DEPTH} deep, the most we write`, async () => {
+        let deepest: SessionValue = 0;
+        for (let i = 0; i < MAX_WRITE_DEPTH; i++) deepest = i % 2 === 0 ? [deepest] : { k: deepest };
+        const data: SessionData = { deep: deepest };
+        expectFlaskLoaded(await flaskLoads(serializerAt(NOW).dumps(data)), data);
+      });
+    });
+
     describe('cookies we sign', () => {
       it('load in Flask with equal data, for generated sessions', async () => {
         const ours = serializerAt(NOW);

@@ -7,7 +7,7 @@
  * Text with none of those (nearly every session) goes to the fast native `JSON.parse`.
  * @module
  */
-import { BadPayload } from './errors.js';
+import { BadPayload, type PayloadProblem } from './errors.js';
 
 /** Deepest nesting the parser follows (its own stack), matching the tagged-JSON limit. */
 const MAX_NESTING = 512;
@@ -125,7 +125,7 @@ class Parser {
   }
 
   value(depth: number): unknown {
-    if (depth > MAX_NESTING) throw this.#error(`nested deeper than ${MAX_NESTING} levels`);
+    if (depth > MAX_NESTING) throw this.#error(`nested deeper than ${MAX_NESTING} levels`, 'too-deep');
     this.#skipWhitespace();
     const text = this.#text;
     const ch = text[this.#at];
@@ -216,10 +216,10 @@ class Parser {
     if (!this.#eat(ch)) throw this.#error(`expected "${ch}"`);
   }
 
-  #error(what: string): BadPayload {
+  #error(what: string, reason: PayloadProblem = 'bad-json'): BadPayload {
     // The same shape as a JSON.parse failure: a BadPayload carrying the SyntaxError.
     const message = `${what} at offset ${this.#at}`;
-    return new BadPayload(`Session payload is not valid JSON: ${message}`, new SyntaxError(message));
+    return new BadPayload(`Session payload is not valid JSON: ${message}`, new SyntaxError(message), reason);
   }
 }
 

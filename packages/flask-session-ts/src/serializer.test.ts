@@ -3,7 +3,14 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 import { base64UrlEncode } from './encoding.js';
-import { BadData, BadPayload, BadSignature, SignatureExpired } from './errors.js';
+import {
+  BadData,
+  BadPayload,
+  BadSignature,
+  SessionConfigError,
+  SignatureExpired,
+  UndecodableSession,
+} from './errors.js';
 import { SessionSerializer } from './serializer.js';
 import { CookieSessionStore } from './cookie-store.js';
 import { dumps, Uuid } from './tagged-json.js';
@@ -143,12 +150,19 @@ describe('compression', () => {
 });
 
 describe('decompression limits', () => {
-  it('rejects a correctly signed zlib bomb with BadPayload, stopping at the 64 KiB cap', () => {
+  it('rejects a correctly signed zlib bomb as undecodable (too large), stopping at the 64 KiB cap', () => {
     const serializer = makeSerializer();
     const bomb = deflateSync(Buffer.alloc(10 * 1024 * 1024));
     const cookie = serializer.signPayload('.' + base64UrlEncode(bomb));
     const error = thrown(() => serializer.loads(cookie));
-    expect(error).toBeInstanceOf(BadPayload);
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect(error).toMatchObject({
+      reason: 'too-large',
+      message:
+        'Undecodable session: too large when inflated (The payload inflates to more than 65536 bytes ' +
+        '(maxInflatedBytes)). Its signature is valid, so it is kept unchanged: ' +
+        'changes to this session are refused until session.clear(), destroy() or regenerate() discards it.',
+    });
     // Node's maxOutputLength error: inflating stopped at the cap instead of producing 10 MB.
     expect((error as BadPayload).originalError).toMatchObject({ code: 'ERR_BUFFER_TOO_LARGE' });
   });
@@ -166,11 +180,33 @@ describe('decompression limits', () => {
   });
 
   it('applies a smaller cap when given one', () => {
-    const serializer = makeSerializer({ maxInflatedBytes: 100 });
-    const fits = serializer.signPayload('.' + base64UrlEncode(deflateSync(jsonOfLength(100))));
-    const tooBig = serializer.signPayload('.' + base64UrlEncode(deflateSync(jsonOfLength(101))));
-    expect(serializer.loads(fits).data.a).toHaveLength(92);
-    expect(() => serializer.loads(tooBig)).toThrow(BadPayload);
+    const serializer = makeSerializer({ maxInflatedBytes: 2000 });
+    const fits = serializer.signPayload('.' + base64UrlEncode(deflateSync(jsonOfLength(2000))));
+    const tooBig = serializer.signPayload('.' + base64UrlEncode(deflateSync(jsonOfLength(2001))));
+    expect(serializer.loads(fits).data.a).toHaveLength(1992);
+    expect(thrown(() => serializer.loads(tooBig))).toMatchObject({ reason: 'too-large' });
+  });
+
+  it('applies a larger cap when given one', () => {
+    const serializer = makeSerializer({ maxInflatedBytes: 128 * 1024 });
+    const cookie = serializer.signPayload('.' + base64UrlEncode(deflateSync(jsonOfLength(100_000))));
+    expect(serializer.loads(cookie).data.a).toHaveLength(100_000 - 8);
+  });
+
+  it.each([1023, 64 * 1024 * 1024 + 1, 2048.5, Number.NaN, 0, -1])(
+    'refuses maxInflatedBytes %s at construction, saying the range',
+    (maxInflatedBytes) => {
+      expect(() => makeSerializer({ maxInflatedBytes })).toThrow(
+        new SessionConfigError(
+          `maxInflatedBytes must be a whole number of bytes from 1024 (1 KiB) to 67108864 (64 MiB), not ${maxInflatedBytes}.`,
+        ),
+      );
+    },
+  );
+
+  it('accepts maxInflatedBytes at both ends of its range', () => {
+    expect(() => makeSerializer({ maxInflatedBytes: 1024 })).not.toThrow();
+    expect(() => makeSerializer({ maxInflatedBytes: 64 * 1024 * 1024 })).not.toThrow();
   });
 });
 
@@ -178,23 +214,30 @@ describe('correctly signed but undecodable payloads', () => {
   it('rejects a payload that is not base64 with BadPayload carrying the decoding error', () => {
     const serializer = makeSerializer();
     const error = thrown(() => serializer.loads(serializer.signPayload('not*base64')));
-    expect(error).toBeInstanceOf(BadPayload);
-    expect((error as BadPayload).message).toBe('Could not base64 decode the payload');
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect((error as BadPayload).message).toBe(
+      'Undecodable session: not base64 (Could not base64 decode the payload). Its signature is valid, so it ' +
+        'is kept unchanged: changes to this session are refused until session.clear(), destroy() or ' +
+        'regenerate() discards it.',
+    );
+    expect((error as BadPayload).reason).toBe('bad-base64');
     expect((error as BadPayload).originalError).toBeInstanceOf(BadData);
   });
 
   it('rejects a compressed payload that is not zlib with BadPayload carrying the zlib error', () => {
     const serializer = makeSerializer();
     const error = thrown(() => serializer.loads(serializer.signPayload('.' + base64UrlEncode('not zlib'))));
-    expect(error).toBeInstanceOf(BadPayload);
-    expect((error as BadPayload).message).toBe('Could not zlib decompress the payload');
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect((error as BadPayload).reason).toBe('bad-zlib');
+    expect((error as BadPayload).message).toContain('(Could not zlib decompress the payload)');
     expect((error as BadPayload).originalError).toMatchObject({ code: 'Z_DATA_ERROR' });
   });
 
   it('rejects a payload that is not JSON with BadPayload carrying the parser’s error', () => {
     const serializer = makeSerializer();
     const error = thrown(() => serializer.loads(serializer.signPayload(base64UrlEncode('not json'))));
-    expect(error).toBeInstanceOf(BadPayload);
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect((error as BadPayload).reason).toBe('bad-json');
     expect((error as BadPayload).originalError).toBeInstanceOf(SyntaxError);
   });
 
@@ -209,6 +252,39 @@ describe('correctly signed but undecodable payloads', () => {
   it('rejects a JSON payload that is not an object with BadPayload', () => {
     const serializer = makeSerializer();
     expect(() => serializer.loads(serializer.signPayload(base64UrlEncode('[1,2]')))).toThrow(BadPayload);
+  });
+
+  it('says a tag holding the wrong thing is a bad tag', () => {
+    const serializer = makeSerializer();
+    const error = thrown(() =>
+      serializer.loads(serializer.signPayload(base64UrlEncode('{"x":{" d":"soon"}}'))),
+    );
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect(error).toMatchObject({ reason: 'bad-tag' });
+    expect((error as Error).message).toBe(
+      'Undecodable session: a Flask tag holds the wrong value (Date tag " d" must hold an HTTP date). ' +
+        'Its signature is valid, so it is kept unchanged: changes to this session are refused until ' +
+        'session.clear(), destroy() or regenerate() discards it.',
+    );
+  });
+
+  it.each([
+    ['lists', (inner: string) => `[${inner}]`],
+    ['objects', (inner: string) => `{"a":${inner}}`],
+    ['lists with a NaN (the tolerant parser)', (inner: string) => `[${inner}]`, 'NaN'],
+  ])('says a session of %s nested 512 deep is too deep, and reads 511', (_, wrap, leaf = '0') => {
+    const serializer = makeSerializer();
+    const nested = (depth: number): string => {
+      let text = leaf;
+      for (let i = 0; i < depth; i++) text = wrap(text);
+      return `{"x":${text}}`;
+    };
+    const deep = serializer.signPayload(base64UrlEncode(nested(512)));
+    expect(thrown(() => serializer.loads(deep))).toMatchObject({
+      name: 'UndecodableSession',
+      reason: 'too-deep',
+    });
+    expect(serializer.loads(serializer.signPayload(base64UrlEncode(nested(511)))).data.x).toBeDefined();
   });
 });
 

@@ -5,14 +5,20 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { base64UrlDecode, base64UrlEncode } from './encoding.js';
-import { BadData, BadPayload } from './errors.js';
+import { BadData, BadPayload, SessionConfigError, UndecodableSession } from './errors.js';
 import { dumps, loadsWithSources, type LoadedData, type SessionData } from './tagged-json.js';
 import { TimestampSigner, type TimestampSignerOptions } from './timed.js';
 import type { Secret } from './signer.js';
 
 /** Options of {@link SessionSerializer}. */
 export interface SessionSerializerOptions extends TimestampSignerOptions {
-  /** Refuse payloads that inflate to more than this. Default 64 KiB: no cookie needs more. */
+  /**
+   * Refuse payloads that inflate to more than this many bytes of JSON, as
+   * {@link UndecodableSession} with reason `too-large`. Default 64 KiB ({@link MAX_INFLATED_BYTES}):
+   * a 4 KB cookie of sessions that real apps keep inflates to far less, while a zlib bomb stops
+   * there. Flask has no cap: a long repeated string makes a 171-byte cookie inflate past 64 KiB.
+   * A whole number from 1 KiB to 64 MiB.
+   */
   readonly maxInflatedBytes?: number;
   /**
    * Send payloads whose JSON is at most this many bytes as plain base64, without trying zlib.
@@ -21,6 +27,23 @@ export interface SessionSerializerOptions extends TimestampSignerOptions {
    * 329-byte session costs ~7 HMACs, while the payload grows by about a third (bench/README.md).
    */
   readonly compressAboveBytes?: number;
+}
+
+/** Default of `maxInflatedBytes`: 64 KiB. */
+export const MAX_INFLATED_BYTES = 64 * 1024;
+
+/**
+ * `maxInflatedBytes` as given, or the default.
+ * @throws SessionConfigError unless it is a whole number from 1 KiB to 64 MiB.
+ */
+export function resolveMaxInflatedBytes(value: number | undefined): number {
+  const bytes = value ?? MAX_INFLATED_BYTES;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024 || bytes > 64 * 1024 * 1024) {
+    throw new SessionConfigError(
+      `maxInflatedBytes must be a whole number of bytes from 1024 (1 KiB) to 67108864 (64 MiB), not ${value}.`,
+    );
+  }
+  return bytes;
 }
 
 /** A verified, decoded cookie. */
@@ -52,9 +75,10 @@ export class SessionSerializer {
    */
   readonly #decoded = new Map<string, LoadedData>();
 
+  /** @throws SessionConfigError for a `maxInflatedBytes` out of range, or bad signer options. */
   constructor(secrets: readonly Secret[], options: SessionSerializerOptions = {}) {
     this.signer = new TimestampSigner(secrets, options);
-    this.#maxInflatedBytes = options.maxInflatedBytes ?? 64 * 1024;
+    this.#maxInflatedBytes = resolveMaxInflatedBytes(options.maxInflatedBytes);
     this.#compressAboveBytes = options.compressAboveBytes ?? 0;
   }
 
@@ -75,7 +99,8 @@ export class SessionSerializer {
 
   /**
    * Decodes a payload part.
-   * @throws BadPayload when it is not base64, not zlib, inflates past the cap, or is not tagged JSON.
+   * @throws BadPayload when it is not base64, not zlib, inflates past the cap, or is not tagged
+   *   JSON; its `reason` says which.
    */
   loadPayload(payload: string): SessionData {
     return this.#decode(payload).data;
@@ -88,14 +113,22 @@ export class SessionSerializer {
       bytes = base64UrlDecode(compressed ? payload.slice(1) : payload);
     } catch (error) {
       if (!(error instanceof BadData)) throw error;
-      throw new BadPayload('Could not base64 decode the payload', error);
+      throw new BadPayload('Could not base64 decode the payload', error, 'bad-base64');
     }
     if (compressed) {
       try {
         // maxOutputLength stops inflating at the cap: a zlib bomb costs 64 KiB, not gigabytes.
         bytes = inflateSync(bytes, { maxOutputLength: this.#maxInflatedBytes });
       } catch (error) {
-        throw new BadPayload('Could not zlib decompress the payload', error);
+        // Valid zlib that only runs past the cap is said as such, not as damage.
+        if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+          throw new BadPayload(
+            `The payload inflates to more than ${this.#maxInflatedBytes} bytes (maxInflatedBytes)`,
+            error,
+            'too-large',
+          );
+        }
+        throw new BadPayload('Could not zlib decompress the payload', error, 'bad-zlib');
       }
     }
     return loadsWithSources(bytes.toString('utf8'));
@@ -113,11 +146,19 @@ export class SessionSerializer {
 
   /**
    * Verifies and decodes a cookie value.
-   * @throws BadSignature (and subclasses) or BadPayload; all are {@link BadData}.
+   * @throws BadSignature (and subclasses) when it does not verify; {@link UndecodableSession} (a
+   *   BadPayload, carrying the `reason`) when it verifies but cannot be decoded. All are {@link BadData}.
    */
   loads(cookie: string, maxAgeSeconds?: number): Loaded {
     const { value, keyIndex, timestampSeconds } = this.signer.unsign(cookie, maxAgeSeconds);
-    const { data, sources } = this.#loadVerified(value);
+    let loaded: LoadedData;
+    try {
+      loaded = this.#loadVerified(value);
+    } catch (error) {
+      if (!(error instanceof BadPayload)) throw error;
+      throw new UndecodableSession(error.reason, error.originalError, error.message);
+    }
+    const { data, sources } = loaded;
     // Not `{ ...loaded, payload, … }`: V8 (Node 20) takes a slow path for a spread followed by more
     // properties, 2 µs here, a quarter of a warm decode (`npm run bench:session`).
     return { data, sources, payload: value, keyIndex, timestampSeconds };

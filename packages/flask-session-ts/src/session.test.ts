@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../test/support/thrown.js';
 
+import { UndecodableSession, UnstorableValue } from './errors.js';
 import { Session } from './session.js';
 import type { SessionData } from './tagged-json.js';
 
@@ -473,5 +475,93 @@ describe('destroy, regenerate and touch (done by the store at commit)', () => {
     expect([session.regenerated, session.touched]).toEqual([false, false]);
     session.restore(after);
     expect([session.regenerated, session.touched]).toEqual([true, true]);
+  });
+});
+
+describe('values a session cannot hold', () => {
+  it('are refused by set(), naming the key, and leave the session unchanged', () => {
+    const session = opened({ a: 1 });
+    const error = thrown(() => session.set('cart', { items: [new Set([1])] } as never));
+    expect(error).toBeInstanceOf(UnstorableValue);
+    expect(error).toMatchObject({ key: 'cart', path: 'cart.items[0]', reason: 'unsupported-type' });
+    expect(session.modified).toBe(false);
+    expect(session.has('cart')).toBe(false);
+    expect(session.changedKeys).toEqual(new Set());
+  });
+
+  it('include a cycle, said as such rather than as a stack overflow', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.me = cyclic;
+    expect(thrown(() => new Session().set('c', cyclic as never))).toMatchObject({
+      reason: 'cycle',
+      path: 'c.me',
+    });
+  });
+});
+
+describe('a session standing for an undecodable cookie', () => {
+  const undecodable = () => {
+    const session = new Session();
+    session.keepUndecodable(new UndecodableSession('too-large'));
+    return session;
+  };
+
+  it('says so, and is empty and unmodified', () => {
+    const session = undecodable();
+    expect(session.undecodable).toMatchObject({ reason: 'too-large' });
+    expect(session.isEmpty).toBe(true);
+    expect(session.modified).toBe(false);
+  });
+
+  it('keeps the mark through changes, so that the store can refuse them', () => {
+    const session = undecodable();
+    session.set('a', 1);
+    expect(session.undecodable).toBeInstanceOf(UndecodableSession);
+  });
+
+  it('loses the mark on clear(), which is then a change (the cookie is to be deleted)', () => {
+    const session = undecodable();
+    session.clear();
+    expect(session.undecodable).toBeUndefined();
+    expect(session.modified).toBe(true);
+    expect(session.changedKeys).toBe('all');
+  });
+
+  it('is not marked unless a store marks it', () => {
+    expect(new Session().undecodable).toBeUndefined();
+  });
+
+  it('loses the mark on destroy(), which ends the session as for any other', () => {
+    const session = undecodable();
+    session.destroy();
+    expect(session.undecodable).toBeUndefined();
+    expect(session.regenerated).toBe(true);
+    expect(session.modified).toBe(true);
+    expect(session.isEmpty).toBe(true);
+  });
+
+  it('loses the mark on regenerate(), which starts empty even with keepData: nothing was read to keep', () => {
+    for (const options of [undefined, { keepData: true }, { keepData: false }]) {
+      const session = undecodable();
+      session.regenerate(options);
+      expect(session.undecodable).toBeUndefined();
+      expect(session.regenerated).toBe(true);
+      expect(session.changedKeys).toBe('all');
+      session.set('user', 'ann');
+      expect({ ...session.toJSON() }).toEqual({ user: 'ann' });
+    }
+  });
+
+  it('comes back with a snapshot taken before it was discarded; a snapshot that does not say leaves it', () => {
+    const session = undecodable();
+    const before = session.snapshot();
+    session.clear();
+    const after = session.snapshot();
+    session.restore(before);
+    expect(session.undecodable).toMatchObject({ reason: 'too-large' });
+    session.restore({ data: {}, modified: false });
+    expect(session.undecodable).toMatchObject({ reason: 'too-large' });
+    session.restore(after);
+    expect(session.undecodable).toBeUndefined();
   });
 });

@@ -3,8 +3,9 @@
  * `accessed`, `permanent`) and flash messages stored the way Flask stores them.
  * @module
  */
+import type { UndecodableSession } from './errors.js';
 import type { Settable, Storable, StorableData } from './storable.js';
-import type { SessionData, SessionValue, Uuid } from './tagged-json.js';
+import { assertStorable, type SessionData, type SessionValue, type Uuid } from './tagged-json.js';
 
 /** A flashed message and its category (free text, e.g. `"success"`), as Flask stores them. */
 export type FlashMessage = readonly [category: string, message: string];
@@ -50,13 +51,17 @@ export interface SessionSnapshot {
   readonly regenerated?: boolean;
   /** {@link Session.touched} at the snapshot; left as it is when left out. */
   readonly touched?: boolean;
+  /** {@link Session.undecodable} at the snapshot, `null` for none; left as it is when left out. */
+  readonly undecodable?: UndecodableSession | null;
 }
 
 /** Options of {@link Session.regenerate}. */
 export interface RegenerateOptions {
   /**
    * Keep the data under the new id (default `true`: never lose a visitor's data by surprise).
-   * `false` empties the session first, as {@link Session.destroy} does.
+   * `false` empties the session first, as {@link Session.destroy} does. On a session opened from
+   * an {@link Session.undecodable} cookie there is no data to keep (none could be read): the
+   * session starts empty either way, and that cookie is discarded.
    */
   readonly keepData?: boolean;
 }
@@ -82,6 +87,7 @@ export class Session<T extends StorableData<T> = SessionData> {
   #changed: Set<string> | 'all' = new Set();
   /** The JSON text of keys unchanged since the cookie was read; see {@link Session.sources}. */
   #sources: Map<string, string>;
+  #undecodable: UndecodableSession | undefined;
 
   /**
    * @param sources each top-level key's JSON text as read from the cookie, if known; a store
@@ -161,9 +167,17 @@ export class Session<T extends StorableData<T> = SessionData> {
 
   /**
    * Stores `value` under `key`. A value whose type the session cannot hold (a function, a `Map`,
-   * an object with a function member, …) is refused at compile time; see {@link Storable}.
+   * an object with a function member, …) is refused at compile time; see {@link Storable}. What
+   * the types cannot see is checked here at run time, so a mistake shows at the call site: what
+   * Flask or this library could not read back is refused (see `UnstorableValue`: a Map, Set,
+   * class instance, function, symbol, invalid Date, boxed primitive, an object with `toJSON`, a
+   * cycle, nesting deeper than `MAX_WRITE_DEPTH` = 128 levels). The value is kept by reference:
+   * a change made to it afterwards is checked when the session is saved (`update` throws, or the
+   * request fails through the framework's error path), never written unreadable.
+   * @throws UnstorableValue naming the key, the place in the value and the reason; the session is unchanged.
    */
   set<K extends keyof T & string, V extends Settable<T[K]>>(key: K, value: V & Storable<V>): void {
+    assertStorable(key, value);
     this.#data[key] = value;
     this.#touch(key);
   }
@@ -177,9 +191,20 @@ export class Session<T extends StorableData<T> = SessionData> {
     this.#touch(key);
   }
 
-  /** Removes everything: the response deletes the cookie. */
+  /**
+   * Removes everything: the response deletes the cookie. On a session opened from an
+   * {@link Session.undecodable} cookie, this is how to discard that cookie on purpose (as are
+   * {@link Session.destroy} and {@link Session.regenerate}): the mark goes, the response deletes
+   * the cookie, and later changes are saved as usual.
+   */
   clear(): void {
     this.#accessed = true;
+    if (this.#undecodable !== undefined) {
+      this.#undecodable = undefined;
+      this.#data = ownData({});
+      this.markModified();
+      return;
+    }
     if (Object.keys(this.#data).length === 0) return;
     this.#data = ownData({});
     this.markModified();
@@ -213,6 +238,12 @@ export class Session<T extends StorableData<T> = SessionData> {
    * With `keepData: false` the session is emptied first (as {@link Session.destroy}); what is set
    * afterwards in the same request goes under the new id. An empty result deletes the cookie.
    *
+   * On a session opened from a cookie that verified but could not be decoded
+   * ({@link Session.undecodable}), `regenerate()` and `destroy()` discard that cookie on purpose,
+   * as {@link Session.clear} does: the mark goes and the session starts empty, `keepData` or not,
+   * since nothing of it could be read to keep. Check `session.undecodable` first to keep such a
+   * cookie instead (the request then must not change the session).
+   *
    * @example
    * app.post('/login', async (req, res) => {
    *   const user = await checkPassword(req.body);
@@ -222,7 +253,10 @@ export class Session<T extends StorableData<T> = SessionData> {
    * });
    */
   regenerate(options: RegenerateOptions = {}): void {
-    if (options.keepData === false) {
+    // An undecodable cookie's data was never read: there is nothing to keep, and a new session
+    // asked for explicitly is the app discarding that cookie on purpose, as with clear().
+    if (options.keepData === false || this.#undecodable !== undefined) {
+      this.#undecodable = undefined;
       this.#data = ownData({});
       this.#sources.clear();
       this.#changed = 'all';
@@ -305,6 +339,7 @@ export class Session<T extends StorableData<T> = SessionData> {
       sources: new Map(this.#sources),
       regenerated: this.#regenerated,
       touched: this.#touched,
+      undecodable: this.#undecodable ?? null,
     };
   }
 
@@ -317,8 +352,27 @@ export class Session<T extends StorableData<T> = SessionData> {
     this.#sources = new Map(snapshot.sources ?? []);
     if (snapshot.regenerated !== undefined) this.#regenerated = snapshot.regenerated;
     if (snapshot.touched !== undefined) this.#touched = snapshot.touched;
+    if (snapshot.undecodable !== undefined) this.#undecodable = snapshot.undecodable ?? undefined;
     // Still a new revision: anything computed from the discarded state must not be reused.
     this.#revision++;
+  }
+
+  /**
+   * Set when the request's cookie verified but could not be decoded (see `UndecodableSession`):
+   * the session is then empty, and stores refuse to save any change over that cookie (the change
+   * fails with this error), until {@link Session.clear}, {@link Session.destroy} or
+   * {@link Session.regenerate} discards it. Undefined otherwise.
+   */
+  get undecodable(): UndecodableSession | undefined {
+    return this.#undecodable;
+  }
+
+  /**
+   * Marks the session as standing for a cookie that verified but could not be decoded: called by
+   * the store that opened it, on an empty session. See {@link Session.undecodable}.
+   */
+  keepUndecodable(error: UndecodableSession): void {
+    this.#undecodable = error;
   }
 
   /** The data to serialise. Not a copy: do not mutate. */

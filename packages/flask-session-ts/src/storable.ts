@@ -4,7 +4,8 @@
  * {@link SessionData}) is accepted when every member is storable, while functions, symbols,
  * `Map`s, `Set`s and other objects with methods are refused before the code runs.
  *
- * These are types only. At run time the serialiser is what refuses a value it cannot write.
+ * These are types only. At run time `Session.set` checks each value (`assertStorable`, which
+ * also sees class instances, cycles and depth) and the store checks again at commit.
  * @module
  */
 import type { Session } from './session.js';

@@ -7,7 +7,13 @@
  * keep with `update` → `commit` says what the response's `Set-Cookie` is.
  * @module
  */
-import type { BadData, SessionConflict, StoreUnavailable } from './errors.js';
+import type {
+  BadData,
+  SessionConflict,
+  StoreUnavailable,
+  UndecodableSession,
+  UnstorableValue,
+} from './errors.js';
 import type { Session } from './session.js';
 import type { StorableData } from './storable.js';
 import type { SessionData } from './tagged-json.js';
@@ -26,16 +32,28 @@ export type CookieAction =
   | { readonly kind: 'delete'; readonly header: string }
   | { readonly kind: 'too-large'; readonly sizeBytes: number; readonly limitBytes: number }
   /**
-   * A server-side store could not save what the request changed outside `update` (say, a new CSRF
-   * token): adapters throw `error` before any header is sent, so the visitor sees a 503, not a
-   * page whose form could never be accepted.
+   * What the request changed cannot be saved: adapters throw `error` before any header is sent,
+   * so the framework's error path answers (the app's error handler, else a 500), never a crash:
+   * - `StoreUnavailable`, `SessionConflict`: a server-side store could not save what the request
+   *   changed outside `update` (say, a new CSRF token); a 503, not a page whose form could never
+   *   be accepted;
+   * - `UnstorableValue`: a value was changed in place, after `set`, into one a session cannot hold;
+   * - `UndecodableSession`: the request changed a session opened from a cookie that verified but
+   *   could not be decoded, without `session.clear()` (or `destroy()`, `regenerate()`) first; that
+   *   cookie is kept.
    */
-  | { readonly kind: 'failed'; readonly error: StoreUnavailable | SessionConflict };
+  | {
+      readonly kind: 'failed';
+      readonly error: StoreUnavailable | SessionConflict | UnstorableValue | UndecodableSession;
+    };
 
 /** The result of {@link SessionStore.open}. */
 export interface Opened<T extends StorableData<T>> {
   readonly session: Session<T>;
-  /** Why a cookie that was sent could not be used; the session is then new and empty. */
+  /**
+   * Why a cookie that was sent could not be used; the session is then new and empty. An
+   * `UndecodableSession` (verified, not decodable) also marks the session: see `Session.undecodable`.
+   */
   readonly error?: BadData;
 }
 

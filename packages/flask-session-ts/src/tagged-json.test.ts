@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { BadPayload } from './errors.js';
+import { BadPayload, UnstorableValue } from './errors.js';
 import {
+  assertStorable,
   dumps,
   formatNumber,
+  MAX_WRITE_DEPTH,
   loads,
   loadsWithSources,
   quoteString,
@@ -196,8 +198,8 @@ describe('dumps', () => {
   it.each([
     ['a function', () => 1],
     ['a symbol', Symbol('s')],
-  ])('refuses %s with a TypeError', (_what, value) => {
-    expect(() => dumps({ x: value as unknown as SessionValue })).toThrow(TypeError);
+  ])('refuses %s with an UnstorableValue, a TypeError', (_what, value) => {
+    expect(() => dumps({ x: value as unknown as SessionValue })).toThrow(UnstorableValue);
   });
 
   // Regression test for a fixed bug (tagged-json.ts, writeValue → writeObject): the TSDoc of `dumps` promises a TypeError
@@ -563,18 +565,210 @@ describe('refusals say what was wrong', () => {
   });
 });
 
-describe('writing refusals say what cannot be stored', () => {
-  it.each<[string, unknown, string]>([
-    ['an invalid Date', { d: new Date(NaN) }, 'Cannot store an invalid Date in a session'],
-    ['a Map', { m: new Map() }, 'Cannot store a Map in a session: use plain objects and arrays'],
-    ['a function', { f: () => 1 }, 'Cannot store a value of type function in a session'],
+/** `leaf` inside `depth` containers made by `wrap`. */
+function nestedIn(depth: number, wrap: (inner: unknown) => unknown, leaf: unknown = 0): unknown {
+  let value = leaf;
+  for (let i = 0; i < depth; i++) value = wrap(value);
+  return value;
+}
+
+class Point {
+  constructor(readonly x: number) {}
+}
+
+describe('writing refusals say what cannot be stored, where and why', () => {
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic.self = cyclic;
+  it.each<[string, unknown, string, string, string]>([
     [
-      'a Map as the whole session',
-      new Map(),
-      'Cannot store a Map in a session: use plain objects and arrays',
+      'an invalid Date',
+      new Date(NaN),
+      'invalid-date',
+      'x',
+      'Cannot store an invalid Date at x: the Date is invalid (its time is NaN).',
     ],
-  ])('%s', (_, data, message) => {
-    expect(() => dumps(data as SessionData)).toThrow(new TypeError(message));
+    [
+      'a Map',
+      new Map(),
+      'unsupported-type',
+      'x',
+      'Cannot store a Map at x: a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+    ],
+    [
+      'a Set inside an array',
+      [1, new Set([1])],
+      'unsupported-type',
+      'x[1]',
+      'Cannot store a Set at x[1]: a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+    ],
+    [
+      'a class instance inside an object',
+      { p: new Point(1) },
+      'unsupported-type',
+      'x.p',
+      'Cannot store a Point at x.p: a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+    ],
+    [
+      'a function',
+      () => 1,
+      'unsupported-type',
+      'x',
+      'Cannot store a function at x: a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+    ],
+    [
+      'a symbol',
+      Symbol('s'),
+      'unsupported-type',
+      'x',
+      'Cannot store a symbol at x: a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+    ],
+    [
+      'a boxed string',
+      new String('s'),
+      'unsupported-type',
+      'x',
+      'Cannot store a String at x: a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+    ],
+    [
+      'an object with toJSON',
+      { toJSON: () => 'x' },
+      'unsupported-type',
+      'x.toJSON',
+      'Cannot store a function at x.toJSON: a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+    ],
+    [
+      'an Int8Array',
+      new Int8Array(2),
+      'unsupported-type',
+      'x',
+      'Cannot store a Int8Array at x: a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+    ],
+    [
+      'a cycle',
+      cyclic,
+      'cycle',
+      'x.self',
+      'Cannot store an object that contains itself at x.self: the value contains itself (a cycle).',
+    ],
+    [
+      'an object without a prototype chain to a class',
+      { a: [{ 'odd key': Object.create(Object.create(null) as object) as object }] },
+      'unsupported-type',
+      'x.a[0]["odd key"]',
+      'Cannot store an object of unknown class at x.a[0]["odd key"]: a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+    ],
+    [
+      `lists nested ${MAX_WRITE_DEPTH + 1} deep`,
+      nestedIn(MAX_WRITE_DEPTH + 1, (v) => [v]),
+      'too-deep',
+      'x' + '[0]'.repeat(MAX_WRITE_DEPTH),
+      `Cannot store a value at x${'[0]'.repeat(MAX_WRITE_DEPTH)}: it is nested deeper than 128 levels, which Flask cannot read back.`,
+    ],
+  ])('%s, both when written and when set', (_, value, reason, path, message) => {
+    for (const error of [
+      thrown(() => dumps({ ok: 1, x: value } as SessionData)),
+      thrown(() => assertStorable('x', value)),
+    ]) {
+      expect(error).toBeInstanceOf(UnstorableValue);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toMatchObject({ name: 'UnstorableValue', key: 'x', reason, path, message });
+    }
+  });
+
+  it('refuses a Map as the whole session, naming no key', () => {
+    const error = thrown(() => dumps(new Map() as unknown as SessionData));
+    expect(error).toMatchObject({
+      name: 'UnstorableValue',
+      key: undefined,
+      path: '',
+      reason: 'unsupported-type',
+    });
+    expect((error as Error).message).toMatch(/^Cannot store a Map as the session: /);
+  });
+
+  it('refuses a session that contains itself as a cycle', () => {
+    const data: Record<string, unknown> = {};
+    data.me = { back: data };
+    expect(thrown(() => dumps(data as SessionData))).toMatchObject({
+      reason: 'cycle',
+      key: 'me',
+      path: 'me.back',
+    });
+  });
+
+  it('refuses a cycle through an array, not with a stack overflow', () => {
+    const list: unknown[] = [1];
+    list.push(list);
+    expect(thrown(() => dumps({ l: list } as SessionData))).toMatchObject({ reason: 'cycle', path: 'l[1]' });
+  });
+
+  it('writes the same object twice when it is shared, not cyclic', () => {
+    const shared = { n: 1 };
+    expect(dumps({ a: [shared, shared] })).toBe('{"a":[{"n":1},{"n":1}]}');
+    expect(() => assertStorable('a', [shared, shared])).not.toThrow();
+  });
+
+  it.each([
+    ['lists', (v: unknown) => [v]],
+    ['objects', (v: unknown) => ({ k: v })],
+    ['objects with a non-ASCII key (the tagged writer)', (v: unknown) => ({ ké: v })],
+  ])(`writes %s nested ${MAX_WRITE_DEPTH} deep, and reads them back`, (_, wrap) => {
+    const value = nestedIn(MAX_WRITE_DEPTH, wrap) as SessionValue;
+    expect(() => assertStorable('x', value)).not.toThrow();
+    expect(loads(dumps({ x: value }))).toEqual({ x: value });
+    const deeper = nestedIn(MAX_WRITE_DEPTH + 1, wrap);
+    expect(thrown(() => dumps({ x: deeper } as SessionData))).toMatchObject({ reason: 'too-deep' });
+    expect(thrown(() => assertStorable('x', deeper))).toMatchObject({ reason: 'too-deep' });
+  });
+
+  it('counts the object a tagged value is written in as a level', () => {
+    const bytesAt = (depth: number) => nestedIn(depth - 1, (v) => [v], new Uint8Array([1]));
+    expect(dumps({ x: bytesAt(MAX_WRITE_DEPTH) } as SessionData)).toContain('{" b":"AQ=="}');
+    expect(thrown(() => dumps({ x: bytesAt(MAX_WRITE_DEPTH + 1) } as SessionData))).toMatchObject({
+      reason: 'too-deep',
+    });
+    expect(thrown(() => assertStorable('x', bytesAt(MAX_WRITE_DEPTH + 1)))).toMatchObject({
+      reason: 'too-deep',
+    });
+    const dateAt = nestedIn(MAX_WRITE_DEPTH, (v) => [v], new Date(0));
+    expect(thrown(() => assertStorable('x', dateAt))).toMatchObject({ reason: 'too-deep' });
+  });
+
+  it('counts an escaped one-key object as two levels', () => {
+    // {" t": v} is written {" di": {" t__": v}}: v sits two levels below the object.
+    // The innermost container, [0], at `depth`: the escaped object is at depth - 2, under depth - 3 lists.
+    const escapedAt = (depth: number) => nestedIn(depth - 3, (v) => [v], { ' t': [0] });
+    expect(dumps({ x: escapedAt(MAX_WRITE_DEPTH) } as SessionData)).toContain('{" di":{" t__":[0]}}');
+    expect(thrown(() => dumps({ x: escapedAt(MAX_WRITE_DEPTH + 1) } as SessionData))).toMatchObject({
+      reason: 'too-deep',
+    });
+    expect(thrown(() => assertStorable('x', escapedAt(MAX_WRITE_DEPTH + 1)))).toMatchObject({
+      reason: 'too-deep',
+    });
+    // The whole session as one tag-named key is escaped too.
+    const top = nestedIn(MAX_WRITE_DEPTH, (v) => [v]);
+    expect(thrown(() => dumps({ ' t': top } as SessionData))).toMatchObject({
+      reason: 'too-deep',
+      key: ' t',
+    });
+    expect(dumps({ ' t': nestedIn(MAX_WRITE_DEPTH - 1, (v) => [v]) } as SessionData)).toMatch(/^\{" di":/);
+  });
+
+  it('writes a key unchanged since it was read verbatim, however deep', () => {
+    const text = `{"x":${'['.repeat(300)}0${']'.repeat(300)}}`;
+    const { data, sources } = loadsWithSources(text);
+    expect(dumps({ ...data, y: 1 }, sources)).toBe(text.slice(0, -1) + ',"y":1}');
+  });
+
+  it('accepts undefined as a member (left out) and as an item (null)', () => {
+    expect(dumps({ a: { b: undefined, c: 1 }, d: [undefined, 2] } as SessionData)).toBe(
+      '{"a":{"c":1},"d":[null,2]}',
+    );
+    expect(() => assertStorable('a', undefined)).not.toThrow();
+  });
+
+  it('names a key that is not an identifier in brackets', () => {
+    expect(thrown(() => assertStorable('my key', [new Map()]))).toMatchObject({ path: '["my key"][0]' });
   });
 
   it('refuses anything but 32 hex digits as a Uuid, at either end', () => {
@@ -608,5 +802,70 @@ describe('code point order of keys with astral characters', () => {
     ]) {
       for (const keys of permutations(sorted)) expect(order(keys)).toEqual(sorted);
     }
+  });
+});
+
+describe('what the storable check accepts, as the writer does', () => {
+  it('accepts every kind of value a session holds, at the call site', () => {
+    const values: unknown[] = [
+      null,
+      true,
+      1.5,
+      2n ** 64n,
+      'text',
+      new Uint8Array([1]),
+      Buffer.from('ab'),
+      new Date(0),
+      new Uuid('12345678123456781234567812345678'),
+      // eslint-disable-next-line no-sparse-arrays
+      [1, , 3],
+      Object.create(null) as object,
+      { nested: { list: [new Date(0), new Uint8Array([2]), null] } },
+    ];
+    for (const value of values) expect(() => assertStorable('x', value)).not.toThrow();
+    expect(() => dumps({ all: values } as SessionData)).not.toThrow();
+  });
+
+  it('names the key that was refused, not a deeper one written verbatim', () => {
+    const deep = `${'['.repeat(300)}0${']'.repeat(300)}`;
+    const { data, sources } = loadsWithSources(`{"deep":${deep}}`);
+    const error = thrown(() => dumps({ ...data, m: new Map() } as unknown as SessionData, sources));
+    expect(error).toMatchObject({ name: 'UnstorableValue', key: 'm', reason: 'unsupported-type' });
+  });
+
+  it('counts a tag-named top-level key two levels down only when it is the only key', () => {
+    const atMax = nestedIn(MAX_WRITE_DEPTH, (v) => [v]);
+    // Two keys: " t" is written as is, so the Map is what is refused.
+    const error = thrown(() => dumps({ ' t': atMax, m: new Map() } as unknown as SessionData));
+    expect(error).toMatchObject({ key: 'm', reason: 'unsupported-type' });
+    // An undefined sibling is not written: " t" is then escaped, and too deep.
+    const alone = thrown(() => dumps({ ' t': atMax, gone: undefined } as SessionData));
+    expect(alone).toMatchObject({ key: ' t', reason: 'too-deep' });
+  });
+
+  it('counts an escaped object two levels down only when its tag key is its only written key', () => {
+    // [0] at MAX_WRITE_DEPTH + 1 if the object were escaped, at MAX_WRITE_DEPTH if not.
+    const withSibling = nestedIn(MAX_WRITE_DEPTH - 2, (v) => [v], { ' t': [0], b: 1 });
+    expect(() => assertStorable('x', withSibling)).not.toThrow();
+    expect(() => dumps({ x: withSibling } as SessionData)).not.toThrow();
+    const withUndefined = nestedIn(MAX_WRITE_DEPTH - 2, (v) => [v], { ' t': [0], b: undefined });
+    expect(thrown(() => assertStorable('x', withUndefined))).toMatchObject({ reason: 'too-deep' });
+    expect(thrown(() => dumps({ x: withUndefined } as SessionData))).toMatchObject({ reason: 'too-deep' });
+  });
+
+  it('says where in an array the refused value is', () => {
+    expect(thrown(() => assertStorable('list', [0, 1, [2, new WeakMap()]]))).toMatchObject({
+      path: 'list[2][1]',
+      message: expect.stringMatching(/^Cannot store a WeakMap at list\[2\]\[1\]: /) as unknown,
+    });
+  });
+
+  it('describes an object whose class has no name', () => {
+    const anonymous = new (class {
+      readonly n = 1;
+    })();
+    expect((thrown(() => assertStorable('x', anonymous)) as Error).message).toMatch(
+      /^Cannot store an object of unknown class at x: /,
+    );
   });
 });

@@ -7,7 +7,7 @@
  * character as `\uXXXX`. Reading untags bottom-up, like Python's `object_hook`.
  * @module
  */
-import { BadPayload } from './errors.js';
+import { BadPayload, UnstorableValue, type UnstorableReason } from './errors.js';
 import { objectMembers } from './python-json.js';
 
 /** A UUID, stored by Flask as `{" u": "<32 hex digits>"}`. */
@@ -121,7 +121,19 @@ export function isPlainObject(value: object): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function writeValue(value: unknown, out: string[]): void {
+/**
+ * Deepest nesting written: containers inside the session's object, counting the object Flask
+ * wraps a tagged value in (bytes, Date, UUID) as one more level and an escaped one-key object
+ * (`{" di": {…}}`) as two. Flask 2.2 and 3.1 answer 500 (`RecursionError`) from 326 levels,
+ * measured through a real request that reads the cookie and writes it back; this library reads up
+ * to 511 ({@link MAX_DEPTH}). 128 leaves Flask apps with deeper call stacks plenty of room.
+ */
+export const MAX_WRITE_DEPTH = 128;
+
+/** Thrown by the writer when it meets what it cannot write; {@link dumps} says where and why. */
+class Refused extends Error {}
+
+function writeValue(value: unknown, out: string[], depth: number): void {
   switch (typeof value) {
     case 'string':
       out.push(quoteString(value));
@@ -140,6 +152,7 @@ function writeValue(value: unknown, out: string[]): void {
         out.push('null');
         return;
       }
+      if (depth > MAX_WRITE_DEPTH) throw new Refused();
       if (Array.isArray(value)) {
         // PassList
         out.push('[');
@@ -147,7 +160,7 @@ function writeValue(value: unknown, out: string[]): void {
           if (i > 0) out.push(',');
           const item: unknown = value[i];
           if (item === undefined) out.push('null');
-          else writeValue(item, out);
+          else writeValue(item, out, depth + 1);
         }
         out.push(']');
         return;
@@ -161,7 +174,7 @@ function writeValue(value: unknown, out: string[]): void {
         return;
       }
       if (value instanceof Date) {
-        if (Number.isNaN(value.getTime())) throw new TypeError('Cannot store an invalid Date in a session');
+        if (Number.isNaN(value.getTime())) throw new Refused();
         // Werkzeug's http_date: RFC 9110 IMF-fixdate, whole seconds, which toUTCString() produces.
         out.push('{" d":"', value.toUTCString(), '"}');
         return;
@@ -170,16 +183,12 @@ function writeValue(value: unknown, out: string[]): void {
         out.push('{" u":"', value.hex, '"}');
         return;
       }
-      if (!isPlainObject(value)) {
-        // Map, Set, class instances, other typed arrays: JSON would silently write {} and lose data.
-        throw new TypeError(
-          `Cannot store a ${value.constructor.name} in a session: use plain objects and arrays`,
-        );
-      }
-      writeObject(value, out);
+      // Map, Set, class instances, other typed arrays: JSON would silently write {} and lose data.
+      if (!isPlainObject(value)) throw new Refused();
+      writeObject(value, out, depth);
       return;
     default:
-      throw new TypeError(`Cannot store a value of type ${typeof value} in a session`);
+      throw new Refused();
   }
 }
 
@@ -190,7 +199,7 @@ function writeValue(value: unknown, out: string[]): void {
  * escaped (a one-key object whose key is a tag), bigint, written otherwise by Python's repr, or with
  * keys out of order.
  */
-function isNativeJson(value: unknown): boolean {
+function isNativeJson(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -204,7 +213,9 @@ function isNativeJson(value: unknown): boolean {
     }
     case 'object': {
       if (value === null) return true;
-      if (Array.isArray(value)) return value.every(isNativeJson);
+      // Deeper is refused by the tagged writer; a cycle stops here too.
+      if (depth > MAX_WRITE_DEPTH) return false;
+      if (Array.isArray(value)) return value.every((item) => isNativeJson(item, depth + 1));
       if (!isPlainObject(value)) return false;
       let count = 0;
       let lastKey = '';
@@ -212,7 +223,7 @@ function isNativeJson(value: unknown): boolean {
         const member = value[key];
         if (member === undefined) continue;
         // Code unit order is Python's code point order for the ASCII keys that pass the output check.
-        if ((key <= lastKey && count > 0) || !isNativeJson(member)) return false;
+        if ((key <= lastKey && count > 0) || !isNativeJson(member, depth + 1)) return false;
         lastKey = key;
         count++;
       }
@@ -228,19 +239,19 @@ function isNativeJson(value: unknown): boolean {
  * writer, and its own fast path takes no replacer, hence the key-order check), or undefined when
  * only the tagged writer can write it.
  */
-function nativeJson(value: unknown): string | undefined {
-  if (!isNativeJson(value)) return undefined;
+function nativeJson(value: unknown, depth: number): string | undefined {
+  if (!isNativeJson(value, depth)) return undefined;
   const text = JSON.stringify(value);
   return NOT_ASCII.test(text) ? undefined : text;
 }
 
-function writeObject(obj: object, out: string[], sources?: ReadonlyMap<string, string>): void {
+function writeObject(obj: object, out: string[], depth: number, sources?: ReadonlyMap<string, string>): void {
   const keys = sortedKeys(obj).filter((k) => (obj as Record<string, unknown>)[k] !== undefined);
   const [only] = keys;
   if (keys.length === 1 && only !== undefined && TAGS.has(only)) {
     // TagDict: a one-key object whose key is a tag is escaped, or it would be read as tagged.
     out.push('{" di":{', quoteString(only + '__'), ':');
-    writeValue((obj as Record<string, unknown>)[only], out);
+    writeMember((obj as Record<string, unknown>)[only], out, depth + 2);
     out.push('}}');
     return;
   }
@@ -251,32 +262,146 @@ function writeObject(obj: object, out: string[], sources?: ReadonlyMap<string, s
     out.push(quoteString(key), ':');
     const source = sources?.get(key);
     if (source !== undefined) out.push(source);
-    else {
-      // Most session values are plain ASCII JSON.
-      const value = (obj as Record<string, unknown>)[key];
-      const text = nativeJson(value);
-      if (text === undefined) writeValue(value, out);
-      else out.push(text);
-    }
+    else writeMember((obj as Record<string, unknown>)[key], out, depth + 1);
   }
   out.push('}');
 }
 
+function writeMember(value: unknown, out: string[], depth: number): void {
+  // Most session values are plain ASCII JSON.
+  const text = nativeJson(value, depth);
+  if (text === undefined) writeValue(value, out, depth);
+  else out.push(text);
+}
+
 /**
- * Serialises session data as Flask does. Keys whose value is `undefined` are left out.
+ * Serialises session data as Flask does. Keys whose value is `undefined` are left out, and
+ * `undefined` array items are written as `null` (as `JSON.stringify` does).
  * @param sources the JSON text of top-level keys to write verbatim instead of their value (keys
  *   unchanged since they were read, see {@link loadsWithSources}); each must be that value's text.
- * @throws TypeError for values a session cannot carry (functions, Map, class instances, …): a programming error.
+ * @throws UnstorableValue for values a session cannot carry (functions, Map, class instances,
+ *   cycles, nesting deeper than {@link MAX_WRITE_DEPTH}, …), naming the key: a programming error.
  */
 export function dumps(data: SessionData, sources?: ReadonlyMap<string, string>): string {
-  // A whole session of plain JSON with its keys in order (without verbatim texts to splice in).
-  const text = sources === undefined || sources.size === 0 ? nativeJson(data) : undefined;
-  if (text !== undefined) return text;
-  const out: string[] = [];
-  // Anything else is refused (or written, for the codec's own tests) by writeValue.
-  if (isPlainObject(data)) writeObject(data, out, sources);
-  else writeValue(data, out);
-  return out.join('');
+  try {
+    // A whole session of plain JSON with its keys in order (without verbatim texts to splice in).
+    const text = sources === undefined || sources.size === 0 ? nativeJson(data, 0) : undefined;
+    if (text !== undefined) return text;
+    const out: string[] = [];
+    // Anything else is refused (or written, for the codec's own tests) by writeValue.
+    if (isPlainObject(data)) writeObject(data, out, 0, sources);
+    else writeValue(data, out, 0);
+    return out.join('');
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error;
+    // Only now, on the way out, find what was refused and where: writing stays one walk.
+    checkSession(data, sources);
+    // The writer and the check apply the same rules: not reached unless they disagree.
+    throw new UnstorableValue(
+      undefined,
+      'unsupported-type',
+      '',
+      'Cannot store this session: a value was refused.',
+    );
+  }
+}
+
+/**
+ * Checks that `value` can be stored under `key`, as {@link dumps} would write it.
+ * @throws UnstorableValue naming the key, where in the value, and why.
+ */
+export function assertStorable(key: string, value: unknown): void {
+  check(value, key, pathOf('', key), TAGS.has(key) ? 2 : 1, new Set());
+}
+
+/** {@link check} over what {@link dumps} writes of `data`: every key but those written verbatim. */
+function checkSession(data: unknown, sources: ReadonlyMap<string, string> | undefined): void {
+  if (typeof data !== 'object' || data === null || !isPlainObject(data)) {
+    check(data, undefined, '', 0, new Set());
+    return;
+  }
+  // An escaped one-key object ({" di": {…}}) puts its value two levels down.
+  const escaped = Object.keys(data).filter((k) => data[k] !== undefined).length === 1;
+  for (const key of Object.keys(data)) {
+    if (sources?.get(key) !== undefined) continue;
+    check(data[key], key, pathOf('', key), escaped && TAGS.has(key) ? 2 : 1, new Set([data]));
+  }
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+function pathOf(parent: string, key: string | number): string {
+  if (typeof key === 'string' && IDENTIFIER.test(key)) return parent === '' ? key : `${parent}.${key}`;
+  // An array index, or a key that is not an identifier: x[0], x["my key"].
+  return `${parent}[${JSON.stringify(key)}]`;
+}
+
+const REFUSALS: Readonly<Record<UnstorableReason, string>> = {
+  'unsupported-type':
+    'a session holds null, booleans, numbers, bigints, strings, Uint8Array, valid Dates, Uuid, arrays and plain objects.',
+  'invalid-date': 'the Date is invalid (its time is NaN).',
+  cycle: 'the value contains itself (a cycle).',
+  'too-deep': `it is nested deeper than ${MAX_WRITE_DEPTH} levels, which Flask cannot read back.`,
+};
+
+function refuse(key: string | undefined, reason: UnstorableReason, path: string, what: string): never {
+  const where = path === '' ? 'as the session' : `at ${path}`;
+  throw new UnstorableValue(key, reason, path, `Cannot store ${what} ${where}: ${REFUSALS[reason]}`);
+}
+
+function describe(value: object | ((...args: never[]) => unknown) | symbol): string {
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const proto: unknown = Object.getPrototypeOf(value);
+  const name = (proto as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object of unknown class';
+}
+
+/**
+ * The rules {@link dumps} writes by, with the key and place of the first value it would refuse.
+ * `depth` is the level `value` is written at, counted as {@link MAX_WRITE_DEPTH} counts.
+ */
+function check(
+  value: unknown,
+  key: string | undefined,
+  path: string,
+  depth: number,
+  ancestors: Set<object>,
+): void {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+    case 'undefined':
+      return;
+    case 'object':
+      break;
+    default:
+      refuse(key, 'unsupported-type', path, describe(value as symbol));
+  }
+  if (value === null) return;
+  if (ancestors.has(value)) refuse(key, 'cycle', path, 'an object that contains itself');
+  if (depth > MAX_WRITE_DEPTH) refuse(key, 'too-deep', path, 'a value');
+  if (value instanceof Uint8Array || value instanceof Uuid) return;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) refuse(key, 'invalid-date', path, 'an invalid Date');
+    return;
+  }
+  ancestors.add(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      check(value[i] as unknown, key, pathOf(path, i), depth + 1, ancestors);
+    }
+  } else if (isPlainObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+    const [only] = keys;
+    // An escaped one-key object ({" di": {…}}) puts its value two levels down.
+    const step = keys.length === 1 && only !== undefined && TAGS.has(only) ? 2 : 1;
+    for (const k of keys) check(value[k], key, pathOf(path, k), depth + step, ancestors);
+  } else {
+    refuse(key, 'unsupported-type', path, describe(value));
+  }
+  ancestors.delete(value);
 }
 
 // Werkzeug's parse_date accepts more, but Flask only ever writes IMF-fixdate.
@@ -286,27 +411,30 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 function untagged(tag: string, inner: unknown): unknown {
   switch (tag) {
     case ' t':
-      if (!Array.isArray(inner)) throw new BadPayload('Tuple tag " t" must hold an array');
+      if (!Array.isArray(inner))
+        throw new BadPayload('Tuple tag " t" must hold an array', undefined, 'bad-tag');
       return inner;
     case ' b':
       if (typeof inner !== 'string' || !BASE64.test(inner))
-        throw new BadPayload('Bytes tag " b" must hold base64');
+        throw new BadPayload('Bytes tag " b" must hold base64', undefined, 'bad-tag');
       return new Uint8Array(Buffer.from(inner, 'base64'));
     case ' m':
-      if (typeof inner !== 'string') throw new BadPayload('Markup tag " m" must hold a string');
+      if (typeof inner !== 'string')
+        throw new BadPayload('Markup tag " m" must hold a string', undefined, 'bad-tag');
       return inner;
     case ' u':
-      if (typeof inner !== 'string') throw new BadPayload('UUID tag " u" must hold a string');
+      if (typeof inner !== 'string')
+        throw new BadPayload('UUID tag " u" must hold a string', undefined, 'bad-tag');
       try {
         return new Uuid(inner);
       } catch (error) {
-        throw new BadPayload('UUID tag " u" must hold 32 hex digits', error);
+        throw new BadPayload('UUID tag " u" must hold 32 hex digits', error, 'bad-tag');
       }
     case ' d': {
       const time = typeof inner === 'string' && HTTP_DATE.test(inner) ? Date.parse(inner) : NaN;
       // The round trip refuses dates V8 would roll over (31 Feb → 2 Mar), as Werkzeug refuses them.
       if (Number.isNaN(time) || new Date(time).toUTCString() !== inner) {
-        throw new BadPayload('Date tag " d" must hold an HTTP date');
+        throw new BadPayload('Date tag " d" must hold an HTTP date', undefined, 'bad-tag');
       }
       return new Date(time);
     }
@@ -317,7 +445,7 @@ function untagged(tag: string, inner: unknown): unknown {
         inner !== null && typeof inner === 'object' && isPlainObject(inner) ? Object.entries(inner) : [];
       const [entry] = entries;
       if (entries.length !== 1 || entry === undefined) {
-        throw new BadPayload('Dict tag " di" must hold a one-key object');
+        throw new BadPayload('Dict tag " di" must hold a one-key object', undefined, 'bad-tag');
       }
       const result: Record<string, unknown> = {};
       Object.defineProperty(result, entry[0].slice(0, -2), {
@@ -340,7 +468,9 @@ export const MAX_DEPTH = 512;
 /** Untags in place, children first, like Python's `object_hook`. */
 function untagTree(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (depth >= MAX_DEPTH) throw new BadPayload(`Session payload is nested deeper than ${MAX_DEPTH} levels`);
+  if (depth >= MAX_DEPTH) {
+    throw new BadPayload(`Session payload is nested deeper than ${MAX_DEPTH} levels`, undefined, 'too-deep');
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = untagTree(value[i], depth + 1);
     return value;

@@ -2,13 +2,14 @@
  * What only the Redis store does: TTLs, the key layout's promises, and how an outage reads to an
  * operator (refused, hung, out of memory, stopped). Real redis-server processes on free ports.
  */
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreUnavailable } from '../errors.js';
+import { SessionConfigError, StoreUnavailable } from '../errors.js';
 import { saveNewSession } from '../../test/support/server-session.js';
 import { startRedis, stopAll, type RedisProcess } from '../../test/support/redis-server.js';
-import { RedisSessionStore, type RedisStoreOptions } from './redis.js';
+import { maskRedisUrl, RedisSessionStore, type RedisStoreOptions } from './redis.js';
 import { hashId } from './server-store.js';
 
 const secretKey = 'redis store tests: a long enough key';
@@ -196,3 +197,103 @@ describe('outages, as an operator reads them', () => {
     await expect(s.close()).resolves.toBeUndefined();
   });
 });
+
+describe('credentials in URLs', () => {
+  const PASSWORD = 'wr0ng-Pa55word';
+  let guarded: RedisProcess;
+
+  beforeAll(async () => {
+    guarded = await startRedis();
+    // Set after start, so that the helper's own readiness check needs no password.
+    const set = spawnSync('redis-cli', [
+      '-p',
+      String(guarded.port),
+      'CONFIG',
+      'SET',
+      'requirepass',
+      'the-real-one',
+    ]);
+    expect(set.stdout.toString().trim()).toBe('OK');
+  });
+  afterAll(async () => {
+    await stopAll([guarded]);
+  });
+
+  /** Every text an operator or a log could see from a failure, and the errors onError was given. */
+  function everyText(error: unknown, told: readonly Error[]): string {
+    const texts: string[] = [];
+    for (const e of [error, (error as StoreUnavailable).originalError, ...told]) {
+      if (e instanceof Error)
+        texts.push(e.message, e.stack ?? '', e.cause instanceof Error ? e.cause.message : '');
+    }
+    return texts.join('\n');
+  }
+
+  it.each([
+    ['masks the password of a URL', 'redis://user:pw@host:6379/2', 'redis://user:***@host:6379/2'],
+    ['masks a password with no user', 'rediss://:pw@host', 'rediss://:***@host'],
+    ['masks a password holding an @ up to the last one', 'redis://u:p@ss@host', 'redis://u:***@host'],
+    ['leaves a URL without a password alone', 'redis://user@host:6379', 'redis://user@host:6379'],
+    ['leaves a URL without credentials alone', 'redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+  ])('%s', (_, url, masked) => {
+    expect(maskRedisUrl(url)).toBe(masked);
+  });
+
+  it('never shows the password when Redis refuses it, in the error, its cause or onError', async () => {
+    const told: Error[] = [];
+    const url = `redis://default:${PASSWORD}@127.0.0.1:${guarded.port}`;
+    const s = store({ url, timeoutMs: 500, onError: (e) => told.push(e) });
+    const error = await s.ping().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailable);
+    expect((error as Error).message).toContain(
+      `Redis at redis://default:***@127.0.0.1:${guarded.port} did not answer`,
+    );
+    // The refusal itself is said, so the operator knows to check the password.
+    expect(everyText(error, told)).toMatch(/WRONGPASS|invalid username-password/);
+    expect(everyText(error, told)).not.toContain(PASSWORD);
+    const read = await s.open(await saveNewSessionCookieFor(s)).catch((e: unknown) => e);
+    expect(read).toBeInstanceOf(StoreUnavailable);
+    expect(everyText(read, told)).not.toContain(PASSWORD);
+  });
+
+  it('never shows the password, encoded or not, of an unreachable URL or cluster node', async () => {
+    const told: Error[] = [];
+    const encoded = 'p%40ss%2Fw0rd';
+    for (const options of [
+      { url: `redis://user:${encoded}@127.0.0.1:1` },
+      { url: `rediss://user:${PASSWORD}@127.0.0.1:1` },
+      { clusterNodes: [`redis://user:${PASSWORD}@127.0.0.1:1`, `redis://:${encoded}@127.0.0.1:2`] },
+    ]) {
+      const s = store({ ...options, timeoutMs: 200, onError: (e) => told.push(e) });
+      const error = await s.ping().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreUnavailable);
+      expect((error as Error).message).toMatch(/redis?s?:\/\/(user)?:\*\*\*@127\.0\.0\.1:1/);
+      const texts = everyText(error, told);
+      for (const secret of [PASSWORD, encoded, 'p@ss/w0rd']) expect(texts).not.toContain(secret);
+    }
+  });
+
+  it('stops at construction on a URL the client cannot use, without the password', () => {
+    const error = (() => {
+      try {
+        store({ url: `redis://user:${PASSWORD}@127.0.0.1:1/not-a-database` });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(SessionConfigError);
+    expect((error as Error).message).toBe(
+      'Cannot use Redis at redis://user:***@127.0.0.1:1/not-a-database (Invalid pathname): ' +
+        'give redis[s]://[user:password@]host[:port][/database].',
+    );
+  });
+});
+
+/** A cookie carrying a well-formed, signed id, so that opening it has to ask Redis. */
+async function saveNewSessionCookieFor(s: RedisSessionStore): Promise<string> {
+  const other = store();
+  const cookie = await saveNewSession(other, { n: '1' });
+  expect(s.cookieName).toBe(other.cookieName);
+  return cookie;
+}

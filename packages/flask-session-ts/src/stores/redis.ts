@@ -10,10 +10,13 @@
  *   503 within a second while Redis is down; the client reconnects by itself meanwhile.
  * - Durability is Redis's: `appendonly yes` with `appendfsync always` keeps every acknowledged
  *   write through a crash (see the README).
+ * - No credential in any message: the password of every URL given (`redis://user:pw@host`,
+ *   `rediss://`, cluster nodes) is shown as `***` in `StoreUnavailable`, in errors passed to
+ *   `onError` and in the errors they carry, whatever the client put in them.
  * @module
  */
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
-import { StoreUnavailable } from '../errors.js';
+import { SessionConfigError, StoreUnavailable } from '../errors.js';
 import {
   ServerSessionStore,
   type RecordToWrite,
@@ -33,7 +36,10 @@ export interface RedisStoreOptions extends ServerStoreOptions {
   readonly keyPrefix?: string;
   /** Longest wait for a connection or an answer before StoreUnavailable. Default 1000 ms. */
   readonly timeoutMs?: number;
-  /** Told about connection errors (the client keeps reconnecting). Default: silent. */
+  /**
+   * Told about connection errors (the client keeps reconnecting), with any password from the
+   * URLs masked as `***`. Default: silent.
+   */
   readonly onError?: (error: Error) => void;
 }
 
@@ -55,6 +61,57 @@ return 1`;
 
 type Client = RedisClientType | RedisClusterType;
 
+const MASK = '***';
+// scheme://user:password@ — the password runs to the last "@" before the host.
+const URL_PASSWORD = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/]*:)(.*)@/;
+
+/** `url` with its password (if any) shown as `***`: `redis://user:***@host:6379`. */
+export function maskRedisUrl(url: string): string {
+  return url.replace(URL_PASSWORD, `$1${MASK}@`);
+}
+
+/**
+ * Masks the passwords of some URLs wherever they appear in a text or an error: as written in the
+ * URL (percent-encoded) and as sent to Redis (decoded).
+ */
+class Redactor {
+  readonly #secrets: string[];
+
+  constructor(urls: readonly string[]) {
+    const secrets = new Set<string>();
+    for (const url of urls) {
+      const password = URL_PASSWORD.exec(url)?.[2];
+      if (password === undefined || password === '') continue;
+      secrets.add(password);
+      try {
+        secrets.add(decodeURIComponent(password));
+      } catch {
+        // Not valid percent-encoding: the client cannot decode it either.
+      }
+    }
+    // Longest first, so that a password containing another is masked whole.
+    this.#secrets = [...secrets].sort((a, b) => b.length - a.length);
+  }
+
+  text(text: string): string {
+    let masked = text;
+    for (const secret of this.#secrets) masked = masked.replaceAll(secret, MASK);
+    return masked;
+  }
+
+  /** Masks `error`'s message and stack in place (and its cause's), and returns it. */
+  error<E>(error: E): E {
+    if (this.#secrets.length === 0) return error;
+    for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+      e.message = this.text(e.message);
+      if (e.stack !== undefined) e.stack = this.text(e.stack);
+      // Node's URL errors keep the text they could not parse.
+      if ('input' in e && typeof e.input === 'string') e.input = this.text(e.input);
+    }
+    return error;
+  }
+}
+
 /** The Redis {@link SessionBackend}. */
 export class RedisBackend implements SessionBackend {
   readonly client: Client;
@@ -62,6 +119,7 @@ export class RedisBackend implements SessionBackend {
   readonly #timeoutMs: number;
   readonly #where: string;
   readonly #cluster: boolean;
+  readonly #redact: Redactor;
   #connecting: Promise<unknown> | undefined;
   #connected = false;
   #lastError: Error | undefined;
@@ -83,20 +141,28 @@ export class RedisBackend implements SessionBackend {
     };
     const nodes = options.clusterNodes ?? [];
     this.#cluster = nodes.length > 0;
-    if (nodes.length > 0) {
-      this.#where = `the Redis Cluster at ${nodes.join(', ')}`;
-      this.client = createCluster({
-        rootNodes: nodes.map((url) => ({ url })),
-        defaults: clientOptions,
-      }) as unknown as RedisClusterType;
-    } else {
-      const url = options.url ?? 'redis://127.0.0.1:6379';
-      this.#where = `Redis at ${url}`;
-      this.client = createClient({ url, ...clientOptions }) as unknown as RedisClientType;
+    const url = options.url ?? 'redis://127.0.0.1:6379';
+    const redact = (this.#redact = new Redactor(this.#cluster ? nodes : [url]));
+    this.#where = this.#cluster
+      ? `the Redis Cluster at ${nodes.map(maskRedisUrl).join(', ')}`
+      : `Redis at ${maskRedisUrl(url)}`;
+    try {
+      this.client = this.#cluster
+        ? (createCluster({
+            rootNodes: nodes.map((node) => ({ url: node })),
+            defaults: clientOptions,
+          }) as unknown as RedisClusterType)
+        : (createClient({ url, ...clientOptions }) as unknown as RedisClientType);
+    } catch (error) {
+      // A URL the client cannot use (bad syntax, scheme, database number): a deployment error.
+      const reason = error instanceof Error ? redact.text(error.message) : 'unknown error';
+      throw new SessionConfigError(
+        `Cannot use ${this.#where} (${reason}): give redis[s]://[user:password@]host[:port][/database].`,
+      );
     }
     this.client.on('error', (error: Error) => {
-      this.#lastError = error;
-      options.onError?.(error);
+      this.#lastError = redact.error(error);
+      options.onError?.(this.#lastError);
     });
     void this.#connect();
   }
@@ -108,7 +174,7 @@ export class RedisBackend implements SessionBackend {
       },
       (error: unknown) => {
         // A cluster whose nodes were all down gives up; the next request starts again.
-        this.#lastError = error instanceof Error ? error : new Error(String(error));
+        this.#lastError = this.#redact.error(error instanceof Error ? error : new Error(String(error)));
         this.#connecting = undefined;
       },
     ));
@@ -126,11 +192,12 @@ export class RedisBackend implements SessionBackend {
       // stopped answering (paused, overloaded, a dead link) would hold the request for ever.
       return await withTimeout(command(), this.#timeoutMs, 'no answer');
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const last = this.#lastError?.message;
+      const redact = this.#redact;
+      const reason = redact.text(error instanceof Error ? error.message : String(error));
+      const last = this.#lastError === undefined ? undefined : redact.text(this.#lastError.message);
       throw new StoreUnavailable(
         `${what}: ${this.#where} did not answer (${reason}${last !== undefined && last !== reason ? `; ${last}` : ''})`,
-        error,
+        redact.error(error),
       );
     }
   }

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
 import { CookieSessionStore } from '../cookie-store.js';
+import { base64UrlEncode } from '../encoding.js';
 import {
   BadData,
   BadSignature,
@@ -15,6 +17,7 @@ import {
   SessionConflict,
   SessionTooLarge,
   StoreUnavailable,
+  UndecodableSession,
   UnknownSession,
 } from '../errors.js';
 import { Signer } from '../signer.js';
@@ -402,13 +405,17 @@ describe('session ids, more', () => {
     expect((await store.open(undefined)).session.isNew).toBe(true);
   });
 
-  it('starts a new session, without overwriting it, when the stored data cannot be read', async () => {
+  it('keeps a record whose data cannot be read: a change is refused until clear(), then gets a new id', async () => {
     const store = sqliteStore();
     const cookie = await save(store, undefined, { n: '1' });
     store.backend.db.prepare("UPDATE sessions SET data = 'not json'").run();
-    const { opened, cookie: next } = await visit(store, cookie, (s) =>
-      store.update(s, (x) => x.set('m', '2')),
-    );
+    const refused = await store.open(cookie);
+    expect(refused.error).toBeInstanceOf(UndecodableSession);
+    await expect(store.update(refused.session, (x) => x.set('m', '2'))).rejects.toThrow(UndecodableSession);
+    const { opened, cookie: next } = await visit(store, cookie, async (s) => {
+      s.clear();
+      await store.update(s, (x) => x.set('m', '2'));
+    });
     expect(opened.error).toBeInstanceOf(BadData);
     expect(opened.session.get('n')).toBeUndefined();
     expect(next).not.toBe(cookie);
@@ -843,6 +850,27 @@ describe('regenerate, destroy and touch', () => {
     expect(session.modified).toBe(true);
   });
 
+  it('leaves a tombstone for an imported cookie when it moves newer data after a race', async () => {
+    const { store, other, hooks } = hooked('race-imported.sqlite3');
+    const cookieStore = new CookieSessionStore({ secretKey, now });
+    const { session: flask } = cookieStore.open(undefined);
+    flask.set('a', '1');
+    const old = cookieOf(cookieStore.commit(flask)) ?? '';
+    const id = await save(store, old, {});
+    expect(id).toMatch(/^session=[A-Za-z0-9_-]{42}_\./);
+    const { session } = await store.open(id);
+    session.regenerate();
+    hooks.push({ on: 'read', key: keyOf(id), run: () => save(other, id, { b: '2' }).then(() => undefined) });
+    const fresh = cookieOf(await store.commit(session));
+    expect(hooks).toEqual([]);
+    expect({ ...(await other.open(fresh)).session.toJSON() }).toEqual({ a: '1', b: '2' });
+    // The old cookie is answered with a deletion; the derived id stops working as any old id does.
+    const { session: replayed } = await other.open(old);
+    expect(replayed.isEmpty).toBe(true);
+    expect((await other.commit(replayed)).kind).toBe('delete');
+    expect((await other.open(id)).error).toBeInstanceOf(UnknownSession);
+  });
+
   it('gives up with SessionConflict after maxAttempts lost races on the old record, which keeps its data', async () => {
     const { store, other, conflicts, lost } = hooked('conflict.sqlite3');
     const cookie = await save(store, undefined, { a: '1' });
@@ -956,5 +984,83 @@ describe('regenerate, destroy and touch', () => {
     expect(await store.commit(session, 500)).toEqual({ kind: 'none' });
     clock += 90_000;
     expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+});
+
+describe('what verifies but cannot be decoded', () => {
+  /** A saved session whose stored data is then damaged into `data`. */
+  async function damaged(data: string) {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { portfolio: 'kept' });
+    store.backend.db.prepare('UPDATE sessions SET data = ?').run(data);
+    return { store, cookie };
+  }
+
+  it('opens a damaged record empty, marked, with UndecodableSession and its reason', async () => {
+    const { store, cookie } = await damaged('{"portfolio":{" d":"not a date"}}');
+    const { session, error } = await store.open(cookie);
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect(error).toMatchObject({ reason: 'bad-tag' });
+    expect(session.undecodable).toBe(error);
+    expect(await store.commit(session)).toEqual({ kind: 'none' });
+  });
+
+  it('keeps a damaged record and its cookie: a change fails at commit, update() throws', async () => {
+    const { store, cookie } = await damaged('not json');
+    const { session, error } = await store.open(cookie);
+    await expect(store.update(session, (s) => s.set('a', 'b'))).rejects.toBe(error);
+    session.set('a', 'b');
+    expect(await store.commit(session)).toEqual({ kind: 'failed', error });
+    const count = store.backend.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number };
+    expect(count.n).toBe(1);
+    expect((store.backend.db.prepare('SELECT data FROM sessions').get() as { data: string }).data).toBe(
+      'not json',
+    );
+  });
+
+  it('deletes the cookie of a damaged record on destroy(), and replaces it on regenerate(), keeping nothing', async () => {
+    const { store, cookie } = await damaged('not json');
+    const destroyed = (await store.open(cookie)).session;
+    destroyed.destroy();
+    expect((await store.commit(destroyed)).kind).toBe('delete');
+    const { session } = await store.open(cookie);
+    session.regenerate();
+    session.set('user', 'ann');
+    const fresh = cookieOf(await store.commit(session));
+    expect(fresh).not.toBe(cookie);
+    expect({ ...(await store.open(fresh)).session.toJSON() }).toEqual({ user: 'ann' });
+    // Never written over: the damaged record stays until it expires, as after clear().
+    expect((await store.open(cookie)).error).toBeInstanceOf(UndecodableSession);
+  });
+
+  it('deletes the cookie of a damaged record when the handler clears the session on purpose', async () => {
+    const { store, cookie } = await damaged('[]');
+    const { session } = await store.open(cookie);
+    session.clear();
+    expect((await store.commit(session)).kind).toBe('delete');
+  });
+
+  it('keeps a Flask cookie that verifies but inflates past the cap, instead of calling it forged', async () => {
+    const cookieStore = new CookieSessionStore({ secretKey, now });
+    const json = JSON.stringify({ note: 'a'.repeat(70_000) });
+    const flask = `session=${cookieStore.serializer.signPayload('.' + base64UrlEncode(deflateSync(json)))}`;
+    const store = sqliteStore();
+    const { session, error } = await store.open(flask);
+    expect(error).toBeInstanceOf(UndecodableSession);
+    expect(error).toMatchObject({ reason: 'too-large' });
+    session.set('a', 'b');
+    expect(await store.commit(session)).toEqual({ kind: 'failed', error });
+    const roomy = sqliteStore({ importCookieSessions: { maxInflatedBytes: 128 * 1024 } });
+    expect((await roomy.open(flask)).session.get('note')).toHaveLength(70_000);
+  });
+
+  it('fails the commit with UnstorableValue for a value changed in place after set()', async () => {
+    const store = sqliteStore();
+    const { session } = await store.open(undefined);
+    const list: unknown[] = [];
+    session.set('list', list as never);
+    list.push(new Map());
+    const action = await store.commit(session);
+    expect(action).toMatchObject({ kind: 'failed', error: { name: 'UnstorableValue', path: 'list[0]' } });
   });
 });

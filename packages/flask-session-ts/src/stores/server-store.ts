@@ -9,21 +9,31 @@
  * - `update` reruns the change on fresher data when another writer got there first (bounded).
  * - What a request changed outside `update` (flashes read by a page, a new CSRF token) is saved
  *   at `commit`, key by key, on the latest data: it does not undo another tab's update.
- * - A valid Flask cookie session (moving over from the cookie store) is imported on first sight.
+ * - A valid Flask cookie session (moving over from the cookie store) is imported on first sight,
+ *   once: its record's id is derived from the cookie (an HMAC under the key that signed it), so a
+ *   replay of that cookie opens the same record, with whatever the visitor saved since, and the
+ *   response replaces the old cookie with the id cookie. When that record is emptied or
+ *   regenerated away, an empty record (a tombstone) stays under the derived id for as long as the
+ *   old cookie could verify, so a copy of it never brings the pre-migration data back.
+ * - A stored record or imported cookie that verifies but cannot be decoded is never overwritten:
+ *   the session opens marked `undecodable` (see `Session.undecodable`).
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readCookie, serializeDeleteCookie, serializeSetCookie, type CookieAttributes } from '../cookie.js';
 import { resolveCookieAttributes, SESSION_DEFAULTS, type SessionCookieOptions } from '../cookie-store.js';
 import {
   BadData,
+  BadPayload,
   SessionConfigError,
   SessionConflict,
   SessionTooLarge,
   StoreUnavailable,
+  UndecodableSession,
   UnknownSession,
+  UnstorableValue,
 } from '../errors.js';
-import { SessionSerializer } from '../serializer.js';
+import { SessionSerializer, type Loaded } from '../serializer.js';
 import { Session, type RegenerateOptions } from '../session.js';
 import { Signer, type Digest, type Secret, type Verified } from '../signer.js';
 import type { CookieAction, MaybePromise, Opened, SessionStore } from '../store.js';
@@ -105,7 +115,14 @@ export interface ServerStoreOptions {
    * same keys) and import it into the store: visitors keep their data when an app moves over.
    * `false` to refuse. Default: on, with Flask's `sha1` digest and `cookie-session` salt.
    */
-  readonly importCookieSessions?: false | { readonly digest?: Digest; readonly salt?: string };
+  readonly importCookieSessions?:
+    | false
+    | {
+        readonly digest?: Digest;
+        readonly salt?: string;
+        /** See `SessionOptions.maxInflatedBytes`. Default 64 KiB. */
+        readonly maxInflatedBytes?: number;
+      };
   /** The clock in milliseconds. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -141,6 +158,10 @@ interface State {
   removed: boolean;
   /** Whether the session was permanent when opened: a change needs a cookie with the new lifetime. */
   permanentAtOpen: boolean;
+  /** The id was derived from an imported cookie: its record is tombstoned, never removed. */
+  imported: boolean;
+  /** The session stands for a record or cookie that verified but could not be decoded. */
+  undecodable: boolean;
 }
 
 const NONE: CookieAction = Object.freeze({ kind: 'none' });
@@ -166,7 +187,10 @@ export class ServerSessionStore implements SessionStore {
   readonly maxAttempts: number;
   readonly backend: SessionBackend;
   readonly #signer: Signer;
+  readonly #keys: readonly Secret[];
   readonly #importer: SessionSerializer | undefined;
+  /** How long an imported cookie verifies: a tombstone under its derived id lasts as long. */
+  readonly #importMaxAgeSeconds: number;
   readonly #now: () => number;
   readonly #states = new WeakMap<Session, State>();
   // Changes to one session from this process wait for each other: only other processes race.
@@ -195,8 +219,11 @@ export class ServerSessionStore implements SessionStore {
       }
     }
     const keys = [options.secretKey, ...(options.fallbackSecretKeys ?? [])];
+    this.#keys = keys;
     this.#signer = new Signer(keys, { salt: d.idSalt, digest: d.idDigest });
     const imports = options.importCookieSessions ?? {};
+    // Never longer than a record can live: the derived id's record outlives every cookie it imported.
+    this.#importMaxAgeSeconds = Math.min(this.lifetimeSeconds, this.absoluteLifetimeSeconds ?? Infinity);
     this.#importer =
       imports === false
         ? undefined
@@ -204,6 +231,7 @@ export class ServerSessionStore implements SessionStore {
             digest: imports.digest ?? SESSION_DEFAULTS.digest,
             salt: imports.salt ?? SESSION_DEFAULTS.salt,
             now: this.#now,
+            maxInflatedBytes: imports.maxInflatedBytes ?? SESSION_DEFAULTS.maxInflatedBytes,
           });
   }
 
@@ -213,7 +241,10 @@ export class ServerSessionStore implements SessionStore {
 
   /**
    * Opens the session whose id the cookie carries. A missing, forged, unknown or expired id gives
-   * a new empty session (and the reason); a valid Flask cookie session is imported.
+   * a new empty session (and the reason); a valid Flask cookie session is imported (once: see the
+   * module notes). A record, or a Flask cookie, that verifies but cannot be decoded gives an empty
+   * session marked `undecodable` and an {@link UndecodableSession}: nothing replaces it unless the
+   * handler calls `session.clear()`, `destroy()` or `regenerate()`.
    * @throws StoreUnavailable when the backend cannot be reached.
    */
   async open<T extends StorableData<T> = SessionData>(cookieHeader: string | undefined): Promise<Opened<T>> {
@@ -228,10 +259,16 @@ export class ServerSessionStore implements SessionStore {
       hadCookie: value !== undefined && value !== '',
       removed: false,
       permanentAtOpen: false,
+      imported: false,
+      undecodable: false,
     };
     const fresh = (error?: BadData): Opened<T> => {
       const session = new Session<T>();
       this.#states.set(session, state);
+      if (error instanceof UndecodableSession) {
+        session.keepUndecodable(error);
+        state.undecodable = true;
+      }
       return error === undefined ? { session } : { session, error };
     };
     if (value === undefined || value === '') return fresh();
@@ -244,45 +281,84 @@ export class ServerSessionStore implements SessionStore {
       state.sendCookie = verified.keyIndex > 0;
     } catch (error) {
       if (!(error instanceof BadData)) throw error;
-      return this.#imported<T>(value, state) ?? fresh(error);
+      return (await this.#imported<T>(value, state, fresh)) ?? fresh(error);
     }
 
     const key = this.storageKey(id);
     const record = await this.backend.read(key, this.#now());
-    if (record === undefined) {
+    // A tombstone is no session: an imported id that was cleared or regenerated away stops working
+    // as any other old id does (only the old cookie it stands for is answered with a deletion).
+    if (record === undefined || (isImportedId(id) && record.data === this.#tombstoneData())) {
       state.sendCookie = false;
       return fresh(new UnknownSession('The session id is unknown or expired; a new session was started'));
     }
+    return this.#fromRecord<T>(id, key, record, state, fresh);
+  }
+
+  /** The session a record holds, or a marked empty one when it cannot be decoded. */
+  #fromRecord<T extends StorableData<T>>(
+    id: string,
+    key: string,
+    record: SessionRecord,
+    state: State,
+    fresh: (error?: BadData) => Opened<T>,
+  ): Opened<T> {
     let data: SessionData;
     try {
       data = this.decodeData(record.data);
     } catch (error) {
-      // Never overwritten: the visitor gets a new id, and the unreadable record expires on its own.
-      if (!(error instanceof BadData)) throw error;
+      // Never overwritten: the id cookie is kept, the record left alone until it expires.
+      if (!(error instanceof BadPayload)) throw error;
       state.sendCookie = false;
-      return fresh(error);
+      return fresh(new UndecodableSession(error.reason, error.originalError, error.message));
     }
     const session = new Session<T>(data, false);
     Object.assign(state, { id, key, version: record.version, createdMs: record.createdMs });
+    state.imported = isImportedId(id);
     state.expiresMs = record.expiresMs;
     state.permanentAtOpen = session.permanent;
     this.#states.set(session, state);
     return { session };
   }
 
-  /** A valid Flask cookie session, to be saved under a new id at the first write. */
-  #imported<T extends StorableData<T>>(value: string, state: State): Opened<T> | undefined {
+  /**
+   * A valid Flask cookie session: the record it was imported into, or, the first time, its data
+   * to be saved under an id derived from the cookie. Undefined when it is no such cookie.
+   */
+  async #imported<T extends StorableData<T>>(
+    value: string,
+    state: State,
+    fresh: (error?: BadData) => Opened<T>,
+  ): Promise<Opened<T> | undefined> {
     if (this.#importer === undefined) return undefined;
+    let loaded: Loaded;
     try {
-      const { data } = this.#importer.loads(value, this.lifetimeSeconds);
-      const session = new Session<T>(data, false);
-      session.markModified(); // every key is new to the store
-      this.#states.set(session, state);
-      return { session };
+      loaded = this.#importer.loads(value, this.#importMaxAgeSeconds);
     } catch (error) {
+      if (error instanceof UndecodableSession) return fresh(error);
       if (!(error instanceof BadData)) throw error;
       return undefined;
     }
+    const id = importedId(this.#keys[loaded.keyIndex] ?? '', value);
+    const key = this.storageKey(id);
+    const record = await this.backend.read(key, this.#now());
+    if (record !== undefined) {
+      // Imported before: this cookie stands for that record now, as the id cookie does.
+      const opened = this.#fromRecord<T>(id, key, record, state, fresh);
+      if (opened.session.undecodable !== undefined) return opened;
+      if (opened.session.isEmpty) {
+        // A tombstone: the data was cleared or moved to a new id. Delete the old cookie.
+        Object.assign(state, { id: undefined, key: undefined, version: 0, removed: true, imported: false });
+      } else {
+        state.sendCookie = true;
+      }
+      return opened;
+    }
+    const session = new Session<T>(loaded.data, false);
+    session.markModified(); // every key is new to the store
+    Object.assign(state, { id, key, version: 0, createdMs: this.#now(), sendCookie: true, imported: true });
+    this.#states.set(session, state);
+    return { session };
   }
 
   /**
@@ -291,6 +367,10 @@ export class ServerSessionStore implements SessionStore {
    * Afterwards `session` holds the saved data.
    * @throws SessionTooLarge when the result is over `maxSessionBytes`; nothing changes then.
    * @throws SessionConflict: nothing was saved.
+   * @throws UndecodableSession when the session stands for a record or cookie that could not be
+   *   decoded (see {@link Session.undecodable}); `session.clear()` (or `destroy()`, `regenerate()`)
+   *   first to discard it.
+   * @throws UnstorableValue when a value was changed in place into one a session cannot hold.
    * @throws StoreUnavailable: the save was not confirmed. Nothing was saved, unless the backend applied
    *   a write whose answer came after the timeout; the change is never retried, so never applied twice.
    */
@@ -298,6 +378,8 @@ export class ServerSessionStore implements SessionStore {
     session: Session<T>,
     change: (session: Session<T>) => void,
   ): Promise<void> {
+    // Nothing is saved over what could not be read; clear() first to discard it on purpose.
+    if (session.undecodable !== undefined) throw session.undecodable;
     await this.#save(session, change);
   }
 
@@ -308,10 +390,16 @@ export class ServerSessionStore implements SessionStore {
    */
   async commit<T extends StorableData<T>>(session: Session<T>, status = 200): Promise<CookieAction> {
     const state = this.#state(session);
+    const undecodable = session.undecodable;
+    if (undecodable !== undefined) return session.modified ? { kind: 'failed', error: undecodable } : NONE;
     if (this.permanent && !session.permanent && !session.isEmpty) session.permanent = true;
     const changed = session.changedKeys;
     if (session.regenerated || changed === 'all' || changed.size > 0) {
-      if (!session.regenerated && state.key === undefined && session.isEmpty) return NONE;
+      if (!session.regenerated && state.key === undefined && session.isEmpty) {
+        // Cleared on purpose after it could not be decoded: the cookie goes too.
+        const discard = state.undecodable && state.hadCookie && session.modified;
+        return discard ? { kind: 'delete', header: serializeDeleteCookie(this.cookie) } : NONE;
+      }
       try {
         if (session.regenerated) await this.#regenerate(session);
         else await this.#save(session, undefined);
@@ -319,7 +407,11 @@ export class ServerSessionStore implements SessionStore {
         if (error instanceof SessionTooLarge) {
           return { kind: 'too-large', sizeBytes: error.sizeBytes, limitBytes: error.limitBytes };
         }
-        if (error instanceof StoreUnavailable || error instanceof SessionConflict) {
+        if (
+          error instanceof StoreUnavailable ||
+          error instanceof SessionConflict ||
+          error instanceof UnstorableValue
+        ) {
           return { kind: 'failed', error };
         }
         throw error;
@@ -407,6 +499,7 @@ export class ServerSessionStore implements SessionStore {
 
   async #move<T extends StorableData<T>>(session: Session<T>, state: State): Promise<void> {
     const oldKey = state.key;
+    const { imported, createdMs } = state;
     const changed = session.changedKeys;
     const pending: SessionData = { ...session.toJSON() };
     const merge = oldKey !== undefined && changed !== 'all';
@@ -432,7 +525,8 @@ export class ServerSessionStore implements SessionStore {
           outcome = await this.#queued(oldKey, () =>
             this.backend.write(oldKey, this.#now(), (current) => {
               if (merge && current !== undefined && current.version !== oldVersion) throw new Moved();
-              return null;
+              // An imported cookie's id keeps a tombstone, or a copy of that cookie would be imported again.
+              return imported ? this.#tombstone(current?.createdMs ?? createdMs) : null;
             }),
           );
         } catch (error) {
@@ -511,6 +605,28 @@ export class ServerSessionStore implements SessionStore {
     state.version = 0;
     state.createdMs = this.#now();
     state.sendCookie = true;
+    state.imported = false;
+  }
+
+  /**
+   * The empty record left under an imported cookie's derived id: it lasts as long as that cookie
+   * can verify (it was signed no later than the record was created), so a copy of the cookie opens
+   * it, empty, instead of importing the old data again.
+   */
+  #tombstoneText: string | undefined;
+
+  /** A tombstone's data: the empty session in the store's own format (`{}` in tagged JSON). */
+  #tombstoneData(): string {
+    // Lazily: encodeData is a hook a subclass's fields may configure after this constructor.
+    return (this.#tombstoneText ??= this.encodeData({}, undefined));
+  }
+
+  #tombstone(createdMs: number): RecordToWrite {
+    return {
+      data: this.#tombstoneData(),
+      createdMs,
+      expiresMs: createdMs + this.#importMaxAgeSeconds * 1000,
+    };
   }
 
   #expiresMs(createdMs: number, nowMs: number): number {
@@ -547,7 +663,8 @@ export class ServerSessionStore implements SessionStore {
             if (current === undefined && state.version > 0) throw new Vanished();
             const s = mine(current === undefined ? {} : this.decodeData(current.data));
             saved = s;
-            if (s.isEmpty) return null;
+            if (s.isEmpty)
+              return state.imported ? this.#tombstone(current?.createdMs ?? state.createdMs) : null;
             const data = this.encodeData(s.toJSON(), current?.data);
             if (data.length > this.maxSessionBytes) {
               throw new SessionTooLarge(
@@ -572,11 +689,14 @@ export class ServerSessionStore implements SessionStore {
         continue;
       }
       state.version = outcome.version;
-      if (outcome.version === 0) {
+      if (saved.isEmpty) {
+        // Removed, or tombstoned: a later change starts a new id either way.
+        state.version = 0;
         state.id = undefined;
         state.key = undefined;
         state.sendCookie = false;
         state.removed = true;
+        state.imported = false;
       } else {
         state.removed = false;
         state.expiresMs = expiresMs;
@@ -601,6 +721,27 @@ export class ServerSessionStore implements SessionStore {
       if (this.#queues.get(key) === tail) this.#queues.delete(key);
     }
   }
+}
+
+/**
+ * The id an imported cookie's record gets: an HMAC of the whole cookie value under the key that
+ * signed it, so each replay of one cookie finds one record, and only the key's holder can tell
+ * which cookie an id came from. 43 URL-safe characters, like a random id.
+ */
+function importedId(key: Secret, cookie: string): string {
+  const mac = createHmac('sha256', key)
+    .update(`flask-session-ts.imported-cookie\0${cookie}`)
+    .digest('base64url');
+  // 42 characters of the HMAC and a final "_", which a random id never ends with: see isImportedId.
+  return `${mac.slice(0, 42)}_`;
+}
+
+/**
+ * Whether an id was derived from an imported cookie. A random id is 32 bytes in base64url, whose
+ * last character carries 4 bits and 2 zero bits, so it is never "_" (63, not a multiple of 4).
+ */
+function isImportedId(id: string): boolean {
+  return id.endsWith('_');
 }
 
 /** The key a session is stored under: SHA-256 of its id, so the store holds no usable cookie. */

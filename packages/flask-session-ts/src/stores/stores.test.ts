@@ -17,8 +17,9 @@ import {
   stopAll,
   type RedisProcess,
 } from '../../test/support/redis-server.js';
-import { RedisSessionStore } from './redis.js';
-import { SqliteSessionStore } from './sqlite.js';
+import { RedisBackend, RedisSessionStore } from './redis.js';
+import type { ServerSessionStore } from './server-store.js';
+import { SqliteBackend, SqliteSessionStore } from './sqlite.js';
 
 const secretKey = 'a test key that is long enough for the store suite';
 
@@ -377,5 +378,158 @@ describe.each(implementations)('$name store', (impl) => {
 
   it('answers ping while its backing is up', async () => {
     await expect(impl.store().ping?.()).resolves.toBeUndefined();
+  });
+});
+
+// A visitor moving over from cookie sessions: what happens to the old cookie, on SQLite and Redis.
+interface ServerImplementation {
+  readonly name: string;
+  setUp(): Promise<void>;
+  store(): ServerSessionStore;
+  /** How many session records the backing holds (tombstones included). */
+  records(store: ServerSessionStore): Promise<number>;
+  tearDown(): Promise<void>;
+}
+
+let importRedis: RedisProcess | undefined;
+let importDir = '';
+const serverImplementations: ServerImplementation[] = [
+  {
+    name: 'sqlite',
+    setUp: () => {
+      importDir = mkdtempSync(join(tmpdir(), 'sqlite-import-'));
+      return Promise.resolve();
+    },
+    store: () => track(new SqliteSessionStore({ path: join(importDir, 'sessions.sqlite3'), secretKey })),
+    records: (store) => {
+      if (!(store.backend instanceof SqliteBackend)) throw new TypeError('not an SQLite store');
+      const { db } = store.backend;
+      return Promise.resolve((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n);
+    },
+    tearDown: () => {
+      rmSync(importDir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  },
+  {
+    name: 'redis',
+    setUp: async () => {
+      importRedis = await startRedis();
+    },
+    store: () => track(new RedisSessionStore({ url: importRedis?.url ?? '', secretKey })),
+    records: async (store) => {
+      if (!(store.backend instanceof RedisBackend)) throw new TypeError('not a Redis store');
+      await store.ping(); // connected
+      return (await store.backend.client.keys('session:*')).length;
+    },
+    tearDown: async () => {
+      if (importRedis) await stopAll([importRedis]);
+    },
+  },
+];
+
+/** A cookie-mode session, as the app wrote it before moving to a server-side store. */
+function oldCookie(portfolio: string): string {
+  const cookieStore = new CookieSessionStore({ secretKey });
+  const { session } = cookieStore.open(undefined);
+  cookieStore.update(session, (s) => s.set('portfolio', portfolio));
+  const action = cookieStore.commit(session);
+  return action.kind === 'set' ? (action.header.split(';')[0] ?? '') : '';
+}
+
+describe.each(serverImplementations)('importing a cookie session into the $name store', (impl) => {
+  beforeAll(() => impl.setUp());
+  afterAll(async () => {
+    await Promise.all(opened.splice(0).map(async (s) => s.close?.()));
+    await impl.tearDown();
+  });
+
+  it('makes one record however often the old cookie is replayed, and answers each with the same id', async () => {
+    const store = impl.store();
+    const before = await impl.records(store);
+    const old = oldCookie('five replays');
+    const ids = new Set<string>();
+    for (let i = 0; i < 5; i++) ids.add(await request(store, old, () => undefined));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^session=[A-Za-z0-9_-]{42}_\.[A-Za-z0-9_-]+$/);
+    expect(await impl.records(store)).toBe(before + 1);
+  });
+
+  it('opens, for a replayed old cookie, what the visitor saved since, not the pre-migration data', async () => {
+    const store = impl.store();
+    const old = oldCookie('before the move');
+    const id = await request(store, old, () => undefined);
+    await request(store, id, (s, st) => st.update(s, (x) => x.set('portfolio', 'after the move')));
+    const { session } = await store.open(old);
+    expect(session.get('portfolio')).toBe('after the move');
+    expect(await request(store, old, () => undefined)).toBe(id);
+  });
+
+  it('lands two processes importing one cookie at once on one record', async () => {
+    const [a, b] = [impl.store(), impl.store()];
+    const before = await impl.records(a);
+    const old = oldCookie('raced');
+    const [one, two] = await Promise.all([
+      request(a, old, () => undefined),
+      request(b, old, () => undefined),
+    ]);
+    expect(one).toBe(two);
+    expect(await impl.records(a)).toBe(before + 1);
+    expect(await read(a, one)).toEqual({ portfolio: 'raced' });
+  });
+
+  it('does not bring the old data back once the visitor cleared the session: the old cookie is deleted', async () => {
+    const store = impl.store();
+    const old = oldCookie('cleared later');
+    const id = await request(store, old, () => undefined);
+    expect(await request(store, id, (s) => s.clear())).toBe('');
+    const { session } = await store.open(old);
+    expect(session.isEmpty).toBe(true);
+    expect(await store.commit(session)).toMatchObject({ kind: 'delete' });
+  });
+
+  it('does not bring the old data back after regenerate() moved the session to a new id', async () => {
+    const store = impl.store();
+    const old = oldCookie('regenerated later');
+    const id = await request(store, old, () => undefined);
+    const moved = await request(store, id, (s) => store.regenerate(s));
+    expect(moved).not.toBe(id);
+    expect(await read(store, moved)).toEqual({ portfolio: 'regenerated later' });
+    const replay = await store.open(old);
+    expect(replay.session.isEmpty).toBe(true);
+    expect(await store.commit(replay.session)).toMatchObject({ kind: 'delete' });
+  });
+
+  it.each([
+    ['destroy()', (s: Session) => s.destroy(), false],
+    ['regenerate() at commit', (s: Session) => s.regenerate(), true],
+    ['regenerate({ keepData: false }) at commit', (s: Session) => s.regenerate({ keepData: false }), false],
+  ])('does not bring the old data back after %s, on the import or later', async (name, act, keeps) => {
+    const store = impl.store();
+    for (const later of [false, true]) {
+      // On the request that imports the cookie, or on a later one that sends the derived id.
+      const portfolio = `${name}, later: ${String(later)}`;
+      const old = oldCookie(portfolio);
+      const id = later ? await request(store, old, () => undefined) : old;
+      const after = await request(store, id, act);
+      expect(after === '' ? {} : await read(store, after)).toEqual(keeps ? { portfolio } : {});
+      expect(/^session=[A-Za-z0-9_-]{42}_\./.test(after)).toBe(false);
+      const replay = await store.open(old);
+      expect(replay.session.isEmpty).toBe(true);
+      expect(await store.commit(replay.session)).toMatchObject({ kind: 'delete' });
+      // The derived id stops working too, as any old id does.
+      if (later) expect((await store.open(id)).error).toBeInstanceOf(UnknownSession);
+    }
+  });
+
+  it('starts a new id when a visitor with a cleared import saves again, leaving the tombstone', async () => {
+    const store = impl.store();
+    const old = oldCookie('tombstoned');
+    const id = await request(store, old, () => undefined);
+    await request(store, id, (s) => s.clear());
+    const fresh = await request(store, old, (s, st) => st.update(s, (x) => x.set('portfolio', 'fresh')));
+    expect(fresh).not.toBe(id);
+    expect(await read(store, fresh)).toEqual({ portfolio: 'fresh' });
+    expect((await store.open(old)).session.isEmpty).toBe(true);
   });
 });

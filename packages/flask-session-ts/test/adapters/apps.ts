@@ -10,8 +10,11 @@
  * The session's life: `POST /login` regenerates the session (data kept) and sets `user`;
  * `POST /login-fresh` regenerates it with `keepData: false` and sets `user`; `POST /logout`
  * destroys it; `POST /touch` touches it; `GET /user` answers `user` (or `anonymous`).
+ * `POST /unstorable` sets a Map (refused by `set`); `POST /mutated` sets an object, then puts a Map
+ * in it and redirects (refused at commit).
  * An error handler answers `SessionTooLarge` with 500 `too large`, `StoreUnavailable` with 503
- * `unavailable`.
+ * `unavailable`, `UnstorableValue` with 500 `unstorable <key>: <reason>`, `UndecodableSession`
+ * with 500 `undecodable: <reason>`.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -26,7 +29,7 @@ import { sessionMiddleware as expressSession } from '../../src/express.js';
 import { sessionPlugin } from '../../src/fastify.js';
 import { sessionMiddleware as honoSession, type SessionEnv } from '../../src/hono.js';
 import type { SessionAdapterOptions } from '../../src/adapter.js';
-import { SessionTooLarge, StoreUnavailable } from '../../src/errors.js';
+import { SessionTooLarge, StoreUnavailable, UndecodableSession, UnstorableValue } from '../../src/errors.js';
 import type { Session } from '../../src/session.js';
 import type { SessionStore } from '../../src/store.js';
 
@@ -77,8 +80,17 @@ const LIFE: Readonly<Record<string, (session: Session) => void>> = {
   '/touch': (session) => session.touch(),
 };
 
+/** An object that becomes unstorable after it was set: a Map put in it by reference. */
+function mutatedLater(session: Session): void {
+  const cart: Record<string, unknown> = { items: 1 };
+  session.set('cart', cart as never);
+  cart.index = new Map();
+}
+
 function errorText(error: unknown): string {
   if (error instanceof SessionTooLarge) return 'too large';
+  if (error instanceof UnstorableValue) return `unstorable ${String(error.key)}: ${error.reason}`;
+  if (error instanceof UndecodableSession) return `undecodable: ${error.reason}`;
   return error instanceof StoreUnavailable ? 'unavailable' : 'boom';
 }
 
@@ -126,6 +138,14 @@ export const hono: AdapterHarness = {
       c.var.session.set('unsaveable', true);
       return c.redirect('/read', 302);
     });
+    app.post('/unstorable', (c) => {
+      c.var.session.set('index', new Map() as never);
+      return c.text('set');
+    });
+    app.post('/mutated', (c) => {
+      mutatedLater(c.var.session);
+      return c.redirect('/read', 302);
+    });
     app.get('/vary', (c) => {
       c.header('Vary', 'Accept');
       c.header('Vary', 'Accept-Language', { append: true });
@@ -169,6 +189,14 @@ export const expressHarness: AdapterHarness = {
     });
     app.post('/unsaved', (req, res) => {
       req.session.set('unsaveable', true);
+      res.redirect(302, '/read');
+    });
+    app.post('/unstorable', (req, res) => {
+      req.session.set('index', new Map() as never);
+      res.send('set');
+    });
+    app.post('/mutated', (req, res) => {
+      mutatedLater(req.session);
       res.redirect(302, '/read');
     });
     app.get('/vary', (req, res) => {
@@ -224,6 +252,14 @@ export const fastify: AdapterHarness = {
     });
     app.post('/unsaved', (request, reply) => {
       request.session.set('unsaveable', true);
+      return reply.redirect('/read', 302);
+    });
+    app.post('/unstorable', (request) => {
+      request.session.set('index', new Map() as never);
+      return 'set';
+    });
+    app.post('/mutated', (request, reply) => {
+      mutatedLater(request.session);
       return reply.redirect('/read', 302);
     });
     app.get('/vary', (request, reply) => {
