@@ -62,7 +62,7 @@ function sortHeader(by: PositionSort, current: PositionSort, scope: 'col'): Html
 
 function lotRow(lot: Lot, token: Html): Html {
   const { symbol, date } = lot.holding;
-  const { index } = lot;
+  const { id } = lot;
   return html`<tr class="lot">
               <th scope="row">${symbol}</th>
               <td data-label="Purchase Date">${date ?? NOT_SET}</td>
@@ -70,10 +70,9 @@ function lotRow(lot: Lot, token: Html): Html {
               <td class="num" data-label="Purchase Price">${formatPrice(lot.price)}</td>
               <td class="num" data-label="Cost Basis">${formatMoney(lot.cost)}</td>
               <td class="lot-actions row-actions">
-                <a href="${urlFor('edit_stock', { index })}" aria-label="Edit ${symbol}, ${formatQuantity(lot.shares)} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
-                <form method="post" action="${urlFor('delete_stock', { index })}" class="inline">
+                <a href="${urlFor('edit_lot', { lot_id: id })}" aria-label="Edit ${symbol}, ${formatQuantity(lot.shares)} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
+                <form method="post" action="${urlFor('remove_lot', { lot_id: id })}" class="inline">
                   ${token}
-                  <input type="hidden" name="symbol" value="${symbol}" />
                   <button type="submit" class="link" aria-label="Remove ${symbol}">Remove</button>
                 </form>
               </td>
@@ -109,6 +108,14 @@ function priceForm(
           <button type="submit" class="secondary">Save price</button>
           ${mine && html`<p class="field-error" id="${id}-error">${mine.message}</p>`}
         </form>`;
+}
+
+/** The position's realized gain, when it has sales, and the link that sells it. */
+function positionSales(position: Position): Html {
+  const sell = html`<a href="${urlFor('sell_stock')}?symbol=${encodeURIComponent(position.symbol)}">Sell ${position.symbol}</a>`;
+  if (position.realized === undefined) return html`<p class="position-sales">${sell}</p>`;
+  return html`<p class="position-sales">Realized gain on sales of ${position.symbol}: <span class="${gainClass(position.realized)}">${formatSignedMoney(position.realized)}</span>
+            (<a href="${urlFor('list_sales')}#sales-${position.symbol}">see the sales</a>) · ${sell}</p>`;
 }
 
 function positionRows(
@@ -148,6 +155,7 @@ function positionRows(
             </table>
           </details>
           ${priceForm(position, token, sort, error)}
+          ${positionSales(position)}
         </td>
       </tr>
     </tbody>`;
