@@ -30,7 +30,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 const LIFETIME_SECONDS = 31 * 24 * 60 * 60;
 const MAX_BODY_BYTES = 16 * 1024;
 
-type Holding = [symbol: string, shares: string, price: string, date?: string];
+type Holding = [symbol: string, shares: string, price: string, date?: string | null, id?: number];
 type SessionData = Record<string, unknown>;
 
 const SECURITY_HEADERS = {
@@ -208,7 +208,9 @@ function addStockPage(visitor: Visitor): string {
       '" />' +
       ADD_STOCK_FORM +
       dateBounds().latest +
-      '" />\n      \n    </div>\n    <button type="submit">Add stock</button>\n  </form>\n</section>',
+      '" />\n      \n    </div>' +
+      FEE_FIELD +
+      '\n    <button type="submit">Add stock</button>\n  </form>\n</section>',
   );
 }
 
@@ -218,13 +220,17 @@ const PRICES_NOTE =
 const LOTS_HEAD =
   '</summary>\n            <table class="lots stacking">\n              <thead>\n                <tr>\n                  <th scope="col">Symbol</th>\n                  <th scope="col">Purchase Date</th>\n                  <th scope="col" class="num">Shares</th>\n                  <th scope="col" class="num">Purchase Price</th>\n                  <th scope="col" class="num">Cost Basis</th>\n                  <th scope="col"><span class="visually-hidden">Actions</span></th>\n                </tr>\n              </thead>\n              <tbody>\n            ';
 
+/** The add form's optional fee field, after the date. */
+const FEE_FIELD =
+  '<div class="field">\n      <label for="fee">Fee ($, optional)</label>\n      <input id="fee" name="fee" type="text" value="" pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)?\\s*"\n        title="Enter the fee in digits, with an optional $ (for example 4.95), or leave it empty for none." maxlength="64" inputmode="decimal"\n        autocapitalize="off" autocomplete="off" placeholder="0.00" />\n      \n    </div>';
+
 const PRICE_PATTERN =
-  '" inputmode="decimal"\n            pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*" title="Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50)."\n            maxlength="64" autocomplete="off" size="10" />\n          <button type="submit" class="secondary">Save price</button>\n          \n        </form>\n        </td>\n      </tr>\n    </tbody>';
+  '" inputmode="decimal"\n            pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*" title="Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50)."\n            maxlength="64" autocomplete="off" size="10" />\n          <button type="submit" class="secondary">Save price</button>\n          \n        </form>\n          <p class="position-sales"><a href="/sales/new?symbol=';
 
 /** One symbol's lots, in portfolio order, and their sums. */
 interface Position {
   readonly symbol: string;
-  readonly lots: { index: number; shares: string; price: string; date: string | undefined; cost: number }[];
+  readonly lots: { id: number; shares: string; price: string; date: string | undefined; cost: number }[];
   shares: number;
   cost: number;
 }
@@ -233,16 +239,16 @@ interface Position {
 function positionsOf(holdings: readonly Holding[]): Position[] {
   const bySymbol = new Map<string, Position>();
   for (let index = 0; index < holdings.length; index++) {
-    const [symbol, shares, price, date] = holdings[index] as Holding;
+    const [symbol, shares, price, date, id] = holdings[index] as Holding;
     const cost = Number(shares) * Number(price);
     let position = bySymbol.get(symbol);
     if (position === undefined) bySymbol.set(symbol, (position = { symbol, lots: [], shares: 0, cost: 0 }));
     // A date of another shape is shown as not set, as the app drops it (no calendar check here).
     position.lots.push({
-      index,
+      id: id ?? index + 1,
       shares,
       price,
-      date: date !== undefined && DATE.test(date) ? date : undefined,
+      date: typeof date === 'string' && DATE.test(date) ? date : undefined,
       cost,
     });
     position.shares += Number(shares);
@@ -269,21 +275,19 @@ function positionRows(position: Position, csrf: string): string {
       escapeHtml(priceText(Number(lot.price), 4)) +
       '</td>\n              <td class="num" data-label="Cost Basis">' +
       escapeHtml(money(lot.cost)) +
-      '</td>\n              <td class="lot-actions row-actions">\n                <a href="/stocks/' +
-      String(lot.index) +
+      '</td>\n              <td class="lot-actions row-actions">\n                <a href="/lots/' +
+      String(lot.id) +
       '/edit" aria-label="Edit ' +
       symbol +
       ', ' +
       shares +
       ' shares' +
       (date === undefined ? '' : ' bought ' + date) +
-      '">Edit</a>\n                <form method="post" action="/stocks/' +
-      String(lot.index) +
-      '/delete" class="inline">\n                  ' +
+      '">Edit</a>\n                <form method="post" action="/lots/' +
+      String(lot.id) +
+      '/remove" class="inline">\n                  ' +
       token +
-      '\n                  <input type="hidden" name="symbol" value="' +
-      symbol +
-      '" />\n                  <button type="submit" class="link" aria-label="Remove ' +
+      '\n                  <button type="submit" class="link" aria-label="Remove ' +
       symbol +
       '">Remove</button>\n                </form>\n              </td>\n            </tr>';
   }
@@ -318,7 +322,11 @@ function positionRows(position: Position, csrf: string): string {
     ' ($)</label>\n          <input id="price-' +
     symbol +
     '" name="current_price" type="text" value="' +
-    PRICE_PATTERN
+    PRICE_PATTERN +
+    symbol +
+    '">Sell ' +
+    symbol +
+    '</a></p>\n        </td>\n      </tr>\n    </tbody>'
   );
 }
 
@@ -414,7 +422,7 @@ function stocksPage(visitor: Visitor, holdings: readonly Holding[], cookieLength
       (remaining > 0
         ? 'About ' + String(remaining) + ' more fit in your browser&#39;s cookie.'
         : 'Your portfolio is full: remove a holding to add another.') +
-      '</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add stock</a>\n    <a class="button secondary" href="/stocks/export.csv" download>Export CSV</a>\n    <a class="button secondary" href="/stocks/import">Import CSV</a>\n    <a class="button secondary" href="/stocks/clear">Clear portfolio…</a>\n  </div>\n</section>\n' +
+      '</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add stock</a>\n    <a class="button" href="/sales/new">Sell stock</a>\n    <a class="button secondary" href="/stocks/export.csv" download>Export CSV</a>\n    <a class="button secondary" href="/stocks/import">Import CSV</a>\n    <a class="button secondary" href="/stocks/clear">Clear portfolio…</a>\n  </div>\n</section>\n' +
       chart(positions, total),
   );
 }
@@ -495,14 +503,31 @@ function makeCodec(secretKey: string) {
 function holdingsOf(data: SessionData | undefined): Holding[] {
   const raw = data?.['portfolio'];
   if (!Array.isArray(raw)) return [];
-  return (raw as unknown[]).filter(
+  const holdings = (raw as unknown[]).filter(
     (h): h is Holding =>
       Array.isArray(h) &&
-      (h.length === 3 || (h.length === 4 && typeof h[3] === 'string')) &&
+      (h.length === 3 ||
+        (h.length === 4 && typeof h[3] === 'string') ||
+        (h.length === 5 && (typeof h[3] === 'string' || h[3] === null) && typeof h[4] === 'number')) &&
       typeof h[0] === 'string' &&
       typeof h[1] === 'string' &&
       typeof h[2] === 'string',
   );
+  // Ids as the app's decodeLedger gives them: stored ones kept, the others numbered on from next_id.
+  let next = nextIdOf(data, holdings);
+  return holdings.map(([symbol, shares, price, date, id]) => [
+    symbol,
+    shares,
+    price,
+    date ?? null,
+    id ?? next++,
+  ]);
+}
+
+/** The next id after `holdings` (read by holdingsOf, so every one has an id). */
+function nextIdOf(data: SessionData | undefined, holdings: readonly Holding[]): number {
+  const stored = data?.['next_id'];
+  return Math.max(typeof stored === 'number' ? stored : 1, ...holdings.map((h) => (h[4] ?? 0) + 1));
 }
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -585,11 +610,16 @@ function createHandler(secretKey: string) {
       ) {
         return send(res, 422, addStockPage(visitor));
       }
+      const holdings = holdingsOf(data);
+      const nextId = nextIdOf(data, holdings);
       const setCookie = codec.write({
         _flashes: [['success', `Added new stock (${symbol})!`]],
         _permanent: true,
         csrf_token: csrf,
-        portfolio: [...holdingsOf(data), [symbol, shares, price, date]],
+        // As the app: every lot with its id, the new one with the next, and the undo of the add.
+        portfolio: [...holdings, [symbol, shares, price, date, nextId]],
+        next_id: nextId + 1,
+        undo: ['add', nextId],
         // Written back as it came; none chosen (undefined) leaves the key out, as the app does.
         theme: data?.['theme'],
       });

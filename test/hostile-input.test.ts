@@ -146,7 +146,7 @@ beforeAll(async () => {
   const session = sessionCookieOf(list) ?? withHolding;
   sessionBefore = decode(session);
   expect(sessionBefore).toMatchObject({
-    portfolio: [['AAPL', '15', '302.17', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]],
+    portfolio: [['AAPL', '15', '302.17', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), 1]],
   });
   sessionCookie = session;
   cookie = `${csrfPair}; ${session}`;

@@ -27,6 +27,7 @@ from stock_form import (
     FIELDS,
     date_bounds,
     decode_portfolio,
+    lot_ids,
     parse_stock_form,
     positions_page,
 )
@@ -204,16 +205,23 @@ def add_stock():
         return render_template(
             "add_stock.jinja", title="Error: Add a stock", fields=FIELDS, values=values, errors=errors, latest=bounds[1]
         ), 422
-    holdings = decode_portfolio(session.get("portfolio"))
-    session["portfolio"] = [list(h) for h in holdings] + [list(holding)]
+    # As the app: the lots with their ids, the new one with the next id, and the undo of the add.
+    raw = session.get("portfolio")
+    holdings = decode_portfolio(raw)
+    ids, next_id = lot_ids(raw, session.get("next_id"))
+    lots = [list(h[:3]) + [h[3] if len(h) > 3 else None, i] for h, i in zip(holdings, ids)]
+    session["portfolio"] = lots + [list(holding) + [next_id]]
+    session["next_id"] = next_id + 1
+    session["undo"] = ["add", next_id]
     flash(f"Added new stock ({holding[0]})!", "success")
     return redirect(url_for("list_stocks"))
 
 
 @app.route("/stocks")
 def list_stocks():
-    holdings = decode_portfolio(session.get("portfolio"))
-    positions, total, chart = positions_page(holdings)
+    raw = session.get("portfolio")
+    holdings = decode_portfolio(raw)
+    positions, total, chart = positions_page(holdings, lot_ids(raw, session.get("next_id"))[0])
     # Room left, estimated from the cookie that came in (about 16 bytes per dated holding).
     used = len(request.cookies.get(app.config["SESSION_COOKIE_NAME"], "")) + 110
     remaining = max(0, (4093 - used) // 16)
@@ -235,7 +243,9 @@ def not_ported_view(**_kwargs):
 
 
 # Linked from the list page, so url_for builds their URLs as the app's page does; not ported.
-app.add_url_rule("/stocks/<int:index>/edit", "edit_stock", not_ported_view, methods=["GET", "POST"])
+app.add_url_rule("/lots/<int:lot_id>/edit", "edit_lot", not_ported_view, methods=["GET", "POST"])
+app.add_url_rule("/lots/<int:lot_id>/remove", "remove_lot", not_ported_view, methods=["POST"])
+app.add_url_rule("/sales/new", "sell_stock", not_ported_view, methods=["GET", "POST"])
 app.add_url_rule("/stocks/price", "set_price", not_ported_view, methods=["POST"])
 app.add_url_rule("/stocks/export.csv", "export_stocks", not_ported_view)
 app.add_url_rule("/stocks/import", "import_stocks", not_ported_view, methods=["GET", "POST"])

@@ -283,8 +283,9 @@ def decode_portfolio(raw):
         return []
     holdings = []
     for entry in raw:
-        if isinstance(entry, (list, tuple)) and len(entry) in (3, 4):
-            fields = tuple(entry) + (None,) * (4 - len(entry))
+        if isinstance(entry, (list, tuple)) and 3 <= len(entry) <= 6:
+            # [symbol, shares, price, date?] or, with ids, [symbol, shares, price, date|None, id, fee?].
+            fields = tuple(entry[:4]) + (None,) * (4 - min(len(entry), 4))
         elif isinstance(entry, dict):
             fields = tuple(entry.get(name) for name in FIELD_NAMES)
         else:
@@ -299,6 +300,26 @@ def decode_portfolio(raw):
             date = fields[3] if isinstance(fields[3], str) and is_iso_date(fields[3]) else None
             holdings.append((symbol, shares, price) if date is None else (symbol, shares, price, date))
     return holdings
+
+
+def lot_ids(raw, next_id):
+    """Each valid entry's lot id, as src/domain/ledger.ts decodeLedger gives it: a stored id kept when
+    unique, every other entry the next free one, in order, from max(next_id, largest kept + 1)."""
+    entries = [e for e in raw if decode_portfolio([e])] if isinstance(raw, list) else []
+    taken, kept = set(), []
+    for entry in entries:
+        stored = entry[4] if isinstance(entry, (list, tuple)) and len(entry) >= 5 else None
+        ok = isinstance(stored, int) and not isinstance(stored, bool) and stored > 0 and stored not in taken
+        if ok:
+            taken.add(stored)
+        kept.append(stored if ok else None)
+    counter = max([next_id if isinstance(next_id, int) and next_id > 0 else 1] + [i + 1 for i in taken])
+    ids = []
+    for stored in kept:
+        if stored is None:
+            stored, counter = counter, counter + 1
+        ids.append(stored)
+    return ids, counter
 
 
 CENT = Decimal("0.01")
@@ -331,7 +352,7 @@ def canonical_text(value):
     return format(value.normalize(), "f")
 
 
-def positions_page(holdings):
+def positions_page(holdings, ids=None):
     """The positions (lots grouped by symbol, in symbol order), the total and the allocation chart.
 
     Exact Decimal sums and products; the two divisions (average cost, shares of the chart) round
@@ -342,7 +363,7 @@ def positions_page(holdings):
         shares_value, price_value = Decimal(shares), Decimal(price)
         by_symbol.setdefault(symbol, []).append(
             {
-                "index": index,
+                "id": ids[index] if ids is not None else index + 1,
                 "date": date[0] if date else None,
                 "shares_value": shares_value,
                 "price_value": price_value,

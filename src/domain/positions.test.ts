@@ -14,12 +14,12 @@ const HOLDINGS: readonly Holding[] = [
 ];
 
 describe('buildPositions', () => {
-  it('groups lots by symbol, in portfolio order, with their indexes', () => {
+  it("groups lots by symbol, in portfolio order, with the ids an old cookie's lots get (1, 2, 3…)", () => {
     const { positions } = buildPositions(HOLDINGS, new Map(), 'symbol');
-    expect(positions.map((p) => [p.symbol, p.lots.map((lot) => lot.index)])).toEqual([
-      ['AAPL', [1]],
-      ['BRK.B', [3]],
-      ['MSFT', [0, 2]],
+    expect(positions.map((p) => [p.symbol, p.lots.map((lot) => lot.id)])).toEqual([
+      ['AAPL', [2]],
+      ['BRK.B', [4]],
+      ['MSFT', [1, 3]],
     ]);
   });
 

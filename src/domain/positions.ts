@@ -17,20 +17,25 @@ import {
 } from './decimal.js';
 import type { Holding } from './portfolio.js';
 import type { Prices } from './prices.js';
+import type { PriceBook } from './price-book.js';
+import type { LedgerView } from './gains.js';
 
 /** Decimal places of an average cost and of a percentage: those are the only divisions here. */
 export const AVERAGE_COST_SCALE = 4;
 export const PERCENT_SCALE = 2;
 
-/** One purchase within a position, with its place in the portfolio (for edit and remove). */
+/** One purchase within a position, with its id (for edit and remove URLs). */
 export interface Lot {
   readonly holding: Holding;
-  /** Index of the holding in the stored portfolio. */
-  readonly index: number;
+  /** The lot's id in the ledger (`ledger.ts`): its URLs name it by this. */
+  readonly id: number;
+  /** Shares still held (all of them, unless some were sold). */
   readonly shares: Decimal;
   readonly price: Decimal;
-  /** Exact cost basis, shares × price. */
+  /** Exact cost basis of the shares held: shares × price, plus their part of the buy fee. */
   readonly cost: Decimal;
+  /** Shares bought, when some were sold (absent otherwise). */
+  readonly bought?: Decimal;
 }
 
 /** What some shares are worth against what they cost. */
@@ -58,6 +63,8 @@ export interface Position {
   /** cost ÷ shares, rounded half away from zero to {@link AVERAGE_COST_SCALE} places. */
   readonly averageCost: Decimal;
   readonly valuation: Valuation | undefined;
+  /** Realized gain of the symbol's sales; absent when it has none. */
+  readonly realized?: Decimal;
 }
 
 /** Totals over the priced positions: value and return need a price for every position they count. */
@@ -126,16 +133,65 @@ const ORDERS: Readonly<Record<PositionSort, (a: Position, b: Position) => number
  * // positions[0]: shares 10, cost 1000, valuation.gain 100, valuation.gainPercent 10.00
  * ```
  */
-export function buildPositions(holdings: readonly Holding[], prices: Prices, sort: PositionSort): Positions {
+export function buildPositions(
+  holdings: readonly (Holding & { readonly id?: number })[],
+  prices: Prices,
+  sort: PositionSort,
+): Positions {
+  return positionsOf(
+    holdings.map((holding, index): Lot => {
+      const shares = amount(holding.shares);
+      const price = amount(holding.price);
+      // Holdings without ids are numbered as decodeLedger numbers an old cookie's lots.
+      return { holding, id: holding.id ?? index + 1, shares, price, cost: multiply(shares, price) };
+    }),
+    prices,
+    sort,
+    new Map(),
+  );
+}
+
+/**
+ * The positions of a ledger replayed by `viewLedger` (`gains.ts`): each lot with the shares it
+ * still holds and their cost (buy fee included); lots sold out and symbols with nothing left are
+ * not shown here (the sales list shows them); each position with its realized gain when it has sales.
+ */
+export function positionsOfLedger(view: LedgerView, prices: PriceBook, sort: PositionSort): Positions {
+  const lots: Lot[] = [];
+  const realized = new Map<string, Decimal>();
+  for (const position of view.positions) {
+    if (position.sales.length > 0) realized.set(position.symbol, position.realized);
+    for (const lot of position.lots) {
+      if (lot.remaining.units === 0n) continue;
+      const sold = lot.sold.units !== 0n;
+      lots.push({
+        holding: lot.lot,
+        id: lot.lot.id,
+        shares: lot.remaining,
+        price: amount(lot.lot.price),
+        cost: lot.remainingCost,
+        ...(sold ? { bought: lot.shares } : {}),
+      });
+    }
+  }
+  // view.positions is in symbol order; the portfolio order of lots within a symbol is kept.
+  const order = new Map([...view.matching.lots.keys()].map((id, i) => [id, i]));
+  lots.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  return positionsOf(lots, new Map([...prices].map(([symbol, p]) => [symbol, p.price])), sort, realized);
+}
+
+function positionsOf(
+  allLots: readonly Lot[],
+  prices: Prices,
+  sort: PositionSort,
+  realized: ReadonlyMap<string, Decimal>,
+): Positions {
   const lotsBySymbol = new Map<string, Lot[]>();
-  holdings.forEach((holding, index) => {
-    const shares = amount(holding.shares);
-    const price = amount(holding.price);
-    const lot: Lot = { holding, index, shares, price, cost: multiply(shares, price) };
-    const lots = lotsBySymbol.get(holding.symbol);
-    if (lots === undefined) lotsBySymbol.set(holding.symbol, [lot]);
+  for (const lot of allLots) {
+    const lots = lotsBySymbol.get(lot.holding.symbol);
+    if (lots === undefined) lotsBySymbol.set(lot.holding.symbol, [lot]);
     else lots.push(lot);
-  });
+  }
   const positions = [...lotsBySymbol].map(([symbol, lots]): Position => {
     const shares = sum(lots.map((lot) => lot.shares));
     const cost = sum(lots.map((lot) => lot.cost));
@@ -150,6 +206,7 @@ export function buildPositions(holdings: readonly Holding[], prices: Prices, sor
         price === undefined
           ? undefined
           : { price: amount(price), ...returnOf(multiply(shares, amount(price)), cost) },
+      ...(realized.has(symbol) ? { realized: realized.get(symbol) ?? ZERO } : {}),
     };
   });
   positions.sort((a, b) => ORDERS[sort](a, b) || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));

@@ -54,7 +54,8 @@ export function readText<T>(
   return parse(text);
 }
 
-function parseSymbol(text: string): Parsed<string> {
+/** A stock symbol as typed: upper-cased, checked by the portfolio's rules, with the form's messages. */
+export function parseSymbol(text: string): Parsed<string> {
   const symbol = normalizeSymbol(text);
   switch (checkSymbol(symbol)) {
     case undefined:

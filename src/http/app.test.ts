@@ -26,6 +26,8 @@ import {
 } from '../domain/stock-fields.js';
 import { encodePortfolio, type Holding } from '../domain/portfolio.js';
 import { urlFor } from '../web/urls.js';
+import { encodeLedger } from '../domain/ledger.js';
+import { ledgerMessages } from '../web/ledger-messages.js';
 import { portfolioFullMessage } from '../features/stocks/routes.js';
 import { CookieSessionStore, type SessionData } from 'flask-session-ts';
 
@@ -125,7 +127,7 @@ describe('routing errors', () => {
   it('answers GET on a remove button’s address with 405 and Allow: POST', async () => {
     const page = await buildTestApp()
       .client()
-      .get(urlFor('delete_stock', { index: 0 }));
+      .get(urlFor('remove_lot', { lot_id: 1 }));
     expect(page.status).toBe(405);
     expect(page.headers.get('Allow')).toBe('POST');
   });
@@ -282,7 +284,7 @@ describe('add-stock input rules', () => {
     [' msft ', 'MSFT'],
   ])('accepts the symbol %j as %s', async (input, symbol) => {
     const { stored, row } = await accept('stock_symbol', input);
-    expect(stored).toEqual([[symbol, '15', '302.17', TODAY]]);
+    expect(stored).toEqual([[symbol, '15', '302.17', TODAY, 1]]);
     expect(row?.[0]).toBe(symbol);
   });
 
@@ -311,7 +313,7 @@ describe('add-stock input rules', () => {
     ['1000000000', '1000000000', '1,000,000,000'],
   ])('accepts %j shares, stored as %s and shown as %s', async (input, shares, shown) => {
     const { stored, row } = await accept('number_of_shares', input);
-    expect(stored).toEqual([['AAPL', shares, '302.17', TODAY]]);
+    expect(stored).toEqual([['AAPL', shares, '302.17', TODAY, 1]]);
     expect(row?.[2]).toBe(shown);
   });
 
@@ -342,7 +344,7 @@ describe('add-stock input rules', () => {
     ['1000000', '1000000', '$1,000,000.00'],
   ])('accepts the price %j, stored as %s and shown as %s', async (input, price, shown) => {
     const { stored, row } = await accept('purchase_price', input);
-    expect(stored).toEqual([['AAPL', '15', price, TODAY]]);
+    expect(stored).toEqual([['AAPL', '15', price, TODAY, 1]]);
     expect(row?.[3]).toBe(shown);
   });
 
@@ -460,9 +462,9 @@ describe('the stock list', () => {
 describe('removing holdings', () => {
   const TWO = [VALID, { ...VALID, stock_symbol: 'MSFT' }] as const;
 
-  it('removes the holding at an index when the symbol matches, and offers to undo it', async () => {
+  it('removes the lot with that id, and offers to undo it', async () => {
     const client = await visitorWith(TWO);
-    const post = await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'AAPL' });
+    const post = await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
     expect(post.status).toBe(302);
     expect(post.location).toBe(urlFor('list_stocks'));
     const page = await client.get(urlFor('list_stocks'));
@@ -471,18 +473,21 @@ describe('removing holdings', () => {
   });
 
   it.each([
-    ['a symbol that is not at that index', 0, 'MSFT'],
-    ['an index past the end', 2, 'AAPL'],
-  ])('removes nothing for %s and flashes an error', async (_case, index, symbol) => {
+    [
+      'an id no lot has (removed in another tab)',
+      urlFor('remove_lot', { lot_id: 3 }),
+      ledgerMessages.lotGone,
+    ],
+    ['an id with a leading zero', '/lots/01/remove', ledgerMessages.lotGone],
+    ['an old page’s index URL', urlFor('delete_stock', { index: 0 }), ledgerMessages.stalePage],
+  ])('removes nothing for %s and flashes an error', async (_case, url, message) => {
     const client = await visitorWith(TWO);
-    const post = await client.postForm(urlFor('delete_stock', { index }), { symbol });
+    const post = await client.postForm(url);
     expect(post.status).toBe(302);
     expect(post.location).toBe(urlFor('list_stocks'));
     const page = await client.get(urlFor('list_stocks'));
     expect(tableRows(page.html).map((row) => row[0])).toEqual(['AAPL', 'MSFT']);
-    expect(flashes(page.html)).toEqual([
-      ['error', 'That holding was already removed or has moved (another tab?). Nothing was removed.'],
-    ]);
+    expect(flashes(page.html)).toEqual([['error', message]]);
   });
 
   it('clears the whole portfolio once confirmed, with a flash', async () => {
@@ -743,7 +748,17 @@ describe('a portfolio at the cookie limit', () => {
     const holdings = randomHoldings(600, 20261125);
     // A token of the app's own format, so loading the form does not replace it and grow the cookie.
     const csrf_token = randomBytes(32).toString('base64url');
-    const dataWith = (n: number) => ({ csrf_token, portfolio: encodePortfolio(holdings.slice(0, n)) });
+    // Lots with ids, as this app writes them. (A full cookie from before ids cannot take a removal:
+    // storing ids for the lots left costs more than the lot removed frees.)
+    const dataWith = (n: number) => ({
+      csrf_token,
+      portfolio: encodeLedger({
+        lots: holdings.slice(0, n).map((h, i) => ({ ...h, id: i + 1 })),
+        sales: [],
+        nextId: n + 1,
+      }).portfolio,
+      next_id: n + 1,
+    });
     let count = 0;
     while (fitsInCookie(t.store, dataWith(count + 1))) count++;
     expect(count).toBeLessThan(holdings.length);
@@ -775,7 +790,7 @@ describe('a portfolio at the cookie limit', () => {
   // route saves without store.update. Only "Clear portfolio" still works.
   it('removes a holding from a full portfolio', async () => {
     const { client, symbols } = await fullVisitor();
-    const post = await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: symbols[0] ?? '' });
+    const post = await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
     expect(post.status).toBe(302);
     const page = await client.get(urlFor('list_stocks'));
     expect(tableRows(page.html).map((row) => row[0])).toEqual(symbols.slice(1).sort());

@@ -15,6 +15,7 @@ import { registerExport } from '../features/import-export/routes.js';
 import { registerPages } from '../features/pages/routes.js';
 import { registerStaticFiles } from '../features/static/routes.js';
 import { registerPrices } from '../features/stocks/prices.js';
+import { registerSales } from '../features/sales/routes.js';
 import { registerStocks } from '../features/stocks/routes.js';
 import { registerUndo } from '../features/stocks/undo.js';
 import { registerTheme } from '../features/theme/routes.js';
@@ -119,6 +120,7 @@ export function createApp({
   registerStocks(app, deps);
   registerEdit(app, deps);
   registerPrices(app, deps);
+  registerSales(app, deps);
   registerExport(app, deps);
   registerUndo(app, store);
   registerClear(app, store);

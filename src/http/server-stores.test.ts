@@ -12,7 +12,8 @@ import { createSessionStore } from '../session/stores.js';
 import { createApp } from './app.js';
 import type { Config } from '../platform/config.js';
 import type { AppSessionData } from '../session/data.js';
-import { decodePortfolio, encodePortfolio, type Holding } from '../domain/portfolio.js';
+import { encodePortfolio, type Holding } from '../domain/portfolio.js';
+import { decodeLedger } from '../domain/ledger.js';
 import { urlFor } from '../web/urls.js';
 import { bytesPerHolding, portfolioFullMessage } from '../features/stocks/routes.js';
 import {
@@ -80,7 +81,8 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
     const start = () => startSession(client);
     const saved = async () => {
       const { session } = await store.open<AppSessionData>(client.cookieHeader);
-      return decodePortfolio(session.get('portfolio'));
+      // Lots as the app stores them now: with ids (decodeLedger reads old entries too).
+      return decodeLedger({ portfolio: session.get('portfolio') }).lots;
     };
     return { store, client, seed, saved, start };
   }

@@ -21,7 +21,8 @@
  */
 import { CookieSessionStore, dumps, readCookie, Session, type SessionStore } from 'flask-session-ts';
 import type { AppSessionData } from './data.js';
-import { encodePortfolio, type Holding } from '../domain/portfolio.js';
+import type { Holding } from '../domain/portfolio.js';
+import { encodeLedger, type Lot } from '../domain/ledger.js';
 import { SESSION_COMPRESS_ABOVE_BYTES } from './stores.js';
 
 /**
@@ -53,10 +54,15 @@ interface Model {
 const models = new WeakMap<SessionStore, Model>();
 
 /** JSON bytes of one stored holding with the comma that separates it from the next. */
-function holdingJson(holding: Holding): number {
+function holdingJson(holding: Holding | Lot): number {
   const { symbol, shares, price, date } = holding;
   // ["SYM","1","2.5","2024-01-31"], : form values are ASCII with nothing to escape.
-  const fields = symbol.length + shares.length + price.length + (date === undefined ? 0 : date.length + 3);
+  let fields = symbol.length + shares.length + price.length + (date === undefined ? 0 : date.length + 3);
+  // A lot adds ,id (its date slot null when it has none) and ,"fee" when it has one.
+  if ('id' in holding) {
+    fields += 1 + String(holding.id).length + (date === undefined ? 5 : 0);
+    if (holding.fee !== undefined) fields += holding.fee.length + 3;
+  }
   return fields + 2 + 3 * 3 + 1;
 }
 
@@ -78,12 +84,18 @@ function typicalSample(count: number): Holding[] {
   }));
 }
 
+/** `count` typical holdings stored as the app stores lots: with ids, and the next id. */
+function typicalLots(count: number) {
+  const lots = typicalSample(count).map((holding, i): Lot => ({ ...holding, id: i + 1 }));
+  return encodeLedger({ lots, sales: [], nextId: count + 1 });
+}
+
 function modelOf(store: SessionStore, add: (holding: Holding) => Change): Model {
   const known = models.get(store);
   if (known !== undefined) return known;
   const base = new Session<AppSessionData>({
     _permanent: true,
-    portfolio: encodePortfolio(typicalSample(1)),
+    ...typicalLots(1),
   });
   const withWorst = new Session<AppSessionData>(base.toJSON());
   add(WORST_CASE_HOLDING)(withWorst);
@@ -95,7 +107,7 @@ function modelOf(store: SessionStore, add: (holding: Holding) => Change): Model 
     const tiny = new Session({ _permanent: true, x: 'a' });
     fixed = store.measure(tiny) - store.serializer.dumpPayload(tiny.toJSON()).length;
     // About the limit's worth of typical holdings (~300), compressed as the store would.
-    const sample = { _permanent: true, portfolio: encodePortfolio(typicalSample(300)) };
+    const sample = { _permanent: true, ...typicalLots(300) };
     const payload = store.serializer.dumpPayload(sample);
     const json = dumps(sample).length;
     // Real portfolios vary more (prices, dates, share counts): 15 % worse keeps the estimate low.
@@ -126,7 +138,7 @@ function base64Length(bytes: number): number {
 export function roomForMore(
   store: SessionStore,
   session: Session<AppSessionData>,
-  holdings: readonly Holding[],
+  holdings: readonly (Holding | Lot)[],
   add: (holding: Holding) => Change,
   cookieHeader: string | undefined,
 ): number {

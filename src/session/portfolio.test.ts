@@ -39,17 +39,19 @@ describe("the seed Flask app's session", () => {
       purchase_date: '2024-05-06',
     });
     const data = client.decodeSession();
+    // The seed's holding is the first lot (id 1, no date); the new one gets the next id.
     expect(data['portfolio']).toEqual([
-      ['AAPL', '15', '302.17'],
-      ['MSFT', '15', '302.17', '2024-05-06'],
+      ['AAPL', '15', '302.17', null, 1],
+      ['MSFT', '15', '302.17', '2024-05-06', 2],
     ]);
+    expect(data['next_id']).toBe(3);
     for (const key of Object.keys(SEED_SESSION)) expect(data).not.toHaveProperty(key);
   });
 
   it('can be removed like any holding', async () => {
     const client = seedVisitor();
     await client.get(urlFor('list_stocks'));
-    await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'AAPL' });
+    await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
     expect(tableRows((await client.get(urlFor('list_stocks'))).html)).toEqual([]);
     expect(client.decodeSession()).not.toHaveProperty('stock_symbol');
   });

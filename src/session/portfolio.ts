@@ -10,7 +10,9 @@
  */
 import type { Session } from 'flask-session-ts';
 import type { AppSessionData } from './data.js';
-import { decodePortfolio, encodePortfolio, type Holding } from '../domain/portfolio.js';
+import { decodePortfolio, type Holding } from '../domain/portfolio.js';
+import { decodeLedger, encodeLedger, type Lot } from '../domain/ledger.js';
+import { decodePriceBook, encodePriceBook, keepHeldPrices } from '../domain/price-book.js';
 
 /** The seed's top-level keys, in the order {@link decodePortfolio}'s dict layout reads them. */
 export const LEGACY_KEYS = ['stock_symbol', 'number_of_shares', 'purchase_price', 'share_price'] as const;
@@ -18,7 +20,7 @@ export const LEGACY_KEYS = ['stock_symbol', 'number_of_shares', 'purchase_price'
 type PortfolioSession = Session<AppSessionData>;
 
 /** The seed app's holding, if the session carries a valid one. */
-function legacyHolding(session: PortfolioSession): Holding | undefined {
+export function legacyHolding(session: PortfolioSession): Holding | undefined {
   const symbol = session.get('stock_symbol');
   if (symbol === undefined) return undefined;
   const [holding] = decodePortfolio([
@@ -32,33 +34,54 @@ function legacyHolding(session: PortfolioSession): Holding | undefined {
 }
 
 /**
- * Decoded portfolios by the stored value they came from, for frozen values only: the session
- * library shares one frozen decoded payload between the requests that send the same cookie, and a
- * frozen value cannot change, so its holdings are checked and parsed once.
+ * The visitor's lots, oldest first, each with its id (and fee): `portfolio`, then the seed app's
+ * single holding if any. Lots sold out stay in the list (see `ledger.ts` for sales).
  */
-const decodedPortfolios = new WeakMap<object, readonly Holding[]>();
-
-function decodeStored(stored: unknown): readonly Holding[] {
-  if (stored === null || typeof stored !== 'object' || !Object.isFrozen(stored))
-    return decodePortfolio(stored);
-  let holdings = decodedPortfolios.get(stored);
-  if (holdings === undefined) {
-    holdings = Object.freeze(decodePortfolio(stored).map((holding) => Object.freeze(holding)));
-    decodedPortfolios.set(stored, holdings);
-  }
-  return holdings;
-}
-
-/** The visitor's holdings, oldest first: `portfolio`, then the seed app's single holding if any. */
-export function readHoldings(session: PortfolioSession): readonly Holding[] {
-  const holdings = decodeStored(session.get('portfolio'));
+export function readHoldings(session: PortfolioSession): readonly Lot[] {
   const legacy = legacyHolding(session);
-  return legacy === undefined ? holdings : [...holdings, legacy];
+  return decodeLedger(
+    { portfolio: session.get('portfolio'), sales: session.get('sales'), next_id: session.get('next_id') },
+    legacy === undefined ? [] : [legacy],
+  ).lots;
 }
 
-/** Saves `holdings` as the portfolio (call inside `store.update`); the seed app's keys go. */
-export function writeHoldings(session: PortfolioSession, holdings: readonly Holding[]): void {
+/**
+ * Saves `holdings` as the lots (call inside `store.update`); the seed app's keys go. A holding that
+ * is a lot read by {@link readHoldings} keeps its id; every other one gets the next id. Sales stay,
+ * unless `replace` (the portfolio is replaced whole, its history with it); prices of symbols no lot
+ * holds any more go (a price goes with its last holding).
+ */
+export function writeHoldings(
+  session: PortfolioSession,
+  holdings: readonly (Holding | Lot)[],
+  { replace = false }: { readonly replace?: boolean } = {},
+): void {
+  const legacy = legacyHolding(session);
+  const before = decodeLedger(
+    { portfolio: session.get('portfolio'), sales: session.get('sales'), next_id: session.get('next_id') },
+    legacy === undefined ? [] : [legacy],
+  );
+  let nextId = before.nextId;
+  const taken = new Set<number>();
+  const lots = holdings.map((holding): Lot => {
+    if ('id' in holding && !taken.has(holding.id) && holding.id < before.nextId) {
+      taken.add(holding.id);
+      return holding;
+    }
+    return { ...holding, id: nextId++ };
+  });
+  const ledger = { lots, sales: replace ? [] : before.sales, nextId };
   for (const key of LEGACY_KEYS) session.delete(key);
-  if (holdings.length === 0) session.delete('portfolio');
-  else session.set('portfolio', encodePortfolio(holdings));
+  const encoded = encodeLedger(ledger);
+  for (const key of ['portfolio', 'sales', 'next_id'] as const) {
+    const value = encoded[key];
+    if (value === undefined) session.delete(key);
+    else session.set(key, value);
+  }
+  const { book, dropped } = keepHeldPrices(decodePriceBook(session.get('prices')), ledger);
+  if (dropped.length > 0) {
+    const encodedBook = encodePriceBook(book);
+    if (encodedBook === undefined) session.delete('prices');
+    else session.set('prices', encodedBook);
+  }
 }

@@ -76,7 +76,7 @@ describe('a session cookie signed with a key the app no longer has', () => {
     const refused = await client.postForm(urlFor('add_stock'), { ...VALID, number_of_shares: '0' });
     expect(refused.status).toBe(422);
     // A stale tab's Remove: "already removed" is a message, not a save.
-    const stale = await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'AAPL' });
+    const stale = await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
     expect(stale.status).toBe(302);
     expect(sessionSetCookies([...refused.setCookies, ...stale.setCookies])).toEqual([]);
     expect(client.sessionCookie).toBe(cookie);

@@ -3,7 +3,8 @@
  * the edit page (feature `edit`): one set of inputs, one set of rules (`domain/stock-rules.ts`).
  * @module
  */
-import { FIELD_NAMES, stockFields, type FieldName } from '../domain/stock-fields.js';
+import { FIELD_NAMES, MAX_INPUT_LENGTH, stockFields, type FieldName } from '../domain/stock-fields.js';
+import { FEE_FIELD, feeHints } from '../domain/sale-rules.js';
 import { errorSummary, type SummaryItem } from './error-summary.js';
 import { html, type Html } from './html.js';
 
@@ -24,12 +25,16 @@ export function formHasErrors(form: StockFormState): boolean {
   return form.formError !== undefined || FIELD_NAMES.some((name) => form.errors[name] !== undefined);
 }
 
-/** The error summary of a stock form (add or edit): the form-wide problem first, then one per field. */
-export function stockFormSummary(form: StockFormState): Html | undefined {
+/**
+ * The error summary of a stock form (add or edit): the form-wide problem first, then one per field
+ * (the fee's last, when the form has one).
+ */
+export function stockFormSummary(form: StockFormState, feeError?: string): Html | undefined {
   const items: SummaryItem[] = FIELD_NAMES.flatMap((name) => {
     const message = form.errors[name];
     return message === undefined ? [] : [{ message, fieldId: name }];
   });
+  if (feeError !== undefined) items.push({ message: feeError, fieldId: FEE_FIELD });
   if (form.formError !== undefined) items.unshift({ message: form.formError });
   return errorSummary(items);
 }
@@ -49,6 +54,24 @@ function formField(name: FieldName, value: string, error: string | undefined, la
         autocapitalize="${field.autoCapitalize}" autocomplete="off" placeholder="${field.placeholder}"${
           field.type === 'date' && html` max="${latestDate}"`
         }${invalid && html` aria-invalid="true" aria-describedby="${errorId}"`} />
+      ${invalid && html`<p class="field-error" id="${errorId}">${error}</p>`}
+    </div>`;
+}
+
+/**
+ * The optional fee field (add and sell forms): dollars, zero or empty for none.
+ * @param id the input's id (default its name, `fee`).
+ */
+export function feeField(value: string, error: string | undefined, id: string = FEE_FIELD): Html {
+  const errorId = `${id}-error`;
+  const invalid = error !== undefined;
+  return html`<div class="${invalid ? 'field invalid' : 'field'}">
+      <label for="${id}">${feeHints.label}</label>
+      <input id="${id}" name="${FEE_FIELD}" type="text" value="${value}" pattern="${feeHints.pattern}"
+        title="${feeHints.title}" maxlength="${MAX_INPUT_LENGTH}" inputmode="decimal"
+        autocapitalize="off" autocomplete="off" placeholder="${feeHints.placeholder}"${
+          invalid && html` aria-invalid="true" aria-describedby="${errorId}"`
+        } />
       ${invalid && html`<p class="field-error" id="${errorId}">${error}</p>`}
     </div>`;
 }

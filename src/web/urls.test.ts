@@ -82,6 +82,9 @@ describe('honoPaths', () => {
       display_blog_post: '/blog_posts/:post_id{[0-9]+}',
       delete_stock: '/stocks/:index{[0-9]+}/delete',
       edit_stock: '/stocks/:index{[0-9]+}/edit',
+      edit_lot: '/lots/:lot_id{[0-9]+}/edit',
+      remove_lot: '/lots/:lot_id{[0-9]+}/remove',
+      remove_sale: '/sales/:sale_id{[0-9]+}/remove',
       static_file: '/static/:filename{.+}',
     });
   });
@@ -142,6 +145,11 @@ describe('honoPaths', () => {
       delete_stock: urlFor('delete_stock', { index: 0 }),
       clear_stocks: urlFor('clear_stocks'),
       edit_stock: urlFor('edit_stock', { index: 3 }),
+      edit_lot: urlFor('edit_lot', { lot_id: 7 }),
+      remove_lot: urlFor('remove_lot', { lot_id: 7 }),
+      sell_stock: urlFor('sell_stock'),
+      list_sales: urlFor('list_sales'),
+      remove_sale: urlFor('remove_sale', { sale_id: 8 }),
       set_price: urlFor('set_price'),
       export_stocks: urlFor('export_stocks'),
       import_stocks: urlFor('import_stocks'),

@@ -20,6 +20,14 @@ export const routes = {
   delete_stock: '/stocks/:index/delete',
   clear_stocks: '/stocks/clear',
   edit_stock: '/stocks/:index/edit',
+  // Lots and sales by id (`domain/ledger.ts`): an id names one record for good, so a stale page
+  // finds it gone ("already removed or moved"), never another record. The two index routes above
+  // only answer old pages with that message.
+  edit_lot: '/lots/:lot_id/edit',
+  remove_lot: '/lots/:lot_id/remove',
+  sell_stock: '/sales/new',
+  list_sales: '/sales',
+  remove_sale: '/sales/:sale_id/remove',
   set_price: '/stocks/price',
   export_stocks: '/stocks/export.csv',
   import_stocks: '/stocks/import',
@@ -54,7 +62,13 @@ export type ParamsArg<N extends RouteName> = [ParamNames<(typeof routes)[N]>] ex
  * digits only, like `int` (so `/blog_posts/abc` is a 404 before any handler runs); `path` may span
  * segments, like `path` (`/static/css/site.css`). Keyed by name, not route: a name means one thing.
  */
-const PARAM_KINDS = { post_id: 'digits', index: 'digits', filename: 'path' } as const;
+const PARAM_KINDS = {
+  post_id: 'digits',
+  index: 'digits',
+  lot_id: 'digits',
+  sale_id: 'digits',
+  filename: 'path',
+} as const;
 type ParamKinds = typeof PARAM_KINDS;
 
 /** Hono's regex suffix for each converter; see https://hono.dev/docs/api/routing#regexp */
@@ -145,11 +159,11 @@ export function urlFor<N extends RouteName>(name: N, ...params: ParamsArg<N>): s
   );
 }
 
-/** The routes whose one parameter is a `digits` one: a row's index, a post's number. */
+/** The routes whose one parameter is a `digits` one: a row's index or lot or sale id, a post's number. */
 export type IndexedRoute = {
   [N in RouteName]: [ParamNames<(typeof routes)[N]>] extends [never]
     ? never
-    : ParamNames<(typeof routes)[N]> extends 'index' | 'post_id'
+    : ParamNames<(typeof routes)[N]> extends 'index' | 'post_id' | 'lot_id' | 'sale_id'
       ? N
       : never;
 }[RouteName];

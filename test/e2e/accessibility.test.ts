@@ -141,13 +141,45 @@ const STATES: readonly PageState[] = [
       ).status();
     },
   },
-  openState('edit form', urlFor('edit_stock', { index: 0 })),
+  openState('edit form', urlFor('edit_lot', { lot_id: 1 })),
   {
     name: 'edit form with errors',
     status: 422,
     reach: async ({ page }) => {
       await page.getByLabel('Number of Shares').fill('0');
       return submitUnchecked(page, 'form.stock-form', 'Save changes');
+    },
+  },
+  openState('sell form, AAPL lots to pick', `${urlFor('sell_stock')}?symbol=AAPL`),
+  {
+    name: 'sell form refused: more than is held',
+    status: 422,
+    reach: async ({ page }) => {
+      await page.getByLabel('Number of Shares').fill('999999');
+      await page.getByLabel('Sale Price ($)').fill('310');
+      return submitUnchecked(page, 'form.stock-form', 'Record sale');
+    },
+  },
+  {
+    name: 'sell form with field errors',
+    status: 422,
+    reach: async ({ page }) => {
+      await page.getByLabel('Number of Shares').fill('0');
+      await page.getByLabel('Fee ($, optional)').fill('-1');
+      return submitUnchecked(page, 'form.stock-form', 'Record sale');
+    },
+  },
+  {
+    name: 'sales list after a sale',
+    status: 200,
+    reach: async ({ page }) => {
+      await open(page, `${urlFor('sell_stock')}?symbol=AAPL`);
+      await page.getByLabel('Number of Shares').fill('1');
+      await page.getByLabel('Sale Price ($)').fill('310');
+      await pageAfter(page, () =>
+        page.locator('form.stock-form').getByRole('button', { name: 'Record sale' }).click(),
+      );
+      return (await open(page, urlFor('list_sales'))).status();
     },
   },
   openState('import form', urlFor('import_stocks')),

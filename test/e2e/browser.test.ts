@@ -181,6 +181,7 @@ describe('the session cookie and real Flask', () => {
       '15',
       '302.17',
       expect.any(String),
+      1,
     ]);
   });
 
@@ -598,5 +599,27 @@ describe('the tracker in a browser', () => {
     await pageAfter(page, () => page.keyboard.press('Enter'));
     expect(await flashes(page)).toEqual(['Saved your changes to AAPL.']);
     expect(await holdingRows(page)).toEqual([['AAPL', '16', '$302.17', '$4,834.72']]);
+  });
+
+  it('sells part of a holding and undoes the sale with the keyboard alone', async () => {
+    const { page } = await newVisitor();
+    await addStock(page, AAPL);
+    await tabTo(page, 'p.position-sales a');
+    await pageAfter(page, () => page.keyboard.press('Enter'));
+    expect(await page.locator('#stock_symbol').inputValue()).toBe('AAPL');
+    await tabTo(page, '#number_of_shares');
+    await page.keyboard.type('5');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('310');
+    await pageAfter(page, () => page.keyboard.press('Enter'));
+    // 5 × ($310 − $302.17), the oldest shares first; today's sale of today's lot.
+    expect(await flashes(page)).toEqual(['Recorded the sale of 5 AAPL shares: realized gain +$39.15.']);
+    expect(await holdingRows(page)).toEqual([['AAPL', '10', '$302.17', '$3,021.70']]);
+    expect(await page.locator('main').innerText()).toContain('Realized gain on sales of AAPL: +$39.15');
+
+    await tabTo(page, '.notice button');
+    await pageAfter(page, () => page.keyboard.press('Enter'));
+    expect(await flashes(page)).toEqual(['Undid the sale of AAPL.']);
+    expect(await holdingRows(page)).toEqual([AAPL_ROW]);
   });
 });

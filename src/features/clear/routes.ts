@@ -6,7 +6,9 @@ import type { SessionStore } from 'flask-session-ts';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../web/context.js';
 import { summarize } from '../../domain/portfolio.js';
-import { readHoldings, writeHoldings } from '../../session/portfolio.js';
+import { readHoldings } from '../../session/portfolio.js';
+import { readLedger, writeLedger } from '../../session/ledger.js';
+import { clearLedger } from '../../domain/ledger-changes.js';
 import { clearConfirmationPage, CONFIRM_FIELD, CONFIRM_VALUE } from './view.js';
 import { renderPage } from '../../web/render.js';
 import { readForm, textField } from '../../web/form-body.js';
@@ -27,7 +29,8 @@ export function registerClear(app: Hono<AppEnv>, store: SessionStore): void {
       return redirect(c, urlFor('clear_stocks'), 303);
     }
     await store.update(c.get('session'), (session) => {
-      writeHoldings(session, []);
+      // Sales go too; next_id stays, so no id is reused and stale pages stay stale.
+      writeLedger(session, clearLedger(readLedger(session)));
       // Prices belong to holdings: an empty portfolio keeps none.
       session.delete('prices');
       session.delete('undo');

@@ -18,6 +18,7 @@ import {
 import { editMessages } from './routes.js';
 import { dateMessages, FIELD_NAMES, sharesMessages } from '../../domain/stock-fields.js';
 import { urlFor } from '../../web/urls.js';
+import { ledgerMessages } from '../../web/ledger-messages.js';
 
 const AAPL = AAPL_LOT;
 const MSFT = {
@@ -27,9 +28,9 @@ const MSFT = {
   purchase_date: '2026-02-03',
 };
 
-/** The fields the edit page's form would post: hidden originals and the prefilled values. */
+/** The fields the edit page's form would post: the prefilled values. */
 function editFields(html: string): Record<string, string> {
-  const form = /<form method="post" action="\/stocks\/\d+\/edit"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+  const form = /<form method="post" action="\/lots\/\d+\/edit"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
   return Object.fromEntries(
     inputs(form)
       .filter((input) => input['name'] !== undefined && input['name'] !== 'csrf_token')
@@ -45,7 +46,7 @@ describe('the edit form', () => {
   it('is the add form’s fields, filled in with the holding', async () => {
     const client = await visitorWith([AAPL, MSFT]);
     const add = await client.get(urlFor('add_stock'));
-    const page = await client.get(urlFor('edit_stock', { index: 1 }));
+    const page = await client.get(urlFor('edit_lot', { lot_id: 2 }));
     expect(page.status).toBe(200);
     expect(mainText(page.html)).toContain('Edit MSFT');
     for (const name of FIELD_NAMES) {
@@ -56,14 +57,22 @@ describe('the edit form', () => {
     }
   });
 
-  it('answers an index with no holding with 404', async () => {
+  it('answers an id with no lot with "already removed or moved", and an old index URL with "out of date"', async () => {
     const client = await visitorWith([AAPL]);
-    expect((await client.get(urlFor('edit_stock', { index: 1 }))).status).toBe(404);
+    const missing = await client.get(urlFor('edit_lot', { lot_id: 2 }));
+    expect(missing.status).toBe(303);
+    expect(missing.location).toBe(urlFor('list_stocks'));
+    expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([['error', editMessages.gone]]);
+    const old = await client.get(urlFor('edit_stock', { index: 0 }));
+    expect(old.status).toBe(303);
+    expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
+      ['error', ledgerMessages.stalePage],
+    ]);
   });
 
   it('offers no day after the latest one that has begun somewhere', async () => {
     const client = await visitorWith([AAPL]);
-    const page = await client.get(urlFor('edit_stock', { index: 0 }));
+    const page = await client.get(urlFor('edit_lot', { lot_id: 1 }));
     // Noon UTC on 2026-03-04: at UTC+14 it is already 2026-03-05.
     expect(formInput(page.html, 'purchase_date')?.['max']).toBe('2026-03-05');
   });
@@ -72,8 +81,8 @@ describe('the edit form', () => {
 describe('saving an edit', () => {
   it('changes the holding in place, keeps the others, and says so', async () => {
     const client = await visitorWith([AAPL, MSFT]);
-    const fields = editFields((await client.get(urlFor('edit_stock', { index: 0 }))).html);
-    const post = await client.postForm(urlFor('edit_stock', { index: 0 }), {
+    const fields = editFields((await client.get(urlFor('edit_lot', { lot_id: 1 }))).html);
+    const post = await client.postForm(urlFor('edit_lot', { lot_id: 1 }), {
       ...fields,
       number_of_shares: '20',
       purchase_price: '$299.99',
@@ -82,8 +91,8 @@ describe('saving an edit', () => {
     expect(post.status).toBe(302);
     expect(post.location).toBe(urlFor('list_stocks'));
     expect(portfolioOf(client)).toEqual([
-      ['AAPL', '20', '299.99', '2025-12-31'],
-      ['MSFT', '2', '410.5', '2026-02-03'],
+      ['AAPL', '20', '299.99', '2025-12-31', 1],
+      ['MSFT', '2', '410.5', '2026-02-03', 2],
     ]);
     const page = await client.get(urlFor('list_stocks'));
     expect(flashes(page.html)).toEqual([['success', editMessages.saved('AAPL')]]);
@@ -99,8 +108,8 @@ describe('saving an edit', () => {
   it('refuses bad values with the add form’s messages, keeps them in the form, and changes nothing', async () => {
     const client = await visitorWith([AAPL]);
     const before = client.decodeSession();
-    const fields = editFields((await client.get(urlFor('edit_stock', { index: 0 }))).html);
-    const page = await client.postForm(urlFor('edit_stock', { index: 0 }), {
+    const fields = editFields((await client.get(urlFor('edit_lot', { lot_id: 1 }))).html);
+    const page = await client.postForm(urlFor('edit_lot', { lot_id: 1 }), {
       ...fields,
       number_of_shares: '0',
       purchase_date: '2026-03-06',
@@ -116,12 +125,11 @@ describe('saving an edit', () => {
   it('gives a holding saved before dates existed today’s date when the field is left empty', async () => {
     const client = clockedApp().client();
     client.setSession({ portfolio: [['AAPL', '15', '302.17']] });
-    const page = await client.get(urlFor('edit_stock', { index: 0 }));
+    const page = await client.get(urlFor('edit_lot', { lot_id: 1 }));
     const fields = editFields(page.html);
     expect(fields['purchase_date']).toBe('');
-    expect(fields['original_date']).toBe('');
-    await client.postForm(urlFor('edit_stock', { index: 0 }), { ...fields, number_of_shares: '16' });
-    expect(portfolioOf(client)).toEqual([['AAPL', '16', '302.17', TEST_TODAY]]);
+    await client.postForm(urlFor('edit_lot', { lot_id: 1 }), { ...fields, number_of_shares: '16' });
+    expect(portfolioOf(client)).toEqual([['AAPL', '16', '302.17', TEST_TODAY, 1]]);
   });
 });
 
@@ -137,45 +145,37 @@ describe('an edit and another tab', () => {
     return { first, second, share };
   }
 
-  it('edits the right holding after another tab removed a row above it', async () => {
+  it('edits the right lot after another tab removed a row above it', async () => {
     const { first, second, share } = await twoTabs();
-    const fields = editFields((await first.get(urlFor('edit_stock', { index: 1 }))).html);
-    expect(fields['original_symbol']).toBe('MSFT');
+    const fields = editFields((await first.get(urlFor('edit_lot', { lot_id: 2 }))).html);
+    expect(fields['stock_symbol']).toBe('MSFT');
     share(first, second);
-    expect((await second.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'AAPL' })).status).toBe(
-      302,
-    );
+    expect((await second.postForm(urlFor('remove_lot', { lot_id: 1 }))).status).toBe(302);
     share(second, first);
-    // The form still posts to index 1, where the other AAPL lot now is.
-    await first.postForm(urlFor('edit_stock', { index: 1 }), { ...fields, number_of_shares: '3' });
+    // The form posts to lot 2, which is now the first row.
+    await first.postForm(urlFor('edit_lot', { lot_id: 2 }), { ...fields, number_of_shares: '3' });
     expect(portfolioOf(first)).toEqual([
-      ['MSFT', '3', '410.5', '2026-02-03'],
-      ['AAPL', '1', '302.17', '2026-01-02'],
+      ['MSFT', '3', '410.5', '2026-02-03', 2],
+      ['AAPL', '1', '302.17', '2026-01-02', 3],
     ]);
   });
 
-  it('saves nothing, and says why, when another tab changed the same holding first', async () => {
+  it('saves nothing, and says "already removed or moved", when another tab removed the lot first', async () => {
     const { first, second, share } = await twoTabs();
-    const stale = editFields((await first.get(urlFor('edit_stock', { index: 1 }))).html);
+    const stale = editFields((await first.get(urlFor('edit_lot', { lot_id: 2 }))).html);
     share(first, second);
-    const fresh = editFields((await second.get(urlFor('edit_stock', { index: 1 }))).html);
-    await second.postForm(urlFor('edit_stock', { index: 1 }), { ...fresh, number_of_shares: '5' });
+    await second.postForm(urlFor('remove_lot', { lot_id: 2 }));
     share(second, first);
-    const post = await first.postForm(urlFor('edit_stock', { index: 1 }), {
-      ...stale,
-      number_of_shares: '7',
-    });
+    const before = portfolioOf(first);
+    const post = await first.postForm(urlFor('edit_lot', { lot_id: 2 }), { ...stale, number_of_shares: '7' });
     expect(post.status).toBe(302);
-    expect(portfolioOf(first)).toEqual([
-      ['AAPL', '15', '302.17', '2026-01-02'],
-      ['MSFT', '5', '410.5', '2026-02-03'],
-      ['AAPL', '1', '302.17', '2026-01-02'],
-    ]);
-    // The other tab's save never showed its list, so its message is still waiting too.
+    expect(portfolioOf(first)).toEqual(before);
     const page = await first.get(urlFor('list_stocks'));
-    expect(flashes(page.html)).toEqual([
-      ['success', editMessages.saved('MSFT')],
-      ['error', editMessages.gone],
+    expect(flashes(page.html)).toEqual([['error', editMessages.gone]]);
+    // Never another lot: the row that took its place is untouched.
+    expect(tableRows(page.html).map((row) => row.slice(0, 3))).toEqual([
+      ['AAPL', '2026-01-02', '15'],
+      ['AAPL', '2026-01-02', '1'],
     ]);
   });
 });
@@ -202,9 +202,9 @@ describe('an edit that would not fit', () => {
       }
     }
     client.setSession({ csrf_token, portfolio: holdings.slice(0, count) });
-    const fields = editFields((await client.get(urlFor('edit_stock', { index: 0 }))).html);
+    const fields = editFields((await client.get(urlFor('edit_lot', { lot_id: 1 }))).html);
     const before = client.decodeSession();
-    const page = await client.postForm(urlFor('edit_stock', { index: 0 }), {
+    const page = await client.postForm(urlFor('edit_lot', { lot_id: 1 }), {
       ...fields,
       number_of_shares: '999,999,999.9999',
       purchase_price: '999,999.9999',

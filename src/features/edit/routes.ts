@@ -1,84 +1,132 @@
 /**
- * Editing a holding: a form filled in with it, checked by the add-stock form's rules, saved in one
- * `store.update` that finds the holding by its fields (see `forms/edit.ts` for why), so an edit
- * lands on the right row even when another tab moved it, and on no row when another tab changed it.
+ * Editing a lot, by its id: a form filled in with it, checked by the add-stock form's rules, saved
+ * in one `store.update` that reads the ledger afresh (a server-side store re-runs it on newer data),
+ * so an edit lands on that lot or, when another tab removed it, on none ("already removed or moved").
  * @module
  */
 import type { Context, Hono } from 'hono';
 import type { AppEnv, FeatureDeps } from '../../web/context.js';
-import { findHolding, readOriginal } from './form.js';
+import { CONFIRM_FIELD, CONFIRM_VALUE } from './form.js';
 import { parseStockForm } from '../../domain/stock-rules.js';
 import { purchaseDateBounds } from '../../domain/stock-fields.js';
-import type { Holding } from '../../domain/portfolio.js';
-import { readHoldings, writeHoldings } from '../../session/portfolio.js';
+import { editLot, withPrices, type LotFields } from '../../domain/ledger-changes.js';
+import { findLot, parseRecordId } from '../../domain/ledger.js';
+import { FEE_FIELD, parseFee } from '../../domain/sale-rules.js';
+import type { LedgerProblem } from '../../domain/sales.js';
+import { readLedger, readPriceBook, saveChange } from '../../session/ledger.js';
+import { flashIfRoom } from '../../session/updates.js';
 import { SessionTooLarge } from 'flask-session-ts';
-import { editFormState, editStockPage } from './view.js';
+import { editFormState, editStockPage, type EditExtras } from './view.js';
 import { renderPage } from '../../web/render.js';
 import { formHasErrors, type StockFormState } from '../../web/stock-form.js';
-import { readForm } from '../../web/form-body.js';
+import { readForm, textField } from '../../web/form-body.js';
+import { ledgerMessages, ledgerProblemMessage } from '../../web/ledger-messages.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { redirect } from '../../web/response.js';
 
 /** Messages of the edit flow, defined once for the handler and the tests. */
 export const editMessages = Object.freeze({
   saved: (symbol: string) => `Saved your changes to ${symbol}.`,
-  gone: 'That holding was changed or removed in another tab, so nothing was saved. Here is the portfolio as it is now.',
-  missing: 'There is no holding at this address. It may have been removed; start again from the list.',
+  gone: ledgerMessages.lotGone,
   full: 'Your portfolio is full: this change makes the holding longer than the browser cookie has room for. Nothing was saved.',
 });
 
-/** Registers `edit_stock` (GET the form, POST the change) on `app`. */
+/** Registers `edit_lot` (GET the form, POST the change), and `edit_stock` for old pages, on `app`. */
 export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps, 'store' | 'now'>): void {
   const render = (
     c: Context<AppEnv>,
-    index: number,
-    original: Holding,
+    lotId: number,
+    symbol: string,
     form: StockFormState,
+    extras: EditExtras,
     status: 200 | 422,
   ) =>
     renderPage(
       c,
-      { title: `${formHasErrors(form) ? 'Error: ' : ''}Edit ${original.symbol}`, status },
-      (page) => editStockPage(index, original, form, page.csrfToken ?? '', purchaseDateBounds(now()).latest),
+      {
+        title: `${formHasErrors(form) || extras.feeError !== undefined ? 'Error: ' : ''}Edit ${symbol}`,
+        status,
+      },
+      (page) =>
+        editStockPage(lotId, symbol, form, extras, page.csrfToken ?? '', purchaseDateBounds(now()).latest),
     );
 
-  app.get(honoPaths.edit_stock, (c) => {
-    const index = Number(c.req.param('index'));
-    const holding = readHoldings(c.get('session'))[index];
-    if (holding === undefined) return c.notFound();
-    return render(c, index, holding, editFormState(holding), 200);
+  // Pages from before lots had ids link here: their index may name another lot now.
+  const stale = async (c: Context<AppEnv>) => {
+    await flashIfRoom(store, c.get('session'), 'error', ledgerMessages.stalePage);
+    return redirect(c, urlFor('list_stocks'), 303);
+  };
+  app.get(honoPaths.edit_stock, stale);
+  app.post(honoPaths.edit_stock, stale);
+
+  app.get(honoPaths.edit_lot, async (c) => {
+    const lotId = parseRecordId(c.req.param('lot_id'));
+    const lot = lotId === undefined ? undefined : findLot(readLedger(c.get('session')), lotId);
+    if (lot === undefined) {
+      await flashIfRoom(store, c.get('session'), 'error', editMessages.gone);
+      return redirect(c, urlFor('list_stocks'), 303);
+    }
+    return render(c, lot.id, lot.symbol, editFormState(lot), { fee: lot.fee ?? '' }, 200);
   });
 
-  app.post(honoPaths.edit_stock, async (c) => {
+  app.post(honoPaths.edit_lot, async (c) => {
     const form = await readForm(c);
-    const index = Number(c.req.param('index'));
-    const original = readOriginal(form);
-    if (original === undefined) return c.notFound();
-    const result = parseStockForm(form, purchaseDateBounds(now()));
-    if (!result.ok) return render(c, index, original, { values: result.values, errors: result.errors }, 422);
-
+    const lotId = parseRecordId(c.req.param('lot_id'));
     const session = c.get('session');
-    let saved = false;
+    const current = lotId === undefined ? undefined : findLot(readLedger(session), lotId);
+    if (lotId === undefined || current === undefined) {
+      await flashIfRoom(store, session, 'error', editMessages.gone);
+      return redirect(c, urlFor('list_stocks'), 302);
+    }
+    const result = parseStockForm(form, purchaseDateBounds(now()));
+    const fee = parseFee(form[FEE_FIELD]);
+    const extras: EditExtras = {
+      fee: textField(form, FEE_FIELD) ?? '',
+      ...(fee.ok ? {} : { feeError: fee.message }),
+    };
+    if (!result.ok) {
+      return render(c, lotId, current.symbol, { values: result.values, errors: result.errors }, extras, 422);
+    }
+    const values = editFormState(result.holding).values;
+    if (!fee.ok) return render(c, lotId, current.symbol, { values, errors: {} }, extras, 422);
+    const fields: LotFields =
+      fee.value === undefined ? result.holding : { ...result.holding, fee: fee.value };
+    const confirmed = textField(form, CONFIRM_FIELD) === CONFIRM_VALUE;
+
+    // Set by the change, which a server-side store may re-run: the last run's outcome counts.
+    const outcome: { problem?: LedgerProblem | undefined } = {};
     try {
       await store.update(session, (s) => {
-        const holdings = readHoldings(s);
-        const at = findHolding(holdings, original, index);
-        saved = at >= 0;
-        if (saved) {
-          writeHoldings(
-            s,
-            holdings.map((h, i) => (i === at ? result.holding : h)),
-          );
-          s.flash('success', editMessages.saved(result.holding.symbol));
-        } else {
-          s.flash('error', editMessages.gone);
-        }
+        const change = withPrices(editLot(readLedger(s), lotId, fields, { confirmed }), readPriceBook(s));
+        outcome.problem = change.ok ? undefined : change.problem;
+        if (!change.ok) return;
+        saveChange(s, change);
+        s.flash('success', editMessages.saved(fields.symbol));
       });
     } catch (error) {
       if (!(error instanceof SessionTooLarge)) throw error;
-      const values = editFormState(result.holding).values;
-      return render(c, index, original, { values, errors: {}, formError: editMessages.full }, 422);
+      return render(
+        c,
+        lotId,
+        current.symbol,
+        { values, errors: {}, formError: editMessages.full },
+        extras,
+        422,
+      );
     }
-    return redirect(c, urlFor('list_stocks'), 302);
+    const refused = outcome.problem;
+    if (refused === undefined) return redirect(c, urlFor('list_stocks'), 302);
+    if (refused.kind === 'unknown-lot') {
+      await flashIfRoom(store, session, 'error', editMessages.gone);
+      return redirect(c, urlFor('list_stocks'), 302);
+    }
+    return render(
+      c,
+      lotId,
+      current.symbol,
+      { values, errors: {}, formError: ledgerProblemMessage(refused) },
+      { ...extras, askConfirm: refused.kind === 'changes-realized' },
+      422,
+    );
   });
 }

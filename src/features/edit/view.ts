@@ -1,45 +1,58 @@
 /**
- * The edit page: the add-stock form's fields, filled in with the holding, plus the hidden original.
+ * The edit page: the add-stock form's fields and the fee, filled in with the lot, posted to its id.
  * @module
  */
-import { originalValues } from './form.js';
-import type { Holding } from '../../domain/portfolio.js';
+import { CONFIRM_FIELD, CONFIRM_VALUE } from './form.js';
+import type { Lot } from '../../domain/ledger.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 import { csrfField } from '../../web/layout.js';
-import { stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
+import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
 
-/** The form's starting state for `holding`: its stored values, canonical, and no messages. */
-export function editFormState(holding: Holding): StockFormState {
+/** The form's starting state for `lot`: its stored values, canonical, and no messages. */
+export function editFormState(lot: Lot | Omit<Lot, 'id'>): StockFormState {
   return {
     values: {
-      stock_symbol: holding.symbol,
-      number_of_shares: holding.shares,
-      purchase_price: holding.price,
-      purchase_date: holding.date ?? '',
+      stock_symbol: lot.symbol,
+      number_of_shares: lot.shares,
+      purchase_price: lot.price,
+      purchase_date: lot.date ?? '',
     },
     errors: {},
   };
 }
 
-/** The edit page for the holding at `index`, as it was (`original`) when the visitor opened it. */
+/** What the edit page shows besides the stock fields. */
+export interface EditExtras {
+  readonly fee: string;
+  readonly feeError?: string | undefined;
+  /** Ask to confirm a change of realized gain (the message is the form's `formError`). */
+  readonly askConfirm?: boolean;
+}
+
+/** The edit page for lot `lotId`, shown as `symbol` (its symbol when the page was opened). */
 export function editStockPage(
-  index: number,
-  original: Holding,
+  lotId: number,
+  symbol: string,
   form: StockFormState,
+  extras: EditExtras,
   csrfToken: string,
   latestDate: string,
 ): Html {
-  const hidden = Object.entries(originalValues(original)).map(
-    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`,
-  );
   return html`<section>
-  <h1>Edit ${original.symbol}</h1>
-  ${stockFormSummary(form)}
-  <form method="post" action="${urlFor('edit_stock', { index })}" class="stock-form">
+  <h1>Edit ${symbol}</h1>
+  ${stockFormSummary(form, extras.feeError)}
+  <form method="post" action="${urlFor('edit_lot', { lot_id: lotId })}" class="stock-form">
     ${csrfField(csrfToken)}
-    ${hidden}
     ${stockFormFields(form, latestDate)}
+    ${feeField(extras.fee, extras.feeError)}
+    ${
+      extras.askConfirm === true &&
+      html`<div class="field">
+      <input id="${CONFIRM_FIELD}" name="${CONFIRM_FIELD}" type="checkbox" value="${CONFIRM_VALUE}" />
+      <label for="${CONFIRM_FIELD}">Yes, change the realized gain of these sales</label>
+    </div>`
+    }
     <div class="actions">
       <button type="submit">Save changes</button>
       <a href="${urlFor('list_stocks')}">Cancel</a>

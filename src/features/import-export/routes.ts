@@ -126,7 +126,7 @@ export function registerExport(
       await store.update(c.get('session'), (session) => {
         const kept = mode === 'append' ? readHoldings(session) : [];
         total = kept.length + result.holdings.length;
-        writeHoldings(session, [...kept, ...result.holdings]);
+        writeHoldings(session, [...kept, ...result.holdings], { replace: mode === 'replace' });
         // The replaced holdings are gone for good: an undo would put one back among the new ones.
         if (mode === 'replace') session.delete('undo');
         session.flash('success', importFlowMessages.done(result.holdings.length, mode));

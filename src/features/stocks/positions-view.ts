@@ -60,13 +60,13 @@ function sortHeader(by: PositionSort, current: PositionSort, scope: 'col'): Html
   return html`<th scope="${scope}" class="${by === 'symbol' ? '' : 'num'}"><a href="${listUrl(by)}" aria-label="${label}: sort by ${label.toLowerCase()}">${label}</a></th>`;
 }
 
-// Built once: a row's links are the fixed path around its index.
-const editUrl = indexedUrl('edit_stock');
-const deleteUrl = indexedUrl('delete_stock');
+// Built once: a row's links are the fixed path around its lot id.
+const editUrl = indexedUrl('edit_lot');
+const removeUrl = indexedUrl('remove_lot');
 
 function lotRow(lot: Lot, token: Html): Html {
   const { symbol, date } = lot.holding;
-  const { index } = lot;
+  const { id } = lot;
   const shares = formatQuantity(lot.shares);
   return html`<tr class="lot">
               <th scope="row">${symbol}</th>
@@ -75,10 +75,9 @@ function lotRow(lot: Lot, token: Html): Html {
               <td class="num" data-label="Purchase Price">${formatPrice(lot.price)}</td>
               <td class="num" data-label="Cost Basis">${formatMoney(lot.cost)}</td>
               <td class="lot-actions row-actions">
-                <a href="${editUrl(index)}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
-                <form method="post" action="${deleteUrl(index)}" class="inline">
+                <a href="${editUrl(id)}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
+                <form method="post" action="${removeUrl(id)}" class="inline">
                   ${token}
-                  <input type="hidden" name="symbol" value="${symbol}" />
                   <button type="submit" class="link" aria-label="Remove ${symbol}">Remove</button>
                 </form>
               </td>
@@ -120,6 +119,14 @@ function priceForm(
         </form>`;
 }
 
+/** The position's realized gain, when it has sales, and the link that sells it. */
+function positionSales(position: Position): Html {
+  const sell = html`<a href="${urlFor('sell_stock')}?symbol=${encodeURIComponent(position.symbol)}">Sell ${position.symbol}</a>`;
+  if (position.realized === undefined) return html`<p class="position-sales">${sell}</p>`;
+  return html`<p class="position-sales">Realized gain on sales of ${position.symbol}: <span class="${gainClass(position.realized)}">${formatSignedMoney(position.realized)}</span>
+            (<a href="${urlFor('list_sales')}#sales-${position.symbol}">see the sales</a>) · ${sell}</p>`;
+}
+
 function positionRows(
   position: Position,
   token: Html,
@@ -157,6 +164,7 @@ function positionRows(
             </table>
           </details>
           ${priceForm(position, token, sort, error)}
+          ${positionSales(position)}
         </td>
       </tr>
     </tbody>`;

@@ -9,6 +9,7 @@ import {
   totalRow,
   visitorWith,
   type Client,
+  TEST_TODAY,
 } from '../../../test/support/client.js';
 import { currentPriceMessages } from '../../domain/price-rules.js';
 import { urlFor } from '../../web/urls.js';
@@ -64,7 +65,8 @@ describe('setting a current price', () => {
     const post = await setPrice(client, 'MSFT', '$450');
     expect(post.status).toBe(302);
     expect(post.location).toBe(urlFor('list_stocks'));
-    expect(client.decodeSession()['prices']).toEqual({ MSFT: '450' });
+    // With its date (the app's today) and source; a Flask view reads p[0].
+    expect(client.decodeSession()['prices']).toEqual({ MSFT: ['450', TEST_TODAY, 'manual'] });
     const page = await client.get(urlFor('list_stocks'));
     expect(flashes(page.html)).toEqual([['success', priceFlashes.saved('MSFT', '$450.00')]]);
     expect(positionRows(page.html)[1]).toEqual([

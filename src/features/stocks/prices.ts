@@ -9,8 +9,9 @@ import type { AppEnv, FeatureDeps } from '../../web/context.js';
 import { CURRENT_PRICE_FIELD, parseCurrentPrice } from '../../domain/price-rules.js';
 import { formatPrice, parseDecimal } from '../../domain/decimal.js';
 import { positionSort } from '../../domain/positions.js';
-import { decodePrices, encodePrices } from '../../domain/prices.js';
-import { readHoldings } from '../../session/portfolio.js';
+import { keepHeldPrices } from '../../domain/price-book.js';
+import { utcDate } from '../../domain/dates.js';
+import { readLedger, readPriceBook, writePriceBook } from '../../session/ledger.js';
 import { listUrl } from './positions-view.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths } from '../../web/urls.js';
@@ -26,8 +27,8 @@ export const priceFlashes = Object.freeze({
 });
 
 /** Registers `set_price` on `app`. */
-export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store'>): void {
-  const { store } = deps;
+export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store' | 'now'>): void {
+  const { store, now } = deps;
   app.post(honoPaths.set_price, async (c) => {
     const form = await readForm(c);
     const symbol = textField(form, 'symbol') ?? '';
@@ -38,17 +39,16 @@ export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store
       return renderStockList(c, deps, sort, { symbol, value, message: result.message });
     }
     const update = store.update(c.get('session'), (session) => {
-      const held = new Set(readHoldings(session).map((h) => h.symbol));
-      if (!held.has(symbol)) {
+      const ledger = readLedger(session);
+      if (!ledger.lots.some((lot) => lot.symbol === symbol)) {
         session.flash('error', priceFlashes.notHeld);
         return;
       }
-      const prices = new Map(decodePrices(session.get('prices')));
-      if (result.price === null) prices.delete(symbol);
-      else prices.set(symbol, result.price);
-      const encoded = encodePrices(prices, held);
-      if (Object.keys(encoded).length === 0) session.delete('prices');
-      else session.set('prices', encoded);
+      const book = new Map(readPriceBook(session));
+      // A typed price is as of today: the page shows its source and date.
+      if (result.price === null) book.delete(symbol);
+      else book.set(symbol, { price: result.price, source: 'manual', asOf: utcDate(now()) });
+      writePriceBook(session, keepHeldPrices(book, ledger).book);
       const shown = result.price === null ? undefined : parseDecimal(result.price);
       session.flash(
         'success',

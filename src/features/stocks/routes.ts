@@ -10,9 +10,15 @@ import type { AppEnv, FeatureDeps } from '../../web/context.js';
 import { parseStockForm } from '../../domain/stock-rules.js';
 import { FIELD_NAMES, purchaseDateBounds } from '../../domain/stock-fields.js';
 import { encodePortfolio, type Holding } from '../../domain/portfolio.js';
-import { buildPositions, positionSort } from '../../domain/positions.js';
-import { decodePrices } from '../../domain/prices.js';
-import { readHoldings, writeHoldings } from '../../session/portfolio.js';
+import { positionSort, positionsOfLedger } from '../../domain/positions.js';
+import { utcDate } from '../../domain/dates.js';
+import { viewLedger } from '../../domain/gains.js';
+import { addLot, removeLot, withPrices, type LotFields } from '../../domain/ledger-changes.js';
+import { parseRecordId } from '../../domain/ledger.js';
+import { FEE_FIELD, parseFee } from '../../domain/sale-rules.js';
+import { readHoldings } from '../../session/portfolio.js';
+import { readLedger, readPriceBook, readUndo, saveChange } from '../../session/ledger.js';
+import { ledgerMessages, ledgerProblemMessage } from '../../web/ledger-messages.js';
 import { CookieSessionStore, Session, SessionTooLarge, type SessionStore } from 'flask-session-ts';
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { renderPage } from '../../web/render.js';
@@ -21,7 +27,7 @@ import { ADD_STOCK_TITLE, addStockPage, listStocksPage, PORTFOLIO_TITLE } from '
 import { EMPTY_FORM, formHasErrors, type StockFormState } from '../../web/stock-form.js';
 import { roomForMore } from '../../session/capacity.js';
 import { readForm, textField } from '../../web/form-body.js';
-import { rememberRemoval, undoOffer } from './undo.js';
+import { undoNotice } from './undo.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { redirect } from '../../web/response.js';
 
@@ -41,18 +47,37 @@ export function addedMessage(symbol: string): string {
   return `Added new stock (${symbol})!`;
 }
 
-/** The add-stock change: the one the handler saves and the one "how many more fit" measures. */
-export function addHolding(holding: Holding) {
+/**
+ * The add-stock change: the one the handler saves and the one "how many more fit" measures. A new
+ * lot gets the ledger's next id; the change is kept for undo.
+ */
+export function addHolding(holding: LotFields) {
   return (session: AppEnv['Variables']['session']): void => {
-    writeHoldings(session, [...readHoldings(session), holding]);
+    const change = withPrices(addLot(readLedger(session), holding), readPriceBook(session));
+    // Adding a lot is never refused: its id is the newest, so no recorded sale can change.
+    if (!change.ok) throw new Error(`addLot refused: ${change.problem.kind}`);
+    saveChange(session, change);
     session.flash('success', addedMessage(holding.symbol));
   };
 }
 
-function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422, now: () => number) {
+/** The fee field as the add form shows it: the entered value and its message. */
+export interface FeeState {
+  readonly value: string;
+  readonly error?: string | undefined;
+}
+
+function renderForm(
+  c: Context<AppEnv>,
+  form: StockFormState,
+  status: 200 | 422,
+  now: () => number,
+  fee: FeeState = { value: '' },
+) {
   const { latest } = purchaseDateBounds(now());
-  const title = formHasErrors(form) ? `Error: ${ADD_STOCK_TITLE}` : ADD_STOCK_TITLE;
-  return renderPage(c, { title, status }, (page) => addStockPage(form, page.csrfToken ?? '', latest));
+  const title =
+    formHasErrors(form) || fee.error !== undefined ? `Error: ${ADD_STOCK_TITLE}` : ADD_STOCK_TITLE;
+  return renderPage(c, { title, status }, (page) => addStockPage(form, page.csrfToken ?? '', latest, fee));
 }
 
 /**
@@ -61,17 +86,18 @@ function renderForm(c: Context<AppEnv>, form: StockFormState, status: 200 | 422,
  */
 export function renderStockList(
   c: Context<AppEnv>,
-  { store }: Pick<FeatureDeps, 'store'>,
+  { store, now }: Pick<FeatureDeps, 'store' | 'now'>,
   sort: string | undefined,
   priceError?: PriceFormError,
 ) {
   const title = priceError === undefined ? PORTFOLIO_TITLE : `Error: ${PORTFOLIO_TITLE}`;
   return renderPage(c, { title, status: priceError === undefined ? 200 : 422 }, (page) => {
     const session = c.get('session');
-    const holdings = readHoldings(session);
-    const view = buildPositions(holdings, decodePrices(session.get('prices')), positionSort(sort));
-    // After the page consumed its flashes: the session as this response will send it.
-    const remaining = roomForMore(store, session, holdings, addHolding, c.req.header('cookie'));
+    const ledger = readLedger(session);
+    const book = readPriceBook(session);
+    const view = positionsOfLedger(viewLedger(ledger, book, utcDate(now())), book, positionSort(sort));
+    // Measured after the page consumed its flashes: the cookie this response will send.
+    const remaining = roomForMore(store, session, ledger.lots, addHolding, c.req.header('cookie'));
     return listStocksPage(
       view,
       {
@@ -79,7 +105,8 @@ export function renderStockList(
         remaining,
         priceError,
         storage: storageOf(store),
-        removed: undoOffer(session)?.holding,
+        undo: undoNotice(readUndo(session, ledger), ledger),
+        salesCount: ledger.sales.length,
       },
       page.csrfToken ?? '',
     );
@@ -123,10 +150,26 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
         `add_stock form: ${JSON.stringify(Object.fromEntries(FIELD_NAMES.map((name) => [name, form[name] ?? null])))}`,
       );
     const result = parseStockForm(form, purchaseDateBounds(now()));
-    if (!result.ok) return renderForm(c, { values: result.values, errors: result.errors }, 422, now);
+    const fee = parseFee(form[FEE_FIELD]);
+    const feeState: FeeState = {
+      value: textField(form, FEE_FIELD) ?? '',
+      ...(fee.ok ? {} : { error: fee.message }),
+    };
+    if (!result.ok)
+      return renderForm(c, { values: result.values, errors: result.errors }, 422, now, feeState);
+    if (!fee.ok) {
+      const values = {
+        stock_symbol: textField(form, 'stock_symbol') ?? '',
+        number_of_shares: textField(form, 'number_of_shares') ?? '',
+        purchase_price: textField(form, 'purchase_price') ?? '',
+        purchase_date: textField(form, 'purchase_date') ?? '',
+      };
+      return renderForm(c, { values, errors: {} }, 422, now, feeState);
+    }
+    const lot: LotFields = fee.value === undefined ? result.holding : { ...result.holding, fee: fee.value };
 
     try {
-      await store.update(c.get('session'), addHolding(result.holding));
+      await store.update(c.get('session'), addHolding(lot));
     } catch (error) {
       if (!(error instanceof SessionTooLarge)) throw error;
       const values = {
@@ -141,6 +184,7 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
         { values, errors: {}, formError: portfolioFullMessage(count, storageOf(store)) },
         422,
         now,
+        feeState,
       );
     }
     return redirect(c, urlFor('list_stocks'), 302);
@@ -148,46 +192,38 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
 
   app.get(honoPaths.list_stocks, (c) => renderStockList(c, deps, c.req.query('sort')));
 
+  // Pages from before lots had ids post here: their index may name another lot now.
   app.post(honoPaths.delete_stock, async (c) => {
-    const form = await readForm(c);
-    const index = Number(c.req.param('index'));
-    const expectedSymbol = textField(form, 'symbol');
+    await flashIfRoom(store, c.get('session'), 'error', ledgerMessages.stalePage);
+    return redirect(c, urlFor('list_stocks'), 302);
+  });
+
+  app.post(honoPaths.remove_lot, async (c) => {
+    const lotId = parseRecordId(c.req.param('lot_id'));
     const session = c.get('session');
-    let removed: Holding | undefined;
-    const removeIt = (s: typeof session) => {
-      const holdings = readHoldings(s);
-      const target = holdings[index];
-      // The symbol guards against a stale page: in another tab the rows may have moved.
-      removed = target !== undefined && target.symbol === expectedSymbol ? target : undefined;
-      if (removed !== undefined)
-        writeHoldings(
-          s,
-          holdings.filter((_, i) => i !== index),
-        );
+    const outcome: { problem?: string | undefined } = { problem: ledgerMessages.lotGone };
+    let symbol = '';
+    const removeIt = (s: typeof session, keepUndo: boolean, say: boolean) => {
+      const ledger = readLedger(s);
+      const change =
+        lotId === undefined
+          ? ({ ok: false, problem: { kind: 'unknown-lot', lotId: 0 } } as const)
+          : withPrices(removeLot(ledger, lotId), readPriceBook(s));
+      if (!change.ok) {
+        outcome.problem = ledgerProblemMessage(change.problem);
+        return;
+      }
+      outcome.problem = undefined;
+      symbol = ledger.lots.find((lot) => lot.id === lotId)?.symbol ?? '';
+      saveChange(s, change, { keepUndo });
+      if (say) s.flash('success', `Removed ${symbol}.`);
     };
     await updateFirstThatFits(store, session, [
-      (s) => {
-        removeIt(s);
-        if (removed !== undefined) rememberRemoval(s, index, removed);
-      },
-      (s) => {
-        removeIt(s);
-        s.delete('undo');
-        if (removed !== undefined) s.flash('success', `Removed ${removed.symbol}.`);
-      },
-      (s) => {
-        removeIt(s);
-        s.delete('undo');
-      },
+      (s) => removeIt(s, true, false),
+      (s) => removeIt(s, false, true),
+      (s) => removeIt(s, false, false),
     ]);
-    if (removed === undefined) {
-      await flashIfRoom(
-        store,
-        session,
-        'error',
-        'That holding was already removed or has moved (another tab?). Nothing was removed.',
-      );
-    }
+    if (outcome.problem !== undefined) await flashIfRoom(store, session, 'error', outcome.problem);
     return redirect(c, urlFor('list_stocks'), 302);
   });
 }

@@ -19,7 +19,7 @@ const symbolsOf = (html: string) => tableRows(html).map((row) => row[0]);
 describe('undoing a removal', () => {
   it('puts the holding back where it was, and says so', async () => {
     const client = await visitorWith('AAPL', 'MSFT', 'SBUX');
-    await client.postForm(urlFor('delete_stock', { index: 1 }), { symbol: 'MSFT' });
+    await client.postForm(urlFor('remove_lot', { lot_id: 2 }));
     const list = await client.get(urlFor('list_stocks'));
     expect(symbolsOf(list.html)).toEqual(['AAPL', 'SBUX']);
     expect(list.html).toContain(`action="${urlFor('undo_remove')}"`);
@@ -34,7 +34,7 @@ describe('undoing a removal', () => {
 
   it('works once: a second undo (another tab, a double click) puts nothing back', async () => {
     const client = await visitorWith('AAPL');
-    await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'AAPL' });
+    await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
     await client.get(urlFor('list_stocks'));
     await client.postForm(urlFor('undo_remove'));
     await client.get(urlFor('list_stocks'));
@@ -46,7 +46,7 @@ describe('undoing a removal', () => {
 
   it('offers the undo on the empty portfolio after the last holding went', async () => {
     const client = await visitorWith('AAPL');
-    await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'AAPL' });
+    await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
     const list = await client.get(urlFor('list_stocks'));
     expect(mainText(list.html)).toContain('Removed AAPL (15 shares at $302.17). Undo: put AAPL back');
     expect(mainText(list.html)).toContain('Your portfolio is empty.');
@@ -54,9 +54,9 @@ describe('undoing a removal', () => {
 
   it('undoes only the latest removal: the one before it stays removed', async () => {
     const client = await visitorWith('AAPL', 'MSFT');
-    await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'AAPL' });
+    await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
     await client.get(urlFor('list_stocks'));
-    await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'MSFT' });
+    await client.postForm(urlFor('remove_lot', { lot_id: 2 }));
     await client.get(urlFor('list_stocks'));
     await client.postForm(urlFor('undo_remove'));
     expect(symbolsOf((await client.get(urlFor('list_stocks'))).html)).toEqual(['MSFT']);
@@ -64,7 +64,7 @@ describe('undoing a removal', () => {
 
   it('is no longer offered after the portfolio is cleared', async () => {
     const client = await visitorWith('AAPL', 'MSFT');
-    await client.postForm(urlFor('delete_stock', { index: 0 }), { symbol: 'AAPL' });
+    await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
     await client.get(urlFor('clear_stocks'));
     await client.postForm(urlFor('clear_stocks'), { confirm: 'yes' });
     const list = await client.get(urlFor('list_stocks'));
@@ -75,7 +75,7 @@ describe('undoing a removal', () => {
 
   it('puts the holding back at the end when the rows before it went meanwhile', async () => {
     const client = await visitorWith('AAPL', 'MSFT', 'SBUX');
-    await client.postForm(urlFor('delete_stock', { index: 2 }), { symbol: 'SBUX' });
+    await client.postForm(urlFor('remove_lot', { lot_id: 3 }));
     await client.get(urlFor('list_stocks'));
     // Another tab removes a row without undo: simulated by a session without the older rows.
     const data = client.decodeSession();

@@ -2,25 +2,29 @@
  * The portfolio pages: the add-stock form (whose fields the edit form shares) and the list.
  * @module
  */
-import { summarize, type Holding } from '../../domain/portfolio.js';
 import type { Positions, PositionSort } from '../../domain/positions.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { errorSummary } from '../../web/error-summary.js';
-import { stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
+import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
 import { positionsSection, priceFieldId, type PriceFormError } from './positions-view.js';
 
 /** The add-stock page's title and heading. */
 export const ADD_STOCK_TITLE = 'Add a stock';
 
 /** The add-stock page: the form, with the visitor's values and messages after a refused post. */
-export function addStockPage(form: StockFormState, csrfToken: string, latestDate: string): Html {
-  const fields = stockFormFields(form, latestDate);
+export function addStockPage(
+  form: StockFormState,
+  csrfToken: string,
+  latestDate: string,
+  fee: { readonly value: string; readonly error?: string | undefined } = { value: '' },
+): Html {
+  const fields = [...stockFormFields(form, latestDate), feeField(fee.value, fee.error)];
   return html`<section>
   <h1>${ADD_STOCK_TITLE}</h1>
-  ${stockFormSummary(form)}
+  ${stockFormSummary(form, fee.error)}
   <form method="post" action="${urlFor('add_stock')}" class="stock-form">
     ${csrfField(csrfToken)}
     ${fields}
@@ -37,14 +41,13 @@ const EMPTY_STATE = html`<div class="empty-state">
     <p><a class="button" href="${urlFor('add_stock')}">Add your first stock</a></p>
   </div>`;
 
-/** "Removed AAPL (15 shares at $302.17)." with the button that puts it back. */
-function undoNotice(removed: Holding, token: Html): Html {
-  const [row] = summarize([removed]).rows;
+/** "Removed AAPL (15 shares at $302.17)." with the button that reverts it. */
+function undoNoticeView(undo: { readonly said: string; readonly button: string }, token: Html): Html {
   return html`<div class="notice" role="status">
-    <p>Removed ${removed.symbol}${row !== undefined && ` (${row.shares} shares at ${row.price})`}.</p>
+    <p>${undo.said}</p>
     <form method="post" action="${urlFor('undo_remove')}" class="inline">
       ${token}
-      <button type="submit" class="secondary">Undo: put ${removed.symbol} back</button>
+      <button type="submit" class="secondary">${undo.button}</button>
     </form>
   </div>`;
 }
@@ -57,13 +60,26 @@ export interface ListOptions {
   readonly priceError?: PriceFormError | undefined;
   /** Where the session lives, for the "how many more fit" hint. Default: the cookie. */
   readonly storage?: 'cookie' | 'server';
-  /** The removal that can still be undone. */
-  readonly removed?: Holding | undefined;
+  /** The last change, when it can still be undone: what it was and the button's text. */
+  readonly undo?: { readonly said: string; readonly button: string } | undefined;
+  /** How many sales are recorded: the page links to them when there are any. */
+  readonly salesCount?: number;
 }
 
-// The page's actions: the same for every visitor, built once.
-const ACTIONS = html`<div class="actions">
+const SALES_URL = urlFor('list_sales');
+
+/** The link to the recorded sales, when there are any. */
+function salesLink(count: number | undefined): Html | undefined {
+  if (count === undefined || count === 0) return undefined;
+  return html`<a class="button secondary" href="${SALES_URL}">Sales and realized gain (${count})</a>`;
+}
+
+// The page's actions: the same for every visitor, built once around the one part that varies, the
+// link to the recorded sales.
+const ACTIONS_START = html`<div class="actions">
     <a class="button" href="${urlFor('add_stock')}">Add stock</a>
+    <a class="button" href="${urlFor('sell_stock')}">Sell stock</a>`;
+const ACTIONS_END = html`
     <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
     <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
     <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>
@@ -82,12 +98,17 @@ function capacityText(remaining: number, storage: 'cookie' | 'server' | undefine
 export function listStocksPage(view: Positions, options: ListOptions, csrfToken: string): Html {
   const count = view.positions.reduce((n, p) => n + p.lots.length, 0);
   const token = csrfField(csrfToken);
-  const undo = options.removed !== undefined && undoNotice(options.removed, token);
+  const undo = options.undo !== undefined && undoNoticeView(options.undo, token);
   if (count === 0) {
+    const sales = salesLink(options.salesCount);
     return html`<section>
   <h1>${PORTFOLIO_TITLE}</h1>
   ${undo}
-  ${EMPTY_STATE}
+  ${EMPTY_STATE}${
+    sales &&
+    html`
+  <p>${sales}</p>`
+  }
 </section>`;
   }
   return html`<section>
@@ -99,7 +120,7 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
   }
   ${positionsSection(view, options.sort, token, options.priceError)}
   <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage)}</p>
-  ${ACTIONS}
+  ${ACTIONS_START}${salesLink(options.salesCount)}${ACTIONS_END}
 </section>
 ${allocationChart(view)}`;
 }

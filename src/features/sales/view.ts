@@ -1,0 +1,229 @@
+/**
+ * The sell form and the list of sales with their realized gain and holding periods.
+ * @module
+ */
+import {
+  formatMoney,
+  formatPrice,
+  formatQuantity,
+  formatSignedMoney,
+  type Decimal,
+} from '../../domain/decimal.js';
+import type { LotView } from '../../domain/gains.js';
+import { amountOf } from '../../domain/ledger.js';
+import {
+  PICK_PREFIX,
+  salePriceMessages,
+  saleDateMessages,
+  SALE_FIELD_NAMES,
+} from '../../domain/sale-rules.js';
+import { stockFields, UNSIGNED_NUMBER } from '../../domain/stock-fields.js';
+import type { Allocation, SaleResult } from '../../domain/sales.js';
+import { errorSummary, type SummaryItem } from '../../web/error-summary.js';
+import { html, type Html } from '../../web/html.js';
+import { csrfField } from '../../web/layout.js';
+import { feeField } from '../../web/stock-form.js';
+import { indexedUrl, urlFor } from '../../web/urls.js';
+
+/** The sell page's title and heading. */
+export const SELL_TITLE = 'Sell stock';
+/** The sales page's title and heading. */
+export const SALES_TITLE = 'Sales and realized gain';
+
+/** What the sell form shows: entered values, a message per bad field, one for the whole form. */
+export interface SaleFormState {
+  readonly values: Readonly<Record<string, string>>;
+  readonly errors: Readonly<Record<string, string>>;
+  readonly formError?: string | undefined;
+}
+
+const LABELS: Readonly<Record<(typeof SALE_FIELD_NAMES)[number], string>> = {
+  stock_symbol: 'Stock Symbol',
+  number_of_shares: 'Number of Shares',
+  sale_price: 'Sale Price ($)',
+  sale_date: 'Sale Date (optional)',
+  fee: 'Fee ($, optional)',
+};
+
+function textInput(
+  name: string,
+  label: string,
+  value: string,
+  error: string | undefined,
+  attributes: Html,
+): Html {
+  const errorId = `${name}-error`;
+  const invalid = error !== undefined;
+  return html`<div class="${invalid ? 'field invalid' : 'field'}">
+      <label for="${name}">${label}</label>
+      <input id="${name}" name="${name}" value="${value}" autocomplete="off" ${attributes}${
+        invalid && html` aria-invalid="true" aria-describedby="${errorId}"`
+      } />
+      ${invalid && html`<p class="field-error" id="${errorId}">${error}</p>`}
+    </div>`;
+}
+
+/** A picked lot's shares: a number of shares, or empty. */
+const PICK_PATTERN = `\\s*(?:${UNSIGNED_NUMBER})?\\s*`;
+
+function lotPicks(lots: readonly LotView[], form: SaleFormState): Html | undefined {
+  const open = lots.filter((lot) => lot.remaining.units > 0n);
+  if (open.length === 0) return undefined;
+  return html`<fieldset class="picks">
+      <legend>Which lots (optional: leave empty to sell the oldest first)</legend>
+      ${open.map((lot) => {
+        const name = `${PICK_PREFIX}${lot.lot.id}`;
+        const bought = lot.lot.date === undefined ? 'no date' : `bought ${lot.lot.date}`;
+        return textInput(
+          name,
+          `Lot #${lot.lot.id}, ${bought} at ${formatPrice(amountOf(lot.lot.price))}: ${formatQuantity(lot.remaining)} shares left`,
+          form.values[name] ?? '',
+          form.errors[name],
+          html`type="text" inputmode="decimal" pattern="${PICK_PATTERN}" maxlength="64"`,
+        );
+      })}
+    </fieldset>`;
+}
+
+/**
+ * The sell form: the add form's fields with `sale_` names, the fee, and, when the symbol is held,
+ * one field per open lot to pick the shares from.
+ */
+export function sellPage(
+  form: SaleFormState,
+  lots: readonly LotView[],
+  csrfToken: string,
+  latestDate: string,
+): Html {
+  const items: SummaryItem[] = Object.entries(form.errors).map(([fieldId, message]) => ({
+    message,
+    fieldId,
+  }));
+  if (form.formError !== undefined) items.unshift({ message: form.formError });
+  const value = (name: string) => form.values[name] ?? '';
+  const symbol = stockFields.stock_symbol;
+  const shares = stockFields.number_of_shares;
+  return html`<section>
+  <h1>${SELL_TITLE}</h1>
+  ${errorSummary(items)}
+  <form method="post" action="${urlFor('sell_stock')}" class="stock-form">
+    ${csrfField(csrfToken)}
+    ${textInput('stock_symbol', LABELS.stock_symbol, value('stock_symbol'), form.errors['stock_symbol'], html`type="text" required pattern="${symbol.pattern}" title="${symbol.title}" maxlength="${symbol.maxLength}" autocapitalize="characters" placeholder="AAPL"`)}
+    ${textInput('number_of_shares', LABELS.number_of_shares, value('number_of_shares'), form.errors['number_of_shares'], html`type="text" required pattern="${shares.pattern}" title="${shares.title}" maxlength="64" inputmode="decimal" placeholder="15"`)}
+    ${textInput('sale_price', LABELS.sale_price, value('sale_price'), form.errors['sale_price'], html`type="text" required pattern="${stockFields.purchase_price.pattern}" title="${salePriceMessages.invalid}" maxlength="64" inputmode="decimal" placeholder="310.50"`)}
+    ${textInput('sale_date', LABELS.sale_date, value('sale_date'), form.errors['sale_date'], html`type="date" pattern="${stockFields.purchase_date.pattern}" title="${saleDateMessages.invalid}" maxlength="64" max="${latestDate}" placeholder="YYYY-MM-DD"`)}
+    ${feeField(value('fee'), form.errors['fee'])}
+    ${lotPicks(lots, form)}
+    <div class="actions">
+      <button type="submit">Record sale</button>
+      <a href="${urlFor('list_stocks')}">Cancel</a>
+    </div>
+  </form>
+</section>`;
+}
+
+function gainCell(gain: Decimal, label: string): Html {
+  const cls = gain.units > 0n ? 'num gain' : gain.units < 0n ? 'num loss' : 'num';
+  return html`<td class="${cls}" data-label="${label}">${formatSignedMoney(gain)}</td>`;
+}
+
+const TERMS = { short: 'short-term', long: 'long-term', unknown: 'no purchase date' } as const;
+
+function holdingPeriod(allocation: Allocation): string {
+  const lot = `lot #${allocation.lotId}`;
+  if (allocation.days === undefined) return `${lot}: ${TERMS.unknown}`;
+  const days = `${allocation.days} ${allocation.days === 1 ? 'day' : 'days'}`;
+  return `${lot}: ${formatQuantity(allocation.shares)} shares held ${days} (${TERMS[allocation.term]})`;
+}
+
+// Built once: a row's link is the fixed path around its sale id.
+const removeSaleUrl = indexedUrl('remove_sale');
+
+function saleRow(result: SaleResult, first: boolean, token: Html): Html {
+  const { sale } = result;
+  return html`<tr${first && html` id="sales-${sale.symbol}"`}>
+        <th scope="row">${sale.symbol}</th>
+        <td data-label="Sale Date">${sale.date}</td>
+        <td class="num" data-label="Shares">${formatQuantity(amountOf(sale.shares))}</td>
+        <td class="num" data-label="Sale Price">${formatPrice(amountOf(sale.price))}</td>
+        <td class="num" data-label="Fee">${sale.fee === undefined ? '—' : formatMoney(amountOf(sale.fee))}</td>
+        <td class="num" data-label="Proceeds">${formatMoney(result.proceeds)}</td>
+        <td class="num" data-label="Cost Basis">${formatMoney(result.cost)}</td>
+        ${gainCell(result.gain, 'Realized Gain')}
+        <td data-label="Holding Period">${result.allocations.map(holdingPeriod).join('; ')}</td>
+        <td class="row-actions">
+          <form method="post" action="${removeSaleUrl(sale.id)}" class="inline">
+            ${token}
+            <button type="submit" class="link" aria-label="Remove the sale of ${formatQuantity(amountOf(sale.shares))} ${sale.symbol} on ${sale.date}">Remove</button>
+          </form>
+        </td>
+      </tr>`;
+}
+
+/** The totals the sales page shows under the table. */
+export interface RealizedSummary {
+  readonly gain: Decimal;
+  readonly shortTerm: Decimal;
+  readonly longTerm: Decimal;
+  readonly unknownTerm: Decimal;
+}
+
+/** Every sale, by symbol then date, with its realized gain and holding period; totals by term. */
+export function salesPage(sales: readonly SaleResult[], totals: RealizedSummary, csrfToken: string): Html {
+  const token = csrfField(csrfToken);
+  if (sales.length === 0) {
+    return html`<section>
+  <h1>${SALES_TITLE}</h1>
+  <p>No sales recorded yet.</p>
+  <p><a class="button" href="${urlFor('sell_stock')}">Sell stock</a> <a href="${urlFor('list_stocks')}">Back to the portfolio</a></p>
+</section>`;
+  }
+  const sorted = [...sales].sort(
+    (a, b) =>
+      (a.sale.symbol < b.sale.symbol ? -1 : a.sale.symbol > b.sale.symbol ? 1 : 0) ||
+      (a.sale.date < b.sale.date ? -1 : a.sale.date > b.sale.date ? 1 : 0) ||
+      a.sale.id - b.sale.id,
+  );
+  return html`<section>
+  <h1>${SALES_TITLE}</h1>
+  <p class="note">Realized gain is what a sale brought in (shares × price, less its fee) less what those shares cost
+    (their purchase price and their part of the buy fee). Unless you picked the lots, the oldest shares are sold first.
+    A holding is long-term after more than 365 days.</p>
+  <div class="table-wrap">
+    <table id="sales-table" class="stacking">
+      <caption class="visually-hidden">Sales</caption>
+      <thead>
+        <tr>
+          <th scope="col">Symbol</th>
+          <th scope="col">Sale Date</th>
+          <th scope="col" class="num">Shares</th>
+          <th scope="col" class="num">Sale Price</th>
+          <th scope="col" class="num">Fee</th>
+          <th scope="col" class="num">Proceeds</th>
+          <th scope="col" class="num">Cost Basis</th>
+          <th scope="col" class="num">Realized Gain</th>
+          <th scope="col">Holding Period</th>
+          <th scope="col"><span class="visually-hidden">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+      ${sorted.map((result, i) => saleRow(result, i === 0 || sorted[i - 1]?.sale.symbol !== result.sale.symbol, token))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row" colspan="7">Total realized gain</th>
+          ${gainCell(totals.gain, 'Total Realized Gain')}
+          <td colspan="2">Short-term ${formatSignedMoney(totals.shortTerm)}, long-term ${formatSignedMoney(totals.longTerm)}${
+            totals.unknownTerm.units !== 0n &&
+            `, lots without a date ${formatSignedMoney(totals.unknownTerm)}`
+          }</td>
+        </tr>
+      </tfoot>
+    </table>
+  </div>
+  <div class="actions">
+    <a class="button" href="${urlFor('sell_stock')}">Sell stock</a>
+    <a class="button secondary" href="${urlFor('list_stocks')}">Back to the portfolio</a>
+  </div>
+</section>`;
+}
