@@ -95,8 +95,9 @@ describe.each(['msgpack', 'json'] as const)('with SESSION_SERIALIZATION_FORMAT=%
     await client.get(urlFor('add_stock'));
     await add(client, 'AAPL', '15', '302.17');
 
+    // Each lot carries its id after its four fields, which Flask's entry[:4] readers ignore.
     expect(await flaskReads(client)).toEqual({
-      portfolio: [['AAPL', '15', '302.17', '2025-06-02']],
+      portfolio: [['AAPL', '15', '302.17', '2025-06-02', 1]],
       theme: null,
     });
 
@@ -118,13 +119,14 @@ describe.each(['msgpack', 'json'] as const)('with SESSION_SERIALIZATION_FORMAT=%
     expect(tableRows(page.html).map((cells) => cells[0])).toEqual(['AAPL', 'MSFT']);
     expect(page.html).toContain('data-theme="dark"');
 
-    // A change here after Flask's keeps Flask's: the app read it and wrote on top of it.
+    // A change here after Flask's keeps Flask's: the app read it and wrote on top of it (the lot
+    // Flask appended without an id gets the next one).
     await add(client, 'NVDA', '1', '120');
     expect(await flaskReads(client)).toEqual({
       portfolio: [
-        ['AAPL', '15', '302.17', '2025-06-02'],
-        ['MSFT', '2', '410.5', '2024-03-01'],
-        ['NVDA', '1', '120', '2025-06-02'],
+        ['AAPL', '15', '302.17', '2025-06-02', 1],
+        ['MSFT', '2', '410.5', '2024-03-01', 2],
+        ['NVDA', '1', '120', '2025-06-02', 3],
       ],
       theme: 'dark',
     });

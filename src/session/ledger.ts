@@ -7,20 +7,16 @@
  * keys dropped, so that holding moves into `portfolio` on the first save, never lost.
  * @module
  */
-import { decodeLedger, encodeLedger, type Ledger } from '../domain/ledger.js';
+import { encodeLedger, type Ledger } from '../domain/ledger.js';
 import { decodeUndo, encodeUndo, type PricedChange, type Undo } from '../domain/ledger-changes.js';
 import { decodePriceBook, encodePriceBook, type PriceBook } from '../domain/price-book.js';
 import type { AppSession } from './data.js';
-import { LEGACY_KEYS, legacyHolding } from './portfolio.js';
+import { LEGACY_KEYS, storedLedger } from './portfolio.js';
 
 /** The visitor's ledger: `portfolio`, `sales`, `next_id`, and the seed app's holding as a last lot. */
 export function readLedger(session: AppSession): Ledger {
-  const legacy = legacyHolding(session);
   // Not via readHoldings: the sales and next_id are needed too.
-  return decodeLedger(
-    { portfolio: session.get('portfolio'), sales: session.get('sales'), next_id: session.get('next_id') },
-    legacy === undefined ? [] : [legacy],
-  );
+  return storedLedger(session);
 }
 
 /** The visitor's current prices, with source and date. */

@@ -66,8 +66,11 @@ describe('reading the holdings', () => {
   it('decodes a frozen stored portfolio once, shared by every session that holds it', () => {
     const stored = Object.freeze([Object.freeze(['AAPL', '15', '302.17'])]);
     const first = readHoldings(new Session<AppSessionData>({ portfolio: stored }));
-    expect(first).toEqual([{ symbol: 'AAPL', shares: '15', price: '302.17' }]);
+    expect(first).toEqual([{ symbol: 'AAPL', shares: '15', price: '302.17', id: 1 }]);
     expect(readHoldings(new Session<AppSessionData>({ portfolio: stored }))).toBe(first);
+    // Other sales beside the same portfolio: decoded with them, not the cached ledger.
+    const sold = readHoldings(new Session<AppSessionData>({ portfolio: stored, next_id: 7 }));
+    expect(sold).not.toBe(first);
     expect(Object.isFrozen(first) && Object.isFrozen(first[0])).toBe(true);
   });
 

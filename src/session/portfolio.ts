@@ -11,7 +11,7 @@
 import type { Session } from 'flask-session-ts';
 import type { AppSessionData } from './data.js';
 import { decodePortfolio, type Holding } from '../domain/portfolio.js';
-import { decodeLedger, encodeLedger, type Lot } from '../domain/ledger.js';
+import { decodeLedger, encodeLedger, type Ledger, type Lot } from '../domain/ledger.js';
 import { decodePriceBook, encodePriceBook, keepHeldPrices } from '../domain/price-book.js';
 
 /** The seed's top-level keys, in the order {@link decodePortfolio}'s dict layout reads them. */
@@ -34,15 +34,52 @@ export function legacyHolding(session: PortfolioSession): Holding | undefined {
 }
 
 /**
+ * Decoded ledgers by the stored portfolio they came from, for frozen values only: the session
+ * library shares one frozen decoded payload between the requests that send the same cookie, and a
+ * frozen value cannot change, so its lots are checked and parsed once. The sales and next id it
+ * was decoded with are kept beside it and compared by identity (frozen too, or numbers).
+ */
+const decodedLedgers = new WeakMap<
+  object,
+  { readonly sales: unknown; readonly nextId: unknown; readonly ledger: Ledger }
+>();
+
+/**
+ * The visitor's ledger as stored: `portfolio`, `sales` and `next_id`, then the seed app's single
+ * holding if any, as one more lot. Frozen and shared when the stored values are frozen.
+ */
+export function storedLedger(session: PortfolioSession): Ledger {
+  const legacy = legacyHolding(session);
+  const portfolio: unknown = session.get('portfolio');
+  const sales: unknown = session.get('sales');
+  const nextId: unknown = session.get('next_id');
+  const cacheable =
+    legacy === undefined &&
+    portfolio !== null &&
+    typeof portfolio === 'object' &&
+    Object.isFrozen(portfolio) &&
+    (sales === undefined || (sales !== null && typeof sales === 'object' && Object.isFrozen(sales)));
+  if (!cacheable) {
+    return decodeLedger({ portfolio, sales, next_id: nextId }, legacy === undefined ? [] : [legacy]);
+  }
+  const known = decodedLedgers.get(portfolio);
+  if (known !== undefined && known.sales === sales && known.nextId === nextId) return known.ledger;
+  const decoded = decodeLedger({ portfolio, sales, next_id: nextId }, []);
+  const ledger: Ledger = Object.freeze({
+    lots: Object.freeze(decoded.lots.map((lot) => Object.freeze(lot))),
+    sales: Object.freeze(decoded.sales.map((sale) => Object.freeze(sale))),
+    nextId: decoded.nextId,
+  });
+  decodedLedgers.set(portfolio, { sales, nextId, ledger });
+  return ledger;
+}
+
+/**
  * The visitor's lots, oldest first, each with its id (and fee): `portfolio`, then the seed app's
  * single holding if any. Lots sold out stay in the list (see `ledger.ts` for sales).
  */
 export function readHoldings(session: PortfolioSession): readonly Lot[] {
-  const legacy = legacyHolding(session);
-  return decodeLedger(
-    { portfolio: session.get('portfolio'), sales: session.get('sales'), next_id: session.get('next_id') },
-    legacy === undefined ? [] : [legacy],
-  ).lots;
+  return storedLedger(session).lots;
 }
 
 /**
