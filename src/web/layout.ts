@@ -68,6 +68,8 @@ const MENU_ITEMS = [
   { path: routes.index, label: 'Home' },
   { path: routes.list_stocks, label: 'Portfolio' },
   { path: routes.add_stock, label: 'Add a stock' },
+  // Reachable from every page: after "Clear portfolio" an exported file is the way back.
+  { path: routes.import_stocks, label: 'Import' },
   { path: routes.about, label: 'About' },
 ] as const;
 

@@ -34,7 +34,7 @@ export const PORTFOLIO_TITLE = 'Your portfolio';
 
 const EMPTY_STATE = html`<div class="empty-state">
     <p>Your portfolio is empty.</p>
-    <p><a class="button" href="${urlFor('add_stock')}">Add your first stock</a></p>
+    <p><a class="button" href="${urlFor('add_stock')}">Add your first stock</a> <a class="button secondary" href="${urlFor('import_stocks')}">Import a CSV file</a></p>
   </div>`;
 
 /** "Removed AAPL (15 shares at $302.17)." with the button that puts it back. */
