@@ -65,6 +65,12 @@ export function createApp({
   // Static files need no session: registered first, they never open or refresh it.
   registerStaticFiles(app);
 
+  // Before anything that can fail: an error page (a store outage's 503) says where data lives too.
+  app.use((c, next) => {
+    c.set('storage', config.sessionType);
+    return next();
+  });
+
   // Before the session: its token is in a cookie of its own, and an error page drawn when the
   // session cannot be opened (a store outage) still needs it.
   const secretKeys = [config.secretKey, ...config.fallbackSecretKeys];
@@ -89,6 +95,7 @@ export function createApp({
         secretKeys,
         production: config.production,
         lifetimeSeconds: config.sessionLifetimeSeconds,
+        storage: config.sessionType,
       }),
       store,
     ),

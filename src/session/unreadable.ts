@@ -22,17 +22,21 @@ import {
   type SessionStore,
 } from 'flask-session-ts';
 import type { MiddlewareHandler } from 'hono';
+import type { SessionType } from '../platform/config.js';
 import type { AppSession } from './data.js';
+import { STORAGE_WORDS } from './storage.js';
 import { appCookieAttributes, appSetCookie, CookieSigner } from './app-cookies.js';
 
 /** The name of the cookie that remembers which unreadable cookie the visitor was told about. */
 export const NOTICE_COOKIE_NAME = 'session_notice';
 
-const KEPT =
-  'Nothing has been deleted: the old data stays in this browser until you save something here, which starts a new portfolio in its place.';
-
-/** What the visitor is told about a cookie that could not be used, by cause. */
-export function unreadableMessage(error: BadData, lifetimeDays: number): string {
+/** What the visitor is told about a cookie that could not be used, by cause and by `SESSION_TYPE`. */
+export function unreadableMessage(
+  error: BadData,
+  lifetimeDays: number,
+  storage: SessionType = 'cookie',
+): string {
+  const KEPT = STORAGE_WORDS[storage].kept;
   if (error instanceof SignatureExpired) {
     return `Your saved portfolio has expired: it was last used more than ${lifetimeDays} days ago, so this site no longer reads it. ${KEPT}`;
   }
@@ -56,13 +60,17 @@ const MESSAGE_KEYS: ReadonlySet<string> = new Set(['_flashes', '_permanent']);
 export class UnreadableNotices {
   readonly cookie: CookieAttributes;
   readonly lifetimeSeconds: number;
+  readonly storage: SessionType;
   readonly #signer: CookieSigner;
 
   constructor(options: {
     readonly secretKeys: readonly Secret[];
     readonly production: boolean;
     readonly lifetimeSeconds: number;
+    /** Where sessions live, for the notice's words. Default: the cookie. */
+    readonly storage?: SessionType;
   }) {
+    this.storage = options.storage ?? 'cookie';
     this.cookie = appCookieAttributes(NOTICE_COOKIE_NAME, options.production);
     this.lifetimeSeconds = options.lifetimeSeconds;
     this.#signer = new CookieSigner(options.secretKeys, 'unreadable-session-notice');
@@ -120,7 +128,7 @@ export function unreadableSessionMiddleware(
         taken = true;
         if (notices.wasShown(readCookie(header, notices.cookie.name), unreadable)) return undefined;
         c.header('Set-Cookie', notices.setCookie(unreadable), { append: true });
-        return unreadableMessage(error, lifetimeDays);
+        return unreadableMessage(error, lifetimeDays, notices.storage);
       },
     });
     if (error === undefined) return next();

@@ -5,6 +5,7 @@
  */
 import type { BadData, SessionStore } from 'flask-session-ts';
 import type { Logger } from '../platform/logging.js';
+import type { SessionType } from '../platform/config.js';
 import type { AppSession } from '../session/data.js';
 import type { UnreadableNotice } from '../session/unreadable.js';
 import type { CsrfState } from './csrf-middleware.js';
@@ -17,6 +18,8 @@ export interface AppEnv {
     sessionError: BadData | undefined;
     csrf: CsrfState;
     unreadableNotice: UnreadableNotice;
+    /** Where sessions live (`SESSION_TYPE`), for the words pages use about it. */
+    storage: SessionType;
   };
 }
 

@@ -4,7 +4,9 @@
  * @module
  */
 import type { FlashMessage } from 'flask-session-ts';
+import type { SessionType } from '../platform/config.js';
 import type { Theme } from '../session/data.js';
+import { STORAGE_WORDS } from '../session/storage.js';
 import { routes, urlFor } from './urls.js';
 import { staticUrl } from './static-files.js';
 import { CSRF_FIELD } from './csrf.js';
@@ -19,6 +21,8 @@ export interface PageContext {
   readonly csrfToken: string | undefined;
   /** The current path, so the theme switch can come back here. */
   readonly path: string;
+  /** Where the portfolio lives, for the footer. Default: the cookie. */
+  readonly storage?: SessionType;
 }
 
 /** A hidden field carrying the CSRF token; every state-changing form includes one. */
@@ -85,9 +89,15 @@ function menuFor(current: string | undefined): Html {
 const MENUS = new Map(MENU_ITEMS.map(({ path }) => [path as string, menuFor(path)]));
 const PLAIN_MENU = menuFor(undefined);
 
-const FOOTER = html`<footer class="site-footer">
-    <p>Your portfolio lives only in this browser's signed session cookie: no account, no database.</p>
-  </footer>`;
+// One footer per kind of storage, each built once.
+const FOOTERS = new Map(
+  Object.entries(STORAGE_WORDS).map(([type, words]) => [
+    type,
+    html`<footer class="site-footer">
+    <p>${words.footer}</p>
+  </footer>`,
+  ]),
+);
 
 /**
  * The messages as one polite live region (`role="status"`), of paragraphs: a list inside it
@@ -125,7 +135,7 @@ export function layout(title: string, page: PageContext, content: Html): Html {
       ${messages(page.flashes)}
       ${content}
     </main>
-    ${FOOTER}
+    ${FOOTERS.get(page.storage ?? 'cookie')}
   </body>
 </html>`;
 }

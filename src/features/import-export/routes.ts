@@ -13,6 +13,8 @@ import { utcDate } from '../../domain/dates.js';
 import { portfolioCsv } from '../../domain/csv.js';
 import { readHoldings, writeHoldings } from '../../session/portfolio.js';
 import { SessionTooLarge } from 'flask-session-ts';
+import type { SessionType } from '../../platform/config.js';
+import { STORAGE_WORDS } from '../../session/storage.js';
 import {
   CONFIRM_REPLACE_VALUE,
   IMPORT_FIELDS,
@@ -38,8 +40,9 @@ export const importFlowMessages = Object.freeze({
   mode: 'Choose whether to add the file’s holdings to yours or replace yours with them.',
   confirmReplace:
     'To replace your holdings with the file’s, tick the box that confirms it: replacing deletes the holdings you have now.',
-  tooLarge: (count: number) =>
-    `Your portfolio is full: ${count} holdings do not fit in a browser cookie, so nothing was imported. Import fewer rows, or remove holdings first.`,
+  /** Said where the limit is: the cookie, or the server store's cap (`SESSION_TYPE`). */
+  tooLarge: (count: number, storage: SessionType = 'cookie', limitBytes = 0) =>
+    STORAGE_WORDS[storage].importFull(count, limitBytes),
   done: (count: number, mode: ImportMode) =>
     `Imported ${count} ${count === 1 ? 'holding' : 'holdings'}${mode === 'replace' ? ', replacing the ones you had' : ''}.`,
 });
@@ -115,7 +118,10 @@ export function registerExport(app: Hono<AppEnv>, { store, now }: Pick<FeatureDe
       });
     } catch (error) {
       if (!(error instanceof SessionTooLarge)) throw error;
-      return render(c, 422, { mode, formError: importFlowMessages.tooLarge(total) });
+      return render(c, 422, {
+        mode,
+        formError: importFlowMessages.tooLarge(total, c.get('storage'), error.limitBytes),
+      });
     }
     return c.redirect(urlFor('list_stocks'), 302);
   });
