@@ -25,6 +25,7 @@ import { UnreadableNotices, unreadableSessionMiddleware } from '../session/unrea
 import type { AppEnv } from '../web/context.js';
 import { CsrfTokens } from '../web/csrf.js';
 import { csrfMiddleware } from '../web/csrf-middleware.js';
+import { unreadableGuard } from '../web/unreadable-guard.js';
 import { notFound, onError } from './error-pages.js';
 import { bodyLimits, formGuard } from './form-guard.js';
 import { hostCheck } from './host-check.js';
@@ -111,6 +112,8 @@ export function createApp({
 
   app.use(bodyLimits());
   app.use(formGuard(config, logger));
+  // After the form guard, before every route: no save replaces a session that could not be read.
+  app.use(unreadableGuard());
 
   registerPages(app);
   const deps = { store, logger, now };

@@ -170,6 +170,11 @@ describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
       expect(notice).toContain('could not be read');
       expect(notice).not.toMatch(cookieWording);
       expect(notice).toContain(`on this server (${store})`);
+      // And a theme switch does not replace it with a new session (no new id cookie).
+      const theme = await client.postForm(urlFor('set_theme'), { theme: 'dark', next: '/' });
+      expect(theme.status).toBe(409);
+      expect(theme.setCookies.filter((h) => h.startsWith('session='))).toEqual([]);
+      expect(client.sessionCookie).toBe('not-an-id-we-signed.xxxx');
     });
 
     it('in the import’s "portfolio full" message, with the cap it hit', async () => {

@@ -34,7 +34,7 @@ const COOKIE: StorageWords = Object.freeze({
   footer: "Your portfolio lives only in this browser's signed session cookie: no account, no database.",
   about:
     'Stock Portfolio keeps your holdings in a session cookie in your browser. The cookie is signed, not encrypted: you (and anyone with access to this browser) can read it, but nobody can change it without the server noticing. Another browser is another portfolio.',
-  kept: 'Nothing has been deleted: the old data stays in this browser until you save something here, which starts a new portfolio in its place.',
+  kept: 'Nothing has been deleted: the old data stays in this browser, and nothing you do here replaces it unless you choose to start a new portfolio (on the Clear portfolio page).',
   importFull: (count: number) =>
     `Your portfolio is full: ${count} holdings do not fit in a browser cookie, so nothing was imported. Import fewer rows, or remove holdings first.`,
 });
@@ -44,7 +44,7 @@ function serverWords(store: string): StorageWords {
   return Object.freeze({
     footer: `Your portfolio is kept ${where}, found by the session cookie in this browser: no account needed.`,
     about: `Stock Portfolio keeps your holdings ${where}. Your browser keeps only a signed cookie with a random id that finds them, so the holdings are not in the cookie; anyone with that cookie sees the same portfolio. Another browser is another portfolio.`,
-    kept: `Nothing has been deleted: whatever this browser's cookie points at stays ${where} until it expires or you save something here, which starts a new portfolio in its place.`,
+    kept: `Nothing has been deleted: whatever this browser's cookie points at stays ${where} until it expires, and nothing you do here replaces the cookie unless you choose to start a new portfolio (on the Clear portfolio page).`,
     importFull: (count: number, limitBytes: number) =>
       `Your portfolio is full: ${count} holdings do not fit in the ${formatBytes(limitBytes)} this server keeps for one portfolio, so nothing was imported. Import fewer rows, or remove holdings first.`,
   });

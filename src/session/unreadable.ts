@@ -2,9 +2,12 @@
  * No silent loss when the session cookie cannot be used (expired, signed with another key,
  * tampered, damaged). The session layer then gives an empty session; this module makes sure that
  * 1. the visitor is told, once per cookie, in plain words, what happened and what they can do;
- * 2. nothing but a real save replaces that cookie: a change that only queues a message is undone,
- *    so restoring the right key (SECRET_KEY) brings the portfolio back;
- * 3. a real save, which does replace it, says so.
+ * 2. nothing replaces that cookie but the visitor's explicit, confirmed "start a new portfolio"
+ *    (the clear page, which asks): not an add, not a preference such as the theme, not a queued
+ *    message. Saves are refused before they run (`web/unreadable-guard.ts`), and any change that
+ *    still reaches the session is undone here, so restoring the right key (SECRET_KEY) brings the
+ *    portfolio back;
+ * 3. starting anew, which does replace it, says so.
  * "Told once" is remembered in a small signed cookie of its own holding a fingerprint of the
  * unreadable cookie, so remembering it never writes the session cookie.
  * @module
@@ -14,7 +17,6 @@ import {
   BadPayload,
   BadSignature,
   readCookie,
-  SessionTooLarge,
   SignatureExpired,
   type BadData,
   type CookieAttributes,
@@ -49,12 +51,16 @@ export function unreadableMessage(
   return `Your saved portfolio could not be read. ${KEPT}`;
 }
 
-/** The flash after a save that replaced a cookie the app could not read. */
-export const REPLACED_MESSAGE =
-  'Saved. This started a new portfolio in place of the one this site could not read.';
+/** The flash after the visitor confirmed starting a new portfolio in place of an unreadable one. */
+export const REPLACED_MESSAGE = 'Started a new portfolio in place of the one this site could not read.';
 
-/** Session keys that only carry messages and flags: a change to these alone is not a save. */
-const MESSAGE_KEYS: ReadonlySet<string> = new Set(['_flashes', '_permanent']);
+/** Why a save was refused while the session could not be read. */
+export const KEEP_UNREADABLE_MESSAGE =
+  'Nothing was saved: this site could not read the portfolio saved in this browser, and saving anything now, even a theme, would replace it for good. If the site’s key is restored, it comes back.';
+
+/** The question before replacing an unreadable session. */
+export const START_NEW_QUESTION =
+  'This site could not read the portfolio saved in this browser. Starting a new portfolio replaces it for good: it will not come back, even if the site’s key is restored.';
 
 /** Remembers, in a signed cookie, which unreadable cookie the visitor was already told about. Framework-free. */
 export class UnreadableNotices {
@@ -97,6 +103,10 @@ export class UnreadableNotices {
 export interface UnreadableNotice {
   /** The message to show, the first time only (the call remembers it was shown); else undefined. */
   take(): string | undefined;
+  /** The request carries a session cookie that could not be read: nothing may replace it. */
+  readonly unreadable: boolean;
+  /** The visitor confirmed "start a new portfolio": this request's save may replace the cookie. */
+  allowReplacement(): void;
 }
 
 /** What {@link unreadableSessionMiddleware} reads from and sets on the Hono context. */
@@ -122,7 +132,12 @@ export function unreadableSessionMiddleware(
     const header = c.req.header('cookie');
     const unreadable = error === undefined ? undefined : readCookie(header, store.cookieName);
     let taken = false;
+    const confirmed = { replace: false };
     c.set('unreadableNotice', {
+      unreadable: unreadable !== undefined,
+      allowReplacement: () => {
+        confirmed.replace = true;
+      },
       take: () => {
         if (error === undefined || unreadable === undefined || taken) return undefined;
         taken = true;
@@ -136,18 +151,8 @@ export function unreadableSessionMiddleware(
     const session = c.get('session');
     const pristine = session.snapshot();
     await next();
-    if (!session.modified) return;
-    const saved = Object.keys(session.toJSON()).some((key) => !MESSAGE_KEYS.has(key));
-    if (!saved) {
-      // Only a message was queued (say, "already removed"): keeping the old cookie matters more.
-      session.restore(pristine);
-      return;
-    }
-    try {
-      await store.update(session, (s) => s.flash('info', REPLACED_MESSAGE));
-    } catch (updateError) {
-      // The save itself fits; only the message would not: the save wins.
-      if (!(updateError instanceof SessionTooLarge)) throw updateError;
-    }
+    // Only the confirmed "start a new portfolio" may replace the cookie; anything else a handler
+    // changed (a queued message, say) is undone, so the cookie stays byte for byte.
+    if (session.modified && !confirmed.replace) session.restore(pristine);
   };
 }
