@@ -5,7 +5,10 @@
  *
  * - The id is 32 bytes from the CSPRNG, signed with the app's key: a forged or random id is
  *   refused before any store access. The store keeps only its SHA-256, so a copy of the database
- *   gives no usable cookie. Strict: an id the store does not hold is never adopted.
+ *   gives no usable cookie. Strict: an id the store does not hold is never adopted, except one
+ *   `reserve` issued (signed with a salt of its own): it opens as an empty session keeping its id,
+ *   so concurrent first writes from several tabs land in one session. Only ids we signed: a
+ *   stranger cannot pick one, and an ordinary id whose record is gone stays gone.
  * - `update` reruns the change on fresher data when another writer got there first (bounded).
  * - What a request changed outside `update` (flashes read by a page, a new CSRF token) is saved
  *   at `commit`, key by key, on the latest data: it does not undo another tab's update.
@@ -113,6 +116,7 @@ export const SERVER_STORE_DEFAULTS = Object.freeze({
   maxSessionBytes: 1024 * 1024,
   maxAttempts: 10,
   idSalt: 'flask-session-ts.session-id',
+  reservedIdSalt: 'flask-session-ts.reserved-session-id',
   idDigest: 'sha256',
   touchIntervalMs: 60_000,
 } as const);
@@ -133,6 +137,10 @@ interface State {
   removed: boolean;
   /** Whether the session was permanent when opened: a change needs a cookie with the new lifetime. */
   permanentAtOpen: boolean;
+  /** The id was reserved and nothing is stored under it yet: its cookie is signed as reserved. */
+  reserved: boolean;
+  /** The request's cookie could not be used: never replaced by a reservation. */
+  refused: boolean;
 }
 
 const NONE: CookieAction = Object.freeze({ kind: 'none' });
@@ -154,6 +162,7 @@ export class ServerSessionStore implements SessionStore {
   readonly maxAttempts: number;
   readonly backend: SessionBackend;
   readonly #signer: Signer;
+  readonly #reservedSigner: Signer;
   readonly #importer: SessionSerializer | undefined;
   readonly #now: () => number;
   readonly #states = new WeakMap<Session, State>();
@@ -183,6 +192,7 @@ export class ServerSessionStore implements SessionStore {
     }
     const keys = [options.secretKey, ...(options.fallbackSecretKeys ?? [])];
     this.#signer = new Signer(keys, { salt: d.idSalt, digest: d.idDigest });
+    this.#reservedSigner = new Signer(keys, { salt: d.reservedIdSalt, digest: d.idDigest });
     const imports = options.importCookieSessions ?? {};
     this.#importer =
       imports === false
@@ -215,10 +225,13 @@ export class ServerSessionStore implements SessionStore {
       hadCookie: value !== undefined && value !== '',
       removed: false,
       permanentAtOpen: false,
+      reserved: false,
+      refused: false,
     };
     const fresh = (error?: BadData): Opened<T> => {
       const session = new Session<T>();
       this.#states.set(session, state);
+      if (error !== undefined) state.refused = true;
       return error === undefined ? { session } : { session, error };
     };
     if (value === undefined || value === '') return fresh();
@@ -232,11 +245,26 @@ export class ServerSessionStore implements SessionStore {
       state.sendCookie = verified.keyIndex > 0;
     } catch (error) {
       if (!(error instanceof BadData)) throw error;
-      return this.#imported<T>(value, state) ?? fresh(error);
+      const reserved = this.#reservedId(value);
+      if (reserved === undefined) return this.#imported<T>(value, state) ?? fresh(error);
+      id = reserved;
+      state.reserved = true;
     }
 
     const key = hashId(id);
     const record = await this.backend.read(key, this.#now());
+    if (record === undefined && state.reserved) {
+      // Reserved and not yet written: empty, keeping the id, so every tab's first write lands here.
+      Object.assign(state, { id, key, version: 0, createdMs: this.#now() });
+      const session = new Session<T>();
+      this.#states.set(session, state);
+      return { session };
+    }
+    // Written since it was reserved: from now on the cookie carries an ordinary id.
+    if (state.reserved) {
+      state.reserved = false;
+      state.sendCookie = true;
+    }
     if (record === undefined) {
       state.sendCookie = false;
       return fresh(new UnknownSession('The session id is unknown or expired; a new session was started'));
@@ -256,6 +284,31 @@ export class ServerSessionStore implements SessionStore {
     state.permanentAtOpen = session.permanent;
     this.#states.set(session, state);
     return { session };
+  }
+
+  /** The id in a cookie `reserve` signed, or undefined. */
+  #reservedId(value: string): string | undefined {
+    try {
+      const verified = this.#reservedSigner.unsign(value);
+      return ID_PATTERN.test(verified.value) ? verified.value : undefined;
+    } catch (error) {
+      if (!(error instanceof BadData)) throw error;
+      return undefined;
+    }
+  }
+
+  /**
+   * Gives a session without an id one now, sent at `commit` in a cookie of its own kind, and
+   * stores nothing: the first writes from several tabs then carry the same id, and the backend's
+   * compare-and-set makes them all land in one session. A no-op for a session that has an id or a
+   * record, and for one opened from a cookie that could not be used (that cookie is never replaced
+   * but by a real save).
+   */
+  reserve(session: Session): void {
+    const state = this.#state(session);
+    if (state.id !== undefined || state.refused || state.hadCookie || !session.isEmpty) return;
+    this.#newId(state);
+    state.reserved = true;
   }
 
   /** A valid Flask cookie session, to be saved under a new id at the first write. */
@@ -334,9 +387,10 @@ export class ServerSessionStore implements SessionStore {
     if (session.permanent !== state.permanentAtOpen && !session.isEmpty) state.sendCookie = true;
     if (!state.sendCookie) return NONE;
     const maxAgeSeconds = session.permanent ? Math.ceil((state.expiresMs - nowMs) / 1000) : undefined;
+    const signer = state.reserved ? this.#reservedSigner : this.#signer;
     return {
       kind: 'set',
-      header: serializeSetCookie(this.cookie, this.#signer.sign(state.id), { maxAgeSeconds, nowMs }),
+      header: serializeSetCookie(this.cookie, signer.sign(state.id), { maxAgeSeconds, nowMs }),
     };
   }
 
@@ -381,6 +435,7 @@ export class ServerSessionStore implements SessionStore {
     state.version = 0;
     state.createdMs = this.#now();
     state.sendCookie = true;
+    state.reserved = false;
   }
 
   #expiresMs(createdMs: number, nowMs: number): number {
@@ -450,6 +505,11 @@ export class ServerSessionStore implements SessionStore {
       } else {
         state.removed = false;
         state.expiresMs = expiresMs;
+        if (state.reserved) {
+          // The first write under a reserved id: the cookie now carries an ordinary one.
+          state.reserved = false;
+          state.sendCookie = true;
+        }
       }
       session.restore({ data: saved.toJSON(), modified: true });
       return;
