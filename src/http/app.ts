@@ -102,6 +102,16 @@ export function createApp({
     ),
   );
 
+  // A page view of a visitor with no session yet reserves its id (server-side stores): the first
+  // saves from several tabs then carry the same id and land in one session. No record is written;
+  // a cookie that could not be read is never replaced (the store refuses), nor one on a non-GET.
+  if (store.reserve !== undefined) {
+    app.use((c, next) => {
+      if (c.req.method === 'GET') store.reserve?.(c.get('session'));
+      return next();
+    });
+  }
+
   app.use(async (c, next) => {
     await next();
     // A page built from a visitor's session must not be stored by any cache. Set on the response's
