@@ -23,6 +23,7 @@ import {
   type ImportFormState,
   type ImportMode,
 } from './view.js';
+import { errorPage } from '../../web/error-page.js';
 import { renderPage } from '../../web/render.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
@@ -30,8 +31,21 @@ import { honoPaths, urlFor } from '../../web/urls.js';
 /** The import page's title (with "Error: " before it after a refused file). */
 export const IMPORT_TITLE = 'Import a portfolio';
 
-/** The largest CSV upload, in bytes: some 30,000 rows, far more than any cookie holds. */
+/** The largest CSV file, in bytes (the file's own size): some 30,000 rows, far more than any cookie holds. */
 export const MAX_IMPORT_BYTES = 1024 * 1024;
+
+/**
+ * Room in the upload's body beyond the file: multipart boundaries, part headers, the file name and
+ * the other fields (mode, confirm, token). The body limit is the file's plus this, and the file
+ * itself is measured after parsing, so a file of exactly {@link MAX_IMPORT_BYTES} is accepted.
+ */
+export const MULTIPART_ALLOWANCE_BYTES = 16 * 1024;
+
+/** What a file over {@link MAX_IMPORT_BYTES} is told, by the body limit or by the handler. */
+export const FILE_TOO_LARGE = Object.freeze({
+  heading: 'File Too Large',
+  message: `A CSV file to import can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB. Nothing was imported.`,
+});
 
 /** Messages of the import flow, defined once for the handler and the tests. */
 export const importFlowMessages = Object.freeze({
@@ -95,6 +109,12 @@ export function registerExport(app: Hono<AppEnv>, { store, now }: Pick<FeatureDe
     const file = Object.hasOwn(form, IMPORT_FIELDS.file) ? form[IMPORT_FIELDS.file] : undefined;
     if (!(file instanceof File) || file.size === 0) {
       return render(c, 422, { mode, formError: importFlowMessages.noFile, formErrorField: 'file' });
+    }
+    if (file.size > MAX_IMPORT_BYTES) {
+      const { heading, message } = FILE_TOO_LARGE;
+      return renderPage(c, { title: heading, status: 413, readOnly: true }, () =>
+        errorPage(heading, message),
+      );
     }
     let text: string;
     try {
