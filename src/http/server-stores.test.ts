@@ -100,7 +100,9 @@ describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
     expect((await add(client, 'LAST')).status).toBe(302);
     const page = await client.get(urlFor('list_stocks'));
     expect(page.status).toBe(200);
-    expect(textOf(page.html)).toMatch(/10000 holdings\. About \d+ more fit in your saved portfolio\./);
+    expect(textOf(page.html)).toMatch(
+      /10000 holdings\. About \d+ more fit in your saved portfolio, which this server keeps up to 1 MiB\./,
+    );
     const holdings = await saved();
     expect(holdings).toHaveLength(10_000);
     expect(holdings.at(-1)?.symbol).toBe('LAST');
@@ -129,7 +131,8 @@ describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
       purchase_price: '99999.99',
     });
     expect(page.status).toBe(422);
-    expect(textOf(page.html)).toContain(portfolioFullMessage(before.length, 'server'));
+    expect(textOf(page.html)).toContain(portfolioFullMessage(before.length, 'server', store.maxSessionBytes));
+    expect(textOf(page.html)).toContain('the most the server keeps for one portfolio (19.5 KB)');
     expect(await saved()).toEqual(before);
   });
 
