@@ -89,15 +89,27 @@ function menuFor(current: string | undefined): Html {
 const MENUS = new Map(MENU_ITEMS.map(({ path }) => [path as string, menuFor(path)]));
 const PLAIN_MENU = menuFor(undefined);
 
-// One footer per kind of storage, each built once.
-const FOOTERS = new Map(
-  Object.entries(STORAGE_WORDS).map(([type, words]) => [
-    type,
+// One footer per kind of storage, each built once. The cookie's is written out so that its
+// apostrophe stays literal: the bench's reference servers send these bytes (STORAGE_WORDS.cookie).
+const FOOTERS = new Map<string, Html>([
+  [
+    'cookie',
     html`<footer class="site-footer">
+    <p>Your portfolio lives only in this browser's signed session cookie: no account, no database.</p>
+  </footer>`,
+  ],
+  ...Object.entries(STORAGE_WORDS)
+    .filter(([type]) => type !== 'cookie')
+    .map(
+      ([type, words]) =>
+        [
+          type,
+          html`<footer class="site-footer">
     <p>${words.footer}</p>
   </footer>`,
-  ]),
-);
+        ] as const,
+    ),
+]);
 
 /**
  * The messages as one polite live region (`role="status"`), of paragraphs: a list inside it
