@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvCell, CsvSyntaxError, formatCsv, parseCsv, portfolioCsv, unguardCell } from './csv.js';
+import {
+  countDataRows,
+  csvCell,
+  csvRecords,
+  CsvSyntaxError,
+  formatCsv,
+  parseCsv,
+  portfolioCsv,
+  unguardCell,
+} from './csv.js';
 
 describe('formatCsv', () => {
   it('ends every row with CRLF and quotes only the cells that need it', () => {
@@ -72,5 +81,70 @@ describe('parseCsv', () => {
     expect(thrown).toBeInstanceOf(CsvSyntaxError);
     expect(thrown).toMatchObject({ row });
     expect((thrown as Error).message).toContain(message);
+  });
+});
+
+describe('countDataRows', () => {
+  const H = 'symbol,shares,purchase_price\r\n';
+
+  it('counts the rows after the header that have something in them', () => {
+    expect(countDataRows(`${H}A,1,1\r\n,,,\r\n \t \r\nB,2,2`)).toBe(2);
+    expect(countDataRows(`${H}A,1,1\nB,2,2\rC,3,3\r\n\r\n`)).toBe(3);
+  });
+
+  it('counts nothing for an empty file or a header alone', () => {
+    expect(countDataRows('')).toBe(0);
+    expect(countDataRows(H)).toBe(0);
+    expect(countDataRows(`\uFEFF${H}\r\n`)).toBe(0);
+  });
+
+  it('counts a quoted line break as part of its row, and quotes and spaces alone as blank', () => {
+    expect(countDataRows(`${H}"A\r\nB",1,1\r\n`)).toBe(1);
+    expect(countDataRows(`${H}"", " ",\u00A0\r\n`)).toBe(0);
+  });
+
+  it('never counts more rows than the non-blank rows parseCsv finds after the header', () => {
+    const cell = fc.stringMatching(/^[A1 ,"\r\n\u00A0]{0,6}$/).map(csvCell);
+    const row = fc.array(cell, { minLength: 1, maxLength: 4 }).map((cells) => cells.join(','));
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 8 }), fc.constantFrom('\r\n', '\n'), (rows, end) => {
+        const text = [H.trimEnd(), ...rows].join(end) + end;
+        const body = parseCsv(text).slice(1);
+        const nonBlank = body.filter((cells) => cells.some((c) => c.trim() !== '')).length;
+        expect(countDataRows(text)).toBeLessThanOrEqual(nonBlank);
+        // Rows of unquoted, non-blank cells are counted exactly.
+        if (rows.every((r) => !/["\r\n]/.test(r))) expect(countDataRows(text)).toBe(nonBlank);
+      }),
+    );
+  });
+
+  it('counts a row of a control character that trim keeps, and skips blank lines before the header', () => {
+    expect(countDataRows(`${H}\x7F\r\n\f\v,\r\n`)).toBe(1);
+    expect(countDataRows(`\r\n${H}A,1,1\r\n`)).toBe(1);
+    expect(countDataRows(`${H}\u2003,\u00A0\r\n\u00E9\r\n`)).toBe(1);
+  });
+});
+
+describe('csvRecords', () => {
+  it('ends a row at CR, LF or CRLF', () => {
+    expect(parseCsv('a\rb\nc\r\nd')).toEqual([['a'], ['b'], ['c'], ['d']]);
+  });
+
+  it('yields the rows before text that is not CSV, then throws a CsvSyntaxError at its row', () => {
+    const records = csvRecords('a,b\r\n"c\r\n');
+    expect(records.next().value).toEqual(['a', 'b']);
+    let error: unknown;
+    try {
+      records.next();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CsvSyntaxError);
+    expect(error instanceof CsvSyntaxError && [error.name, error.row]).toEqual(['CsvSyntaxError', 2]);
+  });
+
+  it('reads a quoted cell at the very end of the text, and text after a closing quote is an error', () => {
+    expect(parseCsv('a,"b"')).toEqual([['a', 'b']]);
+    expect(() => parseCsv('"a"b\r\n')).toThrow('A closing quote must end its cell.');
   });
 });

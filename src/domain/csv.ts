@@ -66,21 +66,26 @@ export class CsvSyntaxError extends Error {
  * @example `parseCsv('a,"b,""c"""\r\n')` → `[['a', 'b,"c"']]`
  */
 export function parseCsv(text: string): string[][] {
+  return Array.from(csvRecords(text));
+}
+
+/**
+ * The records of `text` one at a time, as {@link parseCsv} reads them: a caller can stop early or
+ * pause between records, and holds no more of the file's rows than it keeps.
+ * @throws {CsvSyntaxError} when it reaches text that is not CSV (the records before it are yielded).
+ */
+export function* csvRecords(text: string): Generator<string[], void, undefined> {
   const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const rows: string[][] = [];
+  let record = 1;
   let row: string[] = [];
   let i = 0;
-  const endRow = () => {
-    rows.push(row);
-    row = [];
-  };
   while (i <= input.length) {
     let cell = '';
     if (input[i] === '"') {
       i++;
       for (;;) {
         const quote = input.indexOf('"', i);
-        if (quote < 0) throw new CsvSyntaxError(rows.length + 1, 'A quoted cell is never closed.');
+        if (quote < 0) throw new CsvSyntaxError(record, 'A quoted cell is never closed.');
         cell += input.slice(i, quote);
         i = quote + 1;
         if (input[i] !== '"') break;
@@ -88,7 +93,7 @@ export function parseCsv(text: string): string[][] {
         i++;
       }
       if (i < input.length && !',\r\n'.includes(input[i] ?? '')) {
-        throw new CsvSyntaxError(rows.length + 1, 'A closing quote must end its cell.');
+        throw new CsvSyntaxError(record, 'A closing quote must end its cell.');
       }
     } else {
       UNQUOTED.lastIndex = i;
@@ -101,13 +106,49 @@ export function parseCsv(text: string): string[][] {
       i++;
       continue;
     }
-    endRow();
+    yield row;
+    row = [];
+    record++;
     if (separator === '\r' && input[i + 1] === '\n') i += 2;
     else i++;
     // A final line end does not start another row.
     if (i >= input.length) break;
   }
-  return rows;
+}
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const COMMA = 44;
+const SPACE = /\s/;
+
+/** Whitespace as `String.prototype.trim` sees it (a cell of only this is blank). */
+const isSpace = (code: number) =>
+  code === 32 || (code >= 9 && code <= 13) || (code > 127 && SPACE.test(String.fromCharCode(code)));
+
+/**
+ * A cheap lower bound on the rows of holdings in `text`: the records, header included, with a
+ * character other than whitespace, `,` or `"` in them, minus one for the header. One pass over the
+ * characters, no cell or row kept, so an upload can be weighed before it is read. Never more than
+ * the non-blank rows {@link csvRecords} yields after the header, so a file refused by this count
+ * could not have fitted.
+ */
+export function countDataRows(text: string): number {
+  let records = 0;
+  let content = false;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) quoted = !quoted;
+    else if (!quoted && (code === LF || code === CR)) {
+      if (content) records++;
+      content = false;
+    } else if (code !== COMMA && !isSpace(code)) {
+      content = true;
+    }
+  }
+  if (content) records++;
+  return Math.max(0, records - 1);
 }
 
 /** Removes the formula guard {@link csvCell} adds: `'-A` is `-A` again. */

@@ -202,6 +202,17 @@ describe('formatting', () => {
     expect(formatQuantity(d('1234567.8900'))).toBe('1,234,567.89');
   });
 
+  it('groups every whole part by thousands as en-US does, at any length', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), (units) => {
+        expect(formatQuantity(decimal(units, 0))).toBe(units.toLocaleString('en-US'));
+        expect(formatMoney(decimal(-units, 0))).toBe(
+          `${units === 0n ? '' : '-'}$${units.toLocaleString('en-US')}.00`,
+        );
+      }),
+    );
+  });
+
   it('writes the canonical storage form without separators or trailing zeros', () => {
     expect(toCanonicalString(d('1000.50'))).toBe('1000.5');
     expect(toCanonicalString(d('007.10'))).toBe('7.1');

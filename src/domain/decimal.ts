@@ -63,9 +63,18 @@ export function normalize(value: Decimal): Decimal {
   return scale === value.scale ? value : decimal(units, scale);
 }
 
+// 10^0 … 10^39 as bigints, computed once: `10n ** BigInt(n)` allocates twice per call, and every
+// sum, comparison and rounding needs one (money has 2 places, prices 4, products 8).
+const POWERS_OF_TEN: readonly bigint[] = Array.from({ length: 40 }, (_, n) => 10n ** BigInt(n));
+
+/** 10^n as a bigint; `n` a non-negative integer. */
+function tenTo(n: number): bigint {
+  return POWERS_OF_TEN[n] ?? 10n ** BigInt(n);
+}
+
 /** `value` written with exactly `scale` fraction digits; `scale` must not be below the current one. */
 function rescale(value: Decimal, scale: number): bigint {
-  return value.units * 10n ** BigInt(scale - value.scale);
+  return scale === value.scale ? value.units : value.units * tenTo(scale - value.scale);
 }
 
 /** The exact sum `a + b`, at the larger of the two scales. */
@@ -94,8 +103,8 @@ export function subtract(a: Decimal, b: Decimal): Decimal {
 export function divide(a: Decimal, b: Decimal, scale: number): Decimal {
   if (b.units === 0n) throw new RangeError('Division by zero');
   // a ÷ b = (a.units × 10^b.scale) ÷ (b.units × 10^a.scale); scaled up by 10^scale for the digits kept.
-  let numerator = a.units * 10n ** BigInt(b.scale + scale);
-  let denominator = b.units * 10n ** BigInt(a.scale);
+  let numerator = a.units * tenTo(b.scale + scale);
+  let denominator = b.units * tenTo(a.scale);
   if (denominator < 0n) {
     numerator = -numerator;
     denominator = -denominator;
@@ -126,7 +135,7 @@ export function compare(a: Decimal, b: Decimal): -1 | 0 | 1 {
  */
 export function roundHalfUp(value: Decimal, scale: number): Decimal {
   if (value.scale <= scale) return decimal(rescale(value, scale), scale);
-  const divisor = 10n ** BigInt(value.scale - scale);
+  const divisor = tenTo(value.scale - scale);
   const magnitude = value.units < 0n ? -value.units : value.units;
   // bigint division truncates, so adding half the divisor first rounds halves away from zero.
   const rounded = (magnitude + divisor / 2n) / divisor;
@@ -135,13 +144,19 @@ export function roundHalfUp(value: Decimal, scale: number): Decimal {
 
 /** Groups an ASCII digit string by thousands: `1234567` → `1,234,567`. */
 function groupThousands(digits: string): string {
-  return digits.replace(/\B(?=([0-9]{3})+$)/g, ',');
+  // Most figures on a page are under 1,000: nothing to group. Otherwise slices, not a lookahead regex.
+  if (digits.length <= 3) return digits;
+  const head = digits.length % 3 || 3;
+  let out = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+  return out;
 }
 
 /** Sign, integer digits and fraction digits of `value` at exactly its own scale. */
 function parts(value: Decimal): { sign: '' | '-'; whole: string; fraction: string } {
   const negative = value.units < 0n;
-  const digits = (negative ? -value.units : value.units).toString().padStart(value.scale + 1, '0');
+  const text = (negative ? -value.units : value.units).toString();
+  const digits = text.length > value.scale ? text : text.padStart(value.scale + 1, '0');
   const split = digits.length - value.scale;
   return {
     sign: negative ? '-' : '',

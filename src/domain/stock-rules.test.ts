@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { decimal, formatPrice, formatQuantity } from './decimal.js';
-import { parseStockForm, stockFormSchema } from './stock-rules.js';
+import { parseStockForm } from './stock-rules.js';
 import {
   dateMessages,
   FIELD_NAMES,
@@ -302,15 +302,26 @@ describe('messages', () => {
   });
 });
 
-describe('stockFormSchema', () => {
-  it('reports at most one issue per field, at that field’s path', () => {
-    const result = stockFormSchema(BOUNDS).safeParse({ stock_symbol: ['A', 'B'], number_of_shares: '-1e3' });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
-      [['stock_symbol'], inputMessages.repeated],
-      [['number_of_shares'], sharesMessages.invalid],
-      [['purchase_price'], priceMessages.required],
-    ]);
+describe('parseStockForm errors', () => {
+  it('reports one message per invalid field, and only for invalid fields', () => {
+    const result = parseStockForm({ stock_symbol: ['A', 'B'], number_of_shares: '-1e3' }, BOUNDS);
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        stock_symbol: inputMessages.repeated,
+        number_of_shares: sharesMessages.invalid,
+        purchase_price: priceMessages.required,
+      },
+      values: { stock_symbol: '', number_of_shares: '-1e3', purchase_price: '', purchase_date: '' },
+    });
+  });
+
+  it('reports a bad date alone when the other fields are right', () => {
+    const result = parseStockForm(
+      { stock_symbol: 'AAPL', number_of_shares: '1', purchase_price: '1', purchase_date: '2026-02-30' },
+      BOUNDS,
+    );
+    expect(result.ok ? {} : result.errors).toEqual({ purchase_date: dateMessages.invalid });
   });
 });
 

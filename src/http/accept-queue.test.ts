@@ -35,4 +35,17 @@ describe('acceptQueueReader', () => {
     const { port } = server.address() as net.AddressInfo;
     expect(acceptQueueReader(port, false)()).toBe(0);
   });
+
+  it('finds the port behind hundreds of other listening sockets (more than the first 4 KiB holds)', async () => {
+    for (let i = 0; i < 200; i++) {
+      const other = net.createServer();
+      servers.push(other);
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    }
+    const server = net.createServer();
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    expect(acceptQueueReader(port, false)()).toBe(0);
+  });
 });

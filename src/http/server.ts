@@ -15,6 +15,7 @@ import { HEALTH_PATHS } from '../features/health/routes.js';
 import type { Logger } from '../platform/logging.js';
 import { createLoadMonitor } from './overload.js';
 import { requestContext, requestIdFor } from '../platform/request-context.js';
+import { maskCredentials } from '../platform/redis-url.js';
 
 /** Requests in flight get this long to finish after SIGTERM. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -176,19 +177,27 @@ export async function openStore(config: Config, logger: Logger): Promise<Session
     return store;
   } catch (error) {
     await store?.close?.();
-    if (error instanceof StoreUnavailable) throw new StoreUnavailable(storeHint(config, error), error);
+    if (error instanceof StoreUnavailable) {
+      // The cause is kept, but as a copy whose message names no password either.
+      const cause = error.originalError instanceof Error ? error.originalError : undefined;
+      throw new StoreUnavailable(
+        storeHint(config, error),
+        cause === undefined ? undefined : new Error(maskCredentials(cause.message, config.credentials)),
+      );
+    }
     throw error;
   }
 }
 
-/** What to change when the session store cannot be reached at start. */
+/**
+ * What to change when the session store cannot be reached at start. The store's message already
+ * names the server, so the variable is named here without repeating it; never with a password.
+ */
 function storeHint(config: Config, error: StoreUnavailable): string {
+  const message = maskCredentials(error.message, config.credentials);
   if (config.sessionType === 'redis') {
-    const where =
-      config.redisClusterNodes.length > 0
-        ? `REDIS_CLUSTER_NODES (${config.redisClusterNodes.join(', ')})`
-        : `REDIS_URL (${config.redisUrl})`;
-    return `${error.message}\nStart Redis, or point ${where} at a running server, or set SESSION_TYPE=cookie.`;
+    const where = config.redisClusterNodes.length > 0 ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
+    return `${message}\nStart Redis, or point ${where} at a running server, or set SESSION_TYPE=cookie.`;
   }
-  return `${error.message}\nCheck SESSION_SQLITE_PATH (${config.sessionSqlitePath}): its folder must be writable.`;
+  return `${message}\nCheck SESSION_SQLITE_PATH (${config.sessionSqlitePath}): its folder must be writable.`;
 }

@@ -196,6 +196,94 @@ describe('session storage', () => {
   });
 });
 
+describe('SESSION_REDIS_FORMAT (sessions shared with Flask-Session)', () => {
+  const SHARED = { SECRET_KEY: 'dev', SESSION_TYPE: 'redis', SESSION_REDIS_FORMAT: 'flask-session' };
+
+  it("keeps the app's own Redis layout by default, with no Flask-Session settings", () => {
+    const config = loadConfig({ SECRET_KEY: 'dev', SESSION_TYPE: 'redis' }, instanceDir);
+    expect(config.sessionRedisFormat).toBe('native');
+    expect(config.flaskSession).toEqual({});
+  });
+
+  it("takes Flask-Session's layout, leaving its settings to Flask-Session's defaults", () => {
+    const config = loadConfig(SHARED, instanceDir);
+    expect(config.sessionRedisFormat).toBe('flask-session');
+    expect(config.flaskSession).toEqual({});
+  });
+
+  it("reads Flask-Session's settings under Flask's names", () => {
+    const config = loadConfig(
+      {
+        ...SHARED,
+        SESSION_KEY_PREFIX: 'portfolio:',
+        SESSION_SERIALIZATION_FORMAT: 'json',
+        SESSION_USE_SIGNER: 'true',
+        SESSION_ID_LENGTH: '24',
+      },
+      instanceDir,
+    );
+    expect(config.flaskSession).toEqual({
+      keyPrefix: 'portfolio:',
+      serializationFormat: 'json',
+      useSigner: true,
+      idLengthBytes: 24,
+    });
+    expect(loadConfig({ ...SHARED, SESSION_USE_SIGNER: 'false' }, instanceDir).flaskSession).toEqual({
+      useSigner: false,
+    });
+  });
+
+  it.each([
+    ['SESSION_REDIS_FORMAT', 'flask', 'native, flask-session'],
+    ['SESSION_SERIALIZATION_FORMAT', 'pickle', 'msgpack or json'],
+    ['SESSION_USE_SIGNER', 'maybe', 'true/false'],
+    ['SESSION_ID_LENGTH', '8', 'from 16 to 1024'],
+    ['SESSION_ID_LENGTH', 'long', 'from 16 to 1024'],
+    ['SESSION_KEY_PREFIX', 'my prefix', 'same prefix as the Flask app'],
+  ])('refuses %s=%j, saying what is expected', (name, value, hint) => {
+    const error = configError({ ...SHARED, [name]: value });
+    expect(error.message).toContain(name);
+    expect(error.message).toContain(hint);
+  });
+
+  it.each([
+    [{ SESSION_TYPE: 'cookie' }, 'Set SESSION_TYPE=redis'],
+    [{ SESSION_TYPE: 'sqlite' }, 'Set SESSION_TYPE=redis'],
+    [{ REDIS_CLUSTER_NODES: '10.0.0.1:7000' }, 'Unset REDIS_CLUSTER_NODES'],
+    [{ SESSION_ABSOLUTE_LIFETIME_DAYS: '90' }, 'Unset SESSION_ABSOLUTE_LIFETIME_DAYS'],
+  ])('refuses flask-session with %j, saying what to change', (extra, fix) => {
+    expect(configError({ ...SHARED, ...extra }).message).toContain(fix);
+  });
+
+  it.each([
+    ['SESSION_KEY_PREFIX', 'x:'],
+    ['SESSION_SERIALIZATION_FORMAT', 'json'],
+    ['SESSION_USE_SIGNER', 'true'],
+    ['SESSION_ID_LENGTH', '32'],
+  ])("refuses %s without Flask-Session's layout, rather than ignoring it", (name, value) => {
+    const error = configError({ SECRET_KEY: 'dev', SESSION_TYPE: 'redis', [name]: value });
+    expect(error.message).toContain(name);
+    expect(error.message).toContain('SESSION_REDIS_FORMAT=flask-session');
+  });
+});
+
+describe('credentials in Redis URLs', () => {
+  it('lists the password of REDIS_URL, as written and decoded, for the logger to mask', () => {
+    const config = loadConfig(
+      { SECRET_KEY: 'dev', REDIS_URL: 'redis://user:s3cret%21@cache:6379' },
+      instanceDir,
+    );
+    expect(config.credentials).toEqual(['s3cret%21', 's3cret!']);
+    expect(loadConfig({ SECRET_KEY: 'dev' }, instanceDir).credentials).toEqual([]);
+  });
+
+  it('never repeats the password of a REDIS_URL it refuses', () => {
+    const error = configError({ SECRET_KEY: 'dev', REDIS_URL: 'redis://user:s3cret@cache 6379' });
+    expect(error.message).toContain('REDIS_URL');
+    expect(error.message).not.toContain('s3cret');
+  });
+});
+
 // The operations settings (config-operations.ts), read by the same loadConfig.
 describe('operations defaults', () => {
   it('uses the documented timeouts, backlog, overload thresholds and text logs', () => {

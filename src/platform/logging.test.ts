@@ -163,3 +163,28 @@ describe('createLogger with text lines', () => {
     ]);
   });
 });
+
+describe('createLogger with credentials', () => {
+  const credentials = ['s3cret%21', 's3cret!'];
+
+  it.each(['text', 'json'] as const)(
+    'masks them in %s lines, messages and error details alike',
+    (logFormat) => {
+      const written: string[] = [];
+      const logger = createLogger({
+        debug: true,
+        logFormat,
+        credentials,
+        write: (_, line) => written.push(line),
+      });
+      logger.info('Redis at redis://u:s3cret%21@h:1 did not answer');
+      logger.debug('password s3cret!');
+      logger.error('Readiness check failed', new Error('WRONGPASS for redis://u:s3cret!@h:1'));
+      const all = written.join('');
+      expect(all).not.toContain('s3cret');
+      expect(all).toContain('redis://u:***@h:1 did not answer');
+      expect(all).toContain('password ***');
+      expect(all).toContain('WRONGPASS for redis://u:***@h:1');
+    },
+  );
+});

@@ -2,9 +2,11 @@
  * Log lines: access lines in the format of Flask's development server (Werkzeug), or one JSON
  * object per line for log shippers (`LOG_FORMAT=json`), and a small logger whose debug lines
  * appear only with DEBUG on. Every line written while a request is served carries its id.
- * Nothing here ever receives a secret or a cookie value.
+ * Nothing here ever receives a secret or a cookie value on purpose; the passwords of the Redis
+ * URLs (`credentials`) are masked in every line all the same, since errors from a client quote them.
  * @module
  */
+import { maskCredentials } from './redis-url.js';
 import { currentRequestId } from './request-context.js';
 
 /** Where the app writes its lines. */
@@ -23,6 +25,8 @@ export interface LoggerOptions {
   readonly logFormat?: 'text' | 'json';
   /** Where lines go; default stdout (info, debug) and stderr (error). */
   readonly write?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** Texts never written (`Config.credentials`): each is shown as `***`. */
+  readonly credentials?: readonly string[];
 }
 
 const writeToProcess = (stream: 'stdout' | 'stderr', line: string) => process[stream].write(line);
@@ -30,10 +34,16 @@ const writeToProcess = (stream: 'stdout' | 'stderr', line: string) => process[st
 /** A logger to stdout/stderr. With `debug` off, debug lines cost one branch. */
 export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? writeToProcess;
-  return options.logFormat === 'json' ? jsonLogger(options.debug, write) : textLogger(options.debug, write);
+  const credentials = options.credentials ?? [];
+  // The common case, no password anywhere, costs nothing.
+  const mask: Mask = credentials.length === 0 ? (text) => text : (text) => maskCredentials(text, credentials);
+  return options.logFormat === 'json'
+    ? jsonLogger(options.debug, write, mask)
+    : textLogger(options.debug, write, mask);
 }
 
 type Write = (stream: 'stdout' | 'stderr', line: string) => void;
+type Mask = (text: string) => string;
 
 // In production a stack trace goes to the log, never to the visitor.
 function errorDetail(error: unknown): string {
@@ -41,7 +51,7 @@ function errorDetail(error: unknown): string {
   return error === undefined ? '' : JSON.stringify(error);
 }
 
-function textLogger(debug: boolean, write: Write): Logger {
+function textLogger(debug: boolean, write: Write, mask: Mask): Logger {
   // The access line stays exactly Werkzeug's, for the tools that parse it; other lines of a request name it.
   const tagged = (message: string) => {
     const id = currentRequestId();
@@ -49,17 +59,18 @@ function textLogger(debug: boolean, write: Write): Logger {
   };
   const access = (entry: AccessEntry) => write('stdout', accessLine(entry) + '\n');
   return {
-    info: (message) => write('stdout', tagged(message) + '\n'),
-    debug: debug ? (message) => write('stdout', `[debug] ${tagged(message)}\n`) : () => undefined,
+    info: (message) => write('stdout', mask(tagged(message)) + '\n'),
+    debug: debug ? (message) => write('stdout', `[debug] ${mask(tagged(message))}\n`) : () => undefined,
     error: (message, error) => {
-      const detail = errorDetail(error);
-      write('stderr', detail === '' ? `${tagged(message)}\n` : `${tagged(message)}\n${detail}\n`);
+      const detail = mask(errorDetail(error));
+      const line = mask(tagged(message));
+      write('stderr', detail === '' ? `${line}\n` : `${line}\n${detail}\n`);
     },
     access: debug ? access : (entry, level = 'info') => (level === 'info' ? access(entry) : undefined),
   };
 }
 
-function jsonLogger(debug: boolean, write: Write): Logger {
+function jsonLogger(debug: boolean, write: Write, mask: Mask): Logger {
   const line = (stream: 'stdout' | 'stderr', level: string, msg: string, fields?: object) => {
     const id = currentRequestId();
     const record = {
@@ -81,11 +92,11 @@ function jsonLogger(debug: boolean, write: Write): Logger {
       http_version: entry.httpVersion,
     });
   return {
-    info: (message) => line('stdout', 'info', message),
-    debug: debug ? (message) => line('stdout', 'debug', message) : () => undefined,
+    info: (message) => line('stdout', 'info', mask(message)),
+    debug: debug ? (message) => line('stdout', 'debug', mask(message)) : () => undefined,
     error: (message, error) => {
-      const detail = errorDetail(error);
-      line('stderr', 'error', message, detail === '' ? undefined : { error: detail });
+      const detail = mask(errorDetail(error));
+      line('stderr', 'error', mask(message), detail === '' ? undefined : { error: detail });
     },
     access: (entry, level = 'info') => (level === 'info' || debug ? access(entry, level) : undefined),
   };

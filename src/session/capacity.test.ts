@@ -1,11 +1,15 @@
 /** "How many more fit" is exact where it matters: whenever it says one more fits, the next add succeeds. */
-import { Session } from 'flask-session-ts';
+import { Session, SessionTooLarge } from 'flask-session-ts';
 import { describe, expect, it } from 'vitest';
 import { parseStockForm } from '../domain/stock-rules.js';
 import { purchaseDateBounds } from '../domain/stock-fields.js';
 import { SYMBOL_MAX_LENGTH } from '../domain/portfolio.js';
-import { buildTestApp, mainText, seededRandom } from '../../test/support/client.js';
-import { WORST_CASE_HOLDING } from './capacity.js';
+import { buildTestApp, mainText, seededRandom, testConfig } from '../../test/support/client.js';
+import { roomForMore, WORST_CASE_HOLDING } from './capacity.js';
+import { createCookieStore } from './stores.js';
+import type { AppSessionData } from './data.js';
+import { readHoldings } from './portfolio.js';
+import { addHolding } from '../features/stocks/routes.js';
 import { urlFor } from '../web/urls.js';
 
 /** The number the list page says still fits; 0 for "full". */
@@ -118,5 +122,101 @@ describe('how many more fit', () => {
     const full = await visitorWithPad(high);
     expect(full.remaining).toBe(0);
     expect((await full.client?.postForm(urlFor('add_stock'), worst))?.status).toBe(422);
+  });
+});
+
+/** Real tickers, bought in several lots each, as people do; whole shares mostly, prices in cents. */
+const TICKERS = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'NVDA', 'META', 'TSLA', 'BRK.B', 'JPM', 'V', 'XOM', 'KO'];
+
+function realisticHolding(random: () => number) {
+  const ticker = TICKERS[Math.floor(random() * TICKERS.length)] ?? 'AAPL';
+  const whole = 1 + Math.floor(random() * 400);
+  const shares = random() < 0.8 ? String(whole) : `${whole}.${1 + Math.floor(random() * 9)}`;
+  const price = `${5 + Math.floor(random() * 900)}.${String(Math.floor(random() * 100)).padStart(2, '0')}`;
+  const date = `20${15 + Math.floor(random() * 11)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+  return { symbol: ticker, shares, price, date };
+}
+
+/**
+ * Fills a cookie session one holding at a time through the real store, as a visitor does (add,
+ * then the list page, which consumes the flash and re-sends the cookie), and returns at each list
+ * page the hint beside the number of adds that in fact still succeeded.
+ */
+function fillThroughTheStore(seed: number): { hint: number; truth: number }[] {
+  const store = createCookieStore(testConfig());
+  const random = seededRandom(seed);
+  let cookie: string | undefined;
+  const send = (session: Session<AppSessionData>) => {
+    const action = store.commit(session);
+    if (action.kind === 'set') cookie = action.header.split(';')[0];
+  };
+  const hints: { count: number; hint: number }[] = [];
+  let added = 0;
+  for (;;) {
+    // The list page: consumes the flash, says how many more fit, re-sends the cookie.
+    const page = store.open<AppSessionData>(cookie).session;
+    page.consumeFlashes();
+    const hint = roomForMore(store, page, readHoldings(page), addHolding, cookie);
+    hints.push({ count: added, hint });
+    send(page);
+    // The add.
+    const post = store.open<AppSessionData>(cookie).session;
+    try {
+      store.update(post, addHolding(realisticHolding(random)));
+    } catch (error) {
+      if (error instanceof SessionTooLarge) break;
+      throw error;
+    }
+    send(post);
+    added++;
+  }
+  return hints.map(({ count, hint }) => ({ hint, truth: added - count }));
+}
+
+describe('how many more fit, against the truth', () => {
+  it.each([1, 2, 3])(
+    'never says more than still fit, and at least half of it until the last few (seed %i)',
+    (seed) => {
+      const steps = fillThroughTheStore(seed);
+      // Compressed well past the 1 KiB threshold: people fit hundreds, not the ~70 raw JSON allows.
+      expect(steps.length).toBeGreaterThan(200);
+      let worst = Number.POSITIVE_INFINITY;
+      // From one holding: the empty portfolio's page shows no count.
+      for (const [i, { hint, truth }] of steps.entries()) {
+        if (i === 0) continue;
+        expect(hint, `at ${i} holdings the truth was ${truth}`).toBeLessThanOrEqual(truth);
+        // The last few typical holdings are held back: "1 more fits" promises room for the longest
+        // holding the form accepts, which takes about as much as five typical ones once compressed.
+        if (truth >= 8) {
+          expect(hint, `at ${i} holdings the truth was ${truth}`).toBeGreaterThanOrEqual(truth / 2);
+          worst = Math.min(worst, hint / truth);
+        }
+      }
+      // The last step is the full portfolio: no room, and the page says so.
+      expect(steps.at(-1)).toEqual({ hint: 0, truth: 0 });
+      // The worst ratio, for the record (README): about 0.58 on these seeds.
+      expect(worst).toBeGreaterThan(0.5);
+    },
+  );
+});
+
+describe('a session this request changed', () => {
+  it('is measured as it is now, not counted from the cookie it came in', () => {
+    const store = createCookieStore(testConfig());
+    const { session } = store.open<AppSessionData>(undefined);
+    store.update(session, addHolding({ symbol: 'AAPL', shares: '15', price: '302.17', date: '2024-01-02' }));
+    const action = store.commit(session);
+    if (action.kind !== 'set') throw new Error('expected a cookie');
+    const cookie = action.header.split(';')[0];
+    const opened = store.open<AppSessionData>(cookie).session;
+    opened.consumeFlashes();
+    expect(roomForMore(store, opened, readHoldings(opened), addHolding, cookie)).toBeGreaterThan(100);
+    // Incompressible text that leaves no room: the cookie that came in says nothing about it.
+    const random = seededRandom(5);
+    const noise = Buffer.from(Array.from({ length: 2900 }, () => Math.floor(random() * 256))).toString(
+      'base64',
+    );
+    (opened as unknown as Session).set('note', noise);
+    expect(roomForMore(store, opened, readHoldings(opened), addHolding, cookie)).toBe(0);
   });
 });

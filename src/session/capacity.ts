@@ -1,12 +1,28 @@
 /**
- * "How many more fit": measured, not estimated. The add-stock change itself is applied to a copy
- * of the session with the largest holding the form accepts, and the copy's cookie is measured
- * with the store: if that fits, any next add fits too, since no accepted holding is longer.
+ * "How many more fit", by arithmetic on sizes the request already has, not by encoding and signing
+ * the session again on every page view.
+ *
+ * - **Cookie store.** The size is the incoming cookie's: its payload part (base64 JSON, or "."
+ *   and base64 zlib) plus the header's fixed part (name, timestamp, signature, attributes), which is
+ *   the same for every session and measured once per store. The list page only consumes flashes,
+ *   so the cookie it sends is no larger (a few bytes of slack cover zlib's noise and a Flask cookie
+ *   gaining `_permanent`). The per-holding cost is the session's own: payload bytes per holding when
+ *   it is compressed; when it is not yet, the JSON bytes per holding times the compression ratio of
+ *   a typical portfolio near the limit (measured once per store), since the portfolio will be
+ *   compressed long before it is full.
+ * - **Server-side stores** (SQLite, Redis) keep uncompressed tagged JSON, so the session's size is
+ *   exact (`store.measure`, no signing) and so is the worst-case add's cost.
+ *
+ * The promise: whenever it says N ≥ 1, the next add fits, even of the longest holding the form
+ * accepts. Far from the limit that is certain by arithmetic (at least two worst-case adds of room);
+ * within that distance the cookie store measures once, with the store, the session plus one
+ * worst-case add, so the boundary is exact.
  * @module
  */
-import { Session, type SessionStore } from 'flask-session-ts';
+import { CookieSessionStore, dumps, readCookie, Session, type SessionStore } from 'flask-session-ts';
 import type { AppSessionData } from './data.js';
-import type { Holding } from '../domain/portfolio.js';
+import { encodePortfolio, type Holding } from '../domain/portfolio.js';
+import { SESSION_COMPRESS_ABOVE_BYTES } from './stores.js';
 
 /**
  * The longest holding the form accepts: 10-character symbol, 999,999,999-range shares and
@@ -22,21 +38,166 @@ export const WORST_CASE_HOLDING: Holding = Object.freeze({
 
 type Change = (session: Session<AppSessionData>) => void;
 
+/** What one store's sizes are made of, measured once. */
+interface Model {
+  /** JSON bytes a worst-case add adds: the holding, its comma, and the flash it leaves. */
+  readonly worstAddJson: number;
+  /** JSON bytes of that flash alone (an upper bound for any add's flash). */
+  readonly flashJson: number;
+  /** Cookie store only: the `Set-Cookie` header's bytes besides the payload. */
+  readonly fixed: number;
+  /** Cookie store only: zlib bytes per JSON byte of a typical portfolio near the limit. */
+  readonly typicalRatio: number;
+}
+
+const models = new WeakMap<SessionStore, Model>();
+
+/** JSON bytes of one stored holding with the comma that separates it from the next. */
+function holdingJson(holding: Holding): number {
+  const { symbol, shares, price, date } = holding;
+  // ["SYM","1","2.5","2024-01-31"], : form values are ASCII with nothing to escape.
+  const fields = symbol.length + shares.length + price.length + (date === undefined ? 0 : date.length + 3);
+  return fields + 2 + 3 * 3 + 1;
+}
+
 /**
- * How many more holdings fit: 0 when even one worst-case add would not; otherwise at least 1
- * (exact), and about as many as the room left over divided by what that one took.
- * @param add the add-stock change for a holding, exactly as the handler applies it.
+ * Typical holdings, deterministic: random 4-letter symbols (no repeats, so they compress worse
+ * than a real portfolio with several lots per symbol), whole shares, prices in cents, dates.
+ */
+function typicalSample(count: number): Holding[] {
+  let seed = 42;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  return Array.from({ length: count }, () => ({
+    symbol: Array.from({ length: 4 }, () => String.fromCharCode(65 + next(26))).join(''),
+    shares: String(1 + next(5000)),
+    price: `${1 + next(2000)}.${String(next(100)).padStart(2, '0')}`,
+    date: `20${String(10 + next(16))}-${String(1 + next(12)).padStart(2, '0')}-${String(1 + next(28)).padStart(2, '0')}`,
+  }));
+}
+
+function modelOf(store: SessionStore, add: (holding: Holding) => Change): Model {
+  const known = models.get(store);
+  if (known !== undefined) return known;
+  const base = new Session<AppSessionData>({
+    _permanent: true,
+    portfolio: encodePortfolio(typicalSample(1)),
+  });
+  const withWorst = new Session<AppSessionData>(base.toJSON());
+  add(WORST_CASE_HOLDING)(withWorst);
+  const worstAddJson = dumps(withWorst.toJSON()).length - dumps(base.toJSON()).length;
+  const flashJson = worstAddJson - holdingJson(WORST_CASE_HOLDING);
+  let fixed = 0;
+  let typicalRatio = 1;
+  if (store instanceof CookieSessionStore) {
+    const tiny = new Session({ _permanent: true, x: 'a' });
+    fixed = store.measure(tiny) - store.serializer.dumpPayload(tiny.toJSON()).length;
+    // About the limit's worth of typical holdings (~300), compressed as the store would.
+    const sample = { _permanent: true, portfolio: encodePortfolio(typicalSample(300)) };
+    const payload = store.serializer.dumpPayload(sample);
+    const json = dumps(sample).length;
+    // Real portfolios vary more (prices, dates, share counts): 15 % worse keeps the estimate low.
+    typicalRatio = payload.startsWith('.') ? (1.15 * ((payload.length - 1) * 3)) / 4 / json : 1;
+  }
+  const model = { worstAddJson, flashJson, fixed, typicalRatio };
+  models.set(store, model);
+  return model;
+}
+
+/** Payload characters of an almost empty compressed session: zlib's 6 bytes, `{"_permanent":true,"portfolio":[…]}`. */
+const ZLIB_AND_KEYS = 40;
+
+/** Base64 characters for `bytes` bytes, unpadded, as the cookie carries them. */
+function base64Length(bytes: number): number {
+  return Math.ceil((bytes * 4) / 3);
+}
+
+/**
+ * How many more holdings fit: 0 when even one worst-case add would not; at least 1 exactly when
+ * the next add of any holding the form accepts fits; more is an estimate for typical holdings that
+ * errs low (see the module's comment).
+ * @param holdings the session's holdings (`readHoldings`), which the page has read already.
+ * @param add the add-stock change, exactly as the handler applies it (measured once per store, and
+ *   applied to a copy near the limit).
+ * @param cookieHeader the request's `Cookie` header: a cookie session's size is its cookie's.
  */
 export function roomForMore(
   store: SessionStore,
   session: Session<AppSessionData>,
+  holdings: readonly Holding[],
   add: (holding: Holding) => Change,
+  cookieHeader: string | undefined,
 ): number {
-  const now = store.measure(session);
+  const model = modelOf(store, add);
+  const count = Math.max(1, holdings.length);
+  let json = 0;
+  for (const holding of holdings) json += holdingJson(holding);
+  const perHoldingJson = holdings.length === 0 ? holdingJson(WORST_CASE_HOLDING) : json / holdings.length;
+  const max = store.maxSessionBytes;
+
+  if (!(store instanceof CookieSessionStore)) {
+    // Uncompressed JSON: sizes add up exactly, so the boundary needs no second measure.
+    const room = max - store.measure(session);
+    if (room < model.worstAddJson) return 0;
+    return Math.max(1, Math.floor((room - model.flashJson) / perHoldingJson));
+  }
+
+  const value = readCookie(cookieHeader, store.cookieName);
+  const changed = session.changedKeys;
+  const changedBeyondFlashes = changed === 'all' || changed.size > (changed.has('_flashes') ? 1 : 0);
+  // A session changed by this request (other than its flashes consumed) is no longer its cookie's size.
+  const payload =
+    value === undefined || value === '' || changedBeyondFlashes
+      ? store.measure(session) - model.fixed
+      : payloadLength(value);
+  const maxPayload = max - model.fixed;
+  const worstAddPayload = base64Length(model.worstAddJson) + 8;
+  // A Flask cookie gains `"_permanent":true,` (24 base64 characters), and zlib can differ by a few.
+  const slack = 64;
+  const room = maxPayload - payload - slack;
+  if (room < 2 * worstAddPayload) return measuredNearLimit(store, session, add, payload, count);
+
+  const compressed = value?.startsWith('.') === true;
+  let estimate: number;
+  if (compressed) {
+    // The session's own ratio: payload characters per holding, what else the cookie holds counted
+    // against the holdings but for zlib's header and the keys around the portfolio (so it errs low;
+    // later holdings compress better still).
+    estimate = ((room - base64Length(model.flashJson)) * count) / Math.max(1, payload - 1 - ZLIB_AND_KEYS);
+  } else {
+    // Uncompressed now; compressed once its JSON passes the threshold, long before it is full.
+    const rawJsonLimit = Math.floor(((maxPayload - slack) * 3) / 4);
+    const jsonNow = Math.floor((payload * 3) / 4);
+    const jsonLimit =
+      SESSION_COMPRESS_ABOVE_BYTES >= rawJsonLimit
+        ? rawJsonLimit
+        : Math.max(SESSION_COMPRESS_ABOVE_BYTES, ((maxPayload - slack - 1) * 3) / 4 / model.typicalRatio);
+    estimate = (jsonLimit - jsonNow - model.flashJson) / perHoldingJson;
+  }
+  return Math.max(1, Math.floor(estimate));
+}
+
+/** The payload part of a signed cookie value (`payload.timestamp.signature`; zlib ones start with "."). */
+function payloadLength(value: string): number {
+  const signatureDot = value.lastIndexOf('.');
+  const timestampDot = value.lastIndexOf('.', signatureDot - 1);
+  return timestampDot < 0 ? value.length : timestampDot;
+}
+
+/** Within two worst-case adds of the limit: measure once, with the store, the session after one. */
+function measuredNearLimit(
+  store: SessionStore,
+  session: Session<AppSessionData>,
+  add: (holding: Holding) => Change,
+  payload: number,
+  count: number,
+): number {
   const copy = new Session<AppSessionData>(session.toJSON());
   add(WORST_CASE_HOLDING)(copy);
   const withOne = store.measure(copy);
   if (withOne > store.maxSessionBytes) return 0;
-  const perHolding = Math.max(1, withOne - now);
-  return 1 + Math.floor((store.maxSessionBytes - withOne) / perHolding);
+  // Beyond the one that certainly fits: the room left at the session's own cost per holding.
+  return 1 + Math.floor(((store.maxSessionBytes - withOne) * count) / Math.max(1, payload));
 }

@@ -1,5 +1,8 @@
 /** A visitor arriving with the seed Flask app's session: its single holding as top-level keys. */
+import { Session } from 'flask-session-ts';
 import { describe, expect, it } from 'vitest';
+import type { AppSessionData } from './data.js';
+import { readHoldings } from './portfolio.js';
 import { urlFor } from '../web/urls.js';
 import { buildTestApp, tableRows } from '../../test/support/client.js';
 
@@ -54,5 +57,23 @@ describe("the seed Flask app's session", () => {
   it('ignores a seed holding that breaks the rules, as any stored holding', async () => {
     const page = await seedVisitor({ ...SEED_SESSION, number_of_shares: '-3' }).get(urlFor('list_stocks'));
     expect(tableRows(page.html)).toEqual([]);
+  });
+});
+
+describe('reading the holdings', () => {
+  it('decodes a frozen stored portfolio once, shared by every session that holds it', () => {
+    const stored = Object.freeze([Object.freeze(['AAPL', '15', '302.17'])]);
+    const first = readHoldings(new Session<AppSessionData>({ portfolio: stored }));
+    expect(first).toEqual([{ symbol: 'AAPL', shares: '15', price: '302.17' }]);
+    expect(readHoldings(new Session<AppSessionData>({ portfolio: stored }))).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first[0])).toBe(true);
+  });
+
+  it('decodes a value that can still change every time', () => {
+    const stored: string[][] = [['AAPL', '15', '302.17']];
+    const session = new Session<AppSessionData>({ portfolio: stored as AppSessionData['portfolio'] });
+    expect(readHoldings(session)).toHaveLength(1);
+    stored.push(['MSFT', '8', '415.5']);
+    expect(readHoldings(session).map((h) => h.symbol)).toEqual(['AAPL', 'MSFT']);
   });
 });

@@ -31,9 +31,27 @@ function legacyHolding(session: PortfolioSession): Holding | undefined {
   return holding;
 }
 
+/**
+ * Decoded portfolios by the stored value they came from, for frozen values only: the session
+ * library shares one frozen decoded payload between the requests that send the same cookie, and a
+ * frozen value cannot change, so its holdings are checked and parsed once.
+ */
+const decodedPortfolios = new WeakMap<object, readonly Holding[]>();
+
+function decodeStored(stored: unknown): readonly Holding[] {
+  if (stored === null || typeof stored !== 'object' || !Object.isFrozen(stored))
+    return decodePortfolio(stored);
+  let holdings = decodedPortfolios.get(stored);
+  if (holdings === undefined) {
+    holdings = Object.freeze(decodePortfolio(stored).map((holding) => Object.freeze(holding)));
+    decodedPortfolios.set(stored, holdings);
+  }
+  return holdings;
+}
+
 /** The visitor's holdings, oldest first: `portfolio`, then the seed app's single holding if any. */
 export function readHoldings(session: PortfolioSession): readonly Holding[] {
-  const holdings = decodePortfolio(session.get('portfolio'));
+  const holdings = decodeStored(session.get('portfolio'));
   const legacy = legacyHolding(session);
   return legacy === undefined ? holdings : [...holdings, legacy];
 }

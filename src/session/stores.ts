@@ -5,10 +5,12 @@
  * @module
  */
 import { CookieSessionStore, type SessionStore } from 'flask-session-ts';
+import { FlaskSessionRedisStore } from 'flask-session-ts/flask-session-redis';
 import { RedisSessionStore } from 'flask-session-ts/redis';
 import { SqliteSessionStore } from 'flask-session-ts/sqlite';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logging.js';
+import { maskCredentials } from '../platform/redis-url.js';
 
 /**
  * Sessions whose JSON is at most this size go out without zlib: for a typical portfolio, deflate
@@ -52,15 +54,32 @@ export function createSessionStore(config: Config, now?: () => number, logger?: 
   if (config.sessionType === 'sqlite')
     return new SqliteSessionStore({ ...common, path: config.sessionSqlitePath });
   let lastError = '';
+  // One line per kind of failure while the client reconnects, not one per retry; never the password.
+  const onError = (error: Error) => {
+    const message = maskCredentials(error.message, config.credentials);
+    if (message === lastError) return;
+    lastError = message;
+    logger?.error(`Redis: ${message} (reconnecting)`);
+  };
+  if (config.sessionRedisFormat === 'flask-session') {
+    // Flask-Session's layout (config.ts has refused the settings it cannot honour: a cluster, an
+    // absolute lifetime); its own settings pass through under Flask's names.
+    return new FlaskSessionRedisStore({
+      secretKey: config.secretKey,
+      fallbackSecretKeys: config.fallbackSecretKeys,
+      lifetimeSeconds: config.sessionLifetimeSeconds,
+      permanent: true,
+      cookie: { name: config.sessionCookieName, secure: config.production },
+      url: config.redisUrl,
+      onError,
+      ...(now === undefined ? {} : { now }),
+      ...config.flaskSession,
+    });
+  }
   return new RedisSessionStore({
     ...common,
     url: config.redisUrl,
     clusterNodes: config.redisClusterNodes,
-    // One line per kind of failure while the client reconnects, not one per retry.
-    onError: (error) => {
-      if (error.message === lastError) return;
-      lastError = error.message;
-      logger?.error(`Redis: ${error.message} (reconnecting)`);
-    },
+    onError,
   });
 }

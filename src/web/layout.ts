@@ -5,7 +5,7 @@
  */
 import type { FlashMessage } from 'flask-session-ts';
 import type { SessionType } from '../platform/config.js';
-import type { Theme } from '../session/data.js';
+import { THEMES, type Theme } from '../session/data.js';
 import { STORAGE_WORDS } from '../session/storage.js';
 import { routes, urlFor } from './urls.js';
 import { staticUrl } from './static-files.js';
@@ -37,6 +37,14 @@ function themeButton(theme: Theme): Html {
   return html`<button type="submit" name="theme" value="${theme}" class="theme-to-${theme}">Switch to ${theme} theme</button>`;
 }
 
+// The buttons for each chosen theme (and for none): built once, like the other fixed fragments.
+const THEME_BUTTONS = new Map<Theme | undefined, Html>([
+  [undefined, html`${[themeButton('dark'), themeButton('light')]}`],
+  ['dark', themeButton('light')],
+  ['light', themeButton('dark')],
+]);
+const SET_THEME_URL = urlFor('set_theme');
+
 /**
  * The theme switch. With a chosen theme, one button for the other. Without one, the server cannot
  * know which theme the browser shows, so both buttons are sent and the stylesheet's
@@ -45,11 +53,8 @@ function themeButton(theme: Theme): Html {
 function themeSwitch(page: PageContext): Html | undefined {
   const { theme, csrfToken, path } = page;
   if (csrfToken === undefined) return undefined;
-  const buttons =
-    theme === undefined
-      ? [themeButton('dark'), themeButton('light')]
-      : themeButton(theme === 'dark' ? 'light' : 'dark');
-  return html`<form method="post" action="${urlFor('set_theme')}" class="theme-switch">
+  const buttons = THEME_BUTTONS.get(theme);
+  return html`<form method="post" action="${SET_THEME_URL}" class="theme-switch">
     ${csrfField(csrfToken)}
     <input type="hidden" name="next" value="${path}" />
     ${buttons}
@@ -124,22 +129,33 @@ function messages(flashes: readonly FlashMessage[]): Html | undefined {
   return html`<div class="flashes" role="status">${items}</div>`;
 }
 
-/** The whole document around `content`. */
-export function layout(title: string, page: PageContext, content: Html): Html {
-  const { theme } = page;
+/** The document's start for `theme`, up to the title's text. */
+function documentStart(theme: Theme | undefined): Html {
   return html`<!DOCTYPE html>
 <html lang="en"${theme !== undefined && html` data-theme="${theme}"`}>
   <head>
     ${HEAD_LINKS}
     <meta name="color-scheme" content="${theme ?? 'light dark'}" />
-    <title>${title} · Stock Portfolio</title>
+    <title>`;
+}
+
+// One start per theme (and for none), and the fixed part between the title and the menu: built once.
+const DOCUMENT_STARTS = new Map<Theme | undefined, Html>(
+  [undefined, ...THEMES].map((theme) => [theme, documentStart(theme)]),
+);
+const TITLE_TO_MENU = html` · Stock Portfolio</title>
   </head>
   <body>
     ${SKIP_LINK}
     <header class="site-header">
       ${BRAND}
       <nav aria-label="Main">
-      ${MENUS.get(page.path) ?? PLAIN_MENU}
+      `;
+
+/** The whole document around `content`. */
+export function layout(title: string, page: PageContext, content: Html): Html {
+  const { theme } = page;
+  return html`${DOCUMENT_STARTS.get(theme) ?? documentStart(theme)}${title}${TITLE_TO_MENU}${MENUS.get(page.path) ?? PLAIN_MENU}
       ${themeSwitch(page)}
       </nav>
     </header>

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Hono } from 'hono';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
-import { honoPaths, routes, urlFor, type ParamNames, type RouteName } from './urls.js';
+import { honoPaths, indexedUrl, routes, urlFor, type ParamNames, type RouteName } from './urls.js';
 
 describe('urlFor', () => {
   it('returns the path of a route without parameters', () => {
@@ -152,5 +152,36 @@ describe('honoPaths', () => {
     for (const [name, url] of Object.entries(samples)) {
       expect(await (await app.request(url)).json(), url).toMatchObject({ name });
     }
+  });
+});
+
+describe('indexedUrl', () => {
+  it('builds the same URLs as urlFor, for every route with one digits parameter', () => {
+    const editUrl = indexedUrl('edit_stock');
+    const deleteUrl = indexedUrl('delete_stock');
+    const postUrl = indexedUrl('display_blog_post');
+    fc.assert(
+      fc.property(fc.nat(), (n) => {
+        expect(editUrl(n)).toBe(urlFor('edit_stock', { index: n }));
+        expect(deleteUrl(n)).toBe(urlFor('delete_stock', { index: n }));
+        expect(postUrl(n)).toBe(urlFor('display_blog_post', { post_id: n }));
+      }),
+    );
+    expect(editUrl(3)).toBe('/stocks/3/edit');
+  });
+
+  it('refuses what urlFor refuses for a number', () => {
+    const editUrl = indexedUrl('edit_stock');
+    for (const value of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => urlFor('edit_stock', { index: value }), String(value)).toThrow(RangeError);
+      expect(() => editUrl(value), String(value)).toThrow(RangeError);
+    }
+  });
+
+  it('takes only routes with one digits parameter', () => {
+    // @ts-expect-error list_stocks has no parameter
+    indexedUrl('list_stocks');
+    // @ts-expect-error hello_message's parameter is any segment, not digits
+    expect(() => indexedUrl('hello_message')(1)).not.toThrow();
   });
 });

@@ -162,7 +162,8 @@ describe('start-up', () => {
       const message = (error as Error).message;
       expect(message).toContain('exited with code 1');
       expect(message).toContain('Cannot start Stock Portfolio');
-      expect(message).toContain('REDIS_URL (redis://127.0.0.1:1)');
+      expect(message).toContain('Redis at redis://127.0.0.1:1 did not answer');
+      expect(message).toContain('point REDIS_URL at a running server');
     },
   );
 });

@@ -3,15 +3,23 @@
  * 127.0.0.1 against its real framework, with a store that answers at once (the cookie store)
  * and one that answers later (as a server-side store does). The apps are in test/adapters/apps.ts.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTERS, type AdapterHarness, type RunningApp } from '../test/adapters/apps.js';
 import { AsyncStore } from '../test/support/async-store.js';
 import { FaultyStore } from '../test/support/faulty-store.js';
+import { startRedis, stopAll, type RedisProcess } from '../test/support/redis-server.js';
 import { CookieSessionStore, type SessionOptions } from './cookie-store.js';
 import { BadData, SignatureExpired } from './errors.js';
 import type { SessionStore } from './store.js';
+import { RedisSessionStore } from './stores/redis.js';
+import { SqliteSessionStore } from './stores/sqlite.js';
 
 const OLD_KEY = 'the-old-secret-key-of-the-suite';
+/** The default lifetime: 31 days, in seconds. */
+const SESSION_LIFETIME = 31 * 24 * 60 * 60;
 const NEW_KEY = 'the-new-secret-key-of-the-suite';
 const T0 = 1_700_000_000_000;
 const LIFETIME_SECONDS = 3600;
@@ -240,3 +248,117 @@ describe.each(CASES)(
     });
   },
 );
+
+/**
+ * The session's life (destroy, regenerate, touch) in every adapter with every kind of store: the
+ * cookie, SQLite on a real file and a real Redis, over real HTTP.
+ */
+interface LifeStore {
+  readonly name: string;
+  readonly serverSide: boolean;
+  make(options: { permanent?: boolean }): SessionStore;
+}
+
+let redis: RedisProcess | undefined;
+let dir = '';
+let files = 0;
+const LIFE_KEY = 'the-key-of-the-session-life-suite';
+const LIFE_STORES: readonly LifeStore[] = [
+  {
+    name: 'the cookie store',
+    serverSide: false,
+    make: (o) => new CookieSessionStore({ secretKey: LIFE_KEY, ...o }),
+  },
+  {
+    name: 'a SQLite store',
+    serverSide: true,
+    make: (o) =>
+      new SqliteSessionStore({ path: join(dir, `life${files++}.sqlite3`), secretKey: LIFE_KEY, ...o }),
+  },
+  {
+    name: 'a Redis store',
+    serverSide: true,
+    make: (o) =>
+      new RedisSessionStore({
+        url: redis?.url ?? '',
+        keyPrefix: `life${files++}:`,
+        secretKey: LIFE_KEY,
+        ...o,
+      }),
+  },
+];
+
+describe('the session life', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'adapters-life-'));
+    redis = await startRedis();
+  });
+
+  afterAll(async () => {
+    if (redis) await stopAll([redis]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe.each(ADAPTERS.flatMap((adapter) => LIFE_STORES.map((store) => ({ adapter, store }))))(
+    '$adapter.name adapter with $store.name',
+    ({ adapter, store }: { adapter: AdapterHarness; store: LifeStore }) => {
+      let current: RunningApp;
+      let permanent: RunningApp;
+      const stores: SessionStore[] = [];
+      const app = client(() => current);
+      const permanentApp = client(() => permanent);
+
+      beforeAll(async () => {
+        stores.push(store.make({}), store.make({ permanent: true }));
+        current = await adapter.start({ store: stores[0] as SessionStore });
+        permanent = await adapter.start({ store: stores[1] as SessionStore });
+      });
+
+      afterAll(async () => {
+        await Promise.all([current.close(), permanent.close()]);
+        for (const s of stores) await s.close?.();
+      });
+
+      it('destroy() answers with an expired Set-Cookie; a server-side id stops working', async () => {
+        const cookie = await app.counted();
+        const res = await app.post('/logout', cookie);
+        expect(await res.text()).toBe('ok');
+        expect(res.headers.getSetCookie()).toEqual([
+          'session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax',
+        ]);
+        // A signed cookie cannot be revoked; a server-side id can.
+        expect(await (await app.get('/read', cookie)).text()).toBe(store.serverSide ? 'empty' : '1');
+      });
+
+      it('regenerate() keeps the data under a new cookie; a server-side old id stops working', async () => {
+        const cookie = await app.counted();
+        const res = await app.post('/login', cookie);
+        expect(await res.text()).toBe('ok');
+        const next = cookieOf(res);
+        expect(next).toBeDefined();
+        expect(await (await app.get('/user', next)).text()).toBe('ann');
+        expect(await (await app.get('/read', next)).text()).toBe('1');
+        if (store.serverSide) {
+          expect(next).not.toBe(cookie);
+          expect(await (await app.get('/read', cookie)).text()).toBe('empty');
+        }
+      });
+
+      it('regenerate({ keepData: false }) keeps only what was set afterwards', async () => {
+        const cookie = await app.counted();
+        const next = cookieOf(await app.post('/login-fresh', cookie));
+        expect(await (await app.get('/user', next)).text()).toBe('ann');
+        expect(await (await app.get('/read', next)).text()).toBe('empty');
+      });
+
+      it('touch() of a permanent session re-sends its cookie with a full Max-Age', async () => {
+        const cookie = await permanentApp.counted();
+        const res = await permanentApp.post('/touch', cookie);
+        expect(await res.text()).toBe('ok');
+        const [header] = res.headers.getSetCookie();
+        expect(header).toContain(`; Max-Age=${SESSION_LIFETIME};`);
+        expect(await (await permanentApp.get('/read', cookieOf(res))).text()).toBe('1');
+      });
+    },
+  );
+});

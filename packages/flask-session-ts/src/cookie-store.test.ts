@@ -446,13 +446,12 @@ describe('measure()', () => {
 });
 
 describe('signing once per request', () => {
-  it('signs once for a measure() and commits later within the same second', () => {
+  it('signs once for an update() and the commit() that follows within the same second', () => {
     let now = T0;
     const store = storeWith({ now: () => now });
     const sign = vi.spyOn(store.serializer, 'signPayload');
     const { session } = store.open(undefined);
-    session.set('a', 'b');
-    store.measure(session);
+    store.update(session, (s) => s.set('a', 'b'));
     now += 400;
     const first = store.commit(session);
     now += 500;
@@ -460,18 +459,18 @@ describe('signing once per request', () => {
     expect(sign).toHaveBeenCalledTimes(1);
   });
 
-  it('signs once for a measure() and the commit() that follows in the same second', () => {
+  it('signs again after a change, and measure() always measures the session as it is now', () => {
     const store = storeWith();
     const sign = vi.spyOn(store.serializer, 'signPayload');
     const { session } = store.open(undefined);
     session.set('a', 'b');
-    store.measure(session);
     store.commit(session);
     store.commit(session);
     expect(sign).toHaveBeenCalledTimes(1);
-    session.set('a', 'c');
-    store.measure(session);
+    session.set('a', 'cc');
+    const measured = store.measure(session);
     expect(sign).toHaveBeenCalledTimes(2);
+    expect(committedBytes(store.commit(session))).toBe(measured);
   });
 
   it('re-signs an unchanged session from its received payload, without encoding it again', () => {
@@ -482,3 +481,70 @@ describe('signing once per request', () => {
     expect(dump).not.toHaveBeenCalled();
   });
 });
+
+describe('destroy, regenerate, touch and refreshNonPermanent', () => {
+  it('touch() re-signs a non-permanent session with a fresh timestamp and no Max-Age, the same payload', () => {
+    let now = T0;
+    const store = storeWith({ now: () => now });
+    const first = cookiePair(store.commit(withN(store)));
+    now += 60_000;
+    const { session } = store.open(first);
+    session.touch();
+    const action = store.commit(session);
+    const pair = cookiePair(action);
+    expect(pair).not.toBe(first);
+    expect(pair.split('.')[0]).toBe(first.split('.')[0]);
+    expect(action.kind === 'set' && action.header).not.toContain('Max-Age');
+  });
+
+  it('touch() is skipped on an error response, and on a session nobody touched nothing is sent', () => {
+    const store = storeWith();
+    const cookie = cookiePair(store.commit(withN(store)));
+    const { session } = store.open(cookie);
+    session.get('n');
+    expect(store.commit(session)).toEqual({ kind: 'none' });
+    session.touch();
+    expect(store.commit(session, 400)).toEqual({ kind: 'none' });
+    expect(store.commit(session, 200).kind).toBe('set');
+  });
+
+  it('refreshNonPermanent re-sends a non-permanent session that was used, not one left alone', () => {
+    const store = storeWith({ refreshNonPermanent: true });
+    const cookie = cookiePair(store.commit(withN(store)));
+    expect(store.commit(store.open(cookie).session)).toEqual({ kind: 'none' });
+    const { session } = store.open(cookie);
+    session.get('n');
+    const action = store.commit(session);
+    expect(action.kind).toBe('set');
+    expect(action.kind === 'set' && action.header).not.toContain('Max-Age');
+    expect(store.commit(session, 400)).toEqual({ kind: 'none' });
+  });
+
+  it('refreshNonPermanent leaves permanent sessions to refreshEachRequest', () => {
+    const store = storeWith({ refreshNonPermanent: true, refreshEachRequest: false, permanent: true });
+    const cookie = cookiePair(store.commit(withN(store)));
+    const { session } = store.open(cookie);
+    session.get('n');
+    expect(store.commit(session)).toEqual({ kind: 'none' });
+    expect(storeWith().refreshNonPermanent).toBe(false);
+  });
+
+  it('destroy() deletes the cookie, even of an empty session; regenerate() re-issues the data, even on an error response', () => {
+    const store = storeWith();
+    const cookie = cookiePair(store.commit(withN(store)));
+    for (const opened of [store.open(cookie).session, store.open(undefined).session]) {
+      opened.destroy();
+      expect(store.commit(opened).kind).toBe('delete');
+    }
+    const { session } = store.open(cookie);
+    session.regenerate();
+    expect(cookiePair(store.commit(session, 500))).toBe(cookie);
+  });
+});
+
+/** A new session holding `{ n: 1 }`. */
+function withN(store: CookieSessionStore): Session {
+  const { session } = store.open(undefined);
+  session.set('n', 1);
+  return session;
+}

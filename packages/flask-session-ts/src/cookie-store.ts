@@ -16,6 +16,7 @@ import { SessionSerializer } from './serializer.js';
 import { PERMANENT_KEY, Session } from './session.js';
 import type { Digest, Secret } from './signer.js';
 import type { CookieAction, Opened, SessionStore } from './store.js';
+import type { StorableData } from './storable.js';
 import type { SessionData } from './tagged-json.js';
 
 /** Cookie settings; every field has a default in {@link SESSION_DEFAULTS}. */
@@ -48,6 +49,15 @@ export interface SessionOptions {
   /** Re-send a permanent session's cookie on every response that used it, sliding its expiry. */
   readonly refreshEachRequest?: boolean;
   /**
+   * Re-send a non-permanent session's cookie too, on every response that used it, with a fresh
+   * timestamp: rolling expiry. Such a cookie has no `Max-Age` (it still ends with the browser), but
+   * its signature's age is what `lifetimeSeconds` limits, here and in Flask, so without this a
+   * session that is only read ends `lifetimeSeconds` after its last change. Flask has no such
+   * setting (its `SESSION_REFRESH_EACH_REQUEST` is for permanent sessions only) but reads these
+   * cookies as any other. Default `false`, as Flask.
+   */
+  readonly refreshNonPermanent?: boolean;
+  /**
    * Save every non-empty session as permanent (`_permanent` and `Expires`), whatever its own
    * flag; an empty one still sends nothing. Default `false`: as in Flask, a session is
    * permanent only when `session.permanent` is set, so a Flask non-permanent session stays so.
@@ -67,7 +77,8 @@ export interface SessionOptions {
  * - `SameSite=Lax`: not sent on cross-site POSTs (Flask leaves it unset);
  * - `Secure`: never sent over plain HTTP (browsers still accept it on `http://localhost`);
  * - `Path=/`, no `Domain`: a host-only cookie for the whole app;
- * - 31 days, Flask's `PERMANENT_SESSION_LIFETIME`, refreshed on each request;
+ * - 31 days, Flask's `PERMANENT_SESSION_LIFETIME`, refreshed on each request for permanent sessions
+ *   (non-permanent ones only with `refreshNonPermanent`: Flask never refreshes them);
  * - 4093 bytes, Werkzeug's `max_cookie_size`: browsers silently drop cookies over ~4096 bytes.
  */
 export const SESSION_DEFAULTS = Object.freeze({
@@ -83,6 +94,7 @@ export const SESSION_DEFAULTS = Object.freeze({
   }),
   lifetimeSeconds: 31 * 24 * 60 * 60,
   refreshEachRequest: true,
+  refreshNonPermanent: false,
   permanent: false,
   maxCookieBytes: 4093,
 } as const);
@@ -108,13 +120,12 @@ export function resolveCookieAttributes(options: SessionCookieOptions = {}): Coo
 
 /**
  * What the store knows about one open session, beyond the session itself: where it came from,
- * and the last header and action computed for it. The two caches let `measure()` and `commit()`
- * in one request sign once; each is keyed by the session's revision and the clock's second.
+ * and the last action decided for it, so that `update()` and the adapter's `commit()` at the end of
+ * the same request sign once (keyed by the session's revision, the clock's second and the status line).
  */
 interface OpenState {
   /** The verified cookie's encoded payload and which key verified it; absent for a new session. */
   readonly loaded?: { readonly payload: string; readonly keyIndex: number };
-  header?: { readonly revision: number; readonly nowSeconds: number; readonly header: string };
   action?: {
     readonly revision: number;
     readonly nowSeconds: number;
@@ -139,6 +150,7 @@ export class CookieSessionStore implements SessionStore {
   readonly cookie: CookieAttributes;
   readonly lifetimeSeconds: number;
   readonly refreshEachRequest: boolean;
+  readonly refreshNonPermanent: boolean;
   readonly permanent: boolean;
   readonly maxCookieBytes: number;
   readonly #now: () => number;
@@ -149,6 +161,7 @@ export class CookieSessionStore implements SessionStore {
     const d = SESSION_DEFAULTS;
     this.lifetimeSeconds = options.lifetimeSeconds ?? d.lifetimeSeconds;
     this.refreshEachRequest = options.refreshEachRequest ?? d.refreshEachRequest;
+    this.refreshNonPermanent = options.refreshNonPermanent ?? d.refreshNonPermanent;
     this.permanent = options.permanent ?? d.permanent;
     this.maxCookieBytes = options.maxCookieBytes ?? d.maxCookieBytes;
     this.#now = options.now ?? Date.now;
@@ -185,7 +198,7 @@ export class CookieSessionStore implements SessionStore {
    * malformed cookie gives a new empty session and the reason, never an exception: it is
    * ordinary traffic.
    */
-  open<T extends SessionData = SessionData>(cookieHeader: string | undefined): Opened<T> {
+  open<T extends StorableData<T> = SessionData>(cookieHeader: string | undefined): Opened<T> {
     const value = readCookie(cookieHeader, this.cookie.name);
     if (value === undefined || value === '') return { session: new Session<T>() };
     try {
@@ -204,7 +217,7 @@ export class CookieSessionStore implements SessionStore {
    * session is put back as it was and {@link SessionTooLarge} is thrown, so the handler can
    * explain, and the browser keeps the cookie it has.
    */
-  update<T extends SessionData>(session: Session<T>, change: (session: Session<T>) => void): void {
+  update<T extends StorableData<T>>(session: Session<T>, change: (session: Session<T>) => void): void {
     const before = session.snapshot();
     change(session);
     const action = this.commit(session);
@@ -218,12 +231,14 @@ export class CookieSessionStore implements SessionStore {
    * Decides the response's cookie, as Flask's `save_session` does:
    * - an emptied session deletes the cookie; an empty one sends nothing;
    * - a modified one is written; so is one verified by a fallback key (re-signed with the current key);
-   * - a permanent one that was used is re-sent with a fresh timestamp when `refreshEachRequest` is on.
+   * - a permanent one that was used is re-sent with a fresh timestamp when `refreshEachRequest` is on,
+   *   a non-permanent one when `refreshNonPermanent` is, and any after {@link Session.touch};
+   * - after {@link Session.regenerate} it is re-issued (a new signature), after {@link Session.destroy} deleted.
    * Writes that only refresh or re-sign are skipped on error responses (`status` ≥ 400),
    * which must leave the visitor's cookie as it was.
    * A cookie over `maxCookieBytes` comes back as `too-large`: nothing is to be sent then.
    */
-  commit(session: Session, status = 200): CookieAction {
+  commit<T extends StorableData<T>>(session: Session<T>, status = 200): CookieAction {
     const nowMs = this.#now();
     const nowSeconds = Math.floor(nowMs / 1000);
     const failed = status >= 400;
@@ -246,7 +261,8 @@ export class CookieSessionStore implements SessionStore {
       return session.modified ? { kind: 'delete', header: serializeDeleteCookie(this.cookie) } : NONE;
     }
     const resign = state.loaded !== undefined && state.loaded.keyIndex > 0;
-    const refresh = this.#savedPermanent(session) && session.accessed && this.refreshEachRequest;
+    const rolls = this.#savedPermanent(session) ? this.refreshEachRequest : this.refreshNonPermanent;
+    const refresh = (session.accessed && rolls) || session.touched;
     if (!session.modified && (failed || !(resign || refresh))) return NONE;
 
     const header = this.#setCookieHeader(session, state, nowMs);
@@ -263,9 +279,11 @@ export class CookieSessionStore implements SessionStore {
   /**
    * The length in bytes of the `Set-Cookie` header that would carry this session now, whether or
    * not it fits: exactly the header a `commit()` in the same second sends (or refuses as
-   * `too-large`), so an app can tell a visitor how much room is left.
+   * `too-large`). It encodes and signs the session as a commit does, so an app that shows the room
+   * left on every page should count it from the received cookie's length and measure only near
+   * the limit.
    */
-  measure(session: Session): number {
+  measure<T extends StorableData<T>>(session: Session<T>): number {
     return Buffer.byteLength(this.#setCookieHeader(session, this.#state(session), this.#now()), 'utf8');
   }
 
@@ -284,16 +302,6 @@ export class CookieSessionStore implements SessionStore {
   }
 
   #setCookieHeader(session: Session, state: OpenState, nowMs: number): string {
-    // measure() and commit() in one request want the same header: sign and format it once.
-    const nowSeconds = Math.floor(nowMs / 1000);
-    const known = state.header;
-    if (known?.revision === session.revision && known.nowSeconds === nowSeconds) return known.header;
-    const header = this.#buildSetCookieHeader(session, state, nowMs);
-    state.header = { revision: session.revision, nowSeconds, header };
-    return header;
-  }
-
-  #buildSetCookieHeader(session: Session, state: OpenState, nowMs: number): string {
     const permanent = this.#savedPermanent(session);
     // The store's `permanent` option adds Flask's flag on the way out, without changing the session.
     const addFlag = permanent && !session.permanent;

@@ -11,6 +11,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listen, type RunningApp } from '../test/adapters/apps.js';
 import { AsyncStore } from '../test/support/async-store.js';
+import { thrown } from '../test/support/thrown.js';
 import { CookieSessionStore } from './cookie-store.js';
 import { SessionTooLarge } from './errors.js';
 import { sessionMiddleware } from './express.js';
@@ -199,5 +200,43 @@ describe.each(STORES)('Express adapter with $name', ({ holds, make }) => {
     }
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(SessionTooLarge);
+  });
+});
+
+describe('of(req): the session typed by the generic', () => {
+  interface Visits {
+    visits: number;
+  }
+
+  it('is the req.session the middleware opened, and a TypeError where it did not run', async () => {
+    const sessions = sessionMiddleware<Visits>({ secretKey: SECRET, cookie: { secure: false } });
+    const app = express();
+    app.get('/bare', (req, res) => {
+      const error = thrown(() => sessions.of(req)) as Error;
+      res.json({ name: error.name, message: error.message });
+    });
+    app.use(sessions);
+    app.get('/', (req, res) => {
+      const session = sessions.of(req);
+      session.set('visits', (session.get('visits') ?? 0) + 1);
+      res.send(String((session as unknown) === req.session));
+    });
+    const running = await listen(createServer(app));
+    try {
+      const first = await fetch(running.url + '/');
+      expect(await first.text()).toBe('true');
+      const cookie = first.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+      const second = await fetch(running.url + '/', { headers: { Cookie: cookie } });
+      const opened = new CookieSessionStore({ secretKey: SECRET }).open(
+        second.headers.getSetCookie()[0]?.split(';')[0],
+      );
+      expect(opened.session.get('visits')).toBe(2);
+      expect(await (await fetch(running.url + '/bare')).json()).toEqual({
+        name: 'TypeError',
+        message: 'No session: sessionMiddleware did not run for this request',
+      });
+    } finally {
+      await running.close();
+    }
   });
 });

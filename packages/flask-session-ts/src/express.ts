@@ -16,6 +16,7 @@ import { REPLACED_RESPONSE_HEADERS, resolveStore, type SessionAdapterOptions } f
 import type { SessionOptions } from './cookie-store.js';
 import { SessionTooLarge } from './errors.js';
 import type { Session } from './session.js';
+import type { DefaultSession, DefaultSessionData, StorableData } from './storable.js';
 import type { CookieAction, SessionStore } from './store.js';
 
 declare global {
@@ -23,14 +24,36 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** The visitor's session, opened by {@link sessionMiddleware}. */
-      session: Session;
+      /**
+       * The visitor's session, opened by {@link sessionMiddleware}: typed by the `SessionTypes`
+       * interface when you augment it, otherwise untyped.
+       */
+      session: DefaultSession;
     }
   }
 }
 
 /** Options of {@link sessionMiddleware} beyond the store's. */
 export type ExpressSessionOptions = SessionAdapterOptions;
+
+/**
+ * The middleware {@link sessionMiddleware} returns: an Express `RequestHandler`, with `of(req)`
+ * for those who type the session by a generic rather than by augmenting `SessionTypes`
+ * (Express cannot carry a middleware's type to later handlers' `req`).
+ */
+export interface ExpressSessionMiddleware<
+  T extends StorableData<T> = DefaultSessionData,
+> extends RequestHandler {
+  /**
+   * `req.session`, typed as `Session<T>`.
+   * @throws TypeError when this middleware did not run for `req`.
+   * @example
+   * const sessions = sessionMiddleware<Cart>(store);
+   * app.use(sessions);
+   * app.get('/cart', (req, res) => res.json(sessions.of(req).get('items') ?? []));
+   */
+  of(req: Request): Session<T>;
+}
 
 /**
  * Opens the session before the handler (`req.session`) and writes the cookie before the
@@ -49,26 +72,43 @@ export type ExpressSessionOptions = SessionAdapterOptions;
  * app.get('/', (req, res) => res.send(String(req.session.get('visits') ?? 0)));
  * app.use((error, req, res, next) => { ... error instanceof SessionTooLarge ... });
  */
-export function sessionMiddleware(
+export function sessionMiddleware<T extends StorableData<T> = DefaultSessionData>(
   storeOrOptions: SessionStore | SessionOptions,
   options: ExpressSessionOptions = {},
-): RequestHandler {
+): ExpressSessionMiddleware<T> {
   const store = resolveStore(storeOrOptions);
   const { onInvalidCookie } = options;
+  const opened = new WeakMap<Request, Session<T>>();
   // Express 5 passes a rejected promise (say, StoreUnavailable) to the error middleware.
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const { session, error } = await store.open(req.headers.cookie);
+  const handler = async (req: Request, res: Response, next: NextFunction) => {
+    const { session, error } = await store.open<T>(req.headers.cookie);
     if (error && onInvalidCookie) onInvalidCookie(error);
-    req.session = session;
+    opened.set(req, session);
+    // One object, two static types: `T` by the generic, `SessionTypes` by augmentation (where the
+    // assertion is needed, though the lint, which sees no augmentation, calls it unnecessary).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    req.session = session as unknown as DefaultSession;
     commitBeforeHeaders(res, store, session, next);
     next();
   };
+  const of = (req: Request): Session<T> => {
+    const session = opened.get(req);
+    if (session === undefined)
+      throw new TypeError('No session: sessionMiddleware did not run for this request');
+    return session;
+  };
+  return Object.assign(handler, { of });
 }
 
 type Method = (this: Response, ...args: unknown[]) => unknown;
 type HeaderMethod = 'writeHead' | 'write' | 'flushHeaders' | 'end';
 
-function commitBeforeHeaders(res: Response, store: SessionStore, session: Session, next: NextFunction): void {
+function commitBeforeHeaders<T extends StorableData<T>>(
+  res: Response,
+  store: SessionStore,
+  session: Session<T>,
+  next: NextFunction,
+): void {
   // 'failing': the commit failed, and calls are still held until the handler is off the stack.
   let state: 'open' | 'waiting' | 'failing' | 'done' = 'open';
   /** The handler began the body (write, writeHead, flushHeaders) before `end`. */

@@ -9,14 +9,14 @@ import type { SessionOptions } from './cookie-store.js';
 import { SessionTooLarge, type BadData } from './errors.js';
 import type { Session } from './session.js';
 import type { SessionStore } from './store.js';
-import type { SessionData } from './tagged-json.js';
+import type { DefaultSessionData, StorableData } from './storable.js';
 
 /**
  * Hono environment fragment: handlers read the session as `c.get('session')`, and why the cookie
  * that came with the request could not be used (if one could not) as `c.get('sessionError')`, so
  * an app can tell the visitor instead of silently showing an empty session.
  */
-export interface SessionEnv<T extends SessionData = SessionData> {
+export interface SessionEnv<T extends StorableData<T> = DefaultSessionData> {
   Variables: { session: Session<T>; sessionError: BadData | undefined };
 }
 
@@ -32,7 +32,7 @@ export type SessionMiddlewareOptions = SessionAdapterOptions;
  * app.use(sessionMiddleware(store));
  * app.get('/', (c) => c.text(String(c.get('session').get('visits') ?? 0)));
  */
-export function sessionMiddleware<T extends SessionData = SessionData>(
+export function sessionMiddleware<T extends StorableData<T> = DefaultSessionData>(
   storeOrOptions: SessionStore | SessionOptions,
   options: SessionMiddlewareOptions = {},
 ): MiddlewareHandler<SessionEnv<T>> {

@@ -33,7 +33,21 @@ export {
   type SessionValue,
 } from './tagged-json.js';
 export { SessionSerializer, type Loaded, type SessionSerializerOptions } from './serializer.js';
-export { Session, type DeepReadonly, type FlashMessage, type SessionSnapshot } from './session.js';
+export {
+  Session,
+  type DeepReadonly,
+  type FlashMessage,
+  type RegenerateOptions,
+  type SessionSnapshot,
+} from './session.js';
+export type {
+  DefaultSession,
+  DefaultSessionData,
+  Settable,
+  Storable,
+  StorableData,
+  SessionTypes,
+} from './storable.js';
 export {
   readCookie,
   serializeSetCookie,

@@ -401,3 +401,77 @@ describe('source texts of unchanged keys', () => {
     expect(session.get('pair')).toEqual([1, 2]);
   });
 });
+
+describe('destroy, regenerate and touch (done by the store at commit)', () => {
+  it('destroy empties the session, marks it modified and asks for a new id, even when it was empty', () => {
+    for (const data of [{ a: 1 }, {}]) {
+      const session = opened(data);
+      const revision = session.revision;
+      session.destroy();
+      expect(session.isEmpty).toBe(true);
+      expect(session.modified).toBe(true);
+      expect(session.accessed).toBe(true);
+      expect(session.regenerated).toBe(true);
+      expect(session.changedKeys).toBe('all');
+      expect(session.revision).toBeGreaterThan(revision);
+    }
+  });
+
+  it('regenerate keeps the data, its changed keys and source texts by default', () => {
+    const session = new Session({ a: 1, b: 2 }, false, new Map([['a', '1.0']]));
+    session.set('b', 3);
+    const revision = session.revision;
+    session.regenerate();
+    expect(session.regenerated).toBe(true);
+    expect(session.modified).toBe(true);
+    expect(session.accessed).toBe(true);
+    expect(session.revision).toBeGreaterThan(revision);
+    expect({ ...session.toJSON() }).toEqual({ a: 1, b: 3 });
+    expect([...(session.changedKeys as ReadonlySet<string>)]).toEqual(['b']);
+    expect([...session.sources]).toEqual([['a', '1.0']]);
+  });
+
+  it('regenerate({ keepData: false }) empties the session; what is set afterwards is all there is', () => {
+    const session = new Session({ a: 1 }, false, new Map([['a', '1.0']]));
+    session.regenerate({ keepData: false });
+    expect(session.isEmpty).toBe(true);
+    expect(session.sources.size).toBe(0);
+    session.set('user', 'ann');
+    expect({ ...session.toJSON() }).toEqual({ user: 'ann' });
+    expect(session.changedKeys).toBe('all');
+  });
+
+  it('regenerate({ keepData: true }) is the default', () => {
+    const session = opened({ a: 1 });
+    session.regenerate({ keepData: true });
+    expect({ ...session.toJSON() }).toEqual({ a: 1 });
+    expect(session.changedKeys).toEqual(new Set());
+  });
+
+  it('touch asks for a refresh without modifying the session', () => {
+    const session = opened({ a: 1 });
+    const revision = session.revision;
+    expect(session.touched).toBe(false);
+    session.touch();
+    expect(session.touched).toBe(true);
+    expect(session.modified).toBe(false);
+    expect(session.accessed).toBe(true);
+    expect(session.regenerated).toBe(false);
+    expect(session.revision).toBeGreaterThan(revision);
+  });
+
+  it('snapshot and restore carry the requests; a snapshot that does not say leaves them', () => {
+    const session = opened({ a: 1 });
+    const before = session.snapshot();
+    session.regenerate();
+    session.touch();
+    const after = session.snapshot();
+    expect(after).toMatchObject({ regenerated: true, touched: true });
+    session.restore({ data: { b: 2 }, modified: true });
+    expect([session.regenerated, session.touched]).toEqual([true, true]);
+    session.restore(before);
+    expect([session.regenerated, session.touched]).toEqual([false, false]);
+    session.restore(after);
+    expect([session.regenerated, session.touched]).toEqual([true, true]);
+  });
+});

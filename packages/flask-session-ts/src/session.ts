@@ -3,6 +3,7 @@
  * `accessed`, `permanent`) and flash messages stored the way Flask stores them.
  * @module
  */
+import type { Settable, Storable, StorableData } from './storable.js';
 import type { SessionData, SessionValue, Uuid } from './tagged-json.js';
 
 /** A flashed message and its category (free text, e.g. `"success"`), as Flask stores them. */
@@ -45,6 +46,19 @@ export interface SessionSnapshot {
   /** {@link Session.changedKeys} at the snapshot; none when left out. */
   readonly changed?: ReadonlySet<string> | 'all';
   readonly sources?: ReadonlyMap<string, string>;
+  /** {@link Session.regenerated} at the snapshot; left as it is when left out. */
+  readonly regenerated?: boolean;
+  /** {@link Session.touched} at the snapshot; left as it is when left out. */
+  readonly touched?: boolean;
+}
+
+/** Options of {@link Session.regenerate}. */
+export interface RegenerateOptions {
+  /**
+   * Keep the data under the new id (default `true`: never lose a visitor's data by surprise).
+   * `false` empties the session first, as {@link Session.destroy} does.
+   */
+  readonly keepData?: boolean;
 }
 
 /**
@@ -55,13 +69,15 @@ export interface SessionSnapshot {
  * session.set('theme', 'dark');
  * session.flash('success', 'Saved!');
  */
-export class Session<T extends SessionData = SessionData> {
+export class Session<T extends StorableData<T> = SessionData> {
   /** True when no valid cookie came with the request (Flask's `session.new`). */
   readonly isNew: boolean;
   #data: SessionData;
   #modified = false;
   #accessed = false;
   #revision = 0;
+  #regenerated = false;
+  #touched = false;
   // Which top-level keys changed since the last save: a server-side store writes only these.
   #changed: Set<string> | 'all' = new Set();
   /** The JSON text of keys unchanged since the cookie was read; see {@link Session.sources}. */
@@ -143,8 +159,11 @@ export class Session<T extends SessionData = SessionData> {
     return this.#data[key] !== undefined;
   }
 
-  /** Stores `value` under `key`. */
-  set<K extends keyof T & string>(key: K, value: T[K]): void {
+  /**
+   * Stores `value` under `key`. A value whose type the session cannot hold (a function, a `Map`,
+   * an object with a function member, …) is refused at compile time; see {@link Storable}.
+   */
+  set<K extends keyof T & string, V extends Settable<T[K]>>(key: K, value: V & Storable<V>): void {
     this.#data[key] = value;
     this.#touch(key);
   }
@@ -164,6 +183,82 @@ export class Session<T extends SessionData = SessionData> {
     if (Object.keys(this.#data).length === 0) return;
     this.#data = ownData({});
     this.markModified();
+  }
+
+  /**
+   * Empties the session and ends it: the response deletes the cookie and a server-side store
+   * removes the record, so the id stops working. Anything set afterwards in the same request
+   * starts a new session (a new id in a server-side store). Done at the response, by the store's
+   * `commit`, like every change made outside `update`; a store that cannot remove the record
+   * answers the request with its error (the adapters' 503), never silently.
+   *
+   * @example
+   * app.post('/logout', (c) => {
+   *   c.var.session.destroy();
+   *   return c.redirect('/');
+   * });
+   */
+  destroy(): void {
+    this.regenerate({ keepData: false });
+  }
+
+  /**
+   * Moves the session to a new id at the response, against session fixation (call it on login):
+   * a server-side store saves the data under a new random id and removes the old record, through
+   * its compare-and-set (changes another request saved to the old id meanwhile are carried over,
+   * none lost), so the old id stops working. The cookie store has no id: it re-issues the cookie
+   * (a new signature and timestamp); an old copy of a signed cookie stays valid until it expires,
+   * as in Flask, so use a server-side store when an old cookie must stop working.
+   *
+   * With `keepData: false` the session is emptied first (as {@link Session.destroy}); what is set
+   * afterwards in the same request goes under the new id. An empty result deletes the cookie.
+   *
+   * @example
+   * app.post('/login', async (req, res) => {
+   *   const user = await checkPassword(req.body);
+   *   req.session.regenerate(); // keeps the cart; the id the visitor had before login stops working
+   *   req.session.set('user', user.id);
+   *   res.redirect('/');
+   * });
+   */
+  regenerate(options: RegenerateOptions = {}): void {
+    if (options.keepData === false) {
+      this.#data = ownData({});
+      this.#sources.clear();
+      this.#changed = 'all';
+    }
+    this.#regenerated = true;
+    this.#accessed = true;
+    this.#modified = true;
+    this.#revision++;
+  }
+
+  /**
+   * Refreshes the session's expiry at the response, without changing its data: the cookie store
+   * re-signs the cookie with a fresh timestamp (with `Max-Age` if permanent), a server-side store
+   * moves the record's expiry (and re-sends a permanent cookie's `Max-Age`). Like the automatic
+   * refresh, it is skipped on an error response (status ≥ 400).
+   *
+   * @example
+   * app.post('/keep-alive', (request) => {
+   *   request.session.touch(); // "stay signed in" without changing anything
+   *   return 'ok';
+   * });
+   */
+  touch(): void {
+    this.#touched = true;
+    this.#accessed = true;
+    this.#revision++;
+  }
+
+  /** True once {@link Session.regenerate} or {@link Session.destroy} was called and not yet done by the store. */
+  get regenerated(): boolean {
+    return this.#regenerated;
+  }
+
+  /** True once {@link Session.touch} was called. */
+  get touched(): boolean {
+    return this.#touched;
   }
 
   /** True when the session holds nothing (an empty session sends no cookie). */
@@ -196,14 +291,21 @@ export class Session<T extends SessionData = SessionData> {
   /** Returns and removes the queued messages (Flask's `get_flashed_messages(with_categories=True)`). */
   consumeFlashes(): FlashMessage[] {
     const queued = this.#flashes();
-    if (Object.hasOwn(this.#data, FLASHES_KEY)) this.delete(FLASHES_KEY);
+    if (Object.hasOwn(this.#data, FLASHES_KEY)) (this as Session).delete(FLASHES_KEY);
     return queued;
   }
 
   /** A restore point for {@link Session.restore}: a shallow copy of the data and the flags. */
   snapshot(): SessionSnapshot {
     const changed = this.#changed === 'all' ? 'all' : new Set(this.#changed);
-    return { data: { ...this.#data }, modified: this.#modified, changed, sources: new Map(this.#sources) };
+    return {
+      data: { ...this.#data },
+      modified: this.#modified,
+      changed,
+      sources: new Map(this.#sources),
+      regenerated: this.#regenerated,
+      touched: this.#touched,
+    };
   }
 
   /** Puts the session back as it was at `snapshot` (used when a change would not fit in the cookie). */
@@ -213,6 +315,8 @@ export class Session<T extends SessionData = SessionData> {
     const changed = snapshot.changed ?? new Set<string>();
     this.#changed = changed === 'all' ? 'all' : new Set(changed);
     this.#sources = new Map(snapshot.sources ?? []);
+    if (snapshot.regenerated !== undefined) this.#regenerated = snapshot.regenerated;
+    if (snapshot.touched !== undefined) this.#touched = snapshot.touched;
     // Still a new revision: anything computed from the discarded state must not be reused.
     this.#revision++;
   }

@@ -9,6 +9,7 @@
  */
 import type { BadData, SessionConflict, StoreUnavailable } from './errors.js';
 import type { Session } from './session.js';
+import type { StorableData } from './storable.js';
 import type { SessionData } from './tagged-json.js';
 
 /** A value now, or later: the cookie store answers at once, a server-side store after I/O. */
@@ -32,7 +33,7 @@ export type CookieAction =
   | { readonly kind: 'failed'; readonly error: StoreUnavailable | SessionConflict };
 
 /** The result of {@link SessionStore.open}. */
-export interface Opened<T extends SessionData> {
+export interface Opened<T extends StorableData<T>> {
   readonly session: Session<T>;
   /** Why a cookie that was sent could not be used; the session is then new and empty. */
   readonly error?: BadData;
@@ -53,7 +54,7 @@ export interface SessionStore {
    * malformed cookie gives a new empty session and the reason, never an exception: it is
    * ordinary traffic. A server-side store rejects with `StoreUnavailable` when it cannot be reached.
    */
-  open<T extends SessionData = SessionData>(cookieHeader: string | undefined): MaybePromise<Opened<T>>;
+  open<T extends StorableData<T> = SessionData>(cookieHeader: string | undefined): MaybePromise<Opened<T>>;
 
   /**
    * Applies `change`, a function of the session's current data, so that it is kept.
@@ -63,7 +64,7 @@ export interface SessionStore {
    * @throws SessionTooLarge when the result would not fit; the session is then as it was.
    * @throws StoreUnavailable or SessionConflict (server-side stores): nothing was saved.
    */
-  update<T extends SessionData>(
+  update<T extends StorableData<T>>(
     session: Session<T>,
     change: (session: Session<T>) => void,
   ): MaybePromise<void>;
@@ -72,10 +73,10 @@ export interface SessionStore {
    * Decides the response's cookie. `status` ≥ 400 skips writes that would only refresh the
    * cookie. Never throws for a session that is too large: see {@link CookieAction}.
    */
-  commit(session: Session, status?: number): MaybePromise<CookieAction>;
+  commit<T extends StorableData<T>>(session: Session<T>, status?: number): MaybePromise<CookieAction>;
 
   /** The bytes the session would take if saved now, whether or not that fits. */
-  measure(session: Session): number;
+  measure<T extends StorableData<T>>(session: Session<T>): number;
 
   /**
    * Gives a session that has no id yet one now, sent with this response (server-side stores),

@@ -61,6 +61,7 @@ import { sessionMiddleware as forExpress } from 'flask-session-ts/express';
 import { sessionPlugin } from 'flask-session-ts/fastify';
 import type { SqliteSessionStore } from 'flask-session-ts/sqlite';
 import type { RedisSessionStore } from 'flask-session-ts/redis';
+import type { FlaskSessionRedisStore } from 'flask-session-ts/flask-session-redis';
 
 // @ts-expect-error secretKey is required
 export const missingKey = new CookieSessionStore({});
@@ -77,6 +78,8 @@ export type Env = SessionEnv<{ visits: number }>;
 export const sqlite: SqliteSessionStore = 1;
 // @ts-expect-error a store class is not a number
 export const redis: RedisSessionStore = 1;
+// @ts-expect-error a store class is not a number
+export const flaskSessionRedis: FlaskSessionRedisStore = 1;
 `;
 
 /** Run by Node as CommonJS: \`require\` must load the CommonJS build, which must work. */
@@ -292,7 +295,15 @@ describe('the packed tarball', () => {
     expect(tarballFiles).toEqual(
       expect.arrayContaining(['LICENSE', 'README.md', 'FIDELITY.md', 'package.json']),
     );
-    for (const entry of ['index', 'hono', 'express', 'fastify', 'stores/sqlite', 'stores/redis']) {
+    for (const entry of [
+      'index',
+      'hono',
+      'express',
+      'fastify',
+      'stores/sqlite',
+      'stores/redis',
+      'stores/flask-session-redis',
+    ]) {
       for (const file of [
         `dist/${entry}.js`,
         `dist/${entry}.d.ts`,

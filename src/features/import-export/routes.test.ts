@@ -242,4 +242,28 @@ describe('import', () => {
     expect(page.setCookies).toEqual([]);
     expect(client.decodeSession()).toEqual(before);
   });
+
+  it('refuses a file with more rows than could ever fit before checking them', async () => {
+    const client = await visitorAtForm();
+    const before = client.decodeSession();
+    // Row 2 is bad, so a file that was checked would be refused for row 2, not for its size.
+    const rows = 'x,y,z,w\r\n' + 'A,1,1,\r\n'.repeat(127_999);
+    const page = await importCsv(client, HEADER + rows);
+    expect(page.status).toBe(422);
+    expect(mainText(page.html)).toContain(importFlowMessages.tooLarge(128_000));
+    expect(mainText(page.html)).not.toContain('Row 2');
+    expect(client.decodeSession()).toEqual(before);
+  });
+
+  it('lists the first bad rows of a very bad file and says where checking stopped', async () => {
+    const client = await visitorAtForm();
+    const page = await importCsv(client, HEADER + '1,1,1,\r\n'.repeat(500));
+    expect(page.status).toBe(422);
+    const text = mainText(page.html);
+    expect(text).toContain('Nothing was imported: at least 100 rows have a problem.');
+    expect(text).toContain(
+      'Checking stopped at row 101, after 100 rows with a problem; the rows after it were not checked.',
+    );
+    expect(text).toContain('… and 50 more rows.');
+  });
 });

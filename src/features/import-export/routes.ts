@@ -7,12 +7,14 @@
  */
 import type { Context, Hono } from 'hono';
 import type { AppEnv, FeatureDeps } from '../../web/context.js';
-import { checkPortfolioCsv, type RowProblem } from '../../domain/csv-import.js';
+import { setImmediate } from 'node:timers/promises';
+import { checkPortfolioCsvInSlices, type RowProblem } from '../../domain/csv-import.js';
 import { purchaseDateBounds } from '../../domain/stock-fields.js';
 import { utcDate } from '../../domain/dates.js';
-import { portfolioCsv } from '../../domain/csv.js';
+import { countDataRows, portfolioCsv } from '../../domain/csv.js';
 import { readHoldings, writeHoldings } from '../../session/portfolio.js';
-import { SessionTooLarge } from 'flask-session-ts';
+import { cannotFit } from '../../session/import-room.js';
+import { ServerSessionStore, SessionTooLarge } from 'flask-session-ts';
 import type { SessionType } from '../../platform/config.js';
 import { STORAGE_WORDS } from '../../session/storage.js';
 import {
@@ -71,7 +73,10 @@ function isMode(value: string | undefined): value is ImportMode {
 }
 
 /** Registers `export_stocks` and `import_stocks` on `app`. */
-export function registerExport(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps, 'store' | 'now'>): void {
+export function registerExport(
+  app: Hono<AppEnv>,
+  { store, now, logger }: Pick<FeatureDeps, 'store' | 'now' | 'logger'>,
+): void {
   app.get(honoPaths.export_stocks, (c) => {
     const holdings = readHoldings(c.get('session'));
     c.header('Content-Type', 'text/csv; charset=utf-8');
@@ -123,8 +128,21 @@ export function registerExport(app: Hono<AppEnv>, { store, now }: Pick<FeatureDe
       if (!(error instanceof TypeError)) throw error;
       return render(c, 422, { mode, formError: importFlowMessages.notText, formErrorField: 'file' });
     }
-    const result = checkPortfolioCsv(text, purchaseDateBounds(now()));
-    if (!result.ok) return render(c, 422, { mode, problems: result.problems });
+    // Weighed before it is read: a file with more rows than could ever fit is refused at once
+    // (one pass over the text, ~10 ms for 1 MiB), not after every row has been checked.
+    const rows = countDataRows(text);
+    const kept = mode === 'append' ? readHoldings(c.get('session')) : [];
+    if (cannotFit(store, c.get('session'), kept, rows)) {
+      const capBytes = store instanceof ServerSessionStore ? store.maxSessionBytes : 0;
+      const formError = importFlowMessages.tooLarge(kept.length + rows, c.get('storage'), capBytes);
+      return render(c, 422, { mode, formError });
+    }
+    logger.debug(`import: checking ${rows} rows (${text.length} characters)`);
+    // Checked in slices, so other visitors are answered while a large file is read.
+    const result = await checkPortfolioCsvInSlices(text, purchaseDateBounds(now()), () => setImmediate());
+    if (!result.ok) {
+      return render(c, 422, { mode, problems: result.problems, stoppedAtRow: result.stoppedAtRow });
+    }
 
     let total = result.holdings.length;
     try {

@@ -32,9 +32,11 @@ export interface ImportFormState {
   /** Which control {@link ImportFormState.formError} is about: its summary link goes there. */
   readonly formErrorField?: keyof typeof IMPORT_IDS | undefined;
   readonly problems?: readonly RowProblem[] | undefined;
+  /** Set when checking stopped early (too many bad rows): the last row checked. */
+  readonly stoppedAtRow?: number | undefined;
 }
 
-function problemList(problems: readonly RowProblem[]): Html {
+function problemList(problems: readonly RowProblem[], stoppedAtRow: number | undefined): Html {
   const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
   const more = problems.length - listed.length;
   return html`<div class="import-problems" id="import-problems">
@@ -43,6 +45,7 @@ function problemList(problems: readonly RowProblem[]): Html {
       ${listed.map((p) => html`<li>Row ${p.row}: ${p.messages.join(' ')}</li>`)}
     </ul>
     ${more > 0 && html`<p>… and ${more} more ${more === 1 ? 'row' : 'rows'}.</p>`}
+    ${stoppedAtRow !== undefined && html`<p>Checking stopped at row ${stoppedAtRow}, after ${problems.length} rows with a problem; the rows after it were not checked.</p>`}
   </div>`;
 }
 
@@ -61,15 +64,21 @@ export function importPage(state: ImportFormState, csrfToken: string, maxKiB: nu
   }
   if (state.problems !== undefined) {
     const n = state.problems.length;
+    const rows =
+      state.stoppedAtRow === undefined
+        ? n === 1
+          ? 'one row has'
+          : `${n} rows have`
+        : `at least ${n} rows have`;
     items.push({
-      message: `Nothing was imported: ${n === 1 ? 'one row has' : `${n} rows have`} a problem. Correct the file and upload it again.`,
+      message: `Nothing was imported: ${rows} a problem. Correct the file and upload it again.`,
       fieldId: 'import-problems',
     });
   }
   return html`<section>
   <h1>Import a Portfolio</h1>
   ${errorSummary(items)}
-  ${state.problems !== undefined && problemList(state.problems)}
+  ${state.problems !== undefined && problemList(state.problems, state.stoppedAtRow)}
   <p>Upload a CSV file with the header <code>${CSV_COLUMNS.join(',')}</code>, as <a href="${urlFor('export_stocks')}">Export CSV</a>
     writes it (at most ${maxKiB} KiB). Every row is checked by the rules of the add-stock form; if any row is wrong,
     nothing is imported.</p>

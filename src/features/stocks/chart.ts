@@ -38,6 +38,9 @@ export interface Slice {
   readonly length: Decimal;
 }
 
+const HUNDRED = decimal(100n, 0);
+const BAR_UNITS = decimal(BigInt(BAR_WIDTH), 0);
+
 /** What the shares are shares of. */
 export type ChartBasis = 'market value' | 'cost basis';
 
@@ -55,28 +58,34 @@ export function allocation({ positions, totals }: Positions): { basis: ChartBasi
     return {
       symbol: p.symbol,
       amount,
-      percent: divide(multiply(amount, decimal(100n, 0)), total, 2),
-      length: divide(multiply(amount, decimal(BigInt(BAR_WIDTH), 0)), total, 2),
+      percent: divide(multiply(amount, HUNDRED), total, 2),
+      length: divide(multiply(amount, BAR_UNITS), total, 2),
     };
   });
   return { basis: byValue ? 'market value' : 'cost basis', slices };
 }
 
-const percentText = (percent: Decimal) => formatPercent(percent).replace(/^\+/, '');
+/** A share without the sign `formatPercent` gives gains: shares are never negative. */
+function percentText(percent: Decimal): string {
+  const text = formatPercent(percent);
+  return text.startsWith('+') ? text.slice(1) : text;
+}
 
 /** The chart section; nothing for an empty portfolio. */
 export function allocationChart(view: Positions): Html | undefined {
   if (view.positions.length === 0) return undefined;
   const { basis, slices } = allocation(view);
   const height = slices.length * ROW + 8;
-  const description = slices.map((s) => `${s.symbol} ${percentText(s.percent)}`).join(', ');
+  // Each share's text once: the description, its bar and the table all show it.
+  const shares = slices.map((s) => percentText(s.percent));
+  const description = slices.map((s, i) => `${s.symbol} ${shares[i]}`).join(', ');
   const bars = slices.map((slice, i) => {
     const y = 4 + i * ROW;
     const mid = y + ROW / 2;
     return html`<g>
         <text x="${LABEL_WIDTH - 6}" y="${mid}" class="chart-label" text-anchor="end" dominant-baseline="middle">${slice.symbol}</text>
         <rect x="${LABEL_WIDTH}" y="${y + (ROW - BAR_HEIGHT) / 2}" width="${toCanonicalString(slice.length)}" height="${BAR_HEIGHT}" rx="2" class="chart-bar-${i % CHART_COLOURS}" />
-        <text x="${LABEL_WIDTH + BAR_WIDTH + 6}" y="${mid}" class="chart-value" dominant-baseline="middle">${percentText(slice.percent)}</text>
+        <text x="${LABEL_WIDTH + BAR_WIDTH + 6}" y="${mid}" class="chart-value" dominant-baseline="middle">${shares[i]}</text>
       </g>`;
   });
   return html`<section class="chart" aria-labelledby="chart-heading">
@@ -92,7 +101,7 @@ export function allocationChart(view: Positions): Html | undefined {
     <caption>Share of the portfolio by ${basis}</caption>
     <thead><tr><th scope="col">Symbol</th><th scope="col">Share</th><th scope="col">${basis === 'market value' ? 'Market Value' : 'Cost Basis'}</th></tr></thead>
     <tbody>
-      ${slices.map((s) => html`<tr><th scope="row">${s.symbol}</th><td>${percentText(s.percent)}</td><td>${formatMoney(s.amount)}</td></tr>`)}
+      ${slices.map((s, i) => html`<tr><th scope="row">${s.symbol}</th><td>${shares[i]}</td><td>${formatMoney(s.amount)}</td></tr>`)}
     </tbody>
   </table>
   </div>

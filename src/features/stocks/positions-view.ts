@@ -14,7 +14,7 @@ import {
   type Decimal,
 } from '../../domain/decimal.js';
 import type { Lot, Position, Positions, PositionSort, Return } from '../../domain/positions.js';
-import { urlFor } from '../../web/urls.js';
+import { indexedUrl, urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 
 /** A refused current price, shown again beside its position's field. */
@@ -62,18 +62,23 @@ function sortHeader(by: PositionSort, current: PositionSort, scope: 'col'): Html
   return html`<th scope="${scope}" class="${by === 'symbol' ? '' : 'num'}"><a href="${listUrl(by)}" aria-label="${label}: sort by ${label.toLowerCase()}">${label}</a></th>`;
 }
 
+// Built once: a row's links are the fixed path around its index.
+const editUrl = indexedUrl('edit_stock');
+const deleteUrl = indexedUrl('delete_stock');
+
 function lotRow(lot: Lot, token: Html): Html {
   const { symbol, date } = lot.holding;
   const { index } = lot;
+  const shares = formatQuantity(lot.shares);
   return html`<tr class="lot">
               <th scope="row">${symbol}</th>
               <td data-label="Purchase Date">${date ?? NOT_SET}</td>
-              <td class="num" data-label="Shares">${formatQuantity(lot.shares)}</td>
+              <td class="num" data-label="Shares">${shares}</td>
               <td class="num" data-label="Purchase Price">${formatPrice(lot.price)}</td>
               <td class="num" data-label="Cost Basis">${formatMoney(lot.cost)}</td>
               <td class="lot-actions row-actions">
-                <a href="${urlFor('edit_stock', { index })}" aria-label="Edit ${symbol}, ${formatQuantity(lot.shares)} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
-                <form method="post" action="${urlFor('delete_stock', { index })}" class="inline">
+                <a href="${editUrl(index)}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
+                <form method="post" action="${deleteUrl(index)}" class="inline">
                   ${token}
                   <input type="hidden" name="symbol" value="${symbol}" />
                   <button type="submit" class="link" aria-label="Remove ${symbol}">Remove</button>
@@ -92,6 +97,11 @@ function removePriceButton(symbol: string): Html {
   return html`<button type="submit" name="${REMOVE_PRICE_FIELD}" value="yes" class="secondary">Remove the price of ${symbol}</button>`;
 }
 
+const SET_PRICE_URL = urlFor('set_price');
+// The same on every position: escaped once, when the module loads.
+const PRICE_HINTS = html`pattern="${currentPriceHints.pattern}" title="${currentPriceHints.title}"
+            maxlength="${currentPriceHints.maxLength}"`;
+
 function priceForm(
   position: Position,
   token: Html,
@@ -103,14 +113,13 @@ function priceForm(
   const mine = error?.symbol === symbol ? error : undefined;
   const value =
     mine?.value ?? (position.valuation === undefined ? '' : formatPrice(position.valuation.price));
-  return html`<form method="post" action="${urlFor('set_price')}" class="price-form">
+  return html`<form method="post" action="${SET_PRICE_URL}" class="price-form">
           ${token}
           <input type="hidden" name="symbol" value="${symbol}" />
           <input type="hidden" name="sort" value="${sort}" />
           <label for="${id}">Current price of ${symbol} ($)</label>
           <input id="${id}" name="${CURRENT_PRICE_FIELD}" type="text" value="${value}" inputmode="decimal"
-            pattern="${currentPriceHints.pattern}" title="${currentPriceHints.title}"
-            maxlength="${currentPriceHints.maxLength}" autocomplete="off" size="10"${
+            ${PRICE_HINTS} autocomplete="off" size="10"${
               mine && html` aria-invalid="true" aria-describedby="${id}-error"`
             } />
           <button type="submit" class="secondary">Save price</button>
@@ -194,13 +203,8 @@ function totalsNote({ totals, positions }: Positions): Html | undefined {
     with a current price${totals.priced && html` (cost basis ${formatMoney(totals.priced.cost)})`}.</p>`;
 }
 
-/** The positions table, its totals and the notes on prices and rounding. */
-export function positionsSection(
-  view: Positions,
-  sort: PositionSort,
-  token: Html,
-  error: PriceFormError | undefined,
-): Html {
+/** The positions table's fixed part for one sort order: the notes, sort links and header row. */
+function tableStart(sort: PositionSort): Html {
   return html`<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and
     they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to
     the cent, average cost to 4 decimal places, percentages to 2.</p>
@@ -219,7 +223,22 @@ export function positionsSection(
           ${sortHeader('gain', sort, 'col')}
           <th scope="col" class="num">Return</th>
         </tr>
-      </thead>
+      </thead>`;
+}
+
+// One per sort order, built when the module loads: nothing in them depends on the visitor.
+const TABLE_STARTS = Object.fromEntries(
+  (Object.keys(SORTABLE) as PositionSort[]).map((sort) => [sort, tableStart(sort)]),
+) as Readonly<Record<PositionSort, Html>>;
+
+/** The positions table, its totals and the notes on prices and rounding. */
+export function positionsSection(
+  view: Positions,
+  sort: PositionSort,
+  token: Html,
+  error: PriceFormError | undefined,
+): Html {
+  return html`${TABLE_STARTS[sort]}
       ${view.positions.map((position) => positionRows(position, token, sort, error))}
       ${totalsRow(view)}
     </table>

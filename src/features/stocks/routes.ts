@@ -86,13 +86,10 @@ export function renderStockList(
   const title = priceError === undefined ? PORTFOLIO_TITLE : `Error: ${PORTFOLIO_TITLE}`;
   return renderPage(c, { title, status: priceError === undefined ? 200 : 422 }, (page) => {
     const session = c.get('session');
-    const view = buildPositions(
-      readHoldings(session),
-      decodePrices(session.get('prices')),
-      positionSort(sort),
-    );
-    // Measured after the page consumed its flashes: the cookie this response will send.
-    const remaining = roomForMore(store, session, addHolding);
+    const holdings = readHoldings(session);
+    const view = buildPositions(holdings, decodePrices(session.get('prices')), positionSort(sort));
+    // After the page consumed its flashes: the session as this response will send it.
+    const remaining = roomForMore(store, session, holdings, addHolding, c.req.header('cookie'));
     return listStocksPage(
       view,
       {

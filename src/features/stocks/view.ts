@@ -54,7 +54,7 @@ function undoNotice(removed: Holding, token: Html): Html {
 /** What the list page shows besides the positions: how many more fit, a refused price, the undo. */
 export interface ListOptions {
   readonly sort: PositionSort;
-  /** Holdings that still fit in the session (at least 1 is exact: see `routes/capacity.ts`). */
+  /** Holdings that still fit in the session (at least 1 is exact: see `session/capacity.ts`). */
   readonly remaining: number;
   readonly priceError?: PriceFormError | undefined;
   /** Where the session lives, for the "how many more fit" hint. Default: the cookie. */
@@ -64,6 +64,14 @@ export interface ListOptions {
   /** The removal that can still be undone. */
   readonly removed?: Holding | undefined;
 }
+
+// The page's actions: the same for every visitor, built once.
+const ACTIONS = html`<div class="actions">
+    <a class="button" href="${urlFor('add_stock')}">Add stock</a>
+    <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
+    <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
+    <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>
+  </div>`;
 
 function capacityText(
   remaining: number,
@@ -104,12 +112,7 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
   }
   ${positionsSection(view, options.sort, token, options.priceError)}
   <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage, options.capBytes)}</p>
-  <div class="actions">
-    <a class="button" href="${urlFor('add_stock')}">Add stock</a>
-    <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
-    <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
-    <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>
-  </div>
+  ${ACTIONS}
 </section>
 ${allocationChart(view)}`;
 }

@@ -135,6 +135,14 @@ export class RedisBackend implements SessionBackend {
     }
   }
 
+  /**
+   * Runs `command` as every command of this backend runs: after the first connection, within the
+   * timeout, failing with {@link StoreUnavailable} (for backends of another layout on this client).
+   */
+  protected command<R>(what: string, command: () => Promise<R>): Promise<R> {
+    return this.#run(what, command);
+  }
+
   async read(key: string, nowMs: number): Promise<SessionRecord | undefined> {
     const [data, version, created, expires] = await this.#run('Cannot read a session', () =>
       this.client.hmGet(this.#prefix + key, ['d', 'v', 'c', 'e']),

@@ -774,3 +774,187 @@ describe.each(lifetimeBackends)('lifetimes and their cookies on $name', ({ store
     expect((await store.open(first)).error).toBeInstanceOf(UnknownSession);
   });
 });
+
+describe('regenerate, destroy and touch', () => {
+  afterEach(() => {
+    clock = Date.UTC(2026, 0, 1);
+  });
+
+  /** A SQLite backend whose next read or write of `key` first runs `hook` (another request). */
+  function hooked(name: string) {
+    const inner = new SqliteBackend({ path: join(dir, name), secretKey });
+    const hooks: { on: 'read' | 'write'; key: string; run: () => Promise<void> }[] = [];
+    /** Keys whose every write loses a race. */
+    const conflicts = new Set<string>();
+    const lost: string[] = [];
+    const fire = async (on: 'read' | 'write', key: string) => {
+      const i = hooks.findIndex((h) => h.on === on && h.key === key);
+      if (i >= 0) await hooks.splice(i, 1)[0]?.run();
+    };
+    const backend: SessionBackend = {
+      read: async (key, nowMs) => {
+        const record = inner.read(key, nowMs);
+        await fire('read', key);
+        return record;
+      },
+      write: async (key, nowMs, next) => {
+        await fire('write', key);
+        if (conflicts.has(key)) {
+          lost.push(key);
+          return { outcome: 'conflict' };
+        }
+        return inner.write(key, nowMs, next);
+      },
+      touch: (key, expiresMs) => inner.touch(key, expiresMs),
+      remove: (key) => inner.remove(key),
+      ping: () => inner.ping(),
+      close: () => inner.close(),
+    };
+    const store = new ServerSessionStore(backend, { secretKey, now, maxAttempts: 3 });
+    const other = sqliteStore({ path: join(dir, name) });
+    stores.push(store);
+    return { store, other, hooks, conflicts, lost };
+  }
+
+  function keyOf(cookie: string): string {
+    const value = cookie.split('=')[1] ?? '';
+    return hashId(value.slice(0, 43));
+  }
+
+  it('moves a change saved to the old id between its read and the removal: no lost update', async () => {
+    const { store, other, hooks } = hooked('race.sqlite3');
+    const cookie = await save(store, undefined, { a: '1' });
+    const { session } = await store.open(cookie);
+    session.regenerate();
+    session.set('user', 'ann');
+    // Right after regenerate read the old record, another request saves `b` to it.
+    hooks.push({
+      on: 'read',
+      key: keyOf(cookie),
+      run: async () => {
+        await save(other, cookie, { b: '2' });
+      },
+    });
+    const fresh = cookieOf(await store.commit(session));
+    expect(hooks).toEqual([]);
+    expect({ ...(await other.open(fresh)).session.toJSON() }).toEqual({ a: '1', b: '2', user: 'ann' });
+    expect((await other.open(cookie)).error).toBeInstanceOf(UnknownSession);
+    expect(session.regenerated).toBe(false);
+    expect(session.modified).toBe(true);
+  });
+
+  it('gives up with SessionConflict after maxAttempts lost races on the old record, which keeps its data', async () => {
+    const { store, other, conflicts, lost } = hooked('conflict.sqlite3');
+    const cookie = await save(store, undefined, { a: '1' });
+    const { session } = await store.open(cookie);
+    conflicts.add(keyOf(cookie));
+    await expect(store.regenerate(session)).rejects.toEqual(new SessionConflict(3));
+    expect(lost).toEqual([keyOf(cookie), keyOf(cookie), keyOf(cookie)]);
+    expect((await other.open(cookie)).session.get('a')).toBe('1');
+  });
+
+  it('does not slide a permanent session read again within a minute: no write, no cookie', async () => {
+    const store = sqliteStore({ permanent: true });
+    const cookie = await save(store, undefined, { a: '1' });
+    clock += 30_000;
+    const { session } = await store.open(cookie);
+    session.get('a');
+    expect(await store.commit(session)).toEqual({ kind: 'none' });
+  });
+
+  it('keeps the old id and its data when the old record cannot be removed, and says so', async () => {
+    const { store, hooks } = hooked('outage.sqlite3');
+    const cookie = await save(store, undefined, { a: '1' });
+    const { session } = await store.open(cookie);
+    session.regenerate();
+    hooks.push({
+      on: 'write',
+      key: keyOf(cookie),
+      run: () => Promise.reject(new StoreUnavailable('down')),
+    });
+    const action = await store.commit(session);
+    expect(action.kind).toBe('failed');
+    expect((await store.open(cookie)).session.get('a')).toBe('1');
+  });
+
+  it('store.regenerate() throws what failed and leaves the session as it was, so commit can try again', async () => {
+    const { store, other, hooks } = hooked('retry.sqlite3');
+    const cookie = await save(store, undefined, { a: '1' });
+    const { session } = await store.open(cookie);
+    session.set('b', '2');
+    hooks.push({ on: 'write', key: keyOf(cookie), run: () => Promise.reject(new StoreUnavailable('down')) });
+    await expect(store.regenerate(session)).rejects.toBeInstanceOf(StoreUnavailable);
+    expect({ ...session.toJSON() }).toEqual({ a: '1', b: '2' });
+    expect(session.changedKeys).toEqual(new Set(['b']));
+    expect(session.regenerated).toBe(true);
+    expect((await other.open(cookie)).session.get('a')).toBe('1');
+    const fresh = cookieOf(await store.commit(session));
+    expect({ ...(await other.open(fresh)).session.toJSON() }).toEqual({ a: '1', b: '2' });
+    expect((await other.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+
+  it('store.regenerate() does it at once, data dropped with keepData: false, and throws what failed', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { a: '1' });
+    const { session } = await store.open(cookie);
+    await store.regenerate(session, { keepData: false });
+    expect(session.isEmpty).toBe(true);
+    expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+    expect(await store.commit(session)).toEqual({
+      kind: 'delete',
+      header: expect.stringMatching(/^session=; Expires=Thu, 01 Jan 1970/) as unknown,
+    });
+  });
+
+  it('destroy() deletes the cookie of an id the store does not hold', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { a: '1' });
+    await save(sqliteStore(), undefined, {}); // another file: the id is unknown there
+    const elsewhere = sqliteStore();
+    const { session, error } = await elsewhere.open(cookie);
+    expect(error).toBeInstanceOf(UnknownSession);
+    session.destroy();
+    expect((await elsewhere.commit(session)).kind).toBe('delete');
+  });
+
+  it('destroy() sends nothing to a visitor who had no cookie', async () => {
+    const store = sqliteStore();
+    const { session } = await store.open(undefined);
+    session.destroy();
+    expect(await store.commit(session)).toEqual({ kind: 'none' });
+  });
+
+  it('touch() of a permanent session slides it at once (no once-a-minute limit), with a new Max-Age', async () => {
+    const store = sqliteStore({ lifetimeSeconds: 100, permanent: true });
+    const cookie = await save(store, undefined, { a: '1' });
+    clock += 30_000;
+    const { session } = await store.open(cookie);
+    session.touch();
+    const action = await store.commit(session);
+    expect(action.kind).toBe('set');
+    expect(action.kind === 'set' && action.header).toContain('Max-Age=100;');
+    clock += 90_000; // 120 s after the save, 90 after the touch
+    expect((await store.open(cookie)).session.get('a')).toBe('1');
+  });
+
+  it('touch() asked for inside update re-sends a permanent cookie, whose Max-Age follows the saved record', async () => {
+    const store = sqliteStore({ lifetimeSeconds: 100, permanent: true });
+    const cookie = await save(store, undefined, { a: '1' });
+    clock += 30_000;
+    const { session } = await store.open(cookie);
+    await store.update(session, (s) => s.touch());
+    const action = await store.commit(session);
+    expect(action.kind === 'set' && action.header).toContain('Max-Age=100;');
+  });
+
+  it('touch() is skipped on an error response, like the automatic refresh', async () => {
+    const store = sqliteStore({ lifetimeSeconds: 100, permanent: true });
+    const cookie = await save(store, undefined, { a: '1' });
+    clock += 30_000;
+    const { session } = await store.open(cookie);
+    session.touch();
+    expect(await store.commit(session, 500)).toEqual({ kind: 'none' });
+    clock += 90_000;
+    expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+});

@@ -27,9 +27,10 @@ import {
   UnknownSession,
 } from '../errors.js';
 import { SessionSerializer } from '../serializer.js';
-import { Session } from '../session.js';
-import { Signer, type Digest, type Secret } from '../signer.js';
+import { Session, type RegenerateOptions } from '../session.js';
+import { Signer, type Digest, type Secret, type Verified } from '../signer.js';
 import type { CookieAction, MaybePromise, Opened, SessionStore } from '../store.js';
+import type { StorableData } from '../storable.js';
 import { dumps, loads, type SessionData } from '../tagged-json.js';
 
 /** A session as a backend holds it. */
@@ -91,6 +92,13 @@ export interface ServerStoreOptions {
   readonly absoluteLifetimeSeconds?: number;
   /** Make every non-empty session permanent (a cookie with `Max-Age`). Default false. */
   readonly permanent?: boolean;
+  /**
+   * Slide the idle lifetime of non-permanent sessions too, when a request uses them (at most once
+   * a minute, as for permanent ones): their record's expiry moves, and no cookie is sent, since a
+   * non-permanent cookie has no `Max-Age`. Default false: a non-permanent session that is only
+   * read ends `lifetimeSeconds` after its last change, as a Flask cookie session does.
+   */
+  readonly refreshNonPermanent?: boolean;
   /** Largest serialised session; a bigger change is refused with {@link SessionTooLarge}. Default 1 MiB. */
   readonly maxSessionBytes?: number;
   /** Tries of one change that keeps losing races before {@link SessionConflict}. Default 10. */
@@ -149,6 +157,9 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** The record vanished under a session that had one (expired, or removed by `regenerate`). */
 class Vanished extends Error {}
 
+/** The old record of a session being regenerated changed after it was read: move the data again. */
+class Moved extends Error {}
+
 /**
  * A {@link SessionStore} that keeps the data in a {@link SessionBackend}; see the module notes.
  * `SqliteSessionStore` and `RedisSessionStore` are this with their backend.
@@ -159,6 +170,7 @@ export class ServerSessionStore implements SessionStore {
   readonly lifetimeSeconds: number;
   readonly absoluteLifetimeSeconds: number | undefined;
   readonly permanent: boolean;
+  readonly refreshNonPermanent: boolean;
   readonly maxAttempts: number;
   readonly backend: SessionBackend;
   readonly #signer: Signer;
@@ -177,6 +189,7 @@ export class ServerSessionStore implements SessionStore {
     this.lifetimeSeconds = options.lifetimeSeconds ?? SESSION_DEFAULTS.lifetimeSeconds;
     this.absoluteLifetimeSeconds = options.absoluteLifetimeSeconds;
     this.permanent = options.permanent ?? SESSION_DEFAULTS.permanent;
+    this.refreshNonPermanent = options.refreshNonPermanent ?? SESSION_DEFAULTS.refreshNonPermanent; // as Flask
     this.maxSessionBytes = options.maxSessionBytes ?? d.maxSessionBytes;
     this.maxAttempts = options.maxAttempts ?? d.maxAttempts;
     this.#now = options.now ?? Date.now;
@@ -213,7 +226,7 @@ export class ServerSessionStore implements SessionStore {
    * a new empty session (and the reason); a valid Flask cookie session is imported.
    * @throws StoreUnavailable when the backend cannot be reached.
    */
-  async open<T extends SessionData = SessionData>(cookieHeader: string | undefined): Promise<Opened<T>> {
+  async open<T extends StorableData<T> = SessionData>(cookieHeader: string | undefined): Promise<Opened<T>> {
     const value = readCookie(cookieHeader, this.cookie.name);
     const state: State = {
       id: undefined,
@@ -238,8 +251,7 @@ export class ServerSessionStore implements SessionStore {
 
     let id: string;
     try {
-      const verified = this.#signer.unsign(value);
-      if (!ID_PATTERN.test(verified.value)) throw new UnknownSession('The session id is malformed');
+      const verified = this.unsignId(value);
       id = verified.value;
       // Verified by an older key: re-signed with the current one on the way out.
       state.sendCookie = verified.keyIndex > 0;
@@ -251,7 +263,7 @@ export class ServerSessionStore implements SessionStore {
       state.reserved = true;
     }
 
-    const key = hashId(id);
+    const key = this.storageKey(id);
     const record = await this.backend.read(key, this.#now());
     if (record === undefined && state.reserved) {
       // Reserved and not yet written: empty, keeping the id, so every tab's first write lands here.
@@ -271,7 +283,7 @@ export class ServerSessionStore implements SessionStore {
     }
     let data: SessionData;
     try {
-      data = loads(record.data);
+      data = this.decodeData(record.data);
     } catch (error) {
       // Never overwritten: the visitor gets a new id, and the unreadable record expires on its own.
       if (!(error instanceof BadData)) throw error;
@@ -312,7 +324,7 @@ export class ServerSessionStore implements SessionStore {
   }
 
   /** A valid Flask cookie session, to be saved under a new id at the first write. */
-  #imported<T extends SessionData>(value: string, state: State): Opened<T> | undefined {
+  #imported<T extends StorableData<T>>(value: string, state: State): Opened<T> | undefined {
     if (this.#importer === undefined) return undefined;
     try {
       const { data } = this.#importer.loads(value, this.lifetimeSeconds);
@@ -335,7 +347,7 @@ export class ServerSessionStore implements SessionStore {
    * @throws StoreUnavailable: the save was not confirmed. Nothing was saved, unless the backend applied
    *   a write whose answer came after the timeout; the change is never retried, so never applied twice.
    */
-  async update<T extends SessionData>(
+  async update<T extends StorableData<T>>(
     session: Session<T>,
     change: (session: Session<T>) => void,
   ): Promise<void> {
@@ -344,16 +356,18 @@ export class ServerSessionStore implements SessionStore {
 
   /**
    * Saves what changed outside `update` and decides the cookie: set for a new or re-signed id or
-   * a slid expiry, deleted when the session was emptied. Never throws: see {@link CookieAction}.
+   * a slid expiry, deleted when the session was emptied. Does what {@link Session.regenerate},
+   * {@link Session.destroy} and {@link Session.touch} asked for. Never throws: see {@link CookieAction}.
    */
-  async commit(session: Session, status = 200): Promise<CookieAction> {
+  async commit<T extends StorableData<T>>(session: Session<T>, status = 200): Promise<CookieAction> {
     const state = this.#state(session);
     if (this.permanent && !session.permanent && !session.isEmpty) session.permanent = true;
     const changed = session.changedKeys;
-    if (changed === 'all' || changed.size > 0) {
-      if (state.key === undefined && session.isEmpty) return NONE;
+    if (session.regenerated || changed === 'all' || changed.size > 0) {
+      if (!session.regenerated && state.key === undefined && session.isEmpty) return NONE;
       try {
-        await this.#save(session, undefined);
+        if (session.regenerated) await this.#regenerate(session);
+        else await this.#save(session, undefined);
       } catch (error) {
         if (error instanceof SessionTooLarge) {
           return { kind: 'too-large', sizeBytes: error.sizeBytes, limitBytes: error.limitBytes };
@@ -369,48 +383,126 @@ export class ServerSessionStore implements SessionStore {
       return remove ? { kind: 'delete', header: serializeDeleteCookie(this.cookie) } : NONE;
     }
     const nowMs = this.#now();
-    if (!state.sendCookie && status < 400 && session.permanent && session.accessed) {
+    const rolls = session.accessed && (session.permanent || this.refreshNonPermanent);
+    if (!state.sendCookie && status < 400 && (rolls || session.touched)) {
       const expiresMs = this.#expiresMs(state.createdMs, nowMs);
-      if (expiresMs - state.expiresMs >= SERVER_STORE_DEFAULTS.touchIntervalMs) {
+      // An explicit touch() moves the expiry whenever it would move: no once-a-minute limit.
+      const moved = expiresMs - state.expiresMs;
+      if (moved >= SERVER_STORE_DEFAULTS.touchIntervalMs || (session.touched && moved > 0)) {
         try {
           await this.backend.touch(state.key ?? '', expiresMs);
           state.expiresMs = expiresMs;
-          state.sendCookie = true;
+          // A permanent cookie's Max-Age follows the record; a non-permanent cookie has none.
+          if (session.permanent) state.sendCookie = true;
         } catch (error) {
           // Only a refresh: the cookie and the record stay valid until the expiry they have.
           if (!(error instanceof StoreUnavailable)) throw error;
         }
       }
     }
+    // touch() re-sends a permanent cookie's Max-Age even when a save in this request already moved
+    // the record's expiry (the Max-Age is always the record's remaining lifetime).
+    if (session.touched && session.permanent && status < 400) state.sendCookie = true;
     // Made permanent (or not) on an existing id: the browser must hear of the new lifetime now, not at
     // the next refresh, or a cookie that should outlive the browser session dies with it.
     if (session.permanent !== state.permanentAtOpen && !session.isEmpty) state.sendCookie = true;
     if (!state.sendCookie) return NONE;
     const maxAgeSeconds = session.permanent ? Math.ceil((state.expiresMs - nowMs) / 1000) : undefined;
-    const signer = state.reserved ? this.#reservedSigner : this.#signer;
+    // A reserved id keeps its own salt until its first write: see reserve().
+    const signed = state.reserved ? this.#reservedSigner.sign(state.id) : this.signId(state.id);
     return {
       kind: 'set',
-      header: serializeSetCookie(this.cookie, signer.sign(state.id), { maxAgeSeconds, nowMs }),
+      header: serializeSetCookie(this.cookie, signed, { maxAgeSeconds, nowMs }),
     };
   }
 
   /** Bytes the session's data takes serialised, as the store keeps it (tagged JSON, ASCII). */
-  measure(session: Session): number {
-    return dumps(session.toJSON()).length;
+  measure<T extends StorableData<T>>(session: Session<T>): number {
+    return this.encodeData(session.toJSON(), undefined).length;
   }
 
   /**
-   * Gives the session a new id and removes the old record (after a login, against session
-   * fixation). The data moves with it, as this request sees it.
-   * @throws StoreUnavailable, SessionConflict.
+   * {@link Session.regenerate} now rather than at `commit`, so that a failure is an exception the
+   * handler sees: a new id, the data moved (or not, with `keepData: false`), the old record
+   * removed; `commit` then sends the new id's cookie.
+   * @throws StoreUnavailable, SessionConflict, SessionTooLarge: the old id still holds the data then.
+   * @example
+   * await store.regenerate(c.var.session); // on login, before answering
    */
-  async regenerate(session: Session): Promise<void> {
+  async regenerate<T extends StorableData<T>>(
+    session: Session<T>,
+    options: RegenerateOptions = {},
+  ): Promise<void> {
+    this.#state(session);
+    session.regenerate(options);
+    await this.#regenerate(session);
+  }
+
+  /**
+   * Moves the session to a new id: saves its data under the new id, then removes the old record
+   * by compare-and-set, only if no other request changed it since it was read; otherwise reads it
+   * again and moves the newer data, so no update is lost. With only some keys changed (keepData),
+   * the data moved is the latest stored data with this request's changes on top; after
+   * `keepData: false` (every key changed) it is this request's data alone, and the old record is
+   * removed whatever it holds. A failure leaves the old record in place and puts the session back
+   * as it was (still to be regenerated): the visitor keeps the old id and its data. A new record
+   * already saved then is never sent to anyone and expires unused.
+   */
+  async #regenerate<T extends StorableData<T>>(session: Session<T>): Promise<void> {
     const state = this.#state(session);
+    const before = { state: { ...state }, session: session.snapshot() };
+    try {
+      await this.#move(session, state);
+    } catch (error) {
+      Object.assign(state, before.state);
+      session.restore(before.session);
+      throw error;
+    }
+  }
+
+  async #move<T extends StorableData<T>>(session: Session<T>, state: State): Promise<void> {
     const oldKey = state.key;
-    this.#newId(state);
-    session.markModified();
-    await this.#save(session, undefined);
-    if (oldKey !== undefined) await this.backend.remove(oldKey);
+    const changed = session.changedKeys;
+    const pending: SessionData = { ...session.toJSON() };
+    const merge = oldKey !== undefined && changed !== 'all';
+    // #save gives a session without a key a new id.
+    Object.assign(state, { id: undefined, key: undefined, version: 0 });
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      let oldVersion = 0;
+      let data = pending;
+      if (merge) {
+        const record = await this.backend.read(oldKey, this.#now());
+        if (record !== undefined) {
+          oldVersion = record.version;
+          const latest = new Session(this.decodeData(record.data), false);
+          for (const key of changed) overlay(latest, key, pending[key]);
+          data = { ...latest.toJSON() };
+        }
+      }
+      session.restore({ data, modified: true, changed: 'all' });
+      await this.#save(session, undefined);
+      if (oldKey !== undefined) {
+        let outcome: WriteOutcome;
+        try {
+          outcome = await this.#queued(oldKey, () =>
+            this.backend.write(oldKey, this.#now(), (current) => {
+              if (merge && current !== undefined && current.version !== oldVersion) throw new Moved();
+              return null;
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof Moved)) throw error;
+          continue;
+        }
+        if (outcome.outcome === 'conflict') {
+          await pause(attempt);
+          continue;
+        }
+      }
+      session.restore({ data: session.toJSON(), modified: true, regenerated: false });
+      return;
+    }
+    throw new SessionConflict(this.maxAttempts);
   }
 
   /** @throws StoreUnavailable when the backend does not answer. */
@@ -422,6 +514,45 @@ export class ServerSessionStore implements SessionStore {
     return this.backend.close();
   }
 
+  // Hooks for a store that keeps another program's layout (FlaskSessionRedisStore): how ids are
+  // made, signed and keyed, and how data is written. The defaults are this library's own format.
+
+  /** A new session id. Default: 32 bytes from the CSPRNG, URL-safe base64. */
+  protected newId(): string {
+    return randomBytes(32).toString('base64url');
+  }
+
+  /** The cookie value carrying `id`. Default: signed with the id salt and digest. */
+  protected signId(id: string): string {
+    return this.#signer.sign(id);
+  }
+
+  /**
+   * The id a cookie value carries (`keyIndex` > 0: re-sign it with the current key).
+   * @throws BadData when it is forged or malformed.
+   */
+  protected unsignId(value: string): Verified {
+    const verified = this.#signer.unsign(value);
+    if (!ID_PATTERN.test(verified.value)) throw new UnknownSession('The session id is malformed');
+    return verified;
+  }
+
+  /** The backend key of `id`. Default: its SHA-256, so the store holds no usable cookie. */
+  protected storageKey(id: string): string {
+    return hashId(id);
+  }
+
+  /** Session data as the backend keeps it; `previous` is what the record held before. Default: tagged JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- used by formats that keep unchanged keys' bytes
+  protected encodeData(data: SessionData, previous: string | undefined): string {
+    return dumps(data);
+  }
+
+  /** @throws BadData when the stored text cannot be read. */
+  protected decodeData(text: string): SessionData {
+    return loads(text);
+  }
+
   #state(session: Session): State {
     const state = this.#states.get(session);
     if (state === undefined) throw new TypeError('This session was not opened by this store');
@@ -429,9 +560,9 @@ export class ServerSessionStore implements SessionStore {
   }
 
   #newId(state: State): void {
-    const id = randomBytes(32).toString('base64url');
+    const id = this.newId();
     state.id = id;
-    state.key = hashId(id);
+    state.key = this.storageKey(id);
     state.version = 0;
     state.createdMs = this.#now();
     state.sendCookie = true;
@@ -444,7 +575,7 @@ export class ServerSessionStore implements SessionStore {
     return absolute === undefined ? idle : Math.min(idle, createdMs + absolute * 1000);
   }
 
-  async #save<T extends SessionData>(
+  async #save<T extends StorableData<T>>(
     session: Session<T>,
     change: ((session: Session<T>) => void) | undefined,
   ): Promise<void> {
@@ -470,10 +601,10 @@ export class ServerSessionStore implements SessionStore {
         outcome = await this.#queued(key, () =>
           this.backend.write(key, this.#now(), (current) => {
             if (current === undefined && state.version > 0) throw new Vanished();
-            const s = mine(current === undefined ? {} : loads(current.data));
+            const s = mine(current === undefined ? {} : this.decodeData(current.data));
             saved = s;
             if (s.isEmpty) return null;
-            const data = dumps(s.toJSON());
+            const data = this.encodeData(s.toJSON(), current?.data);
             if (data.length > this.maxSessionBytes) {
               throw new SessionTooLarge(
                 data.length,
@@ -512,6 +643,9 @@ export class ServerSessionStore implements SessionStore {
         }
       }
       session.restore({ data: saved.toJSON(), modified: true });
+      // Asked for inside `update`'s change, which ran on a copy: done at commit, as for any request.
+      if (saved.regenerated) session.regenerate();
+      if (saved.touched) session.touch();
       return;
     }
     throw new SessionConflict(this.maxAttempts);

@@ -28,8 +28,16 @@ interface Implementation {
   readonly concurrent: 'all-land' | 'last-wins';
   setUp(): Promise<void>;
   /** A new store on the same backing: another worker process or app instance. */
-  store(options?: { maxSessionBytes?: number }): SessionStore;
+  store(options?: StoreOptions): SessionStore;
   tearDown(): Promise<void>;
+}
+
+/** Options every store takes, named as the server-side stores name them. */
+interface StoreOptions {
+  maxSessionBytes?: number;
+  lifetimeSeconds?: number;
+  refreshNonPermanent?: boolean;
+  now?: () => number;
 }
 
 const opened: SessionStore[] = [];
@@ -47,10 +55,11 @@ const implementations: Implementation[] = [
     name: 'cookie',
     concurrent: 'last-wins',
     setUp: () => Promise.resolve(),
-    store: (o = {}) =>
+    store: ({ maxSessionBytes, ...o } = {}) =>
       new CookieSessionStore({
         secretKey,
-        ...(o.maxSessionBytes ? { maxCookieBytes: o.maxSessionBytes } : {}),
+        ...o,
+        ...(maxSessionBytes ? { maxCookieBytes: maxSessionBytes } : {}),
       }),
     tearDown: () => Promise.resolve(),
   },
@@ -206,6 +215,107 @@ describe.each(implementations)('$name store', (impl) => {
     else expect(data).toEqual({ a: 1, token: 'page' });
   });
 
+  it('destroy() deletes the cookie; a server-side store removes the record, so the old cookie opens empty', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+    const after = await request(store, cookie, (s) => s.destroy());
+    expect(after).toBe('');
+    const old = await store.open(cookie);
+    if (impl.name === 'cookie') {
+      // A signed cookie cannot be revoked: a copy stays valid until it expires (as in Flask).
+      expect(old.session.get('n')).toBe(1);
+    } else {
+      expect(old.session.isEmpty).toBe(true);
+      expect(old.error).toBeInstanceOf(UnknownSession);
+    }
+  });
+
+  it('destroy() then set() starts a new session holding only what was set afterwards', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+    const next = await request(store, cookie, (s) => {
+      s.destroy();
+      s.flash('info', 'signed out');
+    });
+    expect(next).not.toBe('');
+    expect(await read(impl.store(), next)).toEqual({ _flashes: [['info', 'signed out']] });
+    if (impl.name !== 'cookie') expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+
+  it('regenerate() re-issues the session with its data; a server-side store gives a new id and drops the old', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('cart', ['a'])));
+    const next = await request(store, cookie, (s) => {
+      s.regenerate();
+      s.set('user', 'ann');
+    });
+    expect(await read(impl.store(), next)).toEqual({ cart: ['a'], user: 'ann' });
+    if (impl.name !== 'cookie') {
+      expect(next).not.toBe(cookie);
+      expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+    }
+  });
+
+  it('regenerate({ keepData: false }) keeps only what is set afterwards', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('cart', ['a'])));
+    const next = await request(store, cookie, (s) => {
+      s.regenerate({ keepData: false });
+      s.set('user', 'ann');
+    });
+    expect(await read(impl.store(), next)).toEqual({ user: 'ann' });
+  });
+
+  it('regenerate() asked for inside update is done at commit', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+    const next = await request(store, cookie, (s, st) => st.update(s, (x) => x.regenerate()));
+    expect(await read(impl.store(), next)).toEqual({ n: 1 });
+    if (impl.name !== 'cookie') expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+
+  it('destroy() asked for inside update deletes the cookie', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+    expect(await request(store, cookie, (s, st) => st.update(s, (x) => x.destroy()))).toBe('');
+    if (impl.name !== 'cookie') expect((await store.open(cookie)).session.isEmpty).toBe(true);
+  });
+
+  describe('expiry of a non-permanent session that is only read', () => {
+    const LIFETIME = 100;
+    let ms = 0;
+    const now = () => ms;
+    /** Made at 0, used at 60 by `use`; the cookie the browser then has, opened at 120 (60 after the use). */
+    async function at120(
+      options: StoreOptions,
+      use: (s: Session, store: SessionStore) => unknown,
+    ): Promise<Record<string, unknown>> {
+      ms = Date.now();
+      const store = impl.store({ lifetimeSeconds: LIFETIME, now, ...options });
+      const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+      ms += 60_000;
+      const after = await request(store, cookie, use);
+      ms += 60_000;
+      return read(store, after);
+    }
+
+    it('ends lifetimeSeconds after its last change by default, as in Flask', async () => {
+      expect(await at120({}, (s) => s.get('n'))).toEqual({});
+    });
+
+    it('rolls with refreshNonPermanent', async () => {
+      expect(await at120({ refreshNonPermanent: true }, (s) => s.get('n'))).toEqual({ n: 1 });
+    });
+
+    it('is extended by touch()', async () => {
+      expect(await at120({}, (s) => s.touch())).toEqual({ n: 1 });
+    });
+
+    it('is extended by touch() asked for inside update', async () => {
+      expect(await at120({}, (s, st) => st.update(s, (x) => x.touch()))).toEqual({ n: 1 });
+    });
+  });
+
   if (impl.name === 'cookie') return;
 
   // Server-side only.
@@ -290,6 +400,31 @@ describe.each(implementations)('$name store', (impl) => {
     });
     expect(cookie).toMatch(/^session=[A-Za-z0-9_-]{43}\./);
     expect(await read(impl.store(), cookie)).toEqual({ portfolio: [['AAPL', '1', '2']] });
+  });
+
+  it('regenerate() moves a change another process saved to the old id meanwhile: no lost update', async () => {
+    const [a, b] = [impl.store(), impl.store()];
+    const cookie = await request(a, '', (s, st) => st.update(s, (x) => x.set('cart', ['a'])));
+    const login = await a.open(cookie);
+    // Another tab adds to the cart after this request opened the session, before it answers.
+    await request(b, cookie, (s, st) =>
+      st.update(s, (x) => x.set('cart', [...((x.get('cart') as string[] | undefined) ?? []), 'b'])),
+    );
+    login.session.regenerate();
+    login.session.set('user', 'ann');
+    const action = await a.commit(login.session);
+    expect(action.kind).toBe('set');
+    const next = action.kind === 'set' ? (action.header.split(';')[0] ?? '') : '';
+    expect(await read(impl.store(), next)).toEqual({ cart: ['a', 'b'], user: 'ann' });
+    expect((await b.open(cookie)).error).toBeInstanceOf(UnknownSession);
+  });
+
+  it('touch() of a non-permanent session moves the record only, and sends no cookie', async () => {
+    const store = impl.store();
+    const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('n', 1)));
+    const { session } = await store.open(cookie);
+    session.touch();
+    expect(await store.commit(session)).toEqual({ kind: 'none' });
   });
 
   it('answers ping while its backing is up', async () => {

@@ -7,6 +7,9 @@
  * holds and redirects; `POST /unsaved` makes a change the store cannot save (see FaultyStore) and
  * redirects; `GET /stream` adds one and streams `ab`; `GET /fail` reads the session and answers 400;
  * `GET /vary` sets `Vary: Accept` and `Vary: Accept-Language` (two values) and reads the session.
+ * The session's life: `POST /login` regenerates the session (data kept) and sets `user`;
+ * `POST /login-fresh` regenerates it with `keepData: false` and sets `user`; `POST /logout`
+ * destroys it; `POST /touch` touches it; `GET /user` answers `user` (or `anonymous`).
  * An error handler answers `SessionTooLarge` with 500 `too large`, `StoreUnavailable` with 503
  * `unavailable`.
  * @module
@@ -54,6 +57,25 @@ function count(session: Session): number {
 function readText(session: Session): string {
   return session.has('count') ? String(count(session)) : 'empty';
 }
+
+function userText(session: Session): string {
+  const user = session.get('user');
+  return typeof user === 'string' ? user : 'anonymous';
+}
+
+/** What the life-cycle routes do to the session, the same in every framework. */
+const LIFE: Readonly<Record<string, (session: Session) => void>> = {
+  '/login': (session) => {
+    session.regenerate();
+    session.set('user', 'ann');
+  },
+  '/login-fresh': (session) => {
+    session.regenerate({ keepData: false });
+    session.set('user', 'ann');
+  },
+  '/logout': (session) => session.destroy(),
+  '/touch': (session) => session.touch(),
+};
 
 function errorText(error: unknown): string {
   if (error instanceof SessionTooLarge) return 'too large';
@@ -114,6 +136,13 @@ export const hono: AdapterHarness = {
       return c.body(Readable.toWeb(Readable.from(['a', 'b'])) as ReadableStream);
     });
     app.get('/fail', (c) => c.text(readText(c.var.session), 400));
+    app.get('/user', (c) => c.text(userText(c.var.session)));
+    for (const [path, act] of Object.entries(LIFE)) {
+      app.post(path, (c) => {
+        act(c.var.session);
+        return c.text('ok');
+      });
+    }
     app.onError((error, c) => c.text(errorText(error), errorStatus(error)));
     return listen(createAdaptorServer({ fetch: app.fetch }) as Server);
   },
@@ -154,6 +183,13 @@ export const expressHarness: AdapterHarness = {
       Readable.from(['a', 'b']).pipe(res);
     });
     app.get('/fail', (req, res) => res.status(400).send(readText(req.session)));
+    app.get('/user', (req, res) => res.send(userText(req.session)));
+    for (const [path, act] of Object.entries(LIFE)) {
+      app.post(path, (req, res) => {
+        act(req.session);
+        res.send('ok');
+      });
+    }
     const onError: ErrorRequestHandler = (error, _req, res, next) => {
       // Express's idiom: once the body has begun, only its default handler can end the request.
       if (res.headersSent) {
@@ -199,6 +235,13 @@ export const fastify: AdapterHarness = {
       return reply.type('text/plain').send(Readable.from(['a', 'b']));
     });
     app.get('/fail', (request, reply) => reply.code(400).send(readText(request.session)));
+    app.get('/user', (request) => userText(request.session));
+    for (const [path, act] of Object.entries(LIFE)) {
+      app.post(path, (request) => {
+        act(request.session);
+        return 'ok';
+      });
+    }
     app.setErrorHandler((error, _request, reply) =>
       reply.code(errorStatus(error)).type('text/plain').send(errorText(error)),
     );

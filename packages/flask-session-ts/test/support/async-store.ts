@@ -8,6 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CookieSessionStore } from '../../src/cookie-store.js';
 import type { Session } from '../../src/session.js';
 import type { CookieAction, Opened, SessionStore } from '../../src/store.js';
+import type { StorableData } from '../../src/storable.js';
 import type { SessionData } from '../../src/tagged-json.js';
 
 export class AsyncStore implements SessionStore {
@@ -21,12 +22,12 @@ export class AsyncStore implements SessionStore {
     return this.inner.maxSessionBytes;
   }
 
-  async open<T extends SessionData = SessionData>(cookieHeader: string | undefined): Promise<Opened<T>> {
+  async open<T extends StorableData<T> = SessionData>(cookieHeader: string | undefined): Promise<Opened<T>> {
     await nextTurn();
     return this.inner.open<T>(cookieHeader);
   }
 
-  async update<T extends SessionData>(
+  async update<T extends StorableData<T>>(
     session: Session<T>,
     change: (session: Session<T>) => void,
   ): Promise<void> {

@@ -10,6 +10,7 @@ import { readCookie } from '../../src/cookie.js';
 import { StoreUnavailable } from '../../src/errors.js';
 import type { Session } from '../../src/session.js';
 import type { CookieAction, MaybePromise, Opened, SessionStore } from '../../src/store.js';
+import type { StorableData } from '../../src/storable.js';
 import type { SessionData } from '../../src/tagged-json.js';
 
 export class FaultyStore implements SessionStore {
@@ -23,7 +24,7 @@ export class FaultyStore implements SessionStore {
     return this.inner.maxSessionBytes;
   }
 
-  open<T extends SessionData = SessionData>(cookieHeader: string | undefined): MaybePromise<Opened<T>> {
+  open<T extends StorableData<T> = SessionData>(cookieHeader: string | undefined): MaybePromise<Opened<T>> {
     const opened = this.inner.open<T>(cookieHeader);
     if (readCookie(cookieHeader, 'outage') !== '1') return opened;
     const error = new StoreUnavailable('The session store is down (outage=1).');
@@ -35,7 +36,7 @@ export class FaultyStore implements SessionStore {
     throw error;
   }
 
-  update<T extends SessionData>(
+  update<T extends StorableData<T>>(
     session: Session<T>,
     change: (session: Session<T>) => void,
   ): MaybePromise<void> {
