@@ -134,6 +134,7 @@ const MENU = [
   ['/', 'Home'],
   ['/stocks', 'Portfolio'],
   ['/add_stock', 'Add a stock'],
+  ['/stocks/import', 'Import'],
   ['/about', 'About'],
 ] as const;
 
@@ -387,7 +388,7 @@ function chart(positions: readonly Position[], total: number): string {
 const PORTFOLIO_TITLE = 'Your portfolio';
 
 const EMPTY_STOCKS =
-  '<section>\n  <h1>Your portfolio</h1>\n  \n  <div class="empty-state">\n    <p>Your portfolio is empty.</p>\n    <p><a class="button" href="/add_stock">Add your first stock</a></p>\n  </div>\n</section>';
+  '<section>\n  <h1>Your portfolio</h1>\n  \n  <div class="empty-state">\n    <p>Your portfolio is empty.</p>\n    <p><a class="button" href="/add_stock">Add your first stock</a> <a class="button secondary" href="/stocks/import">Import a CSV file</a></p>\n  </div>\n</section>';
 
 /**
  * The positions page as the app renders it for a session without current prices (the bench's):

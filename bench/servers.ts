@@ -135,6 +135,9 @@ function launchOf(name: ServerName, workers: number, port: number, extraNodeArgs
         args: [...extraNodeArgs, join(ROOT, 'dist', 'http', 'main.js')],
         env: {
           NODE_ENV: 'production',
+          // The bench shares one session cookie with the Flask reference: Flask's name, not the
+          // production default __Host-session (README, SESSION_COOKIE_NAME).
+          SESSION_COOKIE_NAME: 'session',
           HOST: host,
           ALLOWED_HOSTS: host,
           PORT: String(port),

@@ -110,7 +110,13 @@ def static_url(filename):
 
 
 # The app's menu, in its order: (endpoint, label).
-MENU = (("index", "Home"), ("list_stocks", "Portfolio"), ("add_stock", "Add a stock"), ("about", "About"))
+MENU = (
+    ("index", "Home"),
+    ("list_stocks", "Portfolio"),
+    ("add_stock", "Add a stock"),
+    ("import_stocks", "Import"),
+    ("about", "About"),
+)
 
 app.jinja_env.globals.update(csrf_token=csrf_token, theme=theme, static_url=static_url, menu=MENU)
 

@@ -46,6 +46,6 @@ export function renderPage(visitor: Visitor, page: PeerPage): string {
       ? listStocksPage(page.view, { sort: 'symbol', remaining: page.remaining }, visitor.csrfToken)
       : page.kind === 'add-stock'
         ? addStockPage(page.form ?? EMPTY_FORM, visitor.csrfToken, purchaseDateBounds(Date.now()).latest)
-        : aboutPage();
+        : aboutPage('cookie');
   return layout(TITLES[page.kind], context, body).toString();
 }

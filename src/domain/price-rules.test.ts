@@ -11,9 +11,16 @@ describe('parseCurrentPrice', () => {
     expect(parseCurrentPrice(input)).toEqual({ ok: true, price });
   });
 
-  it('reads an empty field as "remove the price"', () => {
-    expect(parseCurrentPrice('  ')).toEqual({ ok: true, price: null });
-  });
+  it.each(['', '   ', '\t'])(
+    'refuses an empty or spaces-only field %j, marked blank so the form can ask',
+    (input) => {
+      expect(parseCurrentPrice(input)).toEqual({
+        ok: false,
+        message: currentPriceMessages.required,
+        blank: true,
+      });
+    },
+  );
 
   it.each([
     ['0', currentPriceMessages['not-positive']],

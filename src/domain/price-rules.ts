@@ -1,7 +1,8 @@
 /**
  * The current-price form: one field, `current_price`, per position. The grammar and limits are the
- * purchase price's (`stock-fields.ts`, `PRICE_RULE`); only the wording differs, and an empty field
- * means "forget the price" rather than a mistake.
+ * purchase price's (`stock-fields.ts`, `PRICE_RULE`); only the wording differs. An empty or
+ * spaces-only field is refused, never read as "forget the price": removing a price is its own,
+ * confirmed action ({@link REMOVE_PRICE_FIELD}), so a slip of the keyboard deletes nothing.
  * @module
  */
 import { toCanonicalString } from './decimal.js';
@@ -12,10 +13,13 @@ import { priceMessages, stockFields, type AmountMessages } from './stock-fields.
 /** The field's name. */
 export const CURRENT_PRICE_FIELD = 'current_price';
 
+/** The confirmation button's name: `yes` removes the position's price, whatever the field holds. */
+export const REMOVE_PRICE_FIELD = 'remove_price';
+
 /** Messages for the current-price field: the purchase price's, where they do not name the purchase. */
 export const currentPriceMessages: AmountMessages = Object.freeze({
   ...priceMessages,
-  required: 'Enter the current price per share (for example 310.50), or leave it empty to remove it.',
+  required: 'Enter the current price per share (for example 310.50).',
 });
 
 /** HTML hints: the purchase price's pattern, so browser and server agree, and its own placeholder. */
@@ -25,15 +29,20 @@ export const currentPriceHints = Object.freeze({
   maxLength: stockFields.purchase_price.maxLength,
 });
 
-/** The outcome of {@link parseCurrentPrice}: a canonical price, `null` to remove it, or a message. */
-export type CurrentPriceResult = { ok: true; price: string | null } | { ok: false; message: string };
+/**
+ * The outcome of {@link parseCurrentPrice}: a canonical price, or a message; `blank` marks an empty
+ * field, which the form answers by asking whether the visitor meant to remove the price.
+ */
+export type CurrentPriceResult = { ok: true; price: string } | { ok: false; message: string; blank?: true };
 
 /**
  * Validates a submitted current price with the purchase price's rules.
- * @example `parseCurrentPrice('$310.50')` → `{ ok: true, price: '310.5' }`; `parseCurrentPrice('')` → `{ ok: true, price: null }`
+ * @example `parseCurrentPrice('$310.50')` → `{ ok: true, price: '310.5' }`; `parseCurrentPrice(' ')` → `{ ok: false, message, blank: true }`
  */
 export function parseCurrentPrice(value: unknown): CurrentPriceResult {
-  if (typeof value === 'string' && value.trim() === '') return { ok: true, price: null };
+  if (typeof value === 'string' && value.trim() === '') {
+    return { ok: false, message: currentPriceMessages.required, blank: true };
+  }
   const parsed = readText(value, currentPriceMessages, (text) =>
     parseAmount(text, PRICE_RULE, currentPriceMessages, true),
   );

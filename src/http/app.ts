@@ -27,6 +27,7 @@ import { UnreadableNotices, unreadableSessionMiddleware } from '../session/unrea
 import type { AppEnv } from '../web/context.js';
 import { CsrfTokens } from '../web/csrf.js';
 import { csrfMiddleware } from '../web/csrf-middleware.js';
+import { unreadableGuard } from '../web/unreadable-guard.js';
 import { notFound, onError } from './error-pages.js';
 import { bodyLimits, formGuard } from './form-guard.js';
 import { hostCheck } from './host-check.js';
@@ -77,6 +78,12 @@ export function createApp({
   // Static files need no session: registered first, they never open or refresh it.
   registerStaticFiles(app);
 
+  // Before anything that can fail: an error page (a store outage's 503) says where data lives too.
+  app.use((c, next) => {
+    c.set('storage', config.sessionType);
+    return next();
+  });
+
   // Before the session: its token is in a cookie of its own, and an error page drawn when the
   // session cannot be opened (a store outage) still needs it.
   const secretKeys = [config.secretKey, ...config.fallbackSecretKeys];
@@ -107,13 +114,26 @@ export function createApp({
         secretKeys,
         production: config.production,
         lifetimeSeconds: config.sessionLifetimeSeconds,
+        storage: config.sessionType,
       }),
       store,
     ),
   );
 
+  // A page view of a visitor with no session yet reserves its id (server-side stores): the first
+  // saves from several tabs then carry the same id and land in one session. No record is written;
+  // a cookie that could not be read is never replaced (the store refuses), nor one on a non-GET.
+  if (store.reserve !== undefined) {
+    app.use((c, next) => {
+      if (c.req.method === 'GET') store.reserve?.(c.get('session'));
+      return next();
+    });
+  }
+
   app.use(bodyLimits());
   app.use(formGuard(config, logger));
+  // After the form guard, before every route: no save replaces a session that could not be read.
+  app.use(unreadableGuard());
 
   registerPages(app);
   const deps = { store, logger, now };

@@ -3,13 +3,21 @@
  * inside the layout like any other page, but read-only (no flash consumed, no cookie set).
  * @module
  */
-import { Session, SessionConflict, SessionTooLarge, StoreUnavailable } from 'flask-session-ts';
+import {
+  Session,
+  SessionConflict,
+  SessionTooLarge,
+  StoreUnavailable,
+  UndecodableSession,
+  UnstorableValue,
+} from 'flask-session-ts';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../platform/logging.js';
 import type { AppEnv } from '../web/context.js';
 import { errorPage as errorContent } from '../web/error-page.js';
+import { KEEP_UNREADABLE_MESSAGE } from '../session/unreadable.js';
 import { renderPage } from '../web/render.js';
 import { setResponseHeader } from '../web/response.js';
 
@@ -64,7 +72,18 @@ export function onError(logger: Logger, production: boolean): ErrorHandler<AppEn
         'Your session is full, so nothing was saved. Remove a holding and try again.',
       );
     }
-    log.error(`Unhandled error on ${c.req.method} ${c.req.path}`, error);
+    if (error instanceof UndecodableSession) {
+      // The library refuses to overwrite a cookie (or record) that verified but could not be
+      // decoded; only the confirmed "start a new portfolio" discards it.
+      log.info(`Kept an undecodable session on ${c.req.method} ${c.req.path}: ${error.reason}`);
+      return errorPage(c, 409, 'Nothing Was Saved', KEEP_UNREADABLE_MESSAGE);
+    }
+    if (error instanceof UnstorableValue) {
+      // A programming error (a value the session cannot hold), named by key and reason in the log.
+      log.error(`Unstorable session value on ${c.req.method} ${c.req.path}: ${error.key} (${error.reason})`);
+    } else {
+      log.error(`Unhandled error on ${c.req.method} ${c.req.path}`, error);
+    }
     const detail = production
       ? undefined
       : error instanceof Error

@@ -6,7 +6,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logging.js';
-import { MAX_IMPORT_BYTES } from '../features/import-export/routes.js';
+import {
+  FILE_TOO_LARGE,
+  MAX_IMPORT_BYTES,
+  MULTIPART_ALLOWANCE_BYTES,
+} from '../features/import-export/routes.js';
 import type { AppEnv } from '../web/context.js';
 import { CSRF_FIELD, checkRequestSite } from '../web/csrf.js';
 import { formBodyLimit, isFormRequest, readForm } from '../web/form-body.js';
@@ -34,15 +38,10 @@ export function bodyLimits(): MiddlewareHandler<AppEnv> {
         `A form can be at most ${MAX_BODY_BYTES / 1024} KiB.`,
       ),
   });
+  // The file's limit plus the form around it: the handler measures the file itself.
   const limitImport = formBodyLimit({
-    maxSize: MAX_IMPORT_BYTES,
-    onError: (c) =>
-      errorPage(
-        c as Context<AppEnv>,
-        413,
-        'File Too Large',
-        `A CSV file to import can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB. Nothing was imported.`,
-      ),
+    maxSize: MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE_BYTES,
+    onError: (c) => errorPage(c as Context<AppEnv>, 413, FILE_TOO_LARGE.heading, FILE_TOO_LARGE.message),
   });
   const importPath = urlFor('import_stocks');
   // Only requests that may carry a body: asking a GET for its body makes the Node adapter build a

@@ -19,6 +19,7 @@ import { bytesPerHolding, portfolioFullMessage } from '../features/stocks/routes
 import {
   buildTestApp,
   Client,
+  flashes,
   recordingLogger,
   startSession,
   testConfig,
@@ -62,7 +63,7 @@ function holding(i: number): Holding {
   return { symbol: `S${i}`, shares: String(1 + (i % 97)), price: `${1 + (i % 500)}.25` };
 }
 
-describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
+describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
   function setUp(options: { small?: boolean } = {}) {
     const config = testConfig(modeConfig());
     const logger = recordingLogger();
@@ -101,7 +102,9 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
     expect((await add(client, 'LAST')).status).toBe(302);
     const page = await client.get(urlFor('list_stocks'));
     expect(page.status).toBe(200);
-    expect(textOf(page.html)).toMatch(/10000 holdings\. About \d+ more fit in your saved portfolio\./);
+    expect(textOf(page.html)).toMatch(
+      /10000 holdings\. About \d+ more fit in your saved portfolio, which this server keeps up to 1 MiB\./,
+    );
     const holdings = await saved();
     expect(holdings).toHaveLength(10_000);
     expect(holdings.at(-1)?.symbol).toBe('LAST');
@@ -130,7 +133,8 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
       purchase_price: '99999.99',
     });
     expect(page.status).toBe(422);
-    expect(textOf(page.html)).toContain(portfolioFullMessage(before.length, 'server'));
+    expect(textOf(page.html)).toContain(portfolioFullMessage(before.length, 'server', store.maxSessionBytes));
+    expect(textOf(page.html)).toContain('the most the server keeps for one portfolio (19.5 KB)');
     expect(await saved()).toEqual(before);
   });
 
@@ -144,5 +148,54 @@ describe.each(modes)('$name mode', ({ config: modeConfig, small }) => {
     expect(client.sessionCookie).not.toBe(flaskCookie);
     expect(client.sessionCookie).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+$/);
     expect((await saved()).map((h) => h.symbol)).toEqual(['S1', 'S2']);
+  });
+
+  describe('says where the portfolio lives: on this server, not in a cookie', () => {
+    const store = name === 'sqlite' ? 'SQLite' : 'Redis';
+    const cookieWording =
+      /in (this|your) browser(&#39;|'|’)s (signed session )?cookie|session cookie in your browser|in a browser cookie|old data stays in this browser/;
+
+    it('in the footer and on the About page', async () => {
+      const { client } = setUp();
+      for (const path of [urlFor('index'), urlFor('about')]) {
+        const page = await client.get(path);
+        expect(page.html).not.toMatch(cookieWording);
+        expect(textOf(page.html)).toContain(`on this server (${store})`);
+      }
+      expect(textOf((await client.get(urlFor('about'))).html)).toContain(
+        'Your browser keeps only a signed cookie with a random id',
+      );
+    });
+
+    it('in the notice about a session cookie it could not read', async () => {
+      const { client } = setUp();
+      client.setSessionCookie('not-an-id-we-signed.xxxx');
+      const page = await client.get(urlFor('list_stocks'));
+      const notice = flashes(page.html).find(([category]) => category === 'error')?.[1] ?? '';
+      expect(notice).toContain('could not be read');
+      expect(notice).not.toMatch(cookieWording);
+      expect(notice).toContain(`on this server (${store})`);
+      // And a theme switch does not replace it with a new session (no new id cookie).
+      const theme = await client.postForm(urlFor('set_theme'), { theme: 'dark', next: '/' });
+      expect(theme.status).toBe(409);
+      expect(theme.setCookies.filter((h) => h.startsWith('session='))).toEqual([]);
+      expect(client.sessionCookie).toBe('not-an-id-we-signed.xxxx');
+    });
+
+    it('in the import’s "portfolio full" message, with the cap it hit', async () => {
+      const { client, start } = setUp({ small: true });
+      await start();
+      const rows = Array.from({ length: 2_000 }, (_, i) => `S${i},3,2.50,2025-01-02`).join('\r\n');
+      const form = new FormData();
+      form.append('file', new File([`symbol,shares,purchase_price,purchase_date\r\n${rows}\r\n`], 'p.csv'));
+      form.append('mode', 'append');
+      await client.get(urlFor('import_stocks'));
+      const page = await client.postMultipart(urlFor('import_stocks'), form);
+      expect(page.status).toBe(422);
+      const text = textOf(page.html);
+      expect(text).toContain('Your portfolio is full: 2000 holdings do not fit');
+      expect(text).toContain('the 19.5 KB this server keeps for one portfolio');
+      expect(page.html).not.toMatch(cookieWording);
+    });
   });
 });

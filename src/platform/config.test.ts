@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSessionStore } from '../session/stores.js';
 import { ConfigError, loadConfig } from './config.js';
 import { LOOPBACK_HOSTS } from './hosts.js';
 
@@ -395,6 +396,28 @@ describe('session settings shared with Flask', () => {
     expect(
       loadConfig({ SECRET_KEY: 'dev', SESSION_COOKIE_NAME: 'flask_sid' }, instanceDir).sessionCookieName,
     ).toBe('flask_sid');
+  });
+
+  it('names the cookie __Host-session in production, where nothing needs the Flask name, unless SESSION_COOKIE_NAME says otherwise', () => {
+    expect(loadConfig(PRODUCTION, instanceDir).sessionCookieName).toBe('__Host-session');
+    // A Flask service sharing the cookie sets the name both read (Flask's default is "session").
+    expect(loadConfig({ ...PRODUCTION, SESSION_COOKIE_NAME: 'session' }, instanceDir).sessionCookieName).toBe(
+      'session',
+    );
+  });
+
+  it('sends the production session cookie with the __Host- prefix, Secure, Path=/ and no Domain', async () => {
+    const config = loadConfig(PRODUCTION, instanceDir);
+    const store = createSessionStore(config);
+    const { session } = await store.open(undefined);
+    await store.update(session, (s) => s.set('theme', 'dark'));
+    const action = await store.commit(session);
+    expect(action.kind).toBe('set');
+    const header = action.kind === 'set' ? action.header : '';
+    expect(header).toMatch(/^__Host-session=[^;]+;/);
+    expect(header).toContain('; Path=/');
+    expect(header).toContain('; Secure');
+    expect(header).not.toMatch(/Domain=/i);
   });
 
   it('reads SECRET_KEY written as Python prints it, hex: or base64:, as bytes', () => {

@@ -89,6 +89,19 @@ export const COOKIE_SESSION_SETTINGS = Object.freeze({
 } as const);
 
 /** The values of SESSION_TYPE. */
+/**
+ * The session cookie's name when SESSION_COOKIE_NAME is not set. In production `__Host-session`:
+ * the prefix makes browsers refuse it from a sibling subdomain or without Secure, Path=/ and no
+ * Domain, so nobody can plant a session on a visitor. In development (plain HTTP) Flask's own
+ * "session". A Flask service sharing the cookie in production sets one name on both sides:
+ * SESSION_COOKIE_NAME=session here, or `SESSION_COOKIE_NAME = "__Host-session"` (with
+ * `SESSION_COOKIE_SECURE = True` and no `SESSION_COOKIE_DOMAIN`) in Flask.
+ */
+export const DEFAULT_SESSION_COOKIE_NAMES = Object.freeze({
+  production: '__Host-session',
+  development: 'session',
+});
+
 export const SESSION_TYPES = ['cookie', 'sqlite', 'redis'] as const;
 export type SessionType = (typeof SESSION_TYPES)[number];
 
@@ -100,11 +113,12 @@ const envSchema = z.object({
   DEBUG: flag.default(false),
   SECRET_KEY: z.string().optional(),
   SECRET_KEY_FALLBACKS: z.string().default(''),
-  // RFC 9110 token characters, as the session library requires of a cookie name.
+  // RFC 9110 token characters, as the session library requires of a cookie name. Default: see
+  // DEFAULT_SESSION_COOKIE_NAMES.
   SESSION_COOKIE_NAME: z
     .string()
     .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a cookie name: letters, digits and !#$%&'*+-.^_`|~")
-    .default('session'),
+    .optional(),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   PORT: wholeNumber(0, 65535).default(5000),
   SESSION_LIFETIME_DAYS: wholeNumber(1, 3650).default(31),
@@ -217,7 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, instanceDir = D
     debug: e.DEBUG,
     secretKey,
     fallbackSecretKeys: Object.freeze(fallbackSecretKeys),
-    sessionCookieName: e.SESSION_COOKIE_NAME,
+    sessionCookieName:
+      e.SESSION_COOKIE_NAME ?? DEFAULT_SESSION_COOKIE_NAMES[production ? 'production' : 'development'],
     secretKeySource,
     host: e.HOST,
     port: e.PORT,

@@ -5,7 +5,13 @@
 import { SignatureExpired, BadSignature, BadPayload, BadData } from 'flask-session-ts';
 import { describe, expect, it } from 'vitest';
 import { urlFor } from '../web/urls.js';
-import { REPLACED_MESSAGE, unreadableMessage, UnreadableNotices } from './unreadable.js';
+import {
+  KEEP_UNREADABLE_MESSAGE,
+  REPLACED_MESSAGE,
+  START_NEW_QUESTION,
+  unreadableMessage,
+  UnreadableNotices,
+} from './unreadable.js';
 import {
   buildTestApp,
   flashes,
@@ -69,18 +75,53 @@ describe('a session cookie signed with a key the app no longer has', () => {
     expect(client.sessionCookie).toBe(cookie);
   });
 
-  it('keeps the cookie through a refused form and a form that would only queue a message', async () => {
+  it('keeps the cookie through a refused form and a stale Remove', async () => {
     const cookie = await portfolioCookie(OLD_KEY);
     const client = visitorHolding(buildTestApp({ config: { secretKey: NEW_KEY } }), cookie);
     await client.get(urlFor('add_stock'));
     const refused = await client.postForm(urlFor('add_stock'), { ...VALID, number_of_shares: '0' });
-    expect(refused.status).toBe(422);
-    // A stale tab's Remove: "already removed" is a message, not a save.
+    expect(refused.status).toBe(409);
+    // A stale tab's Remove is a write too: refused the same way, the kept cookie untouched.
     const stale = await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
-    expect(stale.status).toBe(302);
+    expect(stale.status).toBe(409);
     expect(sessionSetCookies([...refused.setCookies, ...stale.setCookies])).toEqual([]);
     expect(client.sessionCookie).toBe(cookie);
   });
+
+  it.each([
+    ['a theme switch', urlFor('set_theme'), { theme: 'dark', next: urlFor('list_stocks') }],
+    ['an add', urlFor('add_stock'), { ...VALID, stock_symbol: 'MSFT' }],
+    ['a current price', urlFor('set_price'), { symbol: 'AAPL', current_price: '5', sort: 'symbol' }],
+    ['an undo', urlFor('undo_remove'), {}],
+    ['a clear without its confirmation', urlFor('clear_stocks'), {}],
+  ])(
+    'refuses %s with 409, saves nothing, says why and offers to start a new portfolio',
+    async (_what, path, form) => {
+      const cookie = await portfolioCookie(OLD_KEY);
+      const client = visitorHolding(buildTestApp({ config: { secretKey: NEW_KEY } }), cookie);
+      await client.get(urlFor('index'));
+      const page = await client.postForm(path, form);
+      if (path === urlFor('clear_stocks')) {
+        // Unconfirmed, the clear goes to its question, which here is "start a new portfolio?".
+        expect(page.status).toBe(303);
+        expect(mainText((await client.get(urlFor('clear_stocks'))).html)).toContain(START_NEW_QUESTION);
+      } else {
+        expect(page.status).toBe(409);
+        expect(mainText(page.html)).toContain(KEEP_UNREADABLE_MESSAGE);
+        expect(page.html).toContain(`href="${urlFor('clear_stocks')}"`);
+      }
+      expect(sessionSetCookies(page.setCookies)).toEqual([]);
+      expect(client.sessionCookie).toBe(cookie);
+      // Still readable with the right key: nothing replaced it.
+      const restored = visitorHolding(
+        buildTestApp({ config: { secretKey: OLD_KEY } }),
+        client.sessionCookie ?? '',
+      );
+      expect(tableRows((await restored.get(urlFor('list_stocks'))).html).map((row) => row[0])).toEqual([
+        'AAPL',
+      ]);
+    },
+  );
 
   it('brings the portfolio back once the right key is restored', async () => {
     const cookie = await portfolioCookie(OLD_KEY);
@@ -95,18 +136,20 @@ describe('a session cookie signed with a key the app no longer has', () => {
     expect(flashes(page.html)).toEqual([]);
   });
 
-  it('lets the visitor save something new, which replaces the cookie and says so', async () => {
+  it('starts a new portfolio only when the visitor confirms it, and says so', async () => {
     const cookie = await portfolioCookie(OLD_KEY);
     const client = visitorHolding(buildTestApp({ config: { secretKey: NEW_KEY } }), cookie);
-    await client.get(urlFor('add_stock'));
-    const added = await client.postForm(urlFor('add_stock'), { ...VALID, stock_symbol: 'MSFT' });
-    expect(added.status).toBe(302);
+    const question = await client.get(urlFor('clear_stocks'));
+    expect(question.html).toContain('<title>Start a new portfolio? · Stock Portfolio</title>');
+    expect(mainText(question.html)).toContain(START_NEW_QUESTION);
+    const started = await client.postForm(urlFor('clear_stocks'), { confirm: 'yes' });
+    expect(started.status).toBe(302);
     expect(client.sessionCookie).not.toBe(cookie);
+    expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([['info', REPLACED_MESSAGE]]);
+    // From now on the session is readable: saves work as usual.
+    await client.get(urlFor('add_stock'));
+    expect((await client.postForm(urlFor('add_stock'), { ...VALID, stock_symbol: 'MSFT' })).status).toBe(302);
     const list = await client.get(urlFor('list_stocks'));
-    expect(flashes(list.html)).toEqual([
-      ['success', 'Added new stock (MSFT)!'],
-      ['info', REPLACED_MESSAGE],
-    ]);
     expect(tableRows(list.html).map((row) => row[0])).toEqual(['MSFT']);
   });
 

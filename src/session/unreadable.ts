@@ -2,9 +2,12 @@
  * No silent loss when the session cookie cannot be used (expired, signed with another key,
  * tampered, damaged). The session layer then gives an empty session; this module makes sure that
  * 1. the visitor is told, once per cookie, in plain words, what happened and what they can do;
- * 2. nothing but a real save replaces that cookie: a change that only queues a message is undone,
- *    so restoring the right key (SECRET_KEY) brings the portfolio back;
- * 3. a real save, which does replace it, says so.
+ * 2. nothing replaces that cookie but the visitor's explicit, confirmed "start a new portfolio"
+ *    (the clear page, which asks): not an add, not a preference such as the theme, not a queued
+ *    message. Saves are refused before they run (`web/unreadable-guard.ts`), and any change that
+ *    still reaches the session is undone here, so restoring the right key (SECRET_KEY) brings the
+ *    portfolio back;
+ * 3. starting anew, which does replace it, says so.
  * "Told once" is remembered in a small signed cookie of its own holding a fingerprint of the
  * unreadable cookie, so remembering it never writes the session cookie.
  * @module
@@ -14,7 +17,6 @@ import {
   BadPayload,
   BadSignature,
   readCookie,
-  SessionTooLarge,
   SignatureExpired,
   type BadData,
   type CookieAttributes,
@@ -22,17 +24,21 @@ import {
   type SessionStore,
 } from 'flask-session-ts';
 import type { MiddlewareHandler } from 'hono';
+import type { SessionType } from '../platform/config.js';
 import type { AppSession } from './data.js';
+import { STORAGE_WORDS } from './storage.js';
 import { appCookieAttributes, appSetCookie, CookieSigner } from './app-cookies.js';
 
 /** The name of the cookie that remembers which unreadable cookie the visitor was told about. */
 export const NOTICE_COOKIE_NAME = 'session_notice';
 
-const KEPT =
-  'Nothing has been deleted: the old data stays in this browser until you save something here, which starts a new portfolio in its place.';
-
-/** What the visitor is told about a cookie that could not be used, by cause. */
-export function unreadableMessage(error: BadData, lifetimeDays: number): string {
+/** What the visitor is told about a cookie that could not be used, by cause and by `SESSION_TYPE`. */
+export function unreadableMessage(
+  error: BadData,
+  lifetimeDays: number,
+  storage: SessionType = 'cookie',
+): string {
+  const KEPT = STORAGE_WORDS[storage].kept;
   if (error instanceof SignatureExpired) {
     return `Your saved portfolio has expired: it was last used more than ${lifetimeDays} days ago, so this site no longer reads it. ${KEPT}`;
   }
@@ -45,24 +51,32 @@ export function unreadableMessage(error: BadData, lifetimeDays: number): string 
   return `Your saved portfolio could not be read. ${KEPT}`;
 }
 
-/** The flash after a save that replaced a cookie the app could not read. */
-export const REPLACED_MESSAGE =
-  'Saved. This started a new portfolio in place of the one this site could not read.';
+/** The flash after the visitor confirmed starting a new portfolio in place of an unreadable one. */
+export const REPLACED_MESSAGE = 'Started a new portfolio in place of the one this site could not read.';
 
-/** Session keys that only carry messages and flags: a change to these alone is not a save. */
-const MESSAGE_KEYS: ReadonlySet<string> = new Set(['_flashes', '_permanent']);
+/** Why a save was refused while the session could not be read. */
+export const KEEP_UNREADABLE_MESSAGE =
+  'Nothing was saved: this site could not read the portfolio saved in this browser, and saving anything now, even a theme, would replace it for good. If the site’s key is restored, it comes back.';
+
+/** The question before replacing an unreadable session. */
+export const START_NEW_QUESTION =
+  'This site could not read the portfolio saved in this browser. Starting a new portfolio replaces it for good: it will not come back, even if the site’s key is restored.';
 
 /** Remembers, in a signed cookie, which unreadable cookie the visitor was already told about. Framework-free. */
 export class UnreadableNotices {
   readonly cookie: CookieAttributes;
   readonly lifetimeSeconds: number;
+  readonly storage: SessionType;
   readonly #signer: CookieSigner;
 
   constructor(options: {
     readonly secretKeys: readonly Secret[];
     readonly production: boolean;
     readonly lifetimeSeconds: number;
+    /** Where sessions live, for the notice's words. Default: the cookie. */
+    readonly storage?: SessionType;
   }) {
+    this.storage = options.storage ?? 'cookie';
     this.cookie = appCookieAttributes(NOTICE_COOKIE_NAME, options.production);
     this.lifetimeSeconds = options.lifetimeSeconds;
     this.#signer = new CookieSigner(options.secretKeys, 'unreadable-session-notice');
@@ -93,11 +107,15 @@ export interface UnreadableNotice {
    */
   take(): { readonly message: string; readonly setCookie: string } | undefined;
   /**
-   * Call once the handler is done and before the session is committed: keeps a cookie the app
-   * could not read from being replaced by anything but a save (a change that only queued a
-   * message is undone; a real save gets a flash saying it replaced the old data). Runs once.
+   * Call once the handler is done and before the session is committed: unless the visitor
+   * confirmed "start a new portfolio", anything a handler changed (a queued message, say) is
+   * undone, so the unreadable cookie stays byte for byte. Runs once.
    */
   settle(): Promise<void>;
+  /** The request carries a session cookie that could not be read: nothing may replace it. */
+  readonly unreadable: boolean;
+  /** The visitor confirmed "start a new portfolio": this request's save may replace the cookie. */
+  allowReplacement(): void;
 }
 
 /** What {@link unreadableSessionMiddleware} reads from and sets on the Hono context. */
@@ -122,7 +140,12 @@ export function unreadableSessionMiddleware(
 ): MiddlewareHandler<UnreadableEnv> {
   const lifetimeDays = Math.round(notices.lifetimeSeconds / 86400);
   // The common case, a readable cookie or none: one shared object, nothing to do.
-  const readable: UnreadableNotice = { take: () => undefined, settle: SETTLED };
+  const readable: UnreadableNotice = {
+    take: () => undefined,
+    settle: SETTLED,
+    unreadable: false,
+    allowReplacement: () => undefined,
+  };
   return (c, next) => {
     const error = c.get('sessionError');
     if (error === undefined) {
@@ -134,37 +157,30 @@ export function unreadableSessionMiddleware(
     const session = c.get('session');
     const pristine = session.snapshot();
     let taken = false;
+    let confirmed = false;
     let settled: Promise<void> | undefined;
     c.set('unreadableNotice', {
+      unreadable: unreadable !== undefined,
+      allowReplacement: () => {
+        confirmed = true;
+      },
       take: () => {
         if (unreadable === undefined || taken) return undefined;
         taken = true;
         if (notices.wasShown(readCookie(header, notices.cookie.name), unreadable)) return undefined;
-        return { message: unreadableMessage(error, lifetimeDays), setCookie: notices.setCookie(unreadable) };
+        return {
+          message: unreadableMessage(error, lifetimeDays, notices.storage),
+          setCookie: notices.setCookie(unreadable),
+        };
       },
-      settle: () => (settled ??= keepUnreadable(session, pristine, store)),
+      // Only the confirmed "start a new portfolio" may replace the cookie.
+      settle: () => {
+        settled ??= Promise.resolve().then(() => {
+          if (session.modified && !confirmed) session.restore(pristine);
+        });
+        return settled;
+      },
     });
     return next();
   };
-}
-
-/** The rule of {@link UnreadableNotice.settle}. */
-async function keepUnreadable(
-  session: AppSession,
-  pristine: ReturnType<AppSession['snapshot']>,
-  store: SessionStore,
-): Promise<void> {
-  if (!session.modified) return;
-  const saved = Object.keys(session.toJSON()).some((key) => !MESSAGE_KEYS.has(key));
-  if (!saved) {
-    // Only a message was queued (say, "already removed"): keeping the old cookie matters more.
-    session.restore(pristine);
-    return;
-  }
-  try {
-    await store.update(session, (s) => s.flash('info', REPLACED_MESSAGE));
-  } catch (updateError) {
-    // The save itself fits; only the message would not: the save wins.
-    if (!(updateError instanceof SessionTooLarge)) throw updateError;
-  }
 }

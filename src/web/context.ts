@@ -5,6 +5,7 @@
  */
 import type { BadData, SessionStore } from 'flask-session-ts';
 import type { Logger } from '../platform/logging.js';
+import type { SessionType } from '../platform/config.js';
 import type { AppSession } from '../session/data.js';
 import type { UnreadableNotice } from '../session/unreadable.js';
 import type { CsrfState } from './csrf-middleware.js';
@@ -20,6 +21,8 @@ export interface AppEnv {
     unreadableNotice: UnreadableNotice;
     /** This request's response headers before the response exists: see `web/response.ts`. */
     head: ResponseHead;
+    /** Where sessions live (`SESSION_TYPE`), for the words pages use about it. */
+    storage: SessionType;
   };
 }
 

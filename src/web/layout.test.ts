@@ -23,6 +23,7 @@ describe('the page frame', () => {
     [urlFor('index'), 'Home'],
     [urlFor('list_stocks'), 'Portfolio'],
     [urlFor('add_stock'), 'Add a stock'],
+    [urlFor('import_stocks'), 'Import'],
     [urlFor('about'), 'About'],
   ])('marks %s as the current page in the menu, and only it', async (path, label) => {
     const html = await page(path);

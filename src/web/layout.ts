@@ -4,7 +4,9 @@
  * @module
  */
 import type { FlashMessage } from 'flask-session-ts';
+import type { SessionType } from '../platform/config.js';
 import { THEMES, type Theme } from '../session/data.js';
+import { STORAGE_WORDS } from '../session/storage.js';
 import { routes, urlFor } from './urls.js';
 import { staticUrl } from './static-files.js';
 import { CSRF_FIELD } from './csrf.js';
@@ -19,6 +21,8 @@ export interface PageContext {
   readonly csrfToken: string | undefined;
   /** The current path, so the theme switch can come back here. */
   readonly path: string;
+  /** Where the portfolio lives, for the footer. Default: the cookie. */
+  readonly storage?: SessionType;
 }
 
 /** A hidden field carrying the CSRF token; every state-changing form includes one. */
@@ -73,6 +77,8 @@ const MENU_ITEMS = [
   { path: routes.index, label: 'Home' },
   { path: routes.list_stocks, label: 'Portfolio' },
   { path: routes.add_stock, label: 'Add a stock' },
+  // Reachable from every page: after "Clear portfolio" an exported file is the way back.
+  { path: routes.import_stocks, label: 'Import' },
   { path: routes.about, label: 'About' },
 ] as const;
 
@@ -88,9 +94,27 @@ function menuFor(current: string | undefined): Html {
 const MENUS = new Map(MENU_ITEMS.map(({ path }) => [path as string, menuFor(path)]));
 const PLAIN_MENU = menuFor(undefined);
 
-const FOOTER = html`<footer class="site-footer">
+// One footer per kind of storage, each built once. The cookie's is written out so that its
+// apostrophe stays literal: the bench's reference servers send these bytes (STORAGE_WORDS.cookie).
+const FOOTERS = new Map<string, Html>([
+  [
+    'cookie',
+    html`<footer class="site-footer">
     <p>Your portfolio lives only in this browser's signed session cookie: no account, no database.</p>
-  </footer>`;
+  </footer>`,
+  ],
+  ...Object.entries(STORAGE_WORDS)
+    .filter(([type]) => type !== 'cookie')
+    .map(
+      ([type, words]) =>
+        [
+          type,
+          html`<footer class="site-footer">
+    <p>${words.footer}</p>
+  </footer>`,
+        ] as const,
+    ),
+]);
 
 /**
  * The messages as one polite live region (`role="status"`), of paragraphs: a list inside it
@@ -139,7 +163,7 @@ export function layout(title: string, page: PageContext, content: Html): Html {
       ${messages(page.flashes)}
       ${content}
     </main>
-    ${FOOTER}
+    ${FOOTERS.get(page.storage ?? 'cookie')}
   </body>
 </html>`;
 }

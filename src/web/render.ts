@@ -54,6 +54,7 @@ export function renderPage(
     csrfToken: options.readOnly === true ? csrf.existing() : csrf.token(),
     // Still percent-encoded (c.req.path is partly decoded), so it can go back into a Location header.
     path: new URL(c.req.url).pathname,
+    storage: c.get('storage'),
   };
   const content = body(page);
   return respondHtml(c, layout(options.title, page, content).toString(), options.status ?? 200);

@@ -3,6 +3,7 @@
  * with SQLite on a real file and a real redis-server (AOF, `appendfsync always`).
  * - Two tabs of one visitor firing 50 adds each at once: all 100 land (sqlite with WORKERS=2;
  *   redis with two app instances); in cookie mode the last write wins, and the test says so.
+ * - The same for a visitor's very first saves: the first page view reserved the session's id.
  * - Faults: Redis stopped mid-traffic gives 503 pages and the service comes back by itself;
  *   `kill -9` of the app (and of Redis) during writes keeps every holding whose POST got its 302.
  */
@@ -115,6 +116,40 @@ describe('two tabs of one visitor, 50 adds each at once', () => {
       expect(await symbols(client)).toHaveLength(2);
     },
   );
+});
+
+/**
+ * A visitor with no session yet: one page view (which reserves a session id), then 100 first adds
+ * from two tabs, all in flight at once, carrying the same cookies (issue 18, #2).
+ */
+async function firstSaves(client: Client): Promise<{ statuses: number[]; expected: string[] }> {
+  await client.get(urlFor('add_stock'));
+  const tabs = Array.from({ length: 100 }, (_, i) => `F${i % 2}N${Math.floor(i / 2)}`);
+  const pages = await Promise.all(tabs.map((symbol) => add(client, symbol)));
+  return { statuses: pages.map((p) => p.status), expected: tabs };
+}
+
+describe('a visitor with no session yet, 100 first adds from two tabs at once', () => {
+  it('all land in one session in sqlite mode with WORKERS=2', { timeout: 60_000 }, async () => {
+    const running = await app({
+      SESSION_TYPE: 'sqlite',
+      SESSION_SQLITE_PATH: join(dir, 'first.sqlite3'),
+      WORKERS: '2',
+    });
+    const client = browser(() => [running.url]);
+    const { statuses, expected } = await firstSaves(client);
+    expect(statuses.filter((s) => s !== 302)).toEqual([]);
+    expect((await symbols(client)).sort()).toEqual([...expected].sort());
+  });
+
+  it('all land in one session in redis mode with two app instances', { timeout: 60_000 }, async () => {
+    const env = { SESSION_TYPE: 'redis', REDIS_URL: redis?.url ?? '' };
+    const [one, two] = await Promise.all([app(env), app(env)]);
+    const client = browser(() => [one.url, two.url]);
+    const { statuses, expected } = await firstSaves(client);
+    expect(statuses.filter((s) => s !== 302)).toEqual([]);
+    expect((await symbols(client)).sort()).toEqual([...expected].sort());
+  });
 });
 
 describe('start-up', () => {

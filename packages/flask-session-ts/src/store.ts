@@ -97,6 +97,14 @@ export interface SessionStore {
   measure<T extends StorableData<T>>(session: Session<T>): number;
 
   /**
+   * Gives a session that has no id yet one now, sent with this response (server-side stores),
+   * without storing anything: the first writes of several tabs then carry the same id and land in
+   * one session. Call it on a page with a form. A no-op for a session that has an id, for one
+   * opened from a cookie that could not be used (never replaced), and on the cookie store.
+   */
+  reserve?(session: Session): void;
+
+  /**
    * Resolves when the store answers, for a readiness check (and a clear error at start-up).
    * Absent on stores with nothing to reach, such as the cookie store.
    * @throws StoreUnavailable when it cannot be reached.

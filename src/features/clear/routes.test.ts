@@ -46,6 +46,10 @@ describe('clearing the portfolio', () => {
     const list = await client.get(urlFor('list_stocks'));
     expect(tableRows(list.html)).toEqual([]);
     expect(flashes(list.html)).toEqual([['info', 'Your portfolio is now empty.']]);
+    // The way back for an exported file: the empty state links to Import, not only the menu.
+    expect(/<div class="empty-state">[\s\S]*?<\/div>/.exec(list.html)?.[0]).toContain(
+      `<a class="button secondary" href="${urlFor('import_stocks')}">Import a CSV file</a>`,
+    );
   });
 
   it.each([{}, { confirm: 'no' }, { confirm: ['yes', 'yes'] }])(

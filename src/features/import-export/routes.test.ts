@@ -208,6 +208,20 @@ describe('import', () => {
     expect(client.decodeSession()).toEqual(before);
   });
 
+  it('counts the file’s own size, not the form around it: a file of exactly the limit is imported, one byte more is 413', async () => {
+    /** A valid file of exactly `bytes` bytes: one holding, then blank lines. */
+    const fileOf = (bytes: number) => {
+      const start = `${HEADER}GOOG,3,150,2025-05-06\r\n`;
+      return start + '\n'.repeat(bytes - Buffer.byteLength(start));
+    };
+    const client = await visitorWith([AAPL]);
+    const over = await importCsv(client, fileOf(MAX_IMPORT_BYTES + 1));
+    expect(over.status).toBe(413);
+    const exact = await importCsv(client, fileOf(MAX_IMPORT_BYTES));
+    expect(exact.status).toBe(302);
+    expect(client.decodeSession()['portfolio']).toHaveLength(2);
+  });
+
   it('refuses, in cookie mode, an import that would not fit in the cookie, and changes nothing', async () => {
     const t = clockedApp();
     const client = t.client();

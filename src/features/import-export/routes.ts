@@ -14,7 +14,9 @@ import { utcDate } from '../../domain/dates.js';
 import { countDataRows, portfolioCsv } from '../../domain/csv.js';
 import { readHoldings, writeHoldings } from '../../session/portfolio.js';
 import { cannotFit } from '../../session/import-room.js';
-import { SessionTooLarge } from 'flask-session-ts';
+import { ServerSessionStore, SessionTooLarge } from 'flask-session-ts';
+import type { SessionType } from '../../platform/config.js';
+import { STORAGE_WORDS } from '../../session/storage.js';
 import {
   CONFIRM_REPLACE_VALUE,
   IMPORT_FIELDS,
@@ -23,6 +25,7 @@ import {
   type ImportFormState,
   type ImportMode,
 } from './view.js';
+import { errorPage } from '../../web/error-page.js';
 import { renderPage } from '../../web/render.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
@@ -31,8 +34,21 @@ import { redirect, respond } from '../../web/response.js';
 /** The import page's title (with "Error: " before it after a refused file). */
 export const IMPORT_TITLE = 'Import a portfolio';
 
-/** The largest CSV upload, in bytes: some 30,000 rows, far more than any cookie holds. */
+/** The largest CSV file, in bytes (the file's own size): some 30,000 rows, far more than any cookie holds. */
 export const MAX_IMPORT_BYTES = 1024 * 1024;
+
+/**
+ * Room in the upload's body beyond the file: multipart boundaries, part headers, the file name and
+ * the other fields (mode, confirm, token). The body limit is the file's plus this, and the file
+ * itself is measured after parsing, so a file of exactly {@link MAX_IMPORT_BYTES} is accepted.
+ */
+export const MULTIPART_ALLOWANCE_BYTES = 16 * 1024;
+
+/** What a file over {@link MAX_IMPORT_BYTES} is told, by the body limit or by the handler. */
+export const FILE_TOO_LARGE = Object.freeze({
+  heading: 'File Too Large',
+  message: `A CSV file to import can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB. Nothing was imported.`,
+});
 
 /** Messages of the import flow, defined once for the handler and the tests. */
 export const importFlowMessages = Object.freeze({
@@ -41,8 +57,9 @@ export const importFlowMessages = Object.freeze({
   mode: 'Choose whether to add the file’s holdings to yours or replace yours with them.',
   confirmReplace:
     'To replace your holdings with the file’s, tick the box that confirms it: replacing deletes the holdings you have now.',
-  tooLarge: (count: number) =>
-    `Your portfolio is full: ${count} holdings do not fit in a browser cookie, so nothing was imported. Import fewer rows, or remove holdings first.`,
+  /** Said where the limit is: the cookie, or the server store's cap (`SESSION_TYPE`). */
+  tooLarge: (count: number, storage: SessionType = 'cookie', limitBytes = 0) =>
+    STORAGE_WORDS[storage].importFull(count, limitBytes),
   done: (count: number, mode: ImportMode) =>
     `Imported ${count} ${count === 1 ? 'holding' : 'holdings'}${mode === 'replace' ? ', replacing the ones you had' : ''}.`,
 });
@@ -100,6 +117,12 @@ export function registerExport(
     if (!(file instanceof File) || file.size === 0) {
       return render(c, 422, { mode, formError: importFlowMessages.noFile, formErrorField: 'file' });
     }
+    if (file.size > MAX_IMPORT_BYTES) {
+      const { heading, message } = FILE_TOO_LARGE;
+      return renderPage(c, { title: heading, status: 413, readOnly: true }, () =>
+        errorPage(heading, message),
+      );
+    }
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
@@ -112,7 +135,9 @@ export function registerExport(
     const rows = countDataRows(text);
     const kept = mode === 'append' ? readHoldings(c.get('session')) : [];
     if (cannotFit(store, c.get('session'), kept, rows)) {
-      return render(c, 422, { mode, formError: importFlowMessages.tooLarge(kept.length + rows) });
+      const capBytes = store instanceof ServerSessionStore ? store.maxSessionBytes : 0;
+      const formError = importFlowMessages.tooLarge(kept.length + rows, c.get('storage'), capBytes);
+      return render(c, 422, { mode, formError });
     }
     logger.debug(`import: checking ${rows} rows (${text.length} characters)`);
     // Checked in slices, so other visitors are answered while a large file is read.
@@ -133,7 +158,10 @@ export function registerExport(
       });
     } catch (error) {
       if (!(error instanceof SessionTooLarge)) throw error;
-      return render(c, 422, { mode, formError: importFlowMessages.tooLarge(total) });
+      return render(c, 422, {
+        mode,
+        formError: importFlowMessages.tooLarge(total, c.get('storage'), error.limitBytes),
+      });
     }
     return redirect(c, urlFor('list_stocks'), 302);
   });

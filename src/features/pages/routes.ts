@@ -12,7 +12,7 @@ import { honoPaths } from '../../web/urls.js';
 export function registerPages(app: Hono<AppEnv>): void {
   app.get(honoPaths.index, (c) => renderPage(c, { title: 'Home' }, indexPage));
 
-  app.get(honoPaths.about, (c) => renderPage(c, { title: 'About' }, aboutPage));
+  app.get(honoPaths.about, (c) => renderPage(c, { title: 'About' }, () => aboutPage(c.get('storage'))));
 
   app.get(honoPaths.hello_message, (c) => {
     const message = c.req.param('message');

@@ -2,6 +2,8 @@
  * The simple pages: welcome, about, hello, blog post.
  * @module
  */
+import type { SessionType } from '../../platform/config.js';
+import { STORAGE_WORDS } from '../../session/storage.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 
@@ -15,7 +17,7 @@ const INDEX = html`<section>
   <p><a href="${urlFor('about')}">How does it work?</a></p>
 </section>`;
 
-const ABOUT = html`<section>
+const COOKIE_ABOUT = html`<section>
   <h1>About</h1>
   <p>Stock Portfolio keeps your holdings in a session cookie in your browser. The cookie is
     <strong>signed, not encrypted</strong>: you (and anyone with access to this browser) can read it, but
@@ -27,8 +29,14 @@ export function indexPage(): Html {
   return INDEX;
 }
 
-export function aboutPage(): Html {
-  return ABOUT;
+/** The About page: where the holdings live depends on `SESSION_TYPE`. */
+export function aboutPage(storage: SessionType): Html {
+  if (storage === 'cookie') return COOKIE_ABOUT;
+  return html`<section>
+  <h1>About</h1>
+  <p>${STORAGE_WORDS[storage].about}</p>
+  <p>Do not enter anything you would not want written on a note stuck to your screen.</p>
+</section>`;
 }
 
 export function helloPage(message: string): Html {

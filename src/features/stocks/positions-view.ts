@@ -4,7 +4,7 @@
  * set the current price. Sorting is a link per sortable column (`?sort=`): no script.
  * @module
  */
-import { currentPriceHints, CURRENT_PRICE_FIELD } from '../../domain/price-rules.js';
+import { currentPriceHints, CURRENT_PRICE_FIELD, REMOVE_PRICE_FIELD } from '../../domain/price-rules.js';
 import {
   formatMoney,
   formatPercent,
@@ -22,6 +22,8 @@ export interface PriceFormError {
   readonly symbol: string;
   readonly value: string;
   readonly message: string;
+  /** The field was left empty on a position with a price: offer the button that removes it. */
+  readonly confirmRemoval: boolean;
 }
 
 /** The URL of the list sorted by `sort`; the default order needs no parameter. */
@@ -89,6 +91,11 @@ export function priceFieldId(symbol: string): string {
   return `price-${symbol}`;
 }
 
+/** Offered only after an empty price on a priced position: removing a price is asked for explicitly. */
+function removePriceButton(symbol: string): Html {
+  return html`<button type="submit" name="${REMOVE_PRICE_FIELD}" value="yes" class="secondary">Remove the price of ${symbol}</button>`;
+}
+
 const SET_PRICE_URL = urlFor('set_price');
 // The same on every position: escaped once, when the module loads.
 const PRICE_HINTS = html`pattern="${currentPriceHints.pattern}" title="${currentPriceHints.title}"
@@ -115,7 +122,7 @@ function priceForm(
               mine && html` aria-invalid="true" aria-describedby="${id}-error"`
             } />
           <button type="submit" class="secondary">Save price</button>
-          ${mine && html`<p class="field-error" id="${id}-error">${mine.message}</p>`}
+          ${mine && html`<p class="field-error" id="${id}-error">${mine.message}</p>${mine.confirmRemoval && removePriceButton(symbol)}`}
         </form>`;
 }
 

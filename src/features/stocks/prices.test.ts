@@ -11,7 +11,7 @@ import {
   type Client,
   TEST_TODAY,
 } from '../../../test/support/client.js';
-import { currentPriceMessages } from '../../domain/price-rules.js';
+import { currentPriceMessages, REMOVE_PRICE_FIELD } from '../../domain/price-rules.js';
 import { urlFor } from '../../web/urls.js';
 import { priceFlashes } from './prices.js';
 
@@ -96,16 +96,51 @@ describe('setting a current price', () => {
     expect(mainText(page.html)).not.toContain('Total value and return count the');
   });
 
-  it('prefills the position’s form with its price, and forgets the price when the field is emptied', async () => {
+  it('prefills the position’s form with its price', async () => {
     const client = await visitorWith(LOTS);
     await setPrice(client, 'AAPL', '87.5');
     const page = await client.get(urlFor('list_stocks'));
     expect(inputs(page.html).find((input) => input['id'] === 'price-AAPL')?.['value']).toBe('$87.50');
-    await setPrice(client, 'AAPL', '');
-    expect(client.decodeSession()['prices']).toBeUndefined();
-    expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
-      ['success', priceFlashes.removed('AAPL')],
-    ]);
+  });
+
+  it.each(['', '   '])(
+    'never deletes a price on an empty or spaces-only field (%j): it asks, and removes only when confirmed',
+    async (blank) => {
+      const client = await visitorWith(LOTS);
+      await setPrice(client, 'AAPL', '87.5');
+      await client.get(urlFor('list_stocks'));
+      const before = client.decodeSession();
+      const asked = await setPrice(client, 'AAPL', blank);
+      expect(asked.status).toBe(422);
+      expect(asked.setCookies).toEqual([]);
+      expect(client.decodeSession()).toEqual(before);
+      expect(asked.html).toContain(
+        `<p class="field-error" id="price-AAPL-error">${priceFlashes.confirmRemove('AAPL')}</p>`,
+      );
+      expect(asked.html).toContain(
+        `<button type="submit" name="${REMOVE_PRICE_FIELD}" value="yes" class="secondary">Remove the price of AAPL</button>`,
+      );
+      await client.postForm(urlFor('set_price'), {
+        symbol: 'AAPL',
+        current_price: blank,
+        sort: 'symbol',
+        [REMOVE_PRICE_FIELD]: 'yes',
+      });
+      expect(client.decodeSession()['prices']).toBeUndefined();
+      expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
+        ['success', priceFlashes.removed('AAPL')],
+      ]);
+    },
+  );
+
+  it('refuses an empty field for a position without a price, offering nothing to remove', async () => {
+    const client = await visitorWith(LOTS);
+    const page = await setPrice(client, 'AAPL', ' ');
+    expect(page.status).toBe(422);
+    expect(page.html).toContain(
+      `<p class="field-error" id="price-AAPL-error">${currentPriceMessages.required}</p>`,
+    );
+    expect(page.html).not.toContain(`name="${REMOVE_PRICE_FIELD}"`);
   });
 
   it('refuses a bad price with 422 and the message beside that position’s field, and changes nothing', async () => {

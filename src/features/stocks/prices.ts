@@ -6,7 +6,7 @@
 import { SessionTooLarge } from 'flask-session-ts';
 import type { Hono } from 'hono';
 import type { AppEnv, FeatureDeps } from '../../web/context.js';
-import { CURRENT_PRICE_FIELD, parseCurrentPrice } from '../../domain/price-rules.js';
+import { CURRENT_PRICE_FIELD, parseCurrentPrice, REMOVE_PRICE_FIELD } from '../../domain/price-rules.js';
 import { formatPrice, parseDecimal } from '../../domain/decimal.js';
 import { positionSort } from '../../domain/positions.js';
 import { keepHeldPrices } from '../../domain/price-book.js';
@@ -24,6 +24,8 @@ export const priceFlashes = Object.freeze({
   saved: (symbol: string, price: string) => `Saved the current price of ${symbol}: ${price}.`,
   removed: (symbol: string) => `Removed the current price of ${symbol}.`,
   notHeld: 'You hold none of that stock any more (another tab?), so no price was saved.',
+  confirmRemove: (symbol: string) =>
+    `The price is empty. Enter the current price of ${symbol}, or remove its price with the button below.`,
 });
 
 /** Registers `set_price` on `app`. */
@@ -33,10 +35,16 @@ export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store
     const form = await readForm(c);
     const symbol = textField(form, 'symbol') ?? '';
     const sort = positionSort(textField(form, 'sort'));
-    const result = parseCurrentPrice(form[CURRENT_PRICE_FIELD]);
+    const remove = textField(form, REMOVE_PRICE_FIELD) === 'yes';
+    const result = remove
+      ? ({ ok: true, price: null } as const)
+      : parseCurrentPrice(form[CURRENT_PRICE_FIELD]);
     if (!result.ok) {
       const value = textField(form, CURRENT_PRICE_FIELD) ?? '';
-      return renderStockList(c, deps, sort, { symbol, value, message: result.message });
+      // An empty field never deletes: with a price to lose, the visitor is asked to confirm.
+      const priced = result.blank === true && readPriceBook(c.get('session')).has(symbol);
+      const message = priced ? priceFlashes.confirmRemove(symbol) : result.message;
+      return renderStockList(c, deps, sort, { symbol, value, message, confirmRemoval: priced });
     }
     const update = store.update(c.get('session'), (session) => {
       const ledger = readLedger(session);
@@ -60,7 +68,12 @@ export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store
     } catch (error) {
       if (!(error instanceof SessionTooLarge)) throw error;
       const value = textField(form, CURRENT_PRICE_FIELD) ?? '';
-      return renderStockList(c, deps, sort, { symbol, value, message: priceFlashes.full });
+      return renderStockList(c, deps, sort, {
+        symbol,
+        value,
+        message: priceFlashes.full,
+        confirmRemoval: false,
+      });
     }
     return redirect(c, listUrl(sort), 302);
   });

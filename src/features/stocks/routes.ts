@@ -19,22 +19,41 @@ import { FEE_FIELD, parseFee } from '../../domain/sale-rules.js';
 import { readHoldings } from '../../session/portfolio.js';
 import { readLedger, readPriceBook, readUndo, saveChange } from '../../session/ledger.js';
 import { ledgerMessages, ledgerProblemMessage } from '../../web/ledger-messages.js';
-import { CookieSessionStore, Session, SessionTooLarge, type SessionStore } from 'flask-session-ts';
+import {
+  CookieSessionStore,
+  ServerSessionStore,
+  Session,
+  SessionTooLarge,
+  type SessionStore,
+} from 'flask-session-ts';
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { renderPage } from '../../web/render.js';
 import type { PriceFormError } from './positions-view.js';
 import { ADD_STOCK_TITLE, addStockPage, listStocksPage, PORTFOLIO_TITLE } from './view.js';
 import { EMPTY_FORM, formHasErrors, type StockFormState } from '../../web/stock-form.js';
 import { roomForMore } from '../../session/capacity.js';
+import { formatBytes } from '../../session/storage.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { undoNotice } from './undo.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { redirect } from '../../web/response.js';
 
 /** The message shown when the session cannot take one more holding: the cookie's, or the server store's cap. */
-export function portfolioFullMessage(count: number, where: 'cookie' | 'server' = 'cookie'): string {
-  const most = where === 'cookie' ? 'a browser cookie can hold' : 'the server keeps for one visitor';
+export function portfolioFullMessage(
+  count: number,
+  where: 'cookie' | 'server' = 'cookie',
+  capBytes?: number,
+): string {
+  const most =
+    where === 'cookie'
+      ? 'a browser cookie can hold'
+      : `the server keeps for one portfolio${capBytes === undefined ? '' : ` (${formatBytes(capBytes)})`}`;
   return `Your portfolio is full: ${count} holdings is the most ${most}. Remove one to add another.`;
+}
+
+/** A server store's cap on one session, in bytes; undefined for the cookie. */
+export function capBytesOf(store: SessionStore): number | undefined {
+  return store instanceof ServerSessionStore ? store.maxSessionBytes : undefined;
 }
 
 /** Where the session lives, for messages: in the cookie itself, or on the server. */
@@ -107,6 +126,7 @@ export function renderStockList(
         storage: storageOf(store),
         undo: undoNotice(readUndo(session, ledger), ledger),
         salesCount: ledger.sales.length,
+        capBytes: capBytesOf(store),
       },
       page.csrfToken ?? '',
     );
@@ -181,7 +201,7 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
       const count = readHoldings(c.get('session')).length;
       return renderForm(
         c,
-        { values, errors: {}, formError: portfolioFullMessage(count, storageOf(store)) },
+        { values, errors: {}, formError: portfolioFullMessage(count, storageOf(store), capBytesOf(store)) },
         422,
         now,
         feeState,

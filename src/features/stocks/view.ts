@@ -3,6 +3,8 @@
  * @module
  */
 import type { Positions, PositionSort } from '../../domain/positions.js';
+
+import { formatBytes } from '../../session/storage.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 import { allocationChart } from './chart.js';
@@ -38,7 +40,7 @@ export const PORTFOLIO_TITLE = 'Your portfolio';
 
 const EMPTY_STATE = html`<div class="empty-state">
     <p>Your portfolio is empty.</p>
-    <p><a class="button" href="${urlFor('add_stock')}">Add your first stock</a></p>
+    <p><a class="button" href="${urlFor('add_stock')}">Add your first stock</a> <a class="button secondary" href="${urlFor('import_stocks')}">Import a CSV file</a></p>
   </div>`;
 
 /** "Removed AAPL (15 shares at $302.17)." with the button that reverts it. */
@@ -60,6 +62,8 @@ export interface ListOptions {
   readonly priceError?: PriceFormError | undefined;
   /** Where the session lives, for the "how many more fit" hint. Default: the cookie. */
   readonly storage?: 'cookie' | 'server';
+  /** The server store's cap on one portfolio, in bytes, said beside the hint. */
+  readonly capBytes?: number | undefined;
   /** The last change, when it can still be undone: what it was and the button's text. */
   readonly undo?: { readonly said: string; readonly button: string } | undefined;
   /** How many sales are recorded: the page links to them when there are any. */
@@ -85,9 +89,18 @@ const ACTIONS_END = html`
     <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>
   </div>`;
 
-function capacityText(remaining: number, storage: 'cookie' | 'server' | undefined): string {
+function capacityText(
+  remaining: number,
+  storage: 'cookie' | 'server' | undefined,
+  capBytes?: number,
+): string {
   if (remaining <= 0) return 'Your portfolio is full: remove a holding to add another.';
-  const room = storage === 'server' ? 'your saved portfolio' : "your browser's cookie";
+  const room =
+    storage !== 'server'
+      ? "your browser's cookie"
+      : capBytes === undefined
+        ? 'your saved portfolio'
+        : `your saved portfolio, which this server keeps up to ${formatBytes(capBytes)}`;
   return remaining === 1 ? `1 more fits in ${room}.` : `About ${remaining} more fit in ${room}.`;
 }
 
@@ -119,7 +132,7 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
     errorSummary([{ message: options.priceError.message, fieldId: priceFieldId(options.priceError.symbol) }])
   }
   ${positionsSection(view, options.sort, token, options.priceError)}
-  <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage)}</p>
+  <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage, options.capBytes)}</p>
   ${ACTIONS_START}${salesLink(options.salesCount)}${ACTIONS_END}
 </section>
 ${allocationChart(view)}`;

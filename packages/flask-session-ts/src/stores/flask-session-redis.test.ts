@@ -6,7 +6,13 @@
  */
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadPayload, BadSignature, SessionConfigError, SessionTooLarge, UnknownSession } from '../errors.js';
+import {
+  BadSignature,
+  SessionConfigError,
+  SessionTooLarge,
+  UndecodableSession,
+  UnknownSession,
+} from '../errors.js';
 import { startRedis, stopAll, type RedisProcess } from '../../test/support/redis-server.js';
 import {
   FLASK_SESSION_DEFAULTS,
@@ -342,12 +348,14 @@ describe('compare-and-set on the bytes read', () => {
     ).toMatchObject({ n: 2 });
   });
 
-  it('never overwrites data it cannot read: the visitor gets a new id, the key stays as it was', async () => {
+  it('never overwrites data it cannot read: writes are refused until cleared, then go to a new id; the key stays as it was', async () => {
     const s = await store();
     const pickle = Buffer.from('80049505000000000000007d942e', 'hex');
     await node(s).set(`session:${ID}`, pickle);
     const { session, error } = await s.open(`session=${ID}`);
-    expect(error).toBeInstanceOf(BadPayload);
+    expect(error).toBeInstanceOf(UndecodableSession);
+    await expect(s.update(session, (x) => x.set('a', 1))).rejects.toThrow(UndecodableSession);
+    session.clear(); // discarded on purpose: only then may a write go ahead
     await s.update(session, (x) => x.set('a', 1));
     const action = await s.commit(session);
     expect(action.kind === 'set' && cookieOf(action.header)).not.toBe(ID);

@@ -5,7 +5,10 @@
  *
  * - The id is 32 bytes from the CSPRNG, signed with the app's key: a forged or random id is
  *   refused before any store access. The store keeps only its SHA-256, so a copy of the database
- *   gives no usable cookie. Strict: an id the store does not hold is never adopted.
+ *   gives no usable cookie. Strict: an id the store does not hold is never adopted, except one
+ *   `reserve` issued (signed with a salt of its own): it opens as an empty session keeping its id,
+ *   so concurrent first writes from several tabs land in one session. Only ids we signed: a
+ *   stranger cannot pick one, and an ordinary id whose record is gone stays gone.
  * - `update` reruns the change on fresher data when another writer got there first (bounded).
  * - What a request changed outside `update` (flashes read by a page, a new CSRF token) is saved
  *   at `commit`, key by key, on the latest data: it does not undo another tab's update.
@@ -138,6 +141,7 @@ export const SERVER_STORE_DEFAULTS = Object.freeze({
   maxSessionBytes: 1024 * 1024,
   maxAttempts: 10,
   idSalt: 'flask-session-ts.session-id',
+  reservedIdSalt: 'flask-session-ts.reserved-session-id',
   idDigest: 'sha256',
   touchIntervalMs: 60_000,
 } as const);
@@ -162,6 +166,10 @@ interface State {
   imported: boolean;
   /** The session stands for a record or cookie that verified but could not be decoded. */
   undecodable: boolean;
+  /** The id was reserved and nothing is stored under it yet: its cookie is signed as reserved. */
+  reserved: boolean;
+  /** The request's cookie could not be used: never replaced by a reservation. */
+  refused: boolean;
 }
 
 const NONE: CookieAction = Object.freeze({ kind: 'none' });
@@ -188,6 +196,7 @@ export class ServerSessionStore implements SessionStore {
   readonly backend: SessionBackend;
   readonly #signer: Signer;
   readonly #keys: readonly Secret[];
+  readonly #reservedSigner: Signer;
   readonly #importer: SessionSerializer | undefined;
   /** How long an imported cookie verifies: a tombstone under its derived id lasts as long. */
   readonly #importMaxAgeSeconds: number;
@@ -221,6 +230,7 @@ export class ServerSessionStore implements SessionStore {
     const keys = [options.secretKey, ...(options.fallbackSecretKeys ?? [])];
     this.#keys = keys;
     this.#signer = new Signer(keys, { salt: d.idSalt, digest: d.idDigest });
+    this.#reservedSigner = new Signer(keys, { salt: d.reservedIdSalt, digest: d.idDigest });
     const imports = options.importCookieSessions ?? {};
     // Never longer than a record can live: the derived id's record outlives every cookie it imported.
     this.#importMaxAgeSeconds = Math.min(this.lifetimeSeconds, this.absoluteLifetimeSeconds ?? Infinity);
@@ -261,6 +271,8 @@ export class ServerSessionStore implements SessionStore {
       permanentAtOpen: false,
       imported: false,
       undecodable: false,
+      reserved: false,
+      refused: false,
     };
     const fresh = (error?: BadData): Opened<T> => {
       const session = new Session<T>();
@@ -269,6 +281,7 @@ export class ServerSessionStore implements SessionStore {
         session.keepUndecodable(error);
         state.undecodable = true;
       }
+      if (error !== undefined) state.refused = true;
       return error === undefined ? { session } : { session, error };
     };
     if (value === undefined || value === '') return fresh();
@@ -281,11 +294,26 @@ export class ServerSessionStore implements SessionStore {
       state.sendCookie = verified.keyIndex > 0;
     } catch (error) {
       if (!(error instanceof BadData)) throw error;
-      return (await this.#imported<T>(value, state, fresh)) ?? fresh(error);
+      const reserved = this.#reservedId(value);
+      if (reserved === undefined) return (await this.#imported<T>(value, state, fresh)) ?? fresh(error);
+      id = reserved;
+      state.reserved = true;
     }
 
     const key = this.storageKey(id);
     const record = await this.backend.read(key, this.#now());
+    if (record === undefined && state.reserved) {
+      // Reserved and not yet written: empty, keeping the id, so every tab's first write lands here.
+      Object.assign(state, { id, key, version: 0, createdMs: this.#now() });
+      const session = new Session<T>();
+      this.#states.set(session, state);
+      return { session };
+    }
+    // Written since it was reserved: from now on the cookie carries an ordinary id.
+    if (state.reserved) {
+      state.reserved = false;
+      state.sendCookie = true;
+    }
     // A tombstone is no session: an imported id that was cleared or regenerated away stops working
     // as any other old id does (only the old cookie it stands for is answered with a deletion).
     if (record === undefined || (isImportedId(id) && record.data === this.#tombstoneData())) {
@@ -319,6 +347,31 @@ export class ServerSessionStore implements SessionStore {
     state.permanentAtOpen = session.permanent;
     this.#states.set(session, state);
     return { session };
+  }
+
+  /** The id in a cookie `reserve` signed, or undefined. */
+  #reservedId(value: string): string | undefined {
+    try {
+      const verified = this.#reservedSigner.unsign(value);
+      return ID_PATTERN.test(verified.value) ? verified.value : undefined;
+    } catch (error) {
+      if (!(error instanceof BadData)) throw error;
+      return undefined;
+    }
+  }
+
+  /**
+   * Gives a session without an id one now, sent at `commit` in a cookie of its own kind, and
+   * stores nothing: the first writes from several tabs then carry the same id, and the backend's
+   * compare-and-set makes them all land in one session. A no-op for a session that has an id or a
+   * record, and for one opened from a cookie that could not be used (that cookie is never replaced
+   * but by a real save).
+   */
+  reserve(session: Session): void {
+    const state = this.#state(session);
+    if (state.id !== undefined || state.refused || state.hadCookie || !session.isEmpty) return;
+    this.#newId(state);
+    state.reserved = true;
   }
 
   /**
@@ -447,9 +500,11 @@ export class ServerSessionStore implements SessionStore {
     if (session.permanent !== state.permanentAtOpen && !session.isEmpty) state.sendCookie = true;
     if (!state.sendCookie) return NONE;
     const maxAgeSeconds = session.permanent ? Math.ceil((state.expiresMs - nowMs) / 1000) : undefined;
+    // A reserved id keeps its own salt until its first write: see reserve().
+    const signed = state.reserved ? this.#reservedSigner.sign(state.id) : this.signId(state.id);
     return {
       kind: 'set',
-      header: serializeSetCookie(this.cookie, this.signId(state.id), { maxAgeSeconds, nowMs }),
+      header: serializeSetCookie(this.cookie, signed, { maxAgeSeconds, nowMs }),
     };
   }
 
@@ -606,6 +661,7 @@ export class ServerSessionStore implements SessionStore {
     state.createdMs = this.#now();
     state.sendCookie = true;
     state.imported = false;
+    state.reserved = false;
   }
 
   /**
@@ -700,6 +756,11 @@ export class ServerSessionStore implements SessionStore {
       } else {
         state.removed = false;
         state.expiresMs = expiresMs;
+        if (state.reserved) {
+          // The first write under a reserved id: the cookie now carries an ordinary one.
+          state.reserved = false;
+          state.sendCookie = true;
+        }
       }
       session.restore({ data: saved.toJSON(), modified: true });
       // Asked for inside `update`'s change, which ran on a copy: done at commit, as for any request.

@@ -337,6 +337,58 @@ describe.each(implementations)('$name store', (impl) => {
     expect(next).not.toBe(cookie);
   });
 
+  describe('an id reserved before the first write', () => {
+    /** A first page view: no cookie yet, so the store reserves an id and sends it, without a record. */
+    async function firstView(store: SessionStore): Promise<string> {
+      return request(store, '', (s, st) => st.reserve?.(s));
+    }
+
+    it('is sent as a cookie with no record behind it, and opens as an empty session keeping that id', async () => {
+      const store = impl.store();
+      const cookie = await firstView(store);
+      expect(cookie).toMatch(/^session=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+$/);
+      const opened = await impl.store().open(cookie);
+      expect(opened.session.isEmpty).toBe(true);
+      expect(opened.error).toBeUndefined();
+      // A page view that changes nothing keeps the reservation: no new cookie, no record.
+      expect(await request(store, cookie, () => undefined)).toBe(cookie);
+    });
+
+    it('lands every one of many concurrent first writes from two processes in one session', async () => {
+      const [a, b] = [impl.store(), impl.store()];
+      const cookie = await firstView(a);
+      const add = (store: SessionStore, item: string) =>
+        request(store, cookie, (s, st) =>
+          st.update(s, (x) => x.set('list', [...((x.get('list') as string[] | undefined) ?? []), item])),
+        );
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => add(i % 2 === 0 ? a : b, `item${i}`)),
+      );
+      // Every answer points at the same session, re-signed as an ordinary id.
+      const ids = new Set(answers.map((c) => c.slice('session='.length).split('.')[0]));
+      expect(ids).toEqual(new Set([cookie.slice('session='.length).split('.')[0]]));
+      const list = (await read(a, answers[0] ?? '')).list as string[];
+      expect([...list].sort()).toEqual(Array.from({ length: 40 }, (_, i) => `item${i}`).sort());
+    });
+
+    it('is never reserved over a cookie the visitor sent that could not be used', async () => {
+      const store = impl.store();
+      const { session, error } = await store.open('session=forged.value');
+      expect(error).toBeDefined();
+      store.reserve?.(session);
+      expect(await store.commit(session)).toEqual({ kind: 'none' });
+    });
+
+    it('does not bring back an ordinary id whose record is gone: only reserved ids open without one', async () => {
+      const store = impl.store();
+      const cookie = await request(store, await firstView(store), (s, st) =>
+        st.update(s, (x) => x.set('n', 1)),
+      );
+      await request(store, cookie, (s, st) => st.update(s, (x) => x.clear()));
+      expect((await store.open(cookie)).error).toBeInstanceOf(UnknownSession);
+    });
+  });
+
   it('imports a Flask cookie session and answers with an id', async () => {
     const cookieStore = new CookieSessionStore({ secretKey });
     const { session } = cookieStore.open(undefined);
