@@ -159,7 +159,7 @@ export function unreadableSessionMiddleware(
     let taken = false;
     let confirmed = false;
     let settled: Promise<void> | undefined;
-    c.set('unreadableNotice', {
+    const notice: UnreadableNotice = {
       unreadable: unreadable !== undefined,
       allowReplacement: () => {
         confirmed = true;
@@ -180,7 +180,10 @@ export function unreadableSessionMiddleware(
         });
         return settled;
       },
-    });
-    return next();
+    };
+    c.set('unreadableNotice', notice);
+    // The response builder settles before it commits; settling here too (a no-op then) keeps the
+    // cookie safe from a response built any other way, before the session middleware commits.
+    return next().then(() => notice.settle());
   };
 }
