@@ -234,19 +234,22 @@ export class QuoteService {
       this.#provider.getQuote(symbol, { signal: this.#closing.signal }),
     );
     const written = asked.then(
+      // In the cache before the pages waiting for it hear of it, so that the next page, on any
+      // worker, finds it there (and a rate limit's pause is in place) rather than asking again.
       async (quote) => {
         const fetchedAtMs = this.#now();
-        finish({ quote, fetchedAtMs });
         await this.#quietly(this.#cache.saveQuote(quote, fetchedAtMs));
+        finish({ quote, fetchedAtMs });
       },
       async (error: unknown) => {
         const reason = error instanceof QuoteUnavailable ? error.reason : 'error';
         if (!(error instanceof QuoteUnavailable)) this.#onError(error);
+        if (!this.#closing.signal.aborted) {
+          const atMs = this.#now();
+          if (reason === 'rate-limited') await this.#quietly(this.#cache.pauseBudget(atMs + this.#pauseMs));
+          await this.#quietly(this.#cache.saveFailure(symbol, reason, atMs));
+        }
         finish({ reason });
-        if (this.#closing.signal.aborted) return;
-        const atMs = this.#now();
-        if (reason === 'rate-limited') await this.#quietly(this.#cache.pauseBudget(atMs + this.#pauseMs));
-        await this.#quietly(this.#cache.saveFailure(symbol, reason, atMs));
       },
     );
     const entry = { outcome, written: written.finally(() => this.#inflight.delete(symbol)) };
