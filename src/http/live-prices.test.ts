@@ -4,7 +4,7 @@
  * notice, never an error page or a hang; no assertion here is about wall time, only about what
  * the page says and how many calls reached the provider.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -20,11 +20,16 @@ import {
 } from '../../test/support/client.js';
 import { startRedis, stopAll, type RedisProcess } from '../../test/support/redis-server.js';
 import { loadConfig, type Config } from '../platform/config.js';
-import { openLiveQuotes, type LiveQuotes, type LiveQuoteSettings } from '../platform/quotes/index.js';
+import {
+  QuoteCacheUnavailable,
+  openLiveQuotes,
+  type LiveQuotes,
+  type LiveQuoteSettings,
+} from '../platform/quotes/index.js';
 import { createCookieStore } from '../session/stores.js';
 import { urlFor } from '../web/urls.js';
 import { createApp } from './app.js';
-import { startServer, type RunningServer } from './server.js';
+import { openQuotes, startServer, type RunningServer } from './server.js';
 
 let av: AlphaVantageServer;
 let dir = '';
@@ -231,6 +236,26 @@ describe('live prices off', () => {
     expect(shownPrice(page.html, 'IBM')).toBe('$150.00');
     expect(notices(page.html)).toEqual([]);
     expect(av.requests.length).toBe(before);
+  });
+});
+
+describe('start-up', () => {
+  it('stops with the variable to change when the quote cache file cannot be opened', () => {
+    const blocked = join(dir, 'not-a-folder');
+    writeFileSync(blocked, '');
+    const config = testConfig({
+      quotes: settings({ cache: { kind: 'sqlite', path: join(blocked, 'q.sqlite3') } }),
+    });
+    let thrown: unknown;
+    try {
+      openQuotes(config, recordingLogger())
+        ?.close()
+        .catch(() => undefined);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(QuoteCacheUnavailable);
+    expect((thrown as Error).message).toContain('Set QUOTES_SQLITE_PATH to a file in a writable folder');
   });
 });
 
