@@ -81,7 +81,7 @@ export const importFlowMessages = Object.freeze({
   tooLarge: (count: number, storage: SessionType = 'cookie', limitBytes = 0) =>
     STORAGE_WORDS[storage].importFull(count, limitBytes),
   done: (counts: ImportCounts, mode: ImportMode) =>
-    `Imported ${listCounts(counts)}${mode === 'replace' ? ', replacing the holdings, sales and prices you had' : ''}.`,
+    `Imported ${listCounts(counts)}${mode === 'replace' ? ', replacing the ones you had' : ''}.`,
 });
 
 /** What an import brought in. */
@@ -93,11 +93,11 @@ export interface ImportCounts {
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** "2 buys, 1 sell and 3 prices", leaving out kinds the file had none of (buys always said). */
+/** "2 holdings, 1 sale and 3 current prices", leaving out sales and prices the file had none of. */
 function listCounts({ buys, sells, prices }: ImportCounts): string {
-  const parts = [plural(buys, 'buy', 'buys')];
-  if (sells > 0) parts.push(plural(sells, 'sell', 'sells'));
-  if (prices > 0) parts.push(plural(prices, 'price', 'prices'));
+  const parts = [plural(buys, 'holding', 'holdings')];
+  if (sells > 0) parts.push(plural(sells, 'sale', 'sales'));
+  if (prices > 0) parts.push(plural(prices, 'current price', 'current prices'));
   const last = parts.pop() ?? '';
   return parts.length === 0 ? last : `${parts.join(', ')} and ${last}`;
 }

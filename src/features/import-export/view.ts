@@ -94,9 +94,9 @@ export function importPage(state: ImportFormState, csrfToken: string, maxKiB: nu
     <fieldset class="field">
       <legend>What to do with the holdings you have</legend>
       ${radio('append', 'Keep them and add the file’s buys, sells and prices to them')}
-      ${radio('replace', 'Replace them, their sales and prices with the file’s')}
+      ${radio('replace', 'Replace them with the file’s holdings, sales and prices')}
       <label class="choice"><input type="checkbox" id="${IMPORT_IDS.confirm}" name="${IMPORT_FIELDS.confirm}" value="${CONFIRM_REPLACE_VALUE}" />
-        To replace: yes, delete the holdings, sales and prices I have now (this cannot be undone)</label>
+        To replace: yes, delete the holdings I have now, with their sales and prices (this cannot be undone)</label>
     </fieldset>
     <div class="actions">
       <button type="submit">Import</button>
