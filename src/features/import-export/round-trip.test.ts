@@ -20,6 +20,8 @@ import {
 import { createApp } from '../../http/app.js';
 import type { Config } from '../../platform/config.js';
 import { createSessionStore } from '../../session/stores.js';
+import type { AppSessionData } from '../../session/data.js';
+import { decodeLedger } from '../../domain/ledger.js';
 import { urlFor } from '../../web/urls.js';
 import { importFlowMessages } from './routes.js';
 
@@ -173,5 +175,61 @@ describe.each([
     expect(after.sales).toBe(before.sales);
     // The prices' sources and "as of" dates, and every sale's lots, as the file says them.
     expect(sameLabels((await client.get(urlFor('export_stocks'))).html)).toBe(sameLabels(csv));
+  });
+});
+
+describe('an import with a server-side store (SQLite)', () => {
+  it('keeps a holding another tab added while the file was being checked (no lost update)', async () => {
+    let checking: () => void = () => undefined;
+    const checkingStarted = new Promise<void>((resolve) => (checking = resolve));
+    const base = recordingLogger({ debug: true });
+    const logger = {
+      ...base,
+      debug: (message: string) => {
+        base.debug(message);
+        if (message.startsWith('import: checking')) checking();
+      },
+    };
+    const config = testConfig({ sessionType: 'sqlite', sessionSqlitePath: join(dir, 'concurrent.sqlite3') });
+    const store = createSessionStore(config);
+    opened.push(store);
+    const client = new Client(createApp({ config, logger, store }), buildTestApp().store);
+    await startSession(client);
+    await ok(
+      client.postForm(urlFor('add_stock'), {
+        stock_symbol: 'AAPL',
+        number_of_shares: '1',
+        purchase_price: '1',
+      }),
+      'add AAPL',
+    );
+    await client.get(urlFor('import_stocks'));
+    // Blank lines are skipped but still checked in slices: the check takes many turns of the loop.
+    const file = `type,symbol,shares,price,date\r\n${'\r\n'.repeat(300_000)}buy,GOOG,3,150,2025-05-06\r\n`;
+    const form = new FormData();
+    form.append('file', new File([file], 'portfolio.csv', { type: 'text/csv' }));
+    form.append('mode', 'append');
+    const answered: string[] = [];
+    const imported = client.postMultipart(urlFor('import_stocks'), form).then((page) => {
+      answered.push('import');
+      return page;
+    });
+    // This runs between two slices of the check, before the import saves.
+    await checkingStarted;
+    const added = await client.postForm(urlFor('add_stock'), {
+      stock_symbol: 'MSFT',
+      number_of_shares: '2',
+      purchase_price: '2',
+    });
+    answered.push('add');
+    expect(added.status).toBe(302);
+    expect((await imported).status).toBe(302);
+    expect(answered).toEqual(['add', 'import']);
+    const { session } = await store.open<AppSessionData>(client.cookieHeader);
+    expect(decodeLedger({ portfolio: session.get('portfolio') }).lots.map((lot) => lot.symbol)).toEqual([
+      'AAPL',
+      'MSFT',
+      'GOOG',
+    ]);
   });
 });
