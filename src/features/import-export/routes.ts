@@ -22,7 +22,7 @@ import { purchaseDateBounds } from '../../domain/stock-fields.js';
 import { utcDate } from '../../domain/dates.js';
 import { clearLedger } from '../../domain/ledger-changes.js';
 import type { Ledger } from '../../domain/ledger.js';
-import type { CsvProblem, CsvRecords } from '../../domain/ledger-csv.js';
+import type { CsvFileProblem, CsvProblem, CsvRecords } from '../../domain/ledger-csv.js';
 import { applyCsvRecords, type ApplyResult } from '../../domain/ledger-csv-apply.js';
 import { checkLedgerCsv } from '../../domain/ledger-csv-check.js';
 import { leastStoredRecords } from '../../domain/ledger-csv-count.js';
@@ -103,7 +103,7 @@ function listCounts({ buys, sells, prices }: ImportCounts): string {
 }
 
 /** Whether `problems` is one problem with the file as a whole (not a row's): said as one message. */
-function wholeFileProblem(problems: readonly CsvProblem[]): CsvProblem | undefined {
+function wholeFileProblem(problems: readonly CsvProblem[]): CsvFileProblem | undefined {
   const [first] = problems;
   return problems.length === 1 && first !== undefined && first.kind !== 'row' && first.kind !== 'syntax'
     ? first
@@ -164,7 +164,7 @@ export function registerExport(
     stoppedAtRow: number | undefined,
   ) => {
     const whole = wholeFileProblem(problems);
-    if (whole !== undefined && whole.kind !== 'row') {
+    if (whole !== undefined) {
       return render(c, 422, { mode, formError: fileProblemMessage(whole), formErrorField: 'file' });
     }
     return render(c, 422, { mode, problems: groupProblems(problems), stoppedAtRow });
