@@ -1,11 +1,12 @@
 /**
- * The Hono side of {@link CsrfTokens}: reads the token cookie once per request and hands handlers
- * a small {@link CsrfState} as `c.get('csrf')`. A token is issued (and its cookie set) only when a
- * page needs one, so a response without a form sends no cookie.
+ * The Hono side of {@link CsrfTokens}: reads the token cookie once per request (from the
+ * request's cookies, parsed once: see `session/request-cookies.ts`) and hands handlers a small
+ * {@link CsrfState} as `c.get('csrf')`. A token is issued (and its cookie set) only when a page
+ * needs one, so a response without a form sends no cookie.
  * @module
  */
-import { readCookie } from 'flask-session-ts';
 import type { MiddlewareHandler } from 'hono';
+import { requestCookies, type RequestCookies } from '../session/request-cookies.js';
 import type { CsrfFailure, CsrfTokens } from './csrf.js';
 import type { ResponseHead } from './response-head.js';
 
@@ -20,11 +21,11 @@ export interface CsrfState {
 }
 
 /** Sets `c.get('csrf')` for every request after it. */
-export function csrfMiddleware(
-  tokens: CsrfTokens,
-): MiddlewareHandler<{ Variables: { csrf: CsrfState; head: ResponseHead } }> {
+export function csrfMiddleware(tokens: CsrfTokens): MiddlewareHandler<{
+  Variables: { csrf: CsrfState; head: ResponseHead; cookies: RequestCookies | undefined };
+}> {
   return async (c, next) => {
-    const fromCookie = readCookie(c.req.header('cookie'), tokens.cookie.name);
+    const fromCookie = requestCookies(c).get(tokens.cookie.name);
     const valid = tokens.isValid(fromCookie) ? fromCookie : undefined;
     let issued: string | undefined;
     c.set('csrf', {
