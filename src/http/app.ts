@@ -21,6 +21,7 @@ import { registerUndo } from '../features/stocks/undo.js';
 import { registerTheme } from '../features/theme/routes.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logging.js';
+import type { QuoteService } from '../platform/quotes/index.js';
 import type { AppSessionData } from '../session/data.js';
 import { createSessionStore } from '../session/stores.js';
 import { UnreadableNotices, unreadableSessionMiddleware } from '../session/unreadable.js';
@@ -53,6 +54,11 @@ export interface AppDeps {
    * Default: none (tests through `app.request`).
    */
   readonly requestIdOf?: (incoming: IncomingMessage) => string | undefined;
+  /**
+   * Live quotes (`openLiveQuotes` for `config.quotes`, opened and closed by the server). Default:
+   * none, so the pages show the visitor's own prices only.
+   */
+  readonly quotes?: QuoteService;
 }
 
 /** Builds the app. Throws SessionConfigError for impossible session settings. */
@@ -62,6 +68,7 @@ export function createApp({
   now = Date.now,
   store = createSessionStore(config, now, logger),
   requestIdOf,
+  quotes,
 }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -136,7 +143,7 @@ export function createApp({
   app.use(unreadableGuard());
 
   registerPages(app);
-  const deps = { store, logger, now };
+  const deps = { store, logger, now, quotes };
   registerStocks(app, deps);
   registerEdit(app, deps);
   registerPrices(app, deps);

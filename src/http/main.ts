@@ -6,8 +6,10 @@
  */
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { describeQuotes } from '../platform/config-quotes.js';
 import { createLogger } from '../platform/logging.js';
-import { openStore, startServer, type RunningServer } from './server.js';
+import { QuoteCacheUnavailable } from '../platform/quotes/index.js';
+import { openQuotes, openStore, startServer, type RunningServer } from './server.js';
 import { runPrimary } from './workers.js';
 import { SessionConfigError, StoreUnavailable } from 'flask-session-ts';
 
@@ -31,8 +33,10 @@ async function main(): Promise<void> {
     // Checked once here: workers failing on an unreachable store would only be restarted forever.
     try {
       await (await openStore(config, logger)).close?.();
+      await openQuotes(config, logger)?.close();
     } catch (error) {
       if (error instanceof SessionConfigError || error instanceof StoreUnavailable) fail(error.message);
+      if (error instanceof QuoteCacheUnavailable) fail(error.message);
       throw error;
     }
     runPrimary(config, logger);
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
     running = await startServer(config, logger);
   } catch (error) {
     if (error instanceof SessionConfigError || error instanceof StoreUnavailable) fail(error.message);
+    if (error instanceof QuoteCacheUnavailable) fail(error.message);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       fail(
         `Port ${config.port} on ${config.host} is in use. Stop the other server or set PORT to a free port.`,
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
   }
   if (cluster.isPrimary) {
     logger.info(` * Secret key from ${config.secretKeySource}`);
+    logger.info(` * Live prices: ${describeQuotes(config.quotes)}`);
     logger.info(` * Running on ${running.url}/ (Press CTRL+C to quit)`);
   }
   let shuttingDown = false;

@@ -16,6 +16,7 @@ import type { Logger } from '../platform/logging.js';
 import { createLoadMonitor } from './overload.js';
 import { requestIdFor } from '../platform/request-context.js';
 import { maskCredentials } from '../platform/redis-url.js';
+import { QuoteCacheUnavailable, openLiveQuotes, type LiveQuotes } from '../platform/quotes/index.js';
 
 /** Requests in flight get this long to finish after SIGTERM. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -56,9 +57,22 @@ const SHED_REPORT_MS = 1000;
 /** Starts the app on `config.host:config.port`. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const store = await openStore(config, logger);
+  let quotes: LiveQuotes | undefined;
+  try {
+    quotes = openQuotes(config, logger);
+  } catch (error) {
+    await store.close?.();
+    throw error;
+  }
   // Each request's id, for the app (its response and log lines) and the access line.
   const requestIds = new WeakMap<IncomingMessage, string>();
-  const app = createApp({ config, logger, store, requestIdOf: (incoming) => requestIds.get(incoming) });
+  const app = createApp({
+    config,
+    logger,
+    store,
+    requestIdOf: (incoming) => requestIds.get(incoming),
+    ...(quotes === undefined ? {} : { quotes: quotes.service }),
+  });
   const handle = getRequestListener(app.fetch);
   // The accept queue of our port, known once the server listens.
   let acceptQueue: () => number | undefined = () => undefined;
@@ -160,12 +174,38 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
-          void (store.close?.() ?? Promise.resolve()).finally(resolve);
+          void Promise.allSettled([store.close?.(), quotes?.close()]).finally(resolve);
         });
         // Keep-alive connections with no request in flight would hold close() open.
         server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * This process's live quotes for `config.quotes` (absent: off). Their cache is shared with the
+ * other workers through the place the configuration chose (see `platform/config-quotes.ts`).
+ * @throws QuoteCacheUnavailable when the cache's SQLite file cannot be opened, with what to change.
+ */
+export function openQuotes(config: Config, logger: Logger): LiveQuotes | undefined {
+  if (config.quotes === undefined) return undefined;
+  const { cache } = config.quotes;
+  try {
+    return openLiveQuotes(config.quotes, {
+      // A cache that did not answer, or a bug: the page still shows its prices and says why.
+      onError: (error) =>
+        logger.error(
+          `Live quotes: ${maskCredentials(error instanceof Error ? error.message : String(error), config.credentials)}`,
+        ),
+    });
+  } catch (error) {
+    if (!(error instanceof QuoteCacheUnavailable) || cache.kind !== 'sqlite') throw error;
+    const variable = config.sessionType === 'sqlite' ? 'SESSION_SQLITE_PATH' : 'QUOTES_SQLITE_PATH';
+    throw new QuoteCacheUnavailable(
+      `${error.message}\nSet ${variable} to a file in a writable folder, or unset ALPHAVANTAGE_API_KEY to turn live quotes off.`,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../platform/config.js';
+import { describeQuotes } from '../platform/config-quotes.js';
 import type { Logger } from '../platform/logging.js';
 import { SHUTDOWN_GRACE_MS } from './server.js';
 
@@ -43,6 +44,7 @@ const DRAIN_MARGIN_MS = 5_000;
 /** Runs the cluster primary for `config.workers` workers; the process exits when they are drained. */
 export function runPrimary(config: Config, logger: Logger): void {
   logger.info(` * Secret key from ${config.secretKeySource}`);
+  logger.info(` * Live prices: ${describeQuotes(config.quotes)}`);
   logger.info(` * Starting ${config.workers} workers`);
   cluster.once('listening', (_worker, address) => {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;

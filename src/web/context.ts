@@ -6,6 +6,7 @@
 import type { BadData, SessionStore } from 'flask-session-ts';
 import type { Logger } from '../platform/logging.js';
 import type { SessionType } from '../platform/config.js';
+import type { QuoteService } from '../platform/quotes/index.js';
 import type { AppSession } from '../session/data.js';
 import type { RequestCookies } from '../session/request-cookies.js';
 import type { UnreadableNotice } from '../session/unreadable.js';
@@ -35,4 +36,6 @@ export interface FeatureDeps {
   readonly logger: Logger;
   /** The app's clock in milliseconds: "today" for purchase dates and export names. */
   readonly now: () => number;
+  /** Live quotes, when `ALPHAVANTAGE_API_KEY` configures them; absent: the visitor's own prices only. */
+  readonly quotes?: Pick<QuoteService, 'quotesFor'> | undefined;
 }

@@ -20,6 +20,8 @@ export interface RenderOptions {
    * next real page) and no CSRF cookie is set (the theme switch is hidden without one).
    */
   readonly readOnly?: boolean;
+  /** Messages about this page itself (e.g. live prices that could not be fetched), after the flashes. */
+  readonly notices?: readonly FlashMessage[];
 }
 
 /** The theme the visitor chose; undefined (the browser's preference decides) if none or unknown. */
@@ -36,6 +38,14 @@ function withNotice(c: Context<AppEnv>, flashes: FlashMessage[]): readonly Flash
   return [['error', notice.message], ...flashes];
 }
 
+/** The flashes, then the page's own notices: the same array when there are none. */
+function withPageNotices(
+  flashes: readonly FlashMessage[],
+  notices: readonly FlashMessage[] | undefined,
+): readonly FlashMessage[] {
+  return notices === undefined || notices.length === 0 ? flashes : [...flashes, ...notices];
+}
+
 /**
  * Responds with a full HTML page. `body` receives the page context, so a view can use the
  * CSRF token and run after the flashes were consumed. The session is committed as the response
@@ -50,7 +60,10 @@ export function renderPage(
   const csrf = c.get('csrf');
   const page: PageContext = {
     theme: themeOf(c),
-    flashes: options.readOnly === true ? [] : withNotice(c, session.consumeFlashes()),
+    flashes: withPageNotices(
+      options.readOnly === true ? [] : withNotice(c, session.consumeFlashes()),
+      options.notices,
+    ),
     csrfToken: options.readOnly === true ? csrf.existing() : csrf.token(),
     // Still percent-encoded (c.req.path is partly decoded), so it can go back into a Location header.
     path: new URL(c.req.url).pathname,

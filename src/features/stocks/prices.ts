@@ -29,7 +29,7 @@ export const priceFlashes = Object.freeze({
 });
 
 /** Registers `set_price` on `app`. */
-export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store' | 'now'>): void {
+export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store' | 'now' | 'quotes'>): void {
   const { store, now } = deps;
   app.post(honoPaths.set_price, async (c) => {
     const form = await readForm(c);

@@ -35,6 +35,7 @@ import { roomForMore } from '../../session/capacity.js';
 import { formatBytes } from '../../session/storage.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { undoNotice } from './undo.js';
+import { livePrices, type LivePrices } from './live-prices.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { redirect } from '../../web/response.js';
 
@@ -102,18 +103,27 @@ function renderForm(
 /**
  * The list page: positions (sorted by `sort`, a query or form value), lots, chart and capacity.
  * Also answers a refused current price (422), with the message beside that position's field.
+ * With live quotes on, the prices are the visitor's overlaid with quotes (`live-prices.ts`), and a
+ * quote that could not be had is said in one notice; nothing is written to the session.
  */
-export function renderStockList(
+export async function renderStockList(
   c: Context<AppEnv>,
-  { store, now }: Pick<FeatureDeps, 'store' | 'now'>,
+  { store, now, quotes }: Pick<FeatureDeps, 'store' | 'now' | 'quotes'>,
   sort: string | undefined,
   priceError?: PriceFormError,
 ) {
   const title = priceError === undefined ? PORTFOLIO_TITLE : `Error: ${PORTFOLIO_TITLE}`;
-  return renderPage(c, { title, status: priceError === undefined ? 200 : 422 }, (page) => {
-    const session = c.get('session');
-    const ledger = readLedger(session);
-    const book = readPriceBook(session);
+  const session = c.get('session');
+  const ledger = readLedger(session);
+  const manual = readPriceBook(session);
+  const live: LivePrices =
+    quotes === undefined
+      ? { book: manual }
+      : await livePrices(quotes, ledger, manual, { signal: c.req.raw.signal });
+  const status = priceError === undefined ? 200 : 422;
+  const notices = live.notice === undefined ? [] : [['info', live.notice] as [string, string]];
+  return renderPage(c, { title, status, notices }, (page) => {
+    const book = live.book;
     const view = positionsOfLedger(viewLedger(ledger, book, utcDate(now())), book, positionSort(sort));
     // Measured after the page consumed its flashes: the cookie this response will send.
     const remaining = roomForMore(store, session, ledger.lots, addHolding, c.req.header('cookie'));

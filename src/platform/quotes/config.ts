@@ -118,3 +118,17 @@ export function quoteConfigFromEnv(
     freshMs: settings.QUOTES_FRESH_MINUTES * 60_000,
   });
 }
+
+/**
+ * Where the quote cache and budget live. The app picks it from `SESSION_TYPE`, so that every
+ * worker (and every machine) sharing the sessions shares one cache and one budget.
+ */
+export type QuoteCacheLocation =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'redis'; readonly url: string }
+  | { readonly kind: 'redis-cluster'; readonly nodes: readonly string[] };
+
+/** The live-quote settings with the place of their shared cache: what the app opens at start-up. */
+export interface LiveQuoteSettings extends QuoteConfig {
+  readonly cache: QuoteCacheLocation;
+}

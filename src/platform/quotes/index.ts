@@ -13,7 +13,13 @@ export {
   type QuoteUnavailableReason,
 } from './provider.js';
 export { ALPHAVANTAGE_DEFAULT_URL, AlphaVantageProvider, type AlphaVantageOptions } from './alpha-vantage.js';
-export { QuoteConfigError, quoteConfigFromEnv, type QuoteConfig } from './config.js';
+export {
+  QuoteConfigError,
+  quoteConfigFromEnv,
+  type LiveQuoteSettings,
+  type QuoteCacheLocation,
+  type QuoteConfig,
+} from './config.js';
 export {
   DEFAULT_FRESH_MS,
   DEFAULT_QUOTE_BUDGET,
@@ -31,9 +37,15 @@ export { RedisQuoteCache, type RedisQuoteCacheOptions } from './redis-cache.js';
 export {
   DEFAULT_QUOTE_DEADLINE_MS,
   QuoteService,
-  createQuoteService,
   type QuoteResult,
   type QuoteServiceOptions,
   type QuotesForOptions,
   type StaleReason,
 } from './quote-service.js';
+export {
+  createQuoteService,
+  openLiveQuotes,
+  openQuoteCache,
+  type LiveQuotes,
+  type QuoteServiceExtras,
+} from './open.js';

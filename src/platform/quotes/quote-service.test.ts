@@ -16,7 +16,8 @@ import {
 import { AlphaVantageProvider } from './alpha-vantage.js';
 import { MemoryQuoteCache, QuoteCacheUnavailable, type QuoteBudget, type QuoteCache } from './cache.js';
 import type { Quote, QuoteProvider } from './provider.js';
-import { QuoteService, createQuoteService, type QuoteServiceOptions } from './quote-service.js';
+import { createQuoteService } from './open.js';
+import { QuoteService, type QuoteServiceOptions } from './quote-service.js';
 import { RedisQuoteCache } from './redis-cache.js';
 import { SqliteQuoteCache } from './sqlite-cache.js';
 

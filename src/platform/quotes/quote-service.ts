@@ -19,7 +19,6 @@
  * 5. A provider's rate-limit answer pauses the shared budget for `rateLimitPauseMs`.
  * @module
  */
-import { AlphaVantageProvider } from './alpha-vantage.js';
 import {
   DEFAULT_FRESH_MS,
   DEFAULT_QUOTE_BUDGET,
@@ -27,7 +26,7 @@ import {
   type QuoteCache,
   type QuoteCacheEntry,
 } from './cache.js';
-import type { QuoteConfig } from './config.js';
+import { beforeDeadline } from './deadline.js';
 import {
   QuoteUnavailable,
   normalizeQuoteSymbol,
@@ -90,8 +89,6 @@ const DEFAULT_RATE_LIMIT_PAUSE_MS = 60 * 60_000;
 type Outcome =
   { readonly quote: Quote; readonly fetchedAtMs: number } | { readonly reason: QuoteUnavailableReason };
 
-type Settled<R> = { readonly kind: 'done'; readonly value: R } | { readonly kind: 'late' | 'failed' };
-
 /**
  * Live quotes for pages.
  *
@@ -146,7 +143,7 @@ export class QuoteService {
     }
     if (wanted.length === 0) return results;
 
-    const read = await this.#beforeDeadline(this.#cache.read(wanted), deadline);
+    const read = await beforeDeadline(this.#onError, this.#cache.read(wanted), deadline);
     if (read.kind !== 'done') {
       for (const symbol of wanted) results.set(symbol, unavailable(undefined, failedReason(read.kind)));
       return results;
@@ -187,7 +184,7 @@ export class QuoteService {
         : this.#cache
             .takeBudget(toFetch.length, nowMs, this.#budget)
             .then((granted) => toFetch.slice(0, granted).map((s) => [s, this.#fetch(s)] as const));
-    const take = await this.#beforeDeadline(starting, deadline);
+    const take = await beforeDeadline(this.#onError, starting, deadline);
     if (take.kind === 'done') for (const [symbol, outcome] of take.value) fetching.set(symbol, outcome);
     for (const symbol of toFetch) {
       if (fetching.has(symbol)) continue;
@@ -197,7 +194,7 @@ export class QuoteService {
 
     const outcomes = new Map<string, Outcome>();
     const all = [...fetching].map(([symbol, outcome]) => outcome.then((o) => void outcomes.set(symbol, o)));
-    await this.#beforeDeadline(Promise.all(all), deadline);
+    await beforeDeadline(this.#onError, Promise.all(all), deadline);
     for (const symbol of fetching.keys()) {
       const outcome = outcomes.get(symbol);
       if (outcome === undefined) results.set(symbol, unavailable(entries.get(symbol), 'timeout'));
@@ -237,19 +234,22 @@ export class QuoteService {
       this.#provider.getQuote(symbol, { signal: this.#closing.signal }),
     );
     const written = asked.then(
+      // In the cache before the pages waiting for it hear of it, so that the next page, on any
+      // worker, finds it there (and a rate limit's pause is in place) rather than asking again.
       async (quote) => {
         const fetchedAtMs = this.#now();
-        finish({ quote, fetchedAtMs });
         await this.#quietly(this.#cache.saveQuote(quote, fetchedAtMs));
+        finish({ quote, fetchedAtMs });
       },
       async (error: unknown) => {
         const reason = error instanceof QuoteUnavailable ? error.reason : 'error';
         if (!(error instanceof QuoteUnavailable)) this.#onError(error);
+        if (!this.#closing.signal.aborted) {
+          const atMs = this.#now();
+          if (reason === 'rate-limited') await this.#quietly(this.#cache.pauseBudget(atMs + this.#pauseMs));
+          await this.#quietly(this.#cache.saveFailure(symbol, reason, atMs));
+        }
         finish({ reason });
-        if (this.#closing.signal.aborted) return;
-        const atMs = this.#now();
-        if (reason === 'rate-limited') await this.#quietly(this.#cache.pauseBudget(atMs + this.#pauseMs));
-        await this.#quietly(this.#cache.saveFailure(symbol, reason, atMs));
       },
     );
     const entry = { outcome, written: written.finally(() => this.#inflight.delete(symbol)) };
@@ -265,55 +265,6 @@ export class QuoteService {
       this.#onError(error);
     }
   }
-
-  /** `work`'s result, or `late` at the deadline, or `failed` when the cache did not answer. */
-  #beforeDeadline<R>(work: Promise<R>, deadline: AbortSignal): Promise<Settled<R>> {
-    const settled = work.then(
-      (value): Settled<R> => ({ kind: 'done', value }),
-      (error: unknown): Settled<R> => {
-        // QuoteCacheUnavailable, or a bug: either way logged, and the page still gets its answer.
-        this.#onError(error);
-        return { kind: 'failed' };
-      },
-    );
-    if (deadline.aborted) return Promise.resolve({ kind: 'late' });
-    return new Promise((resolve) => {
-      const onDeadline = () => resolve({ kind: 'late' });
-      deadline.addEventListener('abort', onDeadline, { once: true });
-      void settled.then((result) => {
-        deadline.removeEventListener('abort', onDeadline);
-        resolve(result);
-      });
-    });
-  }
-}
-
-/**
- * A {@link QuoteService} on Alpha Vantage with the checked configuration (see `config.ts`).
- *
- * @example
- * const config = quoteConfigFromEnv(process.env);
- * const quotes = config && createQuoteService(config, new SqliteQuoteCache({ path: sessionsPath }));
- */
-export function createQuoteService(
-  config: QuoteConfig,
-  cache: QuoteCache,
-  options: Pick<QuoteServiceOptions, 'now' | 'onError' | 'rateLimitPauseMs'> & {
-    readonly requestTimeoutMs?: number;
-  } = {},
-): QuoteService {
-  const { requestTimeoutMs, ...rest } = options;
-  return new QuoteService({
-    ...rest,
-    provider: new AlphaVantageProvider({
-      apiKey: config.apiKey,
-      url: config.url,
-      ...(requestTimeoutMs !== undefined && { timeoutMs: requestTimeoutMs }),
-    }),
-    cache,
-    budget: { perMinute: config.requestsPerMinute, perDay: config.requestsPerDay },
-    freshMs: config.freshMs,
-  });
 }
 
 function unavailable(entry: QuoteCacheEntry | undefined, reason: StaleReason): QuoteResult {
