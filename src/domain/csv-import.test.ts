@@ -45,7 +45,7 @@ describe('checkPortfolioCsv', () => {
           row: 3,
           messages: [symbolMessages['no-letter'], sharesMessages['not-positive'], dateMessages.future],
         },
-        { row: 4, messages: [dateMessages.invalid] },
+        { row: 4, messages: ['2026-02-30 is not a date: February 2026 has 28 days.'] },
         { row: 5, messages: [importMessages.cells(4, 5)] },
       ],
     });
