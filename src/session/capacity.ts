@@ -140,13 +140,16 @@ const ZLIB_AND_KEYS = 40;
 /**
  * JSON bytes the worst add costs in `session` beyond the model's, which was measured with the id
  * 2: the new lot's id and its undo's take the digits of `next_id`, and `next_id` may gain one.
- * Undefined for a session whose lots were saved before ids (no `next_id`): its first save writes
- * an id into every lot, which only a measure of that save can price.
+ * Undefined for a session whose lots were saved without ids (before ids, or by a removal from a
+ * full old cookie): its first save writes an id into every lot, which only a measure can price.
  */
 function idBytesBeyondModel(
   session: Session<AppSessionData>,
   holdings: readonly (Holding | Lot)[],
 ): number | undefined {
+  // Entries of 3-4 elements (a removal from a full old cookie saves them so, with next_id) too.
+  const stored = session.get('portfolio');
+  if (stored?.some((entry) => !Array.isArray(entry) || entry.length < 5) === true) return undefined;
   const nextId = session.get('next_id');
   if (nextId === undefined) return holdings.length === 0 ? 0 : undefined;
   if (typeof nextId !== 'number' || !Number.isSafeInteger(nextId) || nextId < 1) return undefined;
