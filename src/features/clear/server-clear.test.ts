@@ -47,6 +47,11 @@ const modes: { name: string; config: () => Partial<Config> }[] = [
     config: () => ({ sessionType: 'sqlite', sessionSqlitePath: join(dir, 'clear.sqlite3') }),
   },
   { name: 'redis', config: () => ({ sessionType: 'redis', redisUrl: redis?.url ?? '' }) },
+  {
+    // Flask-Session 0.8's layout in Redis (a Flask app on the same Redis shares the session).
+    name: 'redis (Flask-Session layout)',
+    config: () => ({ sessionType: 'redis', sessionRedisFormat: 'flask-session', redisUrl: redis?.url ?? '' }),
+  },
 ];
 
 const add = (client: Client, symbol: string) =>
