@@ -1,23 +1,25 @@
 /**
  * CSV records one at a time, so a caller can check a large file in slices and yield to the event
- * loop between them. Same dialect as `parseCsv` in `csv.ts` (RFC 4180, read leniently: LF or CRLF,
- * a UTF-8 byte-order mark, a missing final line end), with the syntax problem as a typed reason.
- * `parseCsv(text)` is `Array.from(csvRecords(text), (r) => r.cells)`; the two can become one.
+ * loop between them. RFC 4180 as `formatCsv` (`csv.ts`) writes it, read leniently where
+ * spreadsheets differ: LF, CR or CRLF line ends, a UTF-8 byte-order mark, a missing final line end,
+ * a quote inside an unquoted cell; the syntax problem comes as a typed reason.
  * @module
  */
-import { CsvSyntaxError } from './csv.js';
 
 /** Why text is not CSV. */
 export type CsvSyntaxReason = 'unclosed-quote' | 'text-after-quote';
 
-/** A {@link CsvSyntaxError} that says why, for a caller that words its own message. */
-export class CsvRecordSyntaxError extends CsvSyntaxError {
+/** Text that is not CSV: where (`row`) and why (`reason`), for a caller that words its own message. */
+export class CsvRecordSyntaxError extends Error {
+  override readonly name = 'CsvRecordSyntaxError';
+  /** 1-based row (record) number. */
+  readonly row: number;
   readonly reason: CsvSyntaxReason;
   constructor(row: number, reason: CsvSyntaxReason) {
     super(
-      row,
       reason === 'unclosed-quote' ? 'A quoted cell is never closed.' : 'A closing quote must end its cell.',
     );
+    this.row = row;
     this.reason = reason;
   }
 }
@@ -65,7 +67,7 @@ export function* csvRecords(text: string): Generator<CsvRecord, void, undefined>
       cell = UNQUOTED.exec(input)?.[0] ?? '';
       i += cell.length;
       if (input[i] === '"') {
-        // A quote inside an unquoted cell is text, as parseCsv reads it.
+        // A quote inside an unquoted cell is text, as spreadsheets read it.
         UNQUOTED_REST.lastIndex = i;
         const rest = UNQUOTED_REST.exec(input)?.[0] ?? '';
         cell += rest;

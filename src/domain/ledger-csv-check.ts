@@ -3,22 +3,12 @@
  * the layout. Nothing here needs the visitor's ledger; `applyCsvRecords` checks what does.
  * @module
  */
-import {
-  checkAmount,
-  checkSymbol,
-  normalizeSymbol,
-  PRICE_RULE,
-  SHARES_RULE,
-  type AmountRule,
-} from './portfolio.js';
-import { compare, parseDecimal, sum, toCanonicalString, type Decimal } from './decimal.js';
-import { isIsoDate } from './dates.js';
+import { checkSymbol, normalizeSymbol, PRICE_RULE, SHARES_RULE } from './portfolio.js';
+import { compare, sum } from './decimal.js';
 import { unguardCell } from './csv.js';
 import { CsvRecordSyntaxError, csvRecords } from './csv-rows.js';
-import { amountOf, checkFee, storedFee, type Lot } from './ledger.js';
+import { amountOf, type Lot } from './ledger.js';
 import {
-  LEDGER_CSV_ALIASES,
-  LEDGER_CSV_COLUMNS,
   ROW_TYPES,
   type BuyRecord,
   type CheckOptions,
@@ -33,83 +23,23 @@ import {
   type RowType,
   type SellRecord,
 } from './ledger-csv.js';
+import {
+  isFileProblem,
+  LOT_LABEL,
+  readDate,
+  readFeeCell,
+  readHeader,
+  readRuled,
+  readSoldFrom,
+  type Columns,
+} from './ledger-csv-cells.js';
 import { PRICE_SOURCES, type CurrentPrice, type PriceSource } from './price-book.js';
 
-// Compiled once. The number grammar of the forms: digits, an optional fraction, and thousands
-// separators only in groups of three (`1,234.5`; `0,500` is more likely a European 0.5: refused).
-const NUMBER = /^(-?)((?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)$/;
-const LABEL = /^[A-Za-z0-9_.-]{1,20}$/;
-const SOLD_FROM_PAIR = /^([A-Za-z0-9_.-]{1,20}):([0-9]+(?:\.[0-9]+)?)$/;
-const SPACES = /\s+/;
-
-type ReadAmount = { value: Decimal } | { problem: CsvRowProblemCode };
-
-/** A cell as an amount: trimmed, an optional `$` for money, separators in groups of three. */
-function readNumber(cell: string, money: boolean): ReadAmount {
-  let text = cell.trim();
-  if (text === '') return { problem: 'required' };
-  if (money && text.startsWith('$')) text = text.slice(1);
-  const match = NUMBER.exec(text);
-  if (match === null) return { problem: 'invalid' };
-  const digits = (match[2] ?? '').replaceAll(',', '');
-  const value = parseDecimal(digits.startsWith('.') ? `0${digits}` : digits);
-  if (value === undefined) return { problem: 'invalid' };
-  return { value: match[1] === '-' ? { units: -value.units, scale: value.scale } : value };
-}
-
-function readRuled(
-  cell: string,
-  rule: AmountRule,
-  money: boolean,
-): { value: string } | { problem: CsvRowProblemCode } {
-  const read = readNumber(cell, money);
-  if ('problem' in read) return read;
-  const problem = checkAmount(read.value, rule);
-  return problem === undefined ? { value: toCanonicalString(read.value) } : { problem };
-}
-
-function readFeeCell(cell: string): { value: string | undefined } | { problem: CsvRowProblemCode } {
-  if (cell.trim() === '') return { value: undefined };
-  const read = readNumber(cell, true);
-  if ('problem' in read) return read;
-  const problem = checkFee(read.value);
-  return problem === undefined ? { value: storedFee(read.value) } : { problem };
-}
-
-function readDate(
-  cell: string,
-  dates: CsvDateBounds,
-): { value: string | undefined } | { problem: CsvRowProblemCode } {
-  const text = cell.trim();
-  if (text === '') return { value: undefined };
-  if (!isIsoDate(text)) return { problem: 'invalid' };
-  if (text > dates.latest) return { problem: 'future' };
-  if (dates.earliest !== undefined && text < dates.earliest) return { problem: 'too-early' };
-  return { value: text };
-}
-
-type Columns = Partial<Record<LedgerCsvColumn, number>>;
-
-/** Which cell holds each column, or the header problem. */
-function readHeader(cells: readonly string[]): Columns | CsvFileProblem {
-  if (cells.length === 1 && (cells[0] ?? '').includes(';')) return { kind: 'semicolon-separated' };
-  const found: Columns = {};
-  for (const [index, raw] of cells.entries()) {
-    const name = raw.trim().toLowerCase();
-    const column = LEDGER_CSV_COLUMNS.find((c) => LEDGER_CSV_ALIASES[c].includes(name));
-    if (column === undefined) return { kind: 'header', unknown: raw };
-    if (found[column] !== undefined) return { kind: 'header', duplicate: raw };
-    found[column] = index;
-  }
-  // Version 1 has no type column: every row is a buy, and shares are required.
-  const required: readonly LedgerCsvColumn[] =
-    found.type === undefined ? ['symbol', 'shares', 'price'] : ['type', 'symbol', 'price'];
-  const missing = required.find((c) => found[c] === undefined);
-  return missing === undefined ? found : { kind: 'header', missing };
-}
-
-const isFileProblem = (value: Columns | CsvFileProblem): value is CsvFileProblem =>
-  typeof (value as { kind?: unknown }).kind === 'string';
+/**
+ * Rows with a problem after which checking stops (`stoppedAtRow`): a file that bad is refused
+ * anyway, and a hostile upload (a megabyte of bad rows) costs no more time or memory than this many.
+ */
+export const MAX_PROBLEM_ROWS = 100;
 
 /**
  * Checks a CSV file row by row, yielding every `sliceRows` rows. The result lists every problem
@@ -130,9 +60,16 @@ export function* checkLedgerCsv(
 ): Generator<void, CheckResult, undefined> {
   const sliceRows = options.sliceRows ?? 2000;
   const maxProblems = options.maxProblems ?? 50;
+  const maxProblemRows = options.maxProblemRows ?? MAX_PROBLEM_ROWS;
   const problems: CsvProblem[] = [];
   let moreProblems = 0;
-  const report = (problem: CsvProblem) => {
+  let problemRows = 0;
+  let lastProblemRow = 0;
+  const report = (problem: CsvRowProblem) => {
+    if (problem.row !== lastProblemRow) {
+      problemRows++;
+      lastProblemRow = problem.row;
+    }
     if (problems.length < maxProblems) problems.push(problem);
     else moreProblems++;
   };
@@ -179,6 +116,8 @@ export function* checkLedgerCsv(
         continue;
       }
       checkRow(row, cells, columns, options.dates, labels, report, { buys, sells, prices });
+      // A file this bad is refused anyway: a hostile megabyte of bad rows costs no more than this.
+      if (problemRows >= maxProblemRows) return { ok: false, problems, moreProblems, stoppedAtRow: row };
     }
   } catch (error) {
     if (!(error instanceof CsvRecordSyntaxError)) throw error;
@@ -278,7 +217,7 @@ function checkRow(
     const labelText = cell('lot').trim();
     let label: string | undefined;
     if (labelText !== '') {
-      if (!LABEL.test(labelText)) {
+      if (!LOT_LABEL.test(labelText)) {
         problem('lot', 'invalid');
         ok = false;
       } else if (labels.has(labelText)) {
@@ -324,19 +263,4 @@ function checkRow(
     fields: { symbol, shares, price, date, ...(fee === undefined ? {} : { fee }) },
     soldFrom,
   });
-}
-
-function readSoldFrom(text: string): { label: string; shares: string }[] | undefined | 'invalid' {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  const pairs: { label: string; shares: string }[] = [];
-  for (const part of trimmed.split(SPACES)) {
-    const match = SOLD_FROM_PAIR.exec(part);
-    const shares = match?.[2] === undefined ? undefined : parseDecimal(match[2]);
-    if (match?.[1] === undefined || shares === undefined || checkAmount(shares, SHARES_RULE) !== undefined) {
-      return 'invalid';
-    }
-    pairs.push({ label: match[1], shares: toCanonicalString(shares) });
-  }
-  return pairs;
 }

@@ -2,7 +2,7 @@
  * Writing the ledger and prices as a version 2 CSV file: see `ledger-csv.ts` for the layout.
  * @module
  */
-import { csvCell } from './csv.js';
+import { formatCsv } from './csv.js';
 import type { Ledger, Pick, Sale } from './ledger.js';
 import { applyCsvRecords } from './ledger-csv-apply.js';
 import { LEDGER_CSV_COLUMNS, type CsvRecords } from './ledger-csv.js';
@@ -80,7 +80,7 @@ const EMPTY: Ledger = { lots: [], sales: [], nextId: 1 };
 
 /**
  * The ledger and prices as a version 2 file: buys in portfolio order, sells in recording order,
- * then prices; every cell guarded against formula injection (`csvCell`). A sale the import would
+ * then prices; every cell guarded against formula injection (`formatCsv`). A sale the import would
  * match to other lots by itself (lots the visitor picked, or a match kept by a later change) gets
  * `sold_from`, and the buys it names get their lot id as label, so the round trip is exact.
  */
@@ -100,5 +100,5 @@ export function ledgerCsv(ledger: Ledger, book: PriceBook): string {
   for (const [symbol, { price, source, asOf }] of book) {
     rows.push(['price', symbol, '', price, asOf ?? '', '', source, '', '']);
   }
-  return rows.map((row) => row.map(csvCell).join(',') + '\r\n').join('');
+  return formatCsv(rows);
 }

@@ -8,6 +8,7 @@ import { addLot, editLot, recordSale } from './ledger-changes.js';
 import type { CheckResult, CsvProblem } from './ledger-csv.js';
 import { applyCsvRecords } from './ledger-csv-apply.js';
 import { checkLedgerCsv, checkLedgerCsvNow } from './ledger-csv-check.js';
+import { leastStoredRecords } from './ledger-csv-count.js';
 import { ledgerCsv } from './ledger-csv-export.js';
 import type { PriceBook } from './price-book.js';
 import { matchSales, picksOf } from './sales.js';
@@ -234,5 +235,36 @@ describe('import', () => {
     }
     expect(slices).toBe(9);
     expect(step.value.ok).toBe(true);
+  });
+});
+
+describe('a very bad file', () => {
+  it('stops checking after 100 rows with a problem and says where', () => {
+    const rows = Array.from({ length: 500 }, () => 'buy,A,0,1,');
+    const result = check(['type,symbol,shares,price,date', ...rows].join('\n'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.stoppedAtRow).toBe(101);
+    expect(new Set(result.problems.map((p) => (p.kind === 'row' ? p.row : 0))).size).toBe(50);
+    expect(result.moreProblems).toBe(50);
+  });
+});
+
+describe('leastStoredRecords', () => {
+  it('counts every row of a version 1 file as a lot', () => {
+    expect(leastStoredRecords('symbol,shares,purchase_price\r\nA,1,1\r\n\r\nB,1,1\r\n', 5)).toBe(2);
+  });
+
+  it('counts half the rows of a version 2 file beyond the symbols held (prices need a held symbol)', () => {
+    const text = `type,symbol,shares,price,date\n${'price,A,,1,\n'.repeat(7)}`;
+    expect(leastStoredRecords(text, 0)).toBe(4);
+    expect(leastStoredRecords(text, 3)).toBe(2);
+    expect(leastStoredRecords(text, 9)).toBe(0);
+  });
+
+  it('counts nothing when the header cannot be read: the check says why', () => {
+    expect(leastStoredRecords('', 0)).toBe(0);
+    expect(leastStoredRecords('a;b\n1;2\n', 0)).toBe(0);
+    expect(leastStoredRecords('"a\n', 0)).toBe(0);
   });
 });

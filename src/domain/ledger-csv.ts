@@ -20,7 +20,8 @@
  * typed by hand in any order means what it says. Today's files (`symbol,shares,purchase_price,
  * purchase_date`, and the form's field names as headers) still import, as buys.
  *
- * This module holds the layout and the types; `ledger-csv-check.ts` reads a file row by row,
+ * This module holds the layout and the types; `ledger-csv-check.ts` reads a file row by row
+ * (its cells through `ledger-csv-cells.ts`),
  * `ledger-csv-apply.ts` applies it to a ledger, `ledger-csv-export.ts` writes one.
  *
  * Checking is a generator (`checkLedgerCsv`): it yields every `sliceRows` rows so the caller
@@ -141,6 +142,8 @@ export interface CheckOptions {
   readonly sliceRows?: number;
   /** Problems kept; the rest are counted. Default 50. */
   readonly maxProblems?: number;
+  /** Rows with a problem after which checking stops; default `MAX_PROBLEM_ROWS` (100). */
+  readonly maxProblemRows?: number;
 }
 
 /** A checked buy row. */
@@ -174,4 +177,10 @@ export interface CsvRecords {
 /** The outcome of checking a file. */
 export type CheckResult =
   | { readonly ok: true; readonly records: CsvRecords }
-  | { readonly ok: false; readonly problems: readonly CsvProblem[]; readonly moreProblems: number };
+  | {
+      readonly ok: false;
+      readonly problems: readonly CsvProblem[];
+      readonly moreProblems: number;
+      /** Set when checking stopped after too many rows with a problem: the last row checked. */
+      readonly stoppedAtRow?: number;
+    };

@@ -16,7 +16,6 @@ import { createHash } from 'node:crypto';
 import {
   BadPayload,
   BadSignature,
-  readCookie,
   SignatureExpired,
   UnknownSession,
   type BadData,
@@ -29,6 +28,7 @@ import type { SessionType } from '../platform/config.js';
 import type { AppSession } from './data.js';
 import { STORAGE_WORDS } from './storage.js';
 import { appCookieAttributes, appSetCookie, CookieSigner } from './app-cookies.js';
+import { requestCookies, type RequestCookies } from './request-cookies.js';
 
 /** The name of the cookie that remembers which unreadable cookie the visitor was told about. */
 export const NOTICE_COOKIE_NAME = 'session_notice';
@@ -130,6 +130,7 @@ export interface UnreadableEnv {
     session: AppSession;
     sessionError: BadData | undefined;
     unreadableNotice: UnreadableNotice;
+    cookies: RequestCookies | undefined;
   };
 }
 
@@ -158,8 +159,8 @@ export function unreadableSessionMiddleware(
       c.set('unreadableNotice', readable);
       return next();
     }
-    const header = c.req.header('cookie');
-    const unreadable = readCookie(header, store.cookieName);
+    const cookies = requestCookies(c);
+    const unreadable = cookies.get(store.cookieName);
     const session = c.get('session');
     const pristine = session.snapshot();
     let taken = false;
@@ -173,7 +174,7 @@ export function unreadableSessionMiddleware(
       take: () => {
         if (unreadable === undefined || taken) return undefined;
         taken = true;
-        if (notices.wasShown(readCookie(header, notices.cookie.name), unreadable)) return undefined;
+        if (notices.wasShown(cookies.get(notices.cookie.name), unreadable)) return undefined;
         return {
           message: unreadableMessage(error, lifetimeDays, notices.storage),
           setCookie: notices.setCookie(unreadable),

@@ -7,6 +7,7 @@ import type { BadData, SessionStore } from 'flask-session-ts';
 import type { Logger } from '../platform/logging.js';
 import type { SessionType } from '../platform/config.js';
 import type { AppSession } from '../session/data.js';
+import type { RequestCookies } from '../session/request-cookies.js';
 import type { UnreadableNotice } from '../session/unreadable.js';
 import type { CsrfState } from './csrf-middleware.js';
 import type { ResponseHead } from './response-head.js';
@@ -18,6 +19,8 @@ export interface AppEnv {
     /** Why the visitor's session cookie could not be used, when it could not. */
     sessionError: BadData | undefined;
     csrf: CsrfState;
+    /** The request's cookies once a reader parsed them: read through `requestCookies(c)`. */
+    cookies: RequestCookies | undefined;
     unreadableNotice: UnreadableNotice;
     /** This request's response headers before the response exists: see `web/response.ts`. */
     head: ResponseHead;

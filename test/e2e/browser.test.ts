@@ -541,7 +541,7 @@ describe('the tracker in a browser', () => {
     ]);
     expect(download.suggestedFilename()).toMatch(/^portfolio-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = await readFile(await download.path(), 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('symbol,shares,purchase_price,purchase_date');
+    expect(csv.split('\r\n')[0]).toBe('type,symbol,shares,price,date,fee,source,lot,sold_from');
     await pageAfter(page, () => page.getByRole('link', { name: 'Clear portfolio…' }).click());
     await pageAfter(page, () => page.getByRole('button', { name: 'Yes, clear my portfolio' }).click());
     expect(await page.locator('tr.lot').count()).toBe(0);

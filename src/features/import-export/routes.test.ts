@@ -12,13 +12,16 @@ import {
   visitorWith,
   type Client,
 } from '../../../test/support/client.js';
-import { importMessages } from '../../domain/csv-import.js';
+import { csvFileMessages } from './messages.js';
 import { sharesMessages, symbolMessages } from '../../domain/stock-fields.js';
 import { encodePortfolio, type Holding } from '../../domain/portfolio.js';
 import { exportFilename, importFlowMessages, MAX_IMPORT_BYTES } from './routes.js';
 import { urlFor } from '../../web/urls.js';
 
+/** Version 1's header: files exported before sales existed. */
 const HEADER = 'symbol,shares,purchase_price,purchase_date\r\n';
+/** Version 2's header, as Export CSV writes it. */
+const V2_HEADER = 'type,symbol,shares,price,date,fee,source,lot,sold_from\r\n';
 const AAPL = AAPL_LOT;
 const MSFT = {
   stock_symbol: 'MSFT',
@@ -54,20 +57,22 @@ describe('export', () => {
     expect(page.html).toContain(`href="${urlFor('export_stocks')}" download>Export CSV</a>`);
   });
 
-  it('downloads the holdings as CSV with symbol, shares, purchase price and date, in a dated file', async () => {
+  it('downloads the buys as version 2 CSV with shares, price and date, in a dated file', async () => {
     const client = await visitorWith([AAPL, MSFT]);
     const page = await client.get(urlFor('export_stocks'));
     expect(page.status).toBe(200);
     expect(page.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
     expect(page.headers.get('Content-Disposition')).toBe('attachment; filename="portfolio-2026-03-04.csv"');
     expect(exportFilename(Date.UTC(2026, 11, 31, 23, 59))).toBe('portfolio-2026-12-31.csv');
-    expect(page.html).toBe(`${HEADER}AAPL,15,302.17,2026-01-02\r\nMSFT,2.5,1234.5,${TEST_TODAY}\r\n`);
+    expect(page.html).toBe(
+      `${V2_HEADER}buy,AAPL,15,302.17,2026-01-02,,,,\r\nbuy,MSFT,2.5,1234.5,${TEST_TODAY},,,,\r\n`,
+    );
   });
 
   it('guards a symbol that a spreadsheet would run as a formula', async () => {
     const client = clockedApp().client();
     client.setSession({ portfolio: [['-A', '1', '1']] });
-    expect((await client.get(urlFor('export_stocks'))).html).toBe(`${HEADER}'-A,1,1,\r\n`);
+    expect((await client.get(urlFor('export_stocks'))).html).toBe(`${V2_HEADER}buy,'-A,1,1,,,,,\r\n`);
   });
 });
 
@@ -91,7 +96,7 @@ describe('import', () => {
       ['GOOG', '3', '150', '2025-05-06', 2],
     ]);
     expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
-      ['success', importFlowMessages.done(1, 'append')],
+      ['success', importFlowMessages.done({ buys: 1, sells: 0, prices: 0 }, 'append')],
     ]);
   });
 
@@ -147,7 +152,7 @@ describe('import', () => {
     const text = mainText(page.html);
     expect(text).toContain('Nothing was imported: 2 rows have a problem.');
     expect(text).toContain(`Row 3: ${symbolMessages['no-letter']} ${sharesMessages['not-positive']}`);
-    expect(text).toContain(`Row 4: ${importMessages.cells(4, 5)}`);
+    expect(text).toContain(`Row 4: ${csvFileMessages.cells(4, 5)}`);
     expect(text).not.toContain('Row 2:');
     expect(page.setCookies).toEqual([]);
     expect(client.decodeSession()).toEqual(before);
@@ -163,7 +168,13 @@ describe('import', () => {
       },
       importFlowMessages.noFile,
     ],
-    ['an empty file', () => upload(''), importFlowMessages.noFile],
+    ['an empty file', () => upload(''), importFlowMessages.emptyFile],
+    ['a file with only a header', () => upload(HEADER), csvFileMessages.noRows],
+    [
+      'a file separated by semicolons',
+      () => upload('symbol;shares;purchase_price;purchase_date\r\nAAPL;15;302,17;2026-01-02\r\n'),
+      csvFileMessages.semicolons,
+    ],
     [
       'a file that is not UTF-8',
       () => upload(new Uint8Array([0x73, 0xff, 0xfe, 0x0a])),
@@ -260,7 +271,7 @@ describe('import', () => {
 
   it('lists the first bad rows of a very bad file and says where checking stopped', async () => {
     const client = await visitorAtForm();
-    const page = await importCsv(client, HEADER + '1,1,1,\r\n'.repeat(500));
+    const page = await importCsv(client, HEADER + 'A,0,1,\r\n'.repeat(500));
     expect(page.status).toBe(422);
     const text = mainText(page.html);
     expect(text).toContain('Nothing was imported: at least 100 rows have a problem.');

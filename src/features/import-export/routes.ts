@@ -1,19 +1,37 @@
 /**
- * The portfolio as a CSV file, out and in. Export is a plain GET of a `.csv` URL; import is a
- * multipart upload, all or nothing: every row is checked by the add-stock form's rules first
- * (`forms/import.ts`), and the holdings are saved in one `store.update`, appended to the holdings
- * read inside it or replacing them, as the visitor chose.
+ * The portfolio as a CSV file, out and in (version 2: buys, sells and current prices, see
+ * `domain/ledger-csv.ts`; version 1 files still import, as buys). Export is a plain GET of a
+ * `.csv` URL; import is a multipart upload, all or nothing: every row is checked first, in slices
+ * (`checkLedgerCsv`), then the records are applied in one `store.update` to the ledger read inside
+ * it (so a server store re-runs it on fresher data, never losing another tab's change), added to
+ * the visitor's or replacing them, as the visitor chose.
+ *
+ * Adding to the visitor's: the file's buys come after theirs (new ids), its sells are matched
+ * first in, first out over the combined lots on their dates unless a sell names the file's lots in
+ * `sold_from`, and a sell of more than was held is refused ("only N shares were held"); the
+ * visitor's recorded sales never change. Its prices replace the visitor's for those symbols.
+ *
+ * An import is not undone by Undo: replacing is confirmed up front, and after either kind the
+ * previous change's undo is dropped, since "Undo" would then revert that change, not the import.
  * @module
  */
 import type { Context, Hono } from 'hono';
 import type { AppEnv, FeatureDeps } from '../../web/context.js';
 import { setImmediate } from 'node:timers/promises';
-import { checkPortfolioCsvInSlices, type RowProblem } from '../../domain/csv-import.js';
 import { purchaseDateBounds } from '../../domain/stock-fields.js';
 import { utcDate } from '../../domain/dates.js';
-import { countDataRows, portfolioCsv } from '../../domain/csv.js';
-import { readHoldings, writeHoldings } from '../../session/portfolio.js';
+import { clearLedger } from '../../domain/ledger-changes.js';
+import type { Ledger } from '../../domain/ledger.js';
+import type { CsvFileProblem, CsvProblem, CsvRecords } from '../../domain/ledger-csv.js';
+import { applyCsvRecords, type ApplyResult } from '../../domain/ledger-csv-apply.js';
+import { checkLedgerCsv } from '../../domain/ledger-csv-check.js';
+import { leastStoredRecords } from '../../domain/ledger-csv-count.js';
+import { ledgerCsv } from '../../domain/ledger-csv-export.js';
+import type { PriceBook } from '../../domain/price-book.js';
+import { readLedger, readPriceBook, writeLedger, writePriceBook } from '../../session/ledger.js';
+import type { AppSession } from '../../session/data.js';
 import { cannotFit } from '../../session/import-room.js';
+import { csvFileMessages, fileProblemMessage, groupProblems, type RowProblems } from './messages.js';
 import { ServerSessionStore, SessionTooLarge } from 'flask-session-ts';
 import type { SessionType } from '../../platform/config.js';
 import { STORAGE_WORDS } from '../../session/storage.js';
@@ -53,16 +71,58 @@ export const FILE_TOO_LARGE = Object.freeze({
 /** Messages of the import flow, defined once for the handler and the tests. */
 export const importFlowMessages = Object.freeze({
   noFile: 'Choose a CSV file to import.',
+  /** A chosen file of 0 bytes (one with only a header is `csvFileMessages.noRows`). */
+  emptyFile: csvFileMessages.empty,
   notText: 'The file is not UTF-8 text. Save it from your spreadsheet as "CSV UTF-8" and try again.',
-  mode: 'Choose whether to add the file’s holdings to yours or replace yours with them.',
+  mode: 'Choose whether to add the file’s buys, sells and prices to yours or replace yours with them.',
   confirmReplace:
-    'To replace your holdings with the file’s, tick the box that confirms it: replacing deletes the holdings you have now.',
+    'To replace your holdings with the file’s, tick the box that confirms it: replacing deletes the holdings, sales and prices you have now.',
   /** Said where the limit is: the cookie, or the server store's cap (`SESSION_TYPE`). */
   tooLarge: (count: number, storage: SessionType = 'cookie', limitBytes = 0) =>
     STORAGE_WORDS[storage].importFull(count, limitBytes),
-  done: (count: number, mode: ImportMode) =>
-    `Imported ${count} ${count === 1 ? 'holding' : 'holdings'}${mode === 'replace' ? ', replacing the ones you had' : ''}.`,
+  done: (counts: ImportCounts, mode: ImportMode) =>
+    `Imported ${listCounts(counts)}${mode === 'replace' ? ', replacing the ones you had' : ''}.`,
 });
+
+/** What an import brought in. */
+export interface ImportCounts {
+  readonly buys: number;
+  readonly sells: number;
+  readonly prices: number;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "2 holdings, 1 sale and 3 current prices", leaving out sales and prices the file had none of. */
+function listCounts({ buys, sells, prices }: ImportCounts): string {
+  const parts = [plural(buys, 'holding', 'holdings')];
+  if (sells > 0) parts.push(plural(sells, 'sale', 'sales'));
+  if (prices > 0) parts.push(plural(prices, 'current price', 'current prices'));
+  const last = parts.pop() ?? '';
+  return parts.length === 0 ? last : `${parts.join(', ')} and ${last}`;
+}
+
+/** Whether `problems` is one problem with the file as a whole (not a row's): said as one message. */
+function wholeFileProblem(problems: readonly CsvProblem[]): CsvFileProblem | undefined {
+  const [first] = problems;
+  return problems.length === 1 && first !== undefined && first.kind !== 'row' && first.kind !== 'syntax'
+    ? first
+    : undefined;
+}
+
+/** The ledger and prices a file's records are added to: the visitor's, or none for a replace. */
+function importBase(session: AppSession, mode: ImportMode): { ledger: Ledger; book: PriceBook } {
+  const ledger = readLedger(session);
+  // A replace keeps next_id, so no id is reused and stale pages stay stale (as clearing does).
+  return mode === 'append'
+    ? { ledger, book: readPriceBook(session) }
+    : { ledger: clearLedger(ledger), book: new Map() };
+}
+
+/** Rows checked between two turns of the event loop. */
+const CHECK_SLICE_ROWS = 1000;
+/** Problems kept of a refused file: every problem of the rows checked (at most 100 rows). */
+const MAX_KEPT_PROBLEMS = 2000;
 
 /** `portfolio-YYYY-MM-DD.csv`, dated by the app's clock (UTC). */
 export function exportFilename(epochMs: number): string {
@@ -79,8 +139,8 @@ export function registerExport(
   { store, now, logger }: Pick<FeatureDeps, 'store' | 'now' | 'logger'>,
 ): void {
   app.get(honoPaths.export_stocks, (c) => {
-    const holdings = readHoldings(c.get('session'));
-    return respond(c, portfolioCsv(holdings), 200, {
+    const session = c.get('session');
+    return respond(c, ledgerCsv(readLedger(session), readPriceBook(session)), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       // The name is ours (digits and dashes), so it needs no RFC 6266 escaping.
       'Content-Disposition': `attachment; filename="${exportFilename(now())}"`,
@@ -90,11 +150,25 @@ export function registerExport(
   const render = (
     c: Context<AppEnv>,
     status: 200 | 422,
-    state: ImportFormState & { problems?: readonly RowProblem[] },
+    state: ImportFormState & { problems?: readonly RowProblems[] },
   ) =>
     renderPage(c, { title: status === 200 ? IMPORT_TITLE : `Error: ${IMPORT_TITLE}`, status }, (page) =>
       importPage(state, page.csrfToken ?? '', MAX_IMPORT_BYTES / 1024),
     );
+
+  /** A refused file: one message for the file as a whole, else its rows and their problems. */
+  const refuse = (
+    c: Context<AppEnv>,
+    mode: ImportMode,
+    problems: readonly CsvProblem[],
+    stoppedAtRow: number | undefined,
+  ) => {
+    const whole = wholeFileProblem(problems);
+    if (whole !== undefined) {
+      return render(c, 422, { mode, formError: fileProblemMessage(whole), formErrorField: 'file' });
+    }
+    return render(c, 422, { mode, problems: groupProblems(problems), stoppedAtRow });
+  };
 
   app.get(honoPaths.import_stocks, (c) => render(c, 200, { mode: 'append' }));
 
@@ -114,8 +188,12 @@ export function registerExport(
       });
     }
     const file = Object.hasOwn(form, IMPORT_FIELDS.file) ? form[IMPORT_FIELDS.file] : undefined;
-    if (!(file instanceof File) || file.size === 0) {
+    // A browser sends an empty part with no name when no file was chosen.
+    if (!(file instanceof File) || (file.size === 0 && file.name === '')) {
       return render(c, 422, { mode, formError: importFlowMessages.noFile, formErrorField: 'file' });
+    }
+    if (file.size === 0) {
+      return render(c, 422, { mode, formError: importFlowMessages.emptyFile, formErrorField: 'file' });
     }
     if (file.size > MAX_IMPORT_BYTES) {
       const { heading, message } = FILE_TOO_LARGE;
@@ -130,39 +208,56 @@ export function registerExport(
       if (!(error instanceof TypeError)) throw error;
       return render(c, 422, { mode, formError: importFlowMessages.notText, formErrorField: 'file' });
     }
-    // Weighed before it is read: a file with more rows than could ever fit is refused at once
+    // Weighed before it is read: a file with more records than could ever fit is refused at once
     // (one pass over the text, ~10 ms for 1 MiB), not after every row has been checked.
-    const rows = countDataRows(text);
-    const kept = mode === 'append' ? readHoldings(c.get('session')) : [];
-    if (cannotFit(store, c.get('session'), kept, rows)) {
+    const base = importBase(c.get('session'), mode);
+    const held = new Set(base.ledger.lots.map((lot) => lot.symbol)).size;
+    const least = leastStoredRecords(text, held);
+    if (cannotFit(store, c.get('session'), base.ledger, base.book, least)) {
       const capBytes = store instanceof ServerSessionStore ? store.maxSessionBytes : 0;
-      const formError = importFlowMessages.tooLarge(kept.length + rows, c.get('storage'), capBytes);
-      return render(c, 422, { mode, formError });
+      const count = base.ledger.lots.length + base.ledger.sales.length + least;
+      return render(c, 422, {
+        mode,
+        formError: importFlowMessages.tooLarge(count, c.get('storage'), capBytes),
+      });
     }
-    logger.debug(`import: checking ${rows} rows (${text.length} characters)`);
+    logger.debug(`import: checking ${least} records (${text.length} characters)`);
     // Checked in slices, so other visitors are answered while a large file is read.
-    const result = await checkPortfolioCsvInSlices(text, purchaseDateBounds(now()), () => setImmediate());
-    if (!result.ok) {
-      return render(c, 422, { mode, problems: result.problems, stoppedAtRow: result.stoppedAtRow });
+    const check = checkLedgerCsv(text, {
+      dates: { latest: purchaseDateBounds(now()).latest },
+      sliceRows: CHECK_SLICE_ROWS,
+      maxProblems: MAX_KEPT_PROBLEMS,
+    });
+    let step = check.next();
+    while (step.done !== true) {
+      await setImmediate();
+      step = check.next();
     }
+    const checked = step.value;
+    if (!checked.ok) return refuse(c, mode, checked.problems, checked.stoppedAtRow);
+    const records: CsvRecords = checked.records;
 
-    let total = result.holdings.length;
+    // Set by the change, which a server-side store may re-run: the last run's outcome counts.
+    let applied: ApplyResult | undefined;
     try {
       await store.update(c.get('session'), (session) => {
-        const kept = mode === 'append' ? readHoldings(session) : [];
-        total = kept.length + result.holdings.length;
-        writeHoldings(session, [...kept, ...result.holdings], { replace: mode === 'replace' });
-        // The replaced holdings are gone for good: an undo would put one back among the new ones.
-        if (mode === 'replace') session.delete('undo');
-        session.flash('success', importFlowMessages.done(result.holdings.length, mode));
+        const { ledger, book } = importBase(session, mode);
+        applied = applyCsvRecords(ledger, book, records);
+        if (!applied.ok) return;
+        writeLedger(session, applied.ledger);
+        writePriceBook(session, applied.book);
+        session.delete('undo');
+        session.flash('success', importFlowMessages.done(applied.counts, mode));
       });
     } catch (error) {
       if (!(error instanceof SessionTooLarge)) throw error;
+      const total = applied?.ok === true ? applied.ledger.lots.length + applied.ledger.sales.length : 0;
       return render(c, 422, {
         mode,
         formError: importFlowMessages.tooLarge(total, c.get('storage'), error.limitBytes),
       });
     }
+    if (applied?.ok === false) return refuse(c, mode, applied.problems, undefined);
     return redirect(c, urlFor('list_stocks'), 302);
   });
 }

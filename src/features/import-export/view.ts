@@ -2,8 +2,8 @@
  * The import page: a CSV file, append or replace, and after a refused file the rows at fault.
  * @module
  */
-import type { RowProblem } from '../../domain/csv-import.js';
-import { CSV_COLUMNS } from '../../domain/csv.js';
+import { LEDGER_CSV_COLUMNS } from '../../domain/ledger-csv.js';
+import type { RowProblems } from './messages.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 import { errorSummary, type SummaryItem } from '../../web/error-summary.js';
@@ -31,12 +31,12 @@ export interface ImportFormState {
   readonly formError?: string | undefined;
   /** Which control {@link ImportFormState.formError} is about: its summary link goes there. */
   readonly formErrorField?: keyof typeof IMPORT_IDS | undefined;
-  readonly problems?: readonly RowProblem[] | undefined;
+  readonly problems?: readonly RowProblems[] | undefined;
   /** Set when checking stopped early (too many bad rows): the last row checked. */
   readonly stoppedAtRow?: number | undefined;
 }
 
-function problemList(problems: readonly RowProblem[], stoppedAtRow: number | undefined): Html {
+function problemList(problems: readonly RowProblems[], stoppedAtRow: number | undefined): Html {
   const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
   const more = problems.length - listed.length;
   return html`<div class="import-problems" id="import-problems">
@@ -79,9 +79,12 @@ export function importPage(state: ImportFormState, csrfToken: string, maxKiB: nu
   <h1>Import a Portfolio</h1>
   ${errorSummary(items)}
   ${state.problems !== undefined && problemList(state.problems, state.stoppedAtRow)}
-  <p>Upload a CSV file with the header <code>${CSV_COLUMNS.join(',')}</code>, as <a href="${urlFor('export_stocks')}">Export CSV</a>
-    writes it (at most ${maxKiB} KiB). Every row is checked by the rules of the add-stock form; if any row is wrong,
-    nothing is imported.</p>
+  <p>Upload a CSV file as <a href="${urlFor('export_stocks')}">Export CSV</a> writes it (at most ${maxKiB} KiB): the header
+    <code>${LEDGER_CSV_COLUMNS.join(',')}</code>, then a row per buy, sell and current price. Files exported before
+    sales existed (<code>symbol,shares,purchase_price,purchase_date</code>) still import, as buys. Every row is
+    checked by the rules of the forms; if any row is wrong, nothing is imported.</p>
+  <p>When added to yours, the file’s buys come after your holdings and its sells are matched to the oldest shares
+    held on their date (yours included) unless a sell names its lots; its prices replace yours for those symbols.</p>
   <form method="post" action="${urlFor('import_stocks')}" enctype="multipart/form-data" class="stock-form">
     ${csrfField(csrfToken)}
     <div class="field">
@@ -90,10 +93,10 @@ export function importPage(state: ImportFormState, csrfToken: string, maxKiB: nu
     </div>
     <fieldset class="field">
       <legend>What to do with the holdings you have</legend>
-      ${radio('append', 'Keep them and add the file’s holdings after them')}
-      ${radio('replace', 'Replace them with the file’s holdings')}
+      ${radio('append', 'Keep them and add the file’s buys, sells and prices to them')}
+      ${radio('replace', 'Replace them with the file’s holdings, sales and prices')}
       <label class="choice"><input type="checkbox" id="${IMPORT_IDS.confirm}" name="${IMPORT_FIELDS.confirm}" value="${CONFIRM_REPLACE_VALUE}" />
-        To replace: yes, delete the holdings I have now (this cannot be undone)</label>
+        To replace: yes, delete the holdings I have now, with their sales and prices (this cannot be undone)</label>
     </fieldset>
     <div class="actions">
       <button type="submit">Import</button>

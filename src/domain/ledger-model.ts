@@ -1,0 +1,110 @@
+/**
+ * The ledger: buy lots and sales, each with a short id that names it for good, the fee rule they
+ * share, and how a record is found by its id.
+ *
+ * Ids: one counter (`next_id` in the session) numbers lots and sales alike, from 1, in the order
+ * they are recorded. An id is never reused, not even after its record is removed, so a URL such as
+ * `/lots/7/edit` names one record for ever and a stale one is detected (the id is gone), never
+ * silently pointed at another record. The order of ids is also the recording order, which
+ * `sales-match.ts` replays to match sales to lots.
+ *
+ * Apart from the session form (`ledger.ts`, which encodes and decodes this model and re-exports
+ * it) so that the matching and gain modules can use the model without the decoder.
+ * @module
+ */
+import { compare, decimal, normalize, parseDecimal, toCanonicalString, type Decimal } from './decimal.js';
+import type { AmountRule, Holding } from './portfolio.js';
+
+/** A buy lot: a holding with its id and, when there was one, the broker's fee. */
+export interface Lot extends Holding {
+  /** Unique within the ledger, never reused; a positive safe integer. */
+  readonly id: number;
+  /** Buy fee in dollars (canonical decimal, > 0); absent when none. Part of the lot's cost basis. */
+  readonly fee?: string;
+}
+
+/** Shares of one lot a sale takes, chosen by the visitor (or fixed by a later change). */
+export interface Pick {
+  readonly lotId: number;
+  /** Canonical decimal string, > 0. */
+  readonly shares: string;
+}
+
+/** A sale: shares of one symbol sold at a price on a date. */
+export interface Sale {
+  readonly id: number;
+  readonly symbol: string;
+  readonly shares: string;
+  /** Sale price per share. */
+  readonly price: string;
+  /** `YYYY-MM-DD`; every sale has one (the holding period needs it). */
+  readonly date: string;
+  /** Sale fee in dollars, > 0; absent when none. */
+  readonly fee?: string;
+  /** The lots sold, when not first-in-first-out; their shares add up to `shares`. */
+  readonly picks?: readonly Pick[];
+}
+
+/** Every lot and sale, and the next id to hand out. */
+export interface Ledger {
+  /** In portfolio (display) order. */
+  readonly lots: readonly Lot[];
+  /** In recording order (ascending id). */
+  readonly sales: readonly Sale[];
+  /** Greater than every id in use or ever used. */
+  readonly nextId: number;
+}
+
+/** The empty ledger. */
+export const EMPTY_LEDGER: Ledger = Object.freeze({ lots: [], sales: [], nextId: 1 });
+
+/** A fee: zero or more (zero is stored as no fee), at most $1,000,000, at most 4 decimals. */
+export const FEE_RULE: AmountRule = Object.freeze({ max: decimal(1_000_000n, 0), maxFractionDigits: 4 });
+
+/** Why a fee is not acceptable. */
+export type FeeProblem = 'negative' | 'too-many-decimals' | 'too-large';
+
+/** Checks a fee; `undefined` means it is valid (zero is valid and means "no fee"). */
+export function checkFee(value: Decimal): FeeProblem | undefined {
+  if (value.units < 0n) return 'negative';
+  if (value.units === 0n) return undefined;
+  // checkAmount's rules, apart from "positive".
+  if (normalize(value).scale > FEE_RULE.maxFractionDigits) return 'too-many-decimals';
+  if (compare(value, FEE_RULE.max) > 0) return 'too-large';
+  return undefined;
+}
+
+/** `fee` as stored: canonical, or `undefined` for none (zero). */
+export function storedFee(value: Decimal): string | undefined {
+  return value.units === 0n ? undefined : toCanonicalString(value);
+}
+
+/**
+ * A stored amount (canonical by construction) as a {@link Decimal}.
+ * @throws TypeError when `text` is not a decimal: a bug, since stored amounts are checked on the way in.
+ */
+export function amountOf(text: string): Decimal {
+  const value = parseDecimal(text);
+  if (value === undefined) throw new TypeError(`Not a decimal: ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** The lot with `id`, if it is still there. */
+export function findLot(ledger: Ledger, id: number): Lot | undefined {
+  return ledger.lots.find((lot) => lot.id === id);
+}
+
+/** The sale with `id`, if it is still there. */
+export function findSale(ledger: Ledger, id: number): Sale | undefined {
+  return ledger.sales.find((sale) => sale.id === id);
+}
+
+/**
+ * Reads the id in a URL segment (`/lots/7/edit`): digits only, no sign, no leading zero, a safe
+ * integer; anything else is no id (the route answers 404 or "already removed or moved").
+ */
+export function parseRecordId(text: string): number | undefined {
+  if (!/^[1-9][0-9]{0,15}$/.test(text)) return undefined;
+  const id = Number(text);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
