@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIsoDate, latestPurchaseDate, utcDate } from './dates.js';
+import { dateProblem, daysInMonth, isIsoDate, latestPurchaseDate, utcDate } from './dates.js';
 
 describe('purchase dates', () => {
   it.each(['2024-02-29', '2000-02-29', '2026-12-01', '1999-01-31', '2026-04-30'])(
@@ -35,5 +35,31 @@ describe('purchase dates', () => {
   it('allows the next UTC day once it has begun at UTC+14, and not before', () => {
     expect(latestPurchaseDate(Date.UTC(2026, 11, 1, 9, 59))).toBe('2026-12-01');
     expect(latestPurchaseDate(Date.UTC(2026, 11, 1, 10, 0))).toBe('2026-12-02');
+  });
+});
+
+describe('dateProblem', () => {
+  it('names the month or the day that does not exist, and the shape when it is not YYYY-MM-DD', () => {
+    expect(dateProblem('2024-02-30')).toEqual({ kind: 'day', year: 2024, month: 2, day: 30 });
+    expect(dateProblem('2023-13-01')).toEqual({ kind: 'month', year: 2023, month: 13 });
+    expect(dateProblem('2023-00-01')).toEqual({ kind: 'month', year: 2023, month: 0 });
+    expect(dateProblem('2023-01-00')).toEqual({ kind: 'day', year: 2023, month: 1, day: 0 });
+    expect(dateProblem('2023-1-01')).toEqual({ kind: 'format' });
+    expect(dateProblem('2024-02-29')).toBeUndefined();
+    // Any four-digit year is a calendar year here; a floor is the caller's rule.
+    expect(dateProblem('0999-01-01')).toBeUndefined();
+  });
+
+  it('agrees with isIsoDate on every day of 1999 to 2001 and on the days past each month’s end', () => {
+    for (let ms = Date.UTC(1999, 0, 1); ms < Date.UTC(2002, 0, 1); ms += 86_400_000) {
+      expect(dateProblem(utcDate(ms))).toBeUndefined();
+    }
+    for (const year of [1900, 2000, 2023, 2024]) {
+      for (let month = 1; month <= 12; month++) {
+        const past = `${year}-${String(month).padStart(2, '0')}-${daysInMonth(year, month) + 1}`;
+        expect(isIsoDate(past), past).toBe(false);
+        expect(dateProblem(past)?.kind, past).toBe('day');
+      }
+    }
   });
 });

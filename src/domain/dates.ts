@@ -34,3 +34,49 @@ export function isIsoDate(text: string): boolean {
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** English month names, January first, for messages about a day that does not exist. */
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/** How many days `month` (1–12) of `year` has, by the Gregorian calendar. */
+export function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 ? (leap ? 29 : 28) : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+/**
+ * Why a text is not a calendar day, so a message can say what is wrong rather than repeat the
+ * format: not `YYYY-MM-DD` at all; a month outside 01–12 (`2023-13-01`); a day outside the month
+ * (`2024-02-30`: February 2024 has 29 days).
+ */
+export type DateProblem =
+  | { readonly kind: 'format' }
+  | { readonly kind: 'month'; readonly year: number; readonly month: number }
+  | { readonly kind: 'day'; readonly year: number; readonly month: number; readonly day: number };
+
+/**
+ * What is wrong with `text` as a `YYYY-MM-DD` day, or undefined for a real one (of any four-digit
+ * year: a floor such as {@link isIsoDate}'s year 1000 is the caller's rule). For messages only;
+ * {@link isIsoDate} stays the fast check.
+ */
+export function dateProblem(text: string): DateProblem | undefined {
+  const match = ISO_DATE.exec(text);
+  if (match === null) return { kind: 'format' };
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  if (month < 1 || month > 12) return { kind: 'month', year, month };
+  if (day < 1 || day > daysInMonth(year, month)) return { kind: 'day', year, month, day };
+  return undefined;
+}

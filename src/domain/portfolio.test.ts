@@ -56,7 +56,7 @@ describe('symbol rules', () => {
   });
 
   it('accepts real ticker shapes', () => {
-    for (const symbol of ['AAPL', 'BRK.B', 'BF-B', 'A', 'X1', 'ABCDEFGHIJ']) {
+    for (const symbol of ['AAPL', 'BRK.B', 'BF-B', 'A', 'X1', 'ABCDEFGHIJ', '0700', '7203', '600519']) {
       expect(checkSymbol(symbol), symbol).toBeUndefined();
     }
   });
@@ -67,6 +67,15 @@ describe('symbol rules', () => {
     expect(checkSymbol('AAPL!')).toBe('invalid-characters');
     expect(checkSymbol('ÅAPL')).toBe('invalid-characters');
     expect(checkSymbol('123')).toBe('no-letter');
+    expect(checkSymbol('1234567')).toBe('no-letter');
+    expect(checkSymbol('1.5')).toBe('no-letter');
+    expect(checkSymbol('-5')).toBe('no-letter');
+  });
+
+  it('keeps a digit code as text through the stored layout, leading zeros and all (Flask reads a string)', () => {
+    const entries = encodePortfolio([{ symbol: '0700', shares: '100', price: '350.2' }]);
+    expect(JSON.parse(JSON.stringify(entries))).toEqual([['0700', '100', '350.2']]);
+    expect(decodePortfolio(entries)).toEqual([{ symbol: '0700', shares: '100', price: '350.2' }]);
   });
 });
 

@@ -30,7 +30,7 @@ import { isIsoDate } from './dates.js';
  * @example `{ symbol: 'AAPL', shares: '15', price: '302.17' }`
  */
 export interface Holding {
-  /** Upper-case ticker, e.g. `AAPL`, `BRK.B`, `BF-B`. */
+  /** Upper-case ticker, e.g. `AAPL`, `BRK.B`, `BF-B`, or an exchange's digit code, e.g. `0700`. */
   readonly symbol: string;
   /** Number of shares, e.g. `15`, `0.5`, `1000.1234`. */
   readonly shares: string;
@@ -88,13 +88,26 @@ export function normalizeSymbol(text: string): string {
   return text.trim().replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 }
 
-/** Checks an already {@link normalizeSymbol normalized} symbol; `undefined` means it is valid. */
+/**
+ * A symbol of digits only: the codes of Hong Kong (`0700`, `09988`), Tokyo (`7203`), Taiwan
+ * (`2330`), Shanghai, Shenzhen and Seoul (`600519`, `005930`). Four to six digits, leading zeros
+ * kept (`0700` and `700` are not the same text); shorter digit strings are far more likely a
+ * number typed into the wrong field, or a code whose zeros a spreadsheet dropped.
+ */
+export const DIGIT_CODE = /^[0-9]{4,6}$/;
+
+/**
+ * Checks an already {@link normalizeSymbol normalized} symbol; `undefined` means it is valid.
+ * `no-letter`: neither a letter nor a {@link DIGIT_CODE} (`123`, `1.5`, `.`, `-`).
+ */
 export function checkSymbol(symbol: string): SymbolProblem | undefined {
   if (symbol === '') return 'empty';
   if (symbol.length > SYMBOL_MAX_LENGTH) return 'too-long';
+  // Letters, digits, '.' and '-' only: no markup, quotes, spaces or formula characters but '-',
+  // which the CSV writer guards (csv.ts), as it did before digit codes.
   if (!/^[A-Z0-9.-]+$/.test(symbol)) return 'invalid-characters';
-  // Without a letter, `123` or `.` would pass; no exchange lists such a ticker.
-  if (!/[A-Z]/.test(symbol)) return 'no-letter';
+  // Without a letter, `123` or `.` would pass; only a digit code lists that way.
+  if (!/[A-Z]/.test(symbol) && !DIGIT_CODE.test(symbol)) return 'no-letter';
   return undefined;
 }
 

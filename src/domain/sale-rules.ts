@@ -5,18 +5,19 @@
  * matches it first in, first out (`sales.ts`).
  * @module
  */
-import { isIsoDate } from './dates.js';
 import { formatQuantity, toCanonicalString, type Decimal } from './decimal.js';
 import { checkFee, FEE_RULE, storedFee, type Pick } from './ledger.js';
 import type { SaleFields } from './ledger-changes.js';
 import { PRICE_RULE, SHARES_RULE } from './portfolio.js';
 import {
+  EARLIEST_TRADE_DATE,
   sharesMessages,
   symbolMessages,
   type AmountMessages,
+  type DateMessages,
   type PurchaseDateBounds,
 } from './stock-fields.js';
-import { parseAmount, parseSymbol, readText, type Parsed } from './stock-rules.js';
+import { parseAmount, parseSymbol, parseTradeDate, readText, type Parsed } from './stock-rules.js';
 
 /** The sell form's field names: the add form's, with `sale_` for `purchase_`, and the fee. */
 export const SALE_FIELD_NAMES = [
@@ -56,10 +57,11 @@ export const salePriceMessages: AmountMessages = Object.freeze({
   'too-large': `Enter a price of at most $${formatQuantity(PRICE_RULE.max)}.`,
 });
 
-/** Messages of the sale date field. */
-export const saleDateMessages = Object.freeze({
+/** Messages of the sale date field (an impossible day is explained as for a purchase date). */
+export const saleDateMessages: DateMessages = Object.freeze({
   invalid: 'Enter the sale date as YYYY-MM-DD (for example 2026-03-04), or leave it empty for today.',
   future: 'Enter a sale date that is not in the future.',
+  tooEarly: `Enter a sale date on or after ${EARLIEST_TRADE_DATE}: earlier dates are not accepted.`,
 });
 
 /** Messages of a picked lot's field. */
@@ -91,10 +93,9 @@ function parseSaleDate(raw: unknown, bounds: PurchaseDateBounds): Parsed<string>
   if (raw === undefined || (typeof raw === 'string' && raw.length <= 64 && raw.trim() === '')) {
     return { ok: true, value: bounds.today };
   }
-  return readText(raw, { required: saleDateMessages.invalid, invalid: saleDateMessages.invalid }, (text) => {
-    if (!isIsoDate(text)) return { ok: false, message: saleDateMessages.invalid };
-    return text > bounds.latest ? { ok: false, message: saleDateMessages.future } : { ok: true, value: text };
-  });
+  return readText(raw, { required: saleDateMessages.invalid, invalid: saleDateMessages.invalid }, (text) =>
+    parseTradeDate(text, bounds, saleDateMessages),
+  );
 }
 
 /** The outcome of {@link parseSaleForm}. */

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { latestPurchaseDate, utcDate } from './dates.js';
+import { latestPurchaseDate, MONTH_NAMES, daysInMonth, utcDate, type DateProblem } from './dates.js';
 import { formatQuantity } from './decimal.js';
 import {
   PRICE_RULE,
@@ -65,8 +65,9 @@ const decimalsMessage = (rule: AmountRule) => `Use at most ${rule.maxFractionDig
 /** Messages for the symbol field. */
 export const symbolMessages: SymbolMessages = Object.freeze({
   required: 'Enter a stock symbol (for example AAPL).',
-  invalid: `Enter a stock symbol of 1–${SYMBOL_MAX_LENGTH} letters, digits, '.' or '-' (for example AAPL or BRK.B).`,
-  'no-letter': 'Enter a stock symbol that contains at least one letter (for example AAPL).',
+  invalid: `Enter a stock symbol of 1–${SYMBOL_MAX_LENGTH} letters, digits, '.' or '-' (for example AAPL, BRK.B or 0700).`,
+  'no-letter':
+    'Enter a stock symbol with at least one letter (for example AAPL), or an exchange code of 4 to 6 digits with its leading zeros (for example 0700 or 7203).',
 });
 
 /** Messages for the number-of-shares field; limits are written from {@link SHARES_RULE}. */
@@ -91,11 +92,47 @@ export const priceMessages: AmountMessages = Object.freeze({
   'too-large': `Enter a price of at most $${formatQuantity(PRICE_RULE.max)}.`,
 });
 
+/**
+ * The earliest purchase or sale date accepted from a form or a file: 1 January 1900. Earlier dates
+ * are almost always typing slips (`1026`, `0226`, `1800`); no one recording a portfolio now holds a
+ * lot bought before 1900 (shares inherited from the 1920s still pass). Not the NYSE's founding
+ * (1792), which would let the issue's `1800-01-01` through. Dates already stored are read whatever
+ * they are: the floor is for new input only, so no saved lot is ever dropped by it.
+ */
+export const EARLIEST_TRADE_DATE = '1900-01-01';
+
+/** The messages a date field shows, by cause; an impossible day gets {@link impossibleDateMessage}. */
+export interface DateMessages {
+  /** Not `YYYY-MM-DD` at all. */
+  readonly invalid: string;
+  readonly future: string;
+  /** Before {@link EARLIEST_TRADE_DATE}. */
+  readonly tooEarly: string;
+}
+
 /** Messages for the purchase-date field. */
-export const dateMessages = Object.freeze({
+export const dateMessages: DateMessages = Object.freeze({
   invalid: 'Enter the purchase date as YYYY-MM-DD (for example 2026-03-04), or leave it empty for today.',
   future: 'Enter a purchase date that is not in the future.',
+  tooEarly: `Enter a purchase date on or after ${EARLIEST_TRADE_DATE}: earlier dates are not accepted.`,
 });
+
+/**
+ * What is wrong with `text`, a `YYYY-MM-DD` that names no day, in words: `2024-02-30 is not a
+ * date: February 2024 has 29 days.`, `2023-13-01 is not a date: 2023 has no month 13.`
+ */
+export function impossibleDateMessage(
+  text: string,
+  problem: Exclude<DateProblem, { kind: 'format' }>,
+): string {
+  const year = String(problem.year).padStart(4, '0');
+  if (problem.kind === 'month') {
+    return `${text} is not a date: ${year} has no month ${String(problem.month).padStart(2, '0')}.`;
+  }
+  if (problem.day < 1) return `${text} is not a date: days start at 01.`;
+  const month = MONTH_NAMES[problem.month - 1] ?? '';
+  return `${text} is not a date: ${month} ${year} has ${daysInMonth(problem.year, problem.month)} days.`;
+}
 
 /**
  * What "today" means to the date rule, from the app's clock (see `dates.ts`): the date an
@@ -106,11 +143,13 @@ export interface PurchaseDateBounds {
   readonly today: string;
   /** The latest `YYYY-MM-DD` accepted. */
   readonly latest: string;
+  /** The earliest `YYYY-MM-DD` accepted; default (and never below) {@link EARLIEST_TRADE_DATE}. */
+  readonly earliest?: string;
 }
 
-/** The date bounds at `epochMs` on the app's clock. */
+/** The date bounds at `epochMs` on the app's clock, with the floor (a CSV check reads it too). */
 export function purchaseDateBounds(epochMs: number): PurchaseDateBounds {
-  return { today: utcDate(epochMs), latest: latestPurchaseDate(epochMs) };
+  return { today: utcDate(epochMs), latest: latestPurchaseDate(epochMs), earliest: EARLIEST_TRADE_DATE };
 }
 
 // The number grammar, shared by the server and the HTML `pattern` so the two cannot disagree.
@@ -151,7 +190,8 @@ export const stockFields: Readonly<Record<FieldName, FieldHints>> = Object.freez
     type: 'text',
     required: true,
     label: 'Stock Symbol',
-    pattern: `\\s*${SYMBOL_CHARACTERS}*[A-Za-z]${SYMBOL_CHARACTERS}*\\s*`,
+    // A letter somewhere, or a digit code (portfolio.ts, DIGIT_CODE): never stricter than the server.
+    pattern: `\\s*(?:${SYMBOL_CHARACTERS}*[A-Za-z]${SYMBOL_CHARACTERS}*|[0-9]{4,6})\\s*`,
     title: symbolMessages.invalid,
     maxLength: SYMBOL_MAX_LENGTH,
     inputMode: 'text',

@@ -2,13 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { decimal, formatPrice, formatQuantity } from './decimal.js';
-import { parseStockForm } from './stock-rules.js';
+import { parseStockForm, parseTradeDate } from './stock-rules.js';
 import {
   dateMessages,
+  EARLIEST_TRADE_DATE,
   FIELD_NAMES,
   inputMessages,
   MAX_INPUT_LENGTH,
   priceMessages,
+  purchaseDateBounds,
   sharesMessages,
   stockFields,
   symbolMessages,
@@ -171,12 +173,44 @@ describe('purchase date', () => {
     expect(errorFor('purchase_date', '2100-01-01')).toBe(dateMessages.future);
   });
 
-  it.each(['2025-02-29', '12/01/2026', '2026-1-1', 'yesterday', '20261201'])(
+  it.each(['12/01/2026', '2026-1-1', 'yesterday', '20261201', '2026-02-30T00:00'])(
     'refuses %j as not a date',
     (text) => {
       expect(errorFor('purchase_date', text)).toBe(dateMessages.invalid);
     },
   );
+
+  it.each([
+    ['2024-02-30', '2024-02-30 is not a date: February 2024 has 29 days.'],
+    ['2025-02-29', '2025-02-29 is not a date: February 2025 has 28 days.'],
+    ['1900-02-29', '1900-02-29 is not a date: February 1900 has 28 days.'],
+    ['2000-02-30', '2000-02-30 is not a date: February 2000 has 29 days.'],
+    ['2026-04-31', '2026-04-31 is not a date: April 2026 has 30 days.'],
+    ['2023-13-01', '2023-13-01 is not a date: 2023 has no month 13.'],
+    ['2023-00-10', '2023-00-10 is not a date: 2023 has no month 00.'],
+    ['2026-01-00', '2026-01-00 is not a date: days start at 01.'],
+  ])('says what is wrong with the impossible day %j', (text, message) => {
+    expect(errorFor('purchase_date', text)).toBe(message);
+  });
+
+  it(`refuses a date before ${EARLIEST_TRADE_DATE}, saying so, and accepts that day`, () => {
+    expect(EARLIEST_TRADE_DATE).toBe('1900-01-01');
+    expect(dateMessages.tooEarly).toContain('on or after 1900-01-01');
+    for (const text of ['1899-12-31', '1800-01-01', '1026-03-04', '0999-01-01', '0000-01-01']) {
+      expect(errorFor('purchase_date', text), text).toBe(dateMessages.tooEarly);
+    }
+    expect(accepted('purchase_date', '1900-01-01')).toBe('1900-01-01');
+  });
+
+  it('takes a later floor from the bounds, never a lower one', () => {
+    const later = { ...BOUNDS, earliest: '2000-01-01' };
+    expect(parseTradeDate('1999-12-31', later)).toEqual({ ok: false, message: dateMessages.tooEarly });
+    const lower = { ...BOUNDS, earliest: '0001-01-01' };
+    for (const text of ['1899-12-31', '0999-01-01']) {
+      expect(parseTradeDate(text, lower)).toEqual({ ok: false, message: dateMessages.tooEarly });
+    }
+    expect(purchaseDateBounds(Date.UTC(2026, 2, 4)).earliest).toBe(EARLIEST_TRADE_DATE);
+  });
 
   it('refuses a repeated date field rather than picking one', () => {
     expect(errorFor('purchase_date', ['2026-01-01', '2026-01-02'])).toBe(inputMessages.repeated);
@@ -197,9 +231,19 @@ describe('stock symbol', () => {
     }
   });
 
-  it('asks for at least one letter when the symbol has none', () => {
-    expect(errorFor('stock_symbol', '123')).toBe(symbolMessages['no-letter']);
-    expect(errorFor('stock_symbol', '.-')).toBe(symbolMessages['no-letter']);
+  it('accepts the digit codes of Hong Kong, Tokyo, Taiwan, Shanghai and Seoul, zeros kept', () => {
+    for (const code of ['0700', '09988', '7203', '2330', '600519', '005930', '0700.HK', '7203.T']) {
+      expect(accepted('stock_symbol', ` ${code.toLowerCase()} `), code).toBe(code);
+    }
+  });
+
+  it('asks for a letter or a 4–6 digit code when the symbol has neither', () => {
+    for (const value of ['123', '700', '1234567', '1.5', '-5', '.-', '12-34']) {
+      expect(errorFor('stock_symbol', value), value).toBe(symbolMessages['no-letter']);
+    }
+    expect(symbolMessages['no-letter']).toContain(
+      '4 to 6 digits with its leading zeros (for example 0700 or 7203)',
+    );
   });
 });
 
@@ -293,7 +337,7 @@ describe('purchase price', () => {
 describe('messages', () => {
   it('say what to do, with the limits written from the rules', () => {
     expect(symbolMessages.invalid).toBe(
-      "Enter a stock symbol of 1–10 letters, digits, '.' or '-' (for example AAPL or BRK.B).",
+      "Enter a stock symbol of 1–10 letters, digits, '.' or '-' (for example AAPL, BRK.B or 0700).",
     );
     expect(sharesMessages['not-positive']).toBe('Enter a number of shares greater than 0.');
     expect(sharesMessages['too-many-decimals']).toBe('Use at most 4 decimal places.');
@@ -321,7 +365,9 @@ describe('parseStockForm errors', () => {
       { stock_symbol: 'AAPL', number_of_shares: '1', purchase_price: '1', purchase_date: '2026-02-30' },
       BOUNDS,
     );
-    expect(result.ok ? {} : result.errors).toEqual({ purchase_date: dateMessages.invalid });
+    expect(result.ok ? {} : result.errors).toEqual({
+      purchase_date: '2026-02-30 is not a date: February 2026 has 28 days.',
+    });
   });
 });
 
@@ -341,6 +387,8 @@ describe('stockFields', () => {
 
   it('gives patterns that browsers compile and that reject obvious mistakes', () => {
     expect(htmlPattern('stock_symbol').test('AAPL!')).toBe(false);
+    expect(htmlPattern('stock_symbol').test('123')).toBe(false);
+    expect(htmlPattern('stock_symbol').test(' 0700 ')).toBe(true);
     expect(htmlPattern('number_of_shares').test('1e3')).toBe(false);
     expect(htmlPattern('purchase_price').test('$1,00')).toBe(false);
   });

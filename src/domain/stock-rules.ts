@@ -4,7 +4,7 @@
  * Decisions on signs and precision are described there.
  * @module
  */
-import { isIsoDate } from './dates.js';
+import { dateProblem, isIsoDate } from './dates.js';
 import { parseDecimal, toCanonicalString, type Decimal } from './decimal.js';
 import {
   checkAmount,
@@ -17,7 +17,9 @@ import {
 } from './portfolio.js';
 import {
   dateMessages,
+  EARLIEST_TRADE_DATE,
   FIELD_NAMES,
+  impossibleDateMessage,
   inputMessages,
   MAX_INPUT_LENGTH,
   priceMessages,
@@ -25,6 +27,7 @@ import {
   symbolMessages,
   UNSIGNED_NUMBER,
   type AmountMessages,
+  type DateMessages,
   type FieldName,
   type PurchaseDateBounds,
 } from './stock-fields.js';
@@ -98,12 +101,30 @@ export function parseAmount(
   return problem === undefined ? { ok: true, value } : fail(messages[problem]);
 }
 
-/** A trimmed date: a real day, not after `latest`. */
-function parseDate(text: string, bounds: PurchaseDateBounds): Parsed<string> {
-  if (!isIsoDate(text)) return fail(dateMessages.invalid);
-  // ISO dates of four-digit years compare as text in calendar order.
-  return text > bounds.latest ? fail(dateMessages.future) : { ok: true, value: text };
+/**
+ * A trimmed purchase or sale date: a real day (else what is wrong with it, in words), from
+ * {@link EARLIEST_TRADE_DATE} (or a later `bounds.earliest`), not after `bounds.latest`.
+ */
+export function parseTradeDate(
+  text: string,
+  bounds: PurchaseDateBounds,
+  messages: DateMessages = dateMessages,
+): Parsed<string> {
+  const problem = dateProblem(text);
+  if (problem !== undefined) {
+    return fail(problem.kind === 'format' ? messages.invalid : impossibleDateMessage(text, problem));
+  }
+  // ISO dates of four-digit years compare as text in calendar order. isIsoDate is what stored
+  // dates must pass, so a floor set lower still never lets in a date the ledger would drop.
+  const earliest =
+    bounds.earliest !== undefined && bounds.earliest > EARLIEST_TRADE_DATE
+      ? bounds.earliest
+      : EARLIEST_TRADE_DATE;
+  if (text < earliest || !isIsoDate(text)) return fail(messages.tooEarly);
+  return text > bounds.latest ? fail(messages.future) : { ok: true, value: text };
 }
+
+const parseDate = (text: string, bounds: PurchaseDateBounds) => parseTradeDate(text, bounds);
 
 const DATE_TEXT_MESSAGES = Object.freeze({ required: dateMessages.invalid, invalid: dateMessages.invalid });
 

@@ -14,15 +14,20 @@
  *   exact (`store.measure`, no signing) and so is the worst-case add's cost.
  *
  * The promise: whenever it says N ≥ 1, the next add fits, even of the longest holding the form
- * accepts. Far from the limit that is certain by arithmetic (at least two worst-case adds of room);
- * within that distance the cookie store measures once, with the store, the session plus one
- * worst-case add, so the boundary is exact.
+ * accepts with the longest fee, in a session holding sales, dated prices and an undo, with ids as
+ * long as it has. Far from the limit that is certain by arithmetic (at least two worst-case adds of
+ * room, the adds priced with this session's id lengths); within that distance, and for a session
+ * saved before lots had ids (whose first save writes one into every lot), every store measures
+ * once, with the store, the session plus one worst-case add, so the boundary is exact. Sales and
+ * prices count in the session's size as they are, and against the lots in the estimate, which
+ * therefore errs lower when they are many.
  * @module
  */
 import { CookieSessionStore, dumps, readCookie, Session, type SessionStore } from 'flask-session-ts';
 import type { AppSessionData } from './data.js';
 import type { Holding } from '../domain/portfolio.js';
 import { encodeLedger, type Lot } from '../domain/ledger.js';
+import type { LotFields } from '../domain/ledger-changes.js';
 import { SESSION_COMPRESS_ABOVE_BYTES } from './stores.js';
 
 /**
@@ -37,11 +42,21 @@ export const WORST_CASE_HOLDING: Holding = Object.freeze({
   date: '2019-08-26',
 });
 
+/** The longest fee the add form accepts (`FEE_RULE`: under $1,000,000, 4 decimals). */
+export const WORST_CASE_FEE = '987654.3219';
+
+/** The worst add: the longest holding with the longest fee. */
+const WORST_CASE_LOT: LotFields = Object.freeze({ ...WORST_CASE_HOLDING, fee: WORST_CASE_FEE });
+
 type Change = (session: Session<AppSessionData>) => void;
+type Add = (holding: LotFields) => Change;
 
 /** What one store's sizes are made of, measured once. */
 interface Model {
-  /** JSON bytes a worst-case add adds: the holding, its comma, and the flash it leaves. */
+  /**
+   * JSON bytes a worst-case add adds to a one-lot session (one-digit ids, no undo yet): the lot
+   * with its fee, its comma, the undo it leaves, and its flash.
+   */
   readonly worstAddJson: number;
   /** JSON bytes of that flash alone (an upper bound for any add's flash). */
   readonly flashJson: number;
@@ -90,7 +105,7 @@ function typicalLots(count: number) {
   return encodeLedger({ lots, sales: [], nextId: count + 1 });
 }
 
-function modelOf(store: SessionStore, add: (holding: Holding) => Change): Model {
+function modelOf(store: SessionStore, add: Add): Model {
   const known = models.get(store);
   if (known !== undefined) return known;
   const base = new Session<AppSessionData>({
@@ -98,9 +113,10 @@ function modelOf(store: SessionStore, add: (holding: Holding) => Change): Model 
     ...typicalLots(1),
   });
   const withWorst = new Session<AppSessionData>(base.toJSON());
-  add(WORST_CASE_HOLDING)(withWorst);
+  add(WORST_CASE_LOT)(withWorst);
   const worstAddJson = dumps(withWorst.toJSON()).length - dumps(base.toJSON()).length;
-  const flashJson = worstAddJson - holdingJson(WORST_CASE_HOLDING);
+  // Everything but the lot itself (its undo and flash): an upper bound for any add's extras.
+  const flashJson = worstAddJson - holdingJson({ ...WORST_CASE_LOT, id: 2 });
   let fixed = 0;
   let typicalRatio = 1;
   if (store instanceof CookieSessionStore) {
@@ -121,6 +137,26 @@ function modelOf(store: SessionStore, add: (holding: Holding) => Change): Model 
 /** Payload characters of an almost empty compressed session: zlib's 6 bytes, `{"_permanent":true,"portfolio":[…]}`. */
 const ZLIB_AND_KEYS = 40;
 
+/**
+ * JSON bytes the worst add costs in `session` beyond the model's, which was measured with the id
+ * 2: the new lot's id and its undo's take the digits of `next_id`, and `next_id` may gain one.
+ * Undefined for a session whose lots were saved without ids (before ids, or by a removal from a
+ * full old cookie): its first save writes an id into every lot, which only a measure can price.
+ */
+function idBytesBeyondModel(
+  session: Session<AppSessionData>,
+  holdings: readonly (Holding | Lot)[],
+): number | undefined {
+  // Entries of 3-4 elements (a removal from a full old cookie saves them so, with next_id) too.
+  const stored = session.get('portfolio');
+  if (stored?.some((entry) => !Array.isArray(entry) || entry.length < 5) === true) return undefined;
+  const nextId = session.get('next_id');
+  if (nextId === undefined) return holdings.length === 0 ? 0 : undefined;
+  if (typeof nextId !== 'number' || !Number.isSafeInteger(nextId) || nextId < 1) return undefined;
+  const digits = String(nextId).length;
+  return 2 * (digits - 1) + (String(nextId + 1).length - digits);
+}
+
 /** Base64 characters for `bytes` bytes, unpadded, as the cookie carries them. */
 function base64Length(bytes: number): number {
   return Math.ceil((bytes * 4) / 3);
@@ -130,7 +166,9 @@ function base64Length(bytes: number): number {
  * How many more holdings fit: 0 when even one worst-case add would not; at least 1 exactly when
  * the next add of any holding the form accepts fits; more is an estimate for typical holdings that
  * errs low (see the module's comment).
- * @param holdings the session's holdings (`readHoldings`), which the page has read already.
+ * The session's sales, prices and undo count as they are: in the cookie's or the record's size;
+ * the worst add is the longest lot with the longest fee, with ids as long as this session's.
+ * @param holdings the session's lots (`readLedger(session).lots`), which the page has read already.
  * @param add the add-stock change, exactly as the handler applies it (measured once per store, and
  *   applied to a copy near the limit).
  * @param cookieHeader the request's `Cookie` header: a cookie session's size is its cookie's.
@@ -139,10 +177,12 @@ export function roomForMore(
   store: SessionStore,
   session: Session<AppSessionData>,
   holdings: readonly (Holding | Lot)[],
-  add: (holding: Holding) => Change,
+  add: Add,
   cookieHeader: string | undefined,
 ): number {
   const model = modelOf(store, add);
+  const idBytes = idBytesBeyondModel(session, holdings);
+  const worstAddJson = model.worstAddJson + (idBytes ?? 0);
   const count = Math.max(1, holdings.length);
   let json = 0;
   for (const holding of holdings) json += holdingJson(holding);
@@ -150,9 +190,15 @@ export function roomForMore(
   const max = store.maxSessionBytes;
 
   if (!(store instanceof CookieSessionStore)) {
-    // Uncompressed JSON: sizes add up exactly, so the boundary needs no second measure.
-    const room = max - store.measure(session);
-    if (room < model.worstAddJson) return 0;
+    // Uncompressed JSON: far from the limit (two worst adds, with this session's id lengths) the
+    // next add fits by arithmetic. Nearer, the add's cost depends on what it replaces (an undo of
+    // another length), and a session saved before ids grows every lot on its first save: one
+    // measure of the session after the worst add makes the boundary exact.
+    const size = store.measure(session);
+    const room = max - size;
+    if (room < 2 * worstAddJson || idBytes === undefined) {
+      return measuredNearLimit(store, session, add, size, count);
+    }
     return Math.max(1, Math.floor((room - model.flashJson) / perHoldingJson));
   }
 
@@ -165,11 +211,13 @@ export function roomForMore(
       ? store.measure(session) - model.fixed
       : payloadLength(value);
   const maxPayload = max - model.fixed;
-  const worstAddPayload = base64Length(model.worstAddJson) + 8;
+  const worstAddPayload = base64Length(worstAddJson) + 8;
   // A Flask cookie gains `"_permanent":true,` (24 base64 characters), and zlib can differ by a few.
   const slack = 64;
   const room = maxPayload - payload - slack;
-  if (room < 2 * worstAddPayload) return measuredNearLimit(store, session, add, payload, count);
+  if (room < 2 * worstAddPayload || idBytes === undefined) {
+    return measuredNearLimit(store, session, add, payload, count);
+  }
 
   const compressed = value?.startsWith('.') === true;
   let estimate: number;
@@ -198,18 +246,24 @@ function payloadLength(value: string): number {
   return timestampDot < 0 ? value.length : timestampDot;
 }
 
-/** Within two worst-case adds of the limit: measure once, with the store, the session after one. */
+/**
+ * Within two worst-case adds of the limit, or for a session saved before ids: measure once, with
+ * the store, the session after one worst add (as the handler would save it).
+ * @param size the session's size now, in the unit `store.measure` uses beyond a fixed part.
+ */
 function measuredNearLimit(
   store: SessionStore,
   session: Session<AppSessionData>,
-  add: (holding: Holding) => Change,
-  payload: number,
+  add: Add,
+  size: number,
   count: number,
 ): number {
   const copy = new Session<AppSessionData>(session.toJSON());
-  add(WORST_CASE_HOLDING)(copy);
+  add(WORST_CASE_LOT)(copy);
   const withOne = store.measure(copy);
   if (withOne > store.maxSessionBytes) return 0;
-  // Beyond the one that certainly fits: the room left at the session's own cost per holding.
-  return 1 + Math.floor(((store.maxSessionBytes - withOne) * count) / Math.max(1, payload));
+  // Beyond the one that certainly fits: the room left at the session's own cost per holding, as it
+  // is after that add (which, for a session saved before ids, wrote an id into every lot).
+  const perHolding = Math.max(size / count, withOne / (count + 1));
+  return 1 + Math.floor((store.maxSessionBytes - withOne) / Math.max(1, perHolding));
 }

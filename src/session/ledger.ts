@@ -11,6 +11,7 @@ import { encodeLedger, type Ledger } from '../domain/ledger.js';
 import { decodeUndo, encodeUndo, type PricedChange, type Undo } from '../domain/ledger-changes.js';
 import { decodePriceBook, encodePriceBook, type PriceBook } from '../domain/price-book.js';
 import type { AppSession } from './data.js';
+import { encodePortfolio } from '../domain/portfolio.js';
 import { LEGACY_KEYS, storedLedger } from './portfolio.js';
 
 /** The visitor's ledger: `portfolio`, `sales`, `next_id`, and the seed app's holding as a last lot. */
@@ -71,4 +72,36 @@ export function saveChange(
   if (keepUndo) session.set('undo', encodeUndo(change.undo));
   else session.delete('undo');
   if (change.dropped.length > 0) session.flash('info', droppedPricesMessage(change.dropped));
+}
+
+/**
+ * Saves `change` (call inside `store.update`) in the layout of a session from before lot ids, for
+ * a removal from such a session that is full: today's layout writes an id into every lot, which a
+ * full cookie has no room for, and a visitor must always be able to remove. The lots go back as
+ * 3-4 element entries, with `next_id` stored: `decodeLedger` numbers id-less entries from it, so
+ * the remaining lots get ids past every id the visitor's pages showed, and a stale page's Remove or
+ * Edit finds its lot gone rather than naming another. No undo (it would name the old ids).
+ * Only when the stored lots have no ids and the ledger holds nothing that layout cannot (a fee, a
+ * sale); returns false otherwise, having changed nothing.
+ */
+export function saveChangeWithoutIds(
+  session: AppSession,
+  change: Extract<PricedChange, { ok: true }>,
+): boolean {
+  const stored = session.get('portfolio');
+  const storedWithoutIds =
+    stored === undefined || stored.some((entry) => !Array.isArray(entry) || entry.length < 5);
+  const { ledger } = change;
+  if (!storedWithoutIds || ledger.sales.length > 0 || ledger.lots.some((lot) => lot.fee !== undefined)) {
+    return false;
+  }
+  for (const key of LEGACY_KEYS) session.delete(key);
+  if (ledger.lots.length === 0) session.delete('portfolio');
+  else session.set('portfolio', encodePortfolio(ledger.lots));
+  session.delete('sales');
+  session.set('next_id', ledger.nextId);
+  writePriceBook(session, change.book);
+  session.delete('undo');
+  if (change.dropped.length > 0) session.flash('info', droppedPricesMessage(change.dropped));
+  return true;
 }

@@ -2,7 +2,7 @@
  * A session cookie the app cannot use (another key, expired, tampered, damaged): the visitor is
  * told once, the cookie stays byte for byte until they save something, and a save says it replaced it.
  */
-import { SignatureExpired, BadSignature, BadPayload, BadData } from 'flask-session-ts';
+import { SignatureExpired, BadSignature, BadPayload, BadData, UnknownSession } from 'flask-session-ts';
 import { describe, expect, it } from 'vitest';
 import { urlFor } from '../web/urls.js';
 import {
@@ -196,6 +196,10 @@ describe('unreadableMessage', () => {
     expect(unreadableMessage(new SignatureExpired('x'), 31)).toContain('expired');
     expect(unreadableMessage(new BadSignature('x'), 31)).toContain('signed with a key');
     expect(unreadableMessage(new BadPayload('x'), 31)).toContain('damaged');
+    // A server-side id with no record: it may have been cleared, so no "nothing has been deleted".
+    const unknown = unreadableMessage(new UnknownSession('x'), 31, 'sqlite');
+    expect(unknown).toContain('This server no longer holds the portfolio');
+    expect(unknown).not.toContain('Nothing has been deleted');
     expect(unreadableMessage(new BadData('x'), 31)).toContain('could not be read');
   });
 });

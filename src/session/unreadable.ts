@@ -17,6 +17,7 @@ import {
   BadPayload,
   BadSignature,
   SignatureExpired,
+  UnknownSession,
   type BadData,
   type CookieAttributes,
   type Secret,
@@ -44,6 +45,11 @@ export function unreadableMessage(
   }
   if (error instanceof BadSignature) {
     return `Your saved portfolio could not be read: it was signed with a key this site no longer uses, or it was changed. If the site's key changed, your portfolio may come back when the key is restored. ${KEPT}`;
+  }
+  if (error instanceof UnknownSession) {
+    // A valid id with no record: expired, cleared (which retires the id), or a store that changed.
+    // "Nothing has been deleted" would not be true of the first two, so the words differ.
+    return `This server no longer holds the portfolio this browser's cookie points at: it expired, it was cleared (perhaps from another device), or the server's storage changed. If the storage changed, it may come back once it is restored: nothing you do here replaces this browser's cookie unless you choose to start a new portfolio (on the Clear portfolio page).`;
   }
   if (error instanceof BadPayload) {
     return `Your saved portfolio could not be read: the data in this browser is damaged. ${KEPT}`;

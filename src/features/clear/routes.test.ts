@@ -52,6 +52,16 @@ describe('clearing the portfolio', () => {
     );
   });
 
+  it('keeps the cookie store’s data cookie (Flask reads it) with next_id, so no id is reused', async () => {
+    const client = await visitorWithTwo();
+    const before = client.decodeSession();
+    await client.get(urlFor('clear_stocks'));
+    await client.postForm(urlFor('clear_stocks'), { confirm: 'yes' });
+    const after = client.decodeSession();
+    expect(after['portfolio']).toBeUndefined();
+    expect(after['next_id']).toBe(before['next_id']);
+  });
+
   it.each([{}, { confirm: 'no' }, { confirm: ['yes', 'yes'] }])(
     'sends a post without confirm=yes (%j) to the question, and clears nothing',
     async (fields) => {

@@ -1,8 +1,13 @@
 /**
  * Clearing the portfolio, after a confirmation page: one click on the list page never empties it.
+ * With a server-side store (SQLite, Redis) a cleared or newly started portfolio also gets a new
+ * session id and the old record is deleted, so a copy of the cookie taken before (another device,
+ * a shared computer) opens an empty session, never the new one. With the cookie store nothing
+ * changes: a signed cookie cannot be revoked (as in Flask), and a Flask app sharing it reads on.
  * @module
  */
-import type { SessionStore } from 'flask-session-ts';
+import { ServerSessionStore, type SessionStore } from 'flask-session-ts';
+import type { AppSession } from '../../session/data.js';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../web/context.js';
 import { summarize } from '../../domain/portfolio.js';
@@ -42,16 +47,33 @@ export function registerClear(app: Hono<AppEnv>, store: SessionStore): void {
       // discarded on purpose: this confirmed answer is that purpose.
       session.clear();
       await store.update(session, (s) => s.flash('info', REPLACED_MESSAGE));
+      await retireId(store, session);
       return redirect(c, urlFor('list_stocks'), 302);
     }
-    await store.update(c.get('session'), (session) => {
+    const session = c.get('session');
+    await store.update(session, (s) => {
       // Sales go too; next_id stays, so no id is reused and stale pages stay stale.
-      writeLedger(session, clearLedger(readLedger(session)));
+      writeLedger(s, clearLedger(readLedger(s)));
       // Prices belong to holdings: an empty portfolio keeps none.
-      session.delete('prices');
-      session.delete('undo');
-      session.flash('info', 'Your portfolio is now empty.');
+      s.delete('prices');
+      s.delete('undo');
+      s.flash('info', 'Your portfolio is now empty.');
     });
+    await retireId(store, session);
     return redirect(c, urlFor('list_stocks'), 302);
   });
+}
+
+/**
+ * After a confirmed clear (or a new portfolio), with a server-side store: the saved session moves
+ * to a new id and the old record is deleted, so the old id stops working. Done after the clear
+ * was saved by compare-and-set, not instead of it: the move keeps the latest stored data (with
+ * `next_id`, so ids stay unique against pages still open), carrying over anything another tab
+ * saved meanwhile. If the move fails (`StoreUnavailable`, `SessionConflict`), the error answers
+ * the request (a 503); the clear itself is saved under the old id, and its message is waiting on
+ * the next page. The cookie store is left as it is: Flask-compatible, and its cookie cannot be
+ * revoked anyway.
+ */
+async function retireId(store: SessionStore, session: AppSession): Promise<void> {
+  if (store instanceof ServerSessionStore) await store.regenerate(session, { keepData: true });
 }

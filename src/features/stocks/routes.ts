@@ -17,7 +17,13 @@ import { addLot, removeLot, withPrices, type LotFields } from '../../domain/ledg
 import { parseRecordId } from '../../domain/ledger.js';
 import { FEE_FIELD, parseFee } from '../../domain/sale-rules.js';
 import { readHoldings } from '../../session/portfolio.js';
-import { readLedger, readPriceBook, readUndo, saveChange } from '../../session/ledger.js';
+import {
+  readLedger,
+  readPriceBook,
+  readUndo,
+  saveChange,
+  saveChangeWithoutIds,
+} from '../../session/ledger.js';
 import { ledgerMessages, ledgerProblemMessage } from '../../web/ledger-messages.js';
 import {
   CookieSessionStore,
@@ -233,7 +239,7 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
     const session = c.get('session');
     const outcome: { problem?: string | undefined } = { problem: ledgerMessages.lotGone };
     let symbol = '';
-    const removeIt = (s: typeof session, keepUndo: boolean, say: boolean) => {
+    const removeIt = (s: typeof session, keepUndo: boolean, say: boolean, withoutIds = false) => {
       const ledger = readLedger(s);
       const change =
         lotId === undefined
@@ -245,13 +251,16 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
       }
       outcome.problem = undefined;
       symbol = ledger.lots.find((lot) => lot.id === lotId)?.symbol ?? '';
-      saveChange(s, change, { keepUndo });
+      if (!withoutIds || !saveChangeWithoutIds(s, change)) saveChange(s, change, { keepUndo });
       if (say) s.flash('success', `Removed ${symbol}.`);
     };
     await updateFirstThatFits(store, session, [
       (s) => removeIt(s, true, false),
       (s) => removeIt(s, false, true),
       (s) => removeIt(s, false, false),
+      // A full cookie from before lot ids: saved in its own layout (see saveChangeWithoutIds).
+      (s) => removeIt(s, false, true, true),
+      (s) => removeIt(s, false, false, true),
     ]);
     if (outcome.problem !== undefined) await flashIfRoom(store, session, 'error', outcome.problem);
     return redirect(c, urlFor('list_stocks'), 302);
