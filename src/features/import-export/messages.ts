@@ -12,7 +12,12 @@ import {
   type CsvRowProblem,
 } from '../../domain/ledger-csv.js';
 import { feeMessages, salePriceMessages } from '../../domain/sale-rules.js';
-import { sharesMessages, symbolMessages, type AmountMessages } from '../../domain/stock-fields.js';
+import {
+  EARLIEST_TRADE_DATE,
+  sharesMessages,
+  symbolMessages,
+  type AmountMessages,
+} from '../../domain/stock-fields.js';
 
 /** One row's problems, as the page lists them. */
 export interface RowProblems {
@@ -54,7 +59,7 @@ const dateMessages = Object.freeze({
   required: 'A sell row needs its sale date.',
   invalid: 'Write the date as YYYY-MM-DD, a day that exists (for example 2026-03-04).',
   future: 'The date is in the future.',
-  'too-early': 'The date is too early.',
+  'too-early': `The date is before ${EARLIEST_TRADE_DATE}, the earliest date this app records.`,
 });
 
 /** The file-level problem as the page's one message. */

@@ -13,7 +13,7 @@ import {
   type Client,
 } from '../../../test/support/client.js';
 import { csvFileMessages } from './messages.js';
-import { sharesMessages, symbolMessages } from '../../domain/stock-fields.js';
+import { EARLIEST_TRADE_DATE, sharesMessages, symbolMessages } from '../../domain/stock-fields.js';
 import { encodePortfolio, type Holding } from '../../domain/portfolio.js';
 import { exportFilename, importFlowMessages, MAX_IMPORT_BYTES } from './routes.js';
 import { urlFor } from '../../web/urls.js';
@@ -155,6 +155,23 @@ describe('import', () => {
     expect(text).toContain(`Row 4: ${csvFileMessages.cells(4, 5)}`);
     expect(text).not.toContain('Row 2:');
     expect(page.setCookies).toEqual([]);
+    expect(client.decodeSession()).toEqual(before);
+  });
+
+  it(`refuses a date before ${EARLIEST_TRADE_DATE} as the add form does, saying which is the floor`, async () => {
+    const client = await visitorWith([AAPL]);
+    await client.get(urlFor('list_stocks'));
+    const before = client.decodeSession();
+    const page = await importCsv(
+      client,
+      `${HEADER}GOOG,3,150,1899-12-31\r\nMSFT,1,10,${EARLIEST_TRADE_DATE}\r\n`,
+    );
+    expect(page.status).toBe(422);
+    const text = mainText(page.html);
+    expect(text).toContain(
+      `Row 2: The date is before ${EARLIEST_TRADE_DATE}, the earliest date this app records.`,
+    );
+    expect(text).not.toContain('Row 3:');
     expect(client.decodeSession()).toEqual(before);
   });
 

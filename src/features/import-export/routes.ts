@@ -224,7 +224,8 @@ export function registerExport(
     logger.debug(`import: checking ${least} records (${text.length} characters)`);
     // Checked in slices, so other visitors are answered while a large file is read.
     const check = checkLedgerCsv(text, {
-      dates: { latest: purchaseDateBounds(now()).latest },
+      // The forms' floor too: a file cannot bring in a date the add form would refuse.
+      dates: purchaseDateBounds(now()),
       sliceRows: CHECK_SLICE_ROWS,
       maxProblems: MAX_KEPT_PROBLEMS,
     });
