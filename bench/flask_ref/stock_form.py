@@ -22,7 +22,7 @@ REPEATED = "Enter one value."
 
 SYMBOL_MESSAGES = {
     "required": "Enter a stock symbol (for example AAPL).",
-    "invalid": f"Enter a stock symbol of 1–{SYMBOL_MAX_LENGTH} letters, digits, '.' or '-' (for example AAPL or BRK.B).",
+    "invalid": f"Enter a stock symbol of 1–{SYMBOL_MAX_LENGTH} letters, digits, '.' or '-' (for example AAPL, BRK.B or 0700).",
     "no-letter": "Enter a stock symbol that contains at least one letter (for example AAPL).",
 }
 
@@ -67,7 +67,7 @@ FIELDS = (
         "type": "text",
         "required": True,
         "label": "Stock Symbol",
-        "pattern": rf"\s*{SYMBOL_CHARACTERS}*[A-Za-z]{SYMBOL_CHARACTERS}*\s*",
+        "pattern": rf"\s*(?:{SYMBOL_CHARACTERS}*[A-Za-z]{SYMBOL_CHARACTERS}*|[0-9]{{4,6}})\s*",
         "title": SYMBOL_MESSAGES["invalid"],
         "maxlength": SYMBOL_MAX_LENGTH,
         "inputmode": "text",
