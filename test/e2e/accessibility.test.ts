@@ -208,6 +208,47 @@ const STATES: readonly PageState[] = [
       return (await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click())).status();
     },
   },
+  {
+    name: 'portfolio in pages (page 2), a position with more lots than it lists',
+    status: 200,
+    reach: async ({ page }) => {
+      // 101 more positions (two pages of 100) and 6 more AAPL lots (more than the 5 listed inline).
+      const rows = [
+        ...Array.from({ length: 101 }, (_, i) => `P${i},1,1,2025-01-02`),
+        ...Array.from({ length: 6 }, () => 'AAPL,1,2,2025-01-03'),
+      ];
+      await open(page, urlFor('import_stocks'));
+      await page.getByLabel('CSV file').setInputFiles({
+        name: 'many.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`symbol,shares,purchase_price,purchase_date\n${rows.join('\n')}\n`),
+      });
+      expect(
+        (await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click())).status(),
+      ).toBe(200);
+      const status = (await open(page, `${urlFor('list_stocks')}?page=2`)).status();
+      await openAllLots(page);
+      return status;
+    },
+  },
+  {
+    name: 'portfolio page 1 with page links and the lots link',
+    status: 200,
+    reach: async ({ page }) => {
+      const response = await pageAfter(page, () => page.getByRole('link', { name: 'First page' }).click());
+      await openLots(page, 'AAPL');
+      return response.status();
+    },
+  },
+  {
+    name: 'lots page of a symbol',
+    status: 200,
+    reach: async ({ page }) =>
+      (
+        await pageAfter(page, () => page.getByRole('link', { name: /^All \d+ lots of AAPL$/ }).click())
+      ).status(),
+  },
+  openState('page number past the last', `${urlFor('list_stocks')}?page=99`, 404),
   openState('clear confirmation', urlFor('clear_stocks')),
   openState('404 page', '/no-such-page', 404),
   {

@@ -15,6 +15,8 @@ import {
 } from '../../domain/decimal.js';
 import type { Lot, Position, Positions, PositionSort, Return } from '../../domain/positions.js';
 import { indexedUrl, urlFor } from '../../web/urls.js';
+import { INLINE_LOTS, type PageOf } from './paging.js';
+import { formatCount, pageLinks } from './paging-view.js';
 import { html, type Html } from '../../web/html.js';
 
 /** A refused current price, shown again beside its position's field. */
@@ -26,9 +28,20 @@ export interface PriceFormError {
   readonly confirmRemoval: boolean;
 }
 
-/** The URL of the list sorted by `sort`; the default order needs no parameter. */
-export function listUrl(sort: PositionSort): string {
-  return sort === 'symbol' ? urlFor('list_stocks') : `${urlFor('list_stocks')}?sort=${sort}`;
+const LIST_URL = urlFor('list_stocks');
+
+/** The URL of the list sorted by `sort`, at `page`; the default order and page 1 need no parameter. */
+export function listUrl(sort: PositionSort, page = 1): string {
+  const query = [sort === 'symbol' ? '' : `sort=${sort}`, page > 1 ? `page=${page}` : '']
+    .filter((part) => part !== '')
+    .join('&');
+  return query === '' ? LIST_URL : `${LIST_URL}?${query}`;
+}
+
+/** The URL of `symbol`'s lots page, at `page`. */
+export function lotsUrl(symbol: string, page = 1): string {
+  const url = urlFor('list_lots', { symbol });
+  return page > 1 ? `${url}?page=${page}` : url;
 }
 
 /** A dash for a figure that needs a price the visitor has not set: never a zero that looks real. */
@@ -66,7 +79,8 @@ function sortHeader(by: PositionSort, current: PositionSort, scope: 'col'): Html
 const editUrl = indexedUrl('edit_lot');
 const removeUrl = indexedUrl('remove_lot');
 
-function lotRow(lot: Lot, token: Html): Html {
+/** One lot's row, with its edit link and remove button (the list's details and the lots page). */
+export function lotRow(lot: Lot, token: Html): Html {
   const { symbol, date } = lot.holding;
   const { id } = lot;
   const shares = formatQuantity(lot.shares);
@@ -106,6 +120,7 @@ function priceForm(
   token: Html,
   sort: PositionSort,
   error: PriceFormError | undefined,
+  page: number,
 ): Html {
   const { symbol } = position;
   const id = priceFieldId(symbol);
@@ -115,7 +130,11 @@ function priceForm(
   return html`<form method="post" action="${SET_PRICE_URL}" class="price-form">
           ${token}
           <input type="hidden" name="symbol" value="${symbol}" />
-          <input type="hidden" name="sort" value="${sort}" />
+          <input type="hidden" name="sort" value="${sort}" />${
+            page > 1 &&
+            html`
+          <input type="hidden" name="page" value="${page}" />`
+          }
           <label for="${id}">Current price of ${symbol} ($)</label>
           <input id="${id}" name="${CURRENT_PRICE_FIELD}" type="text" value="${value}" inputmode="decimal"
             ${PRICE_HINTS} autocomplete="off" size="10"${
@@ -134,13 +153,23 @@ function positionSales(position: Position): Html {
             (<a href="${urlFor('list_sales')}#sales-${position.symbol}">see the sales</a>) · ${sell}</p>`;
 }
 
+/** Past {@link INLINE_LOTS}, the link to the position's own lots page, which lists them all. */
+function moreLots(position: Position): Html | undefined {
+  const lots = position.lots.length;
+  if (lots <= INLINE_LOTS) return undefined;
+  return html`
+            <p class="more-lots">The first ${INLINE_LOTS} of ${formatCount(lots)} lots. <a href="${lotsUrl(position.symbol)}">All ${formatCount(lots)} lots of ${position.symbol}</a></p>`;
+}
+
 function positionRows(
   position: Position,
   token: Html,
   sort: PositionSort,
   error: PriceFormError | undefined,
+  page: number,
 ): Html {
   const lots = position.lots.length;
+  const shown = lots <= INLINE_LOTS ? position.lots : position.lots.slice(0, INLINE_LOTS);
   return html`<tbody class="position">
       <tr class="position-row">
         <th scope="row">${position.symbol}</th>
@@ -166,21 +195,22 @@ function positionRows(
                 </tr>
               </thead>
               <tbody>
-            ${position.lots.map((lot) => lotRow(lot, token))}
+            ${shown.map((lot) => lotRow(lot, token))}
               </tbody>
-            </table>
+            </table>${moreLots(position)}
           </details>
-          ${priceForm(position, token, sort, error)}
+          ${priceForm(position, token, sort, error, page)}
           ${positionSales(position)}
         </td>
       </tr>
     </tbody>`;
 }
 
-function totalsRow({ totals }: Positions): Html {
+/** The totals of every position, on every page: said so when the table shows one page of many. */
+function totalsRow({ totals, positions }: Positions, paged: boolean): Html {
   return html`<tfoot>
       <tr>
-        <th scope="row" colspan="3">Total</th>
+        <th scope="row" colspan="3">Total${paged && html` of all ${formatCount(positions.length)} positions`}</th>
         <td class="num" data-label="Total Cost Basis">${formatMoney(totals.cost)}</td>
         <td></td>
         ${returnCells(totals.priced)}
@@ -239,16 +269,35 @@ const TABLE_STARTS = Object.fromEntries(
   (Object.keys(SORTABLE) as PositionSort[]).map((sort) => [sort, tableStart(sort)]),
 ) as Readonly<Record<PositionSort, Html>>;
 
-/** The positions table, its totals and the notes on prices and rounding. */
+const POSITION_NOUN = { one: 'position', many: 'positions' } as const;
+
+/**
+ * The positions table (the page `shown` of them), the totals of all of them, the links between
+ * pages, and the notes on prices and rounding.
+ */
 export function positionsSection(
   view: Positions,
   sort: PositionSort,
   token: Html,
   error: PriceFormError | undefined,
+  shown: PageOf<Position> = {
+    items: view.positions,
+    page: 1,
+    pageCount: 1,
+    first: 1,
+    total: view.positions.length,
+  },
 ): Html {
-  return html`${TABLE_STARTS[sort]}
-      ${view.positions.map((position) => positionRows(position, token, sort, error))}
-      ${totalsRow(view)}
+  const pages = pageLinks(
+    shown,
+    POSITION_NOUN,
+    (page) => listUrl(sort, page),
+    LIST_URL,
+    sort === 'symbol' ? {} : { sort },
+  );
+  return html`${pages}${TABLE_STARTS[sort]}
+      ${shown.items.map((position) => positionRows(position, token, sort, error, shown.page))}
+      ${totalsRow(view, shown.pageCount > 1)}
     </table>
   </div>
   ${totalsNote(view)}`;

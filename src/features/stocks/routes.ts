@@ -28,8 +28,19 @@ import {
 } from 'flask-session-ts';
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { renderPage } from '../../web/render.js';
-import type { PriceFormError } from './positions-view.js';
-import { ADD_STOCK_TITLE, addStockPage, listStocksPage, PORTFOLIO_TITLE } from './view.js';
+import { listUrl, lotsUrl, type PriceFormError } from './positions-view.js';
+import {
+  ADD_STOCK_TITLE,
+  addStockPage,
+  listStocksPage,
+  lotsPage,
+  lotsTitle,
+  NO_SUCH_PAGE_TITLE,
+  noLotsOf,
+  noSuchPage,
+  PORTFOLIO_TITLE,
+} from './view.js';
+import { LOTS_PER_PAGE, pageCountOf, pageOf, parsePageNumber, POSITIONS_PER_PAGE } from './paging.js';
 import { EMPTY_FORM, formHasErrors, type StockFormState } from '../../web/stock-form.js';
 import { roomForMore } from '../../session/capacity.js';
 import { formatBytes } from '../../session/storage.js';
@@ -108,13 +119,20 @@ export function renderStockList(
   { store, now }: Pick<FeatureDeps, 'store' | 'now'>,
   sort: string | undefined,
   priceError?: PriceFormError,
+  pageText?: string,
 ) {
+  const session = c.get('session');
+  const ledger = readLedger(session);
+  const book = readPriceBook(session);
+  const order = positionSort(sort);
+  const view = positionsOfLedger(viewLedger(ledger, book, utcDate(now())), book, order);
+  const shownPage = parsePageNumber(pageText);
+  const pageCount = pageCountOf(view.positions.length, POSITIONS_PER_PAGE);
+  if (shownPage === undefined || shownPage > pageCount) {
+    return renderNoSuchPage(c, pageText ?? '', 'your portfolio', pageCount, (n) => listUrl(order, n));
+  }
   const title = priceError === undefined ? PORTFOLIO_TITLE : `Error: ${PORTFOLIO_TITLE}`;
   return renderPage(c, { title, status: priceError === undefined ? 200 : 422 }, (page) => {
-    const session = c.get('session');
-    const ledger = readLedger(session);
-    const book = readPriceBook(session);
-    const view = positionsOfLedger(viewLedger(ledger, book, utcDate(now())), book, positionSort(sort));
     // Measured after the page consumed its flashes: the cookie this response will send.
     const remaining = roomForMore(store, session, ledger.lots, addHolding, c.req.header('cookie'));
     return listStocksPage(
@@ -127,10 +145,50 @@ export function renderStockList(
         undo: undoNotice(readUndo(session, ledger), ledger),
         salesCount: ledger.sales.length,
         capBytes: capBytesOf(store),
+        page: shownPage,
       },
       page.csrfToken ?? '',
     );
   });
+}
+
+/** A 404 for a page number past the last (or not a number), with links to the pages that exist. */
+function renderNoSuchPage(
+  c: Context<AppEnv>,
+  asked: string,
+  what: string,
+  pageCount: number,
+  urlOf: (page: number) => string,
+) {
+  return renderPage(c, { title: NO_SUCH_PAGE_TITLE, status: 404, readOnly: true }, () =>
+    noSuchPage(asked, what, pageCount, urlOf),
+  );
+}
+
+/** A symbol's lots page: a 404 with a link back when the visitor holds none of it. */
+function renderLots(c: Context<AppEnv>, { now }: Pick<FeatureDeps, 'now'>) {
+  const symbol = c.req.param('symbol') ?? '';
+  const session = c.get('session');
+  const ledger = readLedger(session);
+  const book = readPriceBook(session);
+  // Only the symbol's lots are replayed and grouped: the page costs what that symbol holds.
+  const mine = { ...ledger, lots: ledger.lots.filter((lot) => lot.symbol === symbol) };
+  const sales = ledger.sales.filter((sale) => sale.symbol === symbol);
+  const view = positionsOfLedger(viewLedger({ ...mine, sales }, book, utcDate(now())), book, 'symbol');
+  const position = view.positions[0];
+  if (position === undefined) {
+    return renderPage(c, { title: NO_SUCH_PAGE_TITLE, status: 404, readOnly: true }, () => noLotsOf(symbol));
+  }
+  const pageText = c.req.query('page');
+  const asked = parsePageNumber(pageText);
+  const lots = asked === undefined ? undefined : pageOf(position.lots, asked, LOTS_PER_PAGE);
+  if (lots === undefined) {
+    const pageCount = pageCountOf(position.lots.length, LOTS_PER_PAGE);
+    return renderNoSuchPage(c, pageText ?? '', `the lots of ${symbol}`, pageCount, (n) => lotsUrl(symbol, n));
+  }
+  return renderPage(c, { title: lotsTitle(symbol) }, (page) =>
+    lotsPage(position, lots, page.csrfToken ?? ''),
+  );
 }
 
 /**
@@ -210,7 +268,10 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
     return redirect(c, urlFor('list_stocks'), 302);
   });
 
-  app.get(honoPaths.list_stocks, (c) => renderStockList(c, deps, c.req.query('sort')));
+  app.get(honoPaths.list_stocks, (c) =>
+    renderStockList(c, deps, c.req.query('sort'), undefined, c.req.query('page')),
+  );
+  app.get(honoPaths.list_lots, (c) => renderLots(c, deps));
 
   // Pages from before lots had ids post here: their index may name another lot now.
   app.post(honoPaths.delete_stock, async (c) => {
