@@ -290,6 +290,8 @@ function positionRows(position: Position, csrf: string): string {
       token +
       '\n                  <button type="submit" class="link" aria-label="Remove ' +
       symbol +
+      ' lot ' +
+      (date === undefined ? 'of ' + shares + ' shares' : 'bought ' + date + ' (' + shares + ' shares)') +
       '">Remove</button>\n                </form>\n              </td>\n            </tr>';
   }
   const count = position.lots.length;

@@ -14,10 +14,25 @@ import {
   type Decimal,
 } from '../../domain/decimal.js';
 import type { Lot, Position, Positions, PositionSort, Return } from '../../domain/positions.js';
+import type { CurrentPrice, PriceBook, PriceSource } from '../../domain/price-book.js';
 import { indexedUrl, urlFor } from '../../web/urls.js';
 import { INLINE_LOTS, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import { html, type Html } from '../../web/html.js';
+
+const SOURCE_NAMES: Readonly<Record<PriceSource, string>> = {
+  manual: 'entered by you',
+  'alpha-vantage': 'Alpha Vantage',
+};
+
+/**
+ * Where a current price came from and the day it is of, under the price: a typed price and a
+ * quote look alike otherwise, and a price without a date may be stale without saying so.
+ */
+function priceSource(price: CurrentPrice | undefined): Html | undefined {
+  if (price === undefined) return undefined;
+  return html`<span class="price-source">${SOURCE_NAMES[price.source]}, ${price.asOf === undefined ? 'date not recorded' : `as of ${price.asOf}`}</span>`;
+}
 
 /** A refused current price, shown again beside its position's field. */
 export interface PriceFormError {
@@ -94,7 +109,7 @@ export function lotRow(lot: Lot, token: Html): Html {
                 <a href="${editUrl(id)}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
                 <form method="post" action="${removeUrl(id)}" class="inline">
                   ${token}
-                  <button type="submit" class="link" aria-label="Remove ${symbol}">Remove</button>
+                  <button type="submit" class="link" aria-label="Remove ${symbol} lot ${date === undefined ? `of ${shares} shares` : `bought ${date} (${shares} shares)`}">Remove</button>
                 </form>
               </td>
             </tr>`;
@@ -167,6 +182,7 @@ function positionRows(
   sort: PositionSort,
   error: PriceFormError | undefined,
   page: number,
+  prices: PriceBook | undefined,
 ): Html {
   const lots = position.lots.length;
   const shown = lots <= INLINE_LOTS ? position.lots : position.lots.slice(0, INLINE_LOTS);
@@ -176,7 +192,7 @@ function positionRows(
         <td class="num" data-label="Shares">${formatQuantity(position.shares)}</td>
         <td class="num" data-label="Average Cost">${formatPrice(position.averageCost)}</td>
         <td class="num" data-label="Cost Basis">${formatMoney(position.cost)}</td>
-        <td class="num" data-label="Current Price">${position.valuation === undefined ? NOT_SET : formatPrice(position.valuation.price)}</td>
+        <td class="num" data-label="Current Price">${position.valuation === undefined ? NOT_SET : html`<span class="price-cell">${formatPrice(position.valuation.price)}${priceSource(prices?.get(position.symbol))}</span>`}</td>
         ${returnCells(position.valuation)}
       </tr>
       <tr class="position-detail">
@@ -206,14 +222,37 @@ function positionRows(
     </tbody>`;
 }
 
-/** The totals of every position, on every page: said so when the table shows one page of many. */
+/**
+ * The totals of every position, on every page: said so when the table shows one page of many.
+ * When some positions have a price and some not, value and gain are totals of the priced ones
+ * only: they get a row of their own beside their own cost basis, so no figure sets the value of
+ * some positions against the cost of all.
+ */
 function totalsRow({ totals, positions }: Positions, paged: boolean): Html {
-  return html`<tfoot>
+  const all = paged ? html` of all ${formatCount(positions.length)} positions` : undefined;
+  const { priced } = totals;
+  if (priced === undefined || totals.pricedCount === positions.length) {
+    return html`<tfoot>
       <tr>
-        <th scope="row" colspan="3">Total${paged && html` of all ${formatCount(positions.length)} positions`}</th>
+        <th scope="row" colspan="3">Total${all}</th>
         <td class="num" data-label="Total Cost Basis">${formatMoney(totals.cost)}</td>
         <td></td>
-        ${returnCells(totals.priced)}
+        ${returnCells(priced)}
+      </tr>
+    </tfoot>`;
+  }
+  return html`<tfoot>
+      <tr>
+        <th scope="row" colspan="3">Total of the ${totals.pricedCount === 1 ? 'priced position' : `${formatCount(totals.pricedCount)} priced positions`}</th>
+        <td class="num" data-label="Priced Cost Basis">${formatMoney(priced.cost)}</td>
+        <td></td>
+        ${returnCells(priced)}
+      </tr>
+      <tr>
+        <th scope="row" colspan="3">Total${all ?? html` of all ${formatCount(positions.length)} positions`}</th>
+        <td class="num" data-label="Total Cost Basis">${formatMoney(totals.cost)}</td>
+        <td></td>
+        ${returnCells(undefined)}
       </tr>
     </tfoot>`;
 }
@@ -237,8 +276,9 @@ function totalsNote({ totals, positions }: Positions): Html | undefined {
   if (totals.pricedCount === 0) {
     return html`<p class="note">Set a current price to see market value and gain.</p>`;
   }
-  return html`<p class="note">Total value and return count the ${totals.pricedCount} of ${positions.length} positions
-    with a current price${totals.priced && html` (cost basis ${formatMoney(totals.priced.cost)})`}.</p>`;
+  const unpriced = positions.length - totals.pricedCount;
+  return html`<p class="note">${unpriced} of ${positions.length} positions ${unpriced === 1 ? 'has' : 'have'} no current price:
+    value, gain and return are totalled over the ${totals.pricedCount === 1 ? 'priced position' : `${totals.pricedCount} priced positions`} only, beside ${totals.pricedCount === 1 ? 'its' : 'their'} own cost basis.</p>`;
 }
 
 /** The positions table's fixed part for one sort order: the notes, sort links and header row. */
@@ -280,6 +320,7 @@ export function positionsSection(
   sort: PositionSort,
   token: Html,
   error: PriceFormError | undefined,
+  prices?: PriceBook,
   shown: PageOf<Position> = {
     items: view.positions,
     page: 1,
@@ -296,7 +337,7 @@ export function positionsSection(
     sort === 'symbol' ? {} : { sort },
   );
   return html`${pages}${TABLE_STARTS[sort]}
-      ${shown.items.map((position) => positionRows(position, token, sort, error, shown.page))}
+      ${shown.items.map((position) => positionRows(position, token, sort, error, shown.page, prices))}
       ${totalsRow(view, shown.pageCount > 1)}
     </table>
   </div>

@@ -74,14 +74,29 @@ describe('setting a current price', () => {
       '3',
       '$400.3333',
       '$1,201.00',
-      '$450.00',
+      // The price says where it came from and the day it is of.
+      `$450.00 entered by you, as of ${TEST_TODAY}`,
       '$1,350.00',
       '+$149.00',
       '+12.41%',
     ]);
-    expect(totalRow(page.html)).toEqual(['Total', '$2,201.00', '', '$1,350.00', '+$149.00', '+12.41%']);
+    // Value and gain of the priced position beside its own cost; the cost of all on a row of its own.
+    expect(totalRow(page.html)).toEqual([
+      'Total of the priced position',
+      '$1,201.00',
+      '',
+      '$1,350.00',
+      '+$149.00',
+      '+12.41%',
+      'Total of all 2 positions',
+      '$2,201.00',
+      '',
+      DASH,
+      DASH,
+      DASH,
+    ]);
     expect(mainText(page.html)).toContain(
-      'Total value and return count the 1 of 2 positions with a current price (cost basis $1,201.00).',
+      '1 of 2 positions has no current price: value, gain and return are totalled over the priced position only, beside its own cost basis.',
     );
   });
 
@@ -90,10 +105,10 @@ describe('setting a current price', () => {
     await setPrice(client, 'MSFT', '450');
     await setPrice(client, 'AAPL', '87.5');
     const page = await client.get(urlFor('list_stocks'));
-    expect(positionRows(page.html)[0]?.slice(4)).toEqual(['$87.50', '$875.00', '-$125.00', '-12.50%']);
+    expect(positionRows(page.html)[0]?.slice(5)).toEqual(['$875.00', '-$125.00', '-12.50%']);
     // Value 875 + 1350 = 2225 against cost 2201: +24.00, +1.09%.
     expect(totalRow(page.html)).toEqual(['Total', '$2,201.00', '', '$2,225.00', '+$24.00', '+1.09%']);
-    expect(mainText(page.html)).not.toContain('Total value and return count the');
+    expect(mainText(page.html)).not.toContain('no current price');
   });
 
   it('prefills the position’s form with its price', async () => {

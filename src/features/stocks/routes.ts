@@ -146,6 +146,7 @@ export function renderStockList(
         salesCount: ledger.sales.length,
         capBytes: capBytesOf(store),
         page: shownPage,
+        prices: book,
       },
       page.csrfToken ?? '',
     );

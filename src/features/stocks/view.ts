@@ -3,6 +3,7 @@
  * @module
  */
 import type { Position, Positions, PositionSort } from '../../domain/positions.js';
+import type { PriceBook } from '../../domain/price-book.js';
 
 import { formatBytes } from '../../session/storage.js';
 import { urlFor } from '../../web/urls.js';
@@ -71,6 +72,8 @@ export interface ListOptions {
   readonly undo?: { readonly said: string; readonly button: string } | undefined;
   /** How many sales are recorded: the page links to them when there are any. */
   readonly salesCount?: number;
+  /** Each current price with its source and date, shown under the price. */
+  readonly prices?: PriceBook | undefined;
   /** Which page of the positions to show (`paging.ts`); default 1. The route checks it exists. */
   readonly page?: number;
 }
@@ -148,7 +151,7 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
     options.priceError !== undefined &&
     errorSummary([{ message: options.priceError.message, fieldId: priceFieldId(options.priceError.symbol) }])
   }
-  ${positionsSection(view, options.sort, token, options.priceError, positionsPage(view, options.page))}
+  ${positionsSection(view, options.sort, token, options.priceError, options.prices, positionsPage(view, options.page))}
   <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage, options.capBytes)}</p>
   ${ACTIONS_START}${salesLink(options.salesCount)}${ACTIONS_END}
 </section>
