@@ -89,7 +89,7 @@ describe('a portfolio of one position per holding, at the 1 MiB cap', () => {
   it('limits the chart to the largest positions and one "Others" bar', async () => {
     const page = await visitor.client.get(list());
     expect(page.html.match(/<rect /g)).toHaveLength(100);
-    expect(page.html).toContain('class="chart-bar-others"');
+    expect(page.html).toContain('class="chart-colour-others"');
     expect(textOf(page.html)).toMatch(/Others \([0-9,]+ positions\)/);
   }, 60_000);
 

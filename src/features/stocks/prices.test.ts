@@ -6,6 +6,7 @@ import {
   mainText,
   positionRows,
   tableRows,
+  textOf,
   totalRow,
   visitorWith,
   type Client,
@@ -240,5 +241,69 @@ describe('sorting positions', () => {
     const page = await (await priced()).get(`${urlFor('list_stocks')}?sort=__proto__`);
     expect(page.status).toBe(200);
     expect(order(page.html)).toEqual(['AAPL', 'BRK.B', 'MSFT']);
+  });
+});
+
+describe('the summary above the table', () => {
+  const summaryOf = (html: string) =>
+    Object.fromEntries(
+      [...html.matchAll(/<div><dt>([^<]*)<\/dt><dd>([\s\S]*?)<\/dd><\/div>/g)].map(
+        ([, term = '', value = '']) => [term, textOf(value)],
+      ),
+    );
+
+  it('gives cost and realized gain, and says every position is unpriced, before any price', async () => {
+    const client = await visitorWith(LOTS);
+    const page = await client.get(urlFor('list_stocks'));
+    expect(summaryOf(page.html)).toEqual({
+      'Market value': DASH,
+      'Cost basis': '$2,201.00',
+      'Unrealized gain': DASH,
+      'Realized gain': 'no sales yet',
+      Return: DASH,
+      'Without a current price': '2 of 2 positions',
+    });
+  });
+
+  it('counts value, gain and return over the priced positions only, and says so', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'MSFT', '450');
+    const page = await client.get(urlFor('list_stocks'));
+    const of = 'of the priced position (cost $1,201.00)';
+    expect(summaryOf(page.html)).toEqual({
+      'Market value': `$1,350.00 ${of}`,
+      'Cost basis': '$2,201.00',
+      'Unrealized gain': `+$149.00 ${of}`,
+      'Realized gain': 'no sales yet',
+      Return: `+12.41% ${of}`,
+      'Without a current price': '1 of 2 positions',
+    });
+  });
+
+  it('gives the realized gain of the sales recorded', async () => {
+    const client = await visitorWith(LOTS);
+    const sold = await client.postForm(urlFor('sell_stock'), {
+      stock_symbol: 'AAPL',
+      number_of_shares: '1',
+      sale_price: '150',
+      sale_date: TEST_TODAY,
+    });
+    expect(sold.status).toBe(302);
+    const page = await client.get(urlFor('list_stocks'));
+    // One of AAPL's shares at $100.00, sold at $150.00.
+    expect(summaryOf(page.html)['Realized gain']).toBe('+$50.00');
+  });
+
+  it('gives the whole portfolio’s figures once every position is priced', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'MSFT', '450');
+    await setPrice(client, 'AAPL', '87.5');
+    const page = await client.get(urlFor('list_stocks'));
+    expect(summaryOf(page.html)).toMatchObject({
+      'Market value': '$2,225.00',
+      'Unrealized gain': '+$24.00',
+      Return: '+1.09%',
+      'Without a current price': 'none',
+    });
   });
 });

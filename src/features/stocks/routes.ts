@@ -125,7 +125,8 @@ export function renderStockList(
   const ledger = readLedger(session);
   const book = readPriceBook(session);
   const order = positionSort(sort);
-  const view = positionsOfLedger(viewLedger(ledger, book, utcDate(now())), book, order);
+  const ledgerView = viewLedger(ledger, book, utcDate(now()));
+  const view = positionsOfLedger(ledgerView, book, order);
   const shownPage = parsePageNumber(pageText);
   const pageCount = pageCountOf(view.positions.length, POSITIONS_PER_PAGE);
   if (shownPage === undefined || shownPage > pageCount) {
@@ -147,6 +148,7 @@ export function renderStockList(
         capBytes: capBytesOf(store),
         page: shownPage,
         prices: book,
+        realized: ledgerView.totals.realized.gain,
       },
       page.csrfToken ?? '',
     );

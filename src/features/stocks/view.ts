@@ -15,7 +15,15 @@ import { feeField, stockFormFields, stockFormSummary, type StockFormState } from
 import { lotRow, lotsUrl, positionsSection, priceFieldId, type PriceFormError } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
-import { formatMoney, formatPrice, formatQuantity } from '../../domain/decimal.js';
+import {
+  formatMoney,
+  formatPercent,
+  formatPrice,
+  formatQuantity,
+  formatSignedMoney,
+  ZERO,
+  type Decimal,
+} from '../../domain/decimal.js';
 
 /** The add-stock page's title and heading. */
 export const ADD_STOCK_TITLE = 'Add a stock';
@@ -72,6 +80,8 @@ export interface ListOptions {
   readonly undo?: { readonly said: string; readonly button: string } | undefined;
   /** How many sales are recorded: the page links to them when there are any. */
   readonly salesCount?: number;
+  /** Realized gain of every sale recorded (closed positions too), for the summary; default none. */
+  readonly realized?: Decimal | undefined;
   /** Each current price with its source and date, shown under the price. */
   readonly prices?: PriceBook | undefined;
   /** Which page of the positions to show (`paging.ts`); default 1. The route checks it exists. */
@@ -117,6 +127,35 @@ function capacityText(
   return remaining === 1 ? `1 more fits in ${room}.` : `About ${remaining} more fit in ${room}.`;
 }
 
+const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
+
+/** A gain or return in the gain or loss colour (its sign says the same without colour); zero plain. */
+function signed(text: string, gain: Decimal): Html | string {
+  return gain.units === 0n ? text : html`<span class="${gain.units > 0n ? 'gain' : 'loss'}">${text}</span>`;
+}
+
+/**
+ * The portfolio at a glance, above the table: value, cost, unrealized and realized gain, return,
+ * and how many positions have no price. Value, unrealized gain and return count the priced
+ * positions only, and say so whenever some are not priced.
+ */
+function summary({ totals, positions }: Positions, realized: Decimal | undefined): Html {
+  const { priced, pricedCount } = totals;
+  const unpriced = positions.length - pricedCount;
+  const partial =
+    priced !== undefined &&
+    unpriced > 0 &&
+    html`<span class="summary-note">of the ${pricedCount === 1 ? 'priced position' : `${formatCount(pricedCount)} priced positions`} (cost ${formatMoney(priced.cost)})</span>`;
+  return html`<dl class="summary">
+    <div><dt>Market value</dt><dd>${priced === undefined ? NOT_SET : formatMoney(priced.value)}${partial}</dd></div>
+    <div><dt>Cost basis</dt><dd>${formatMoney(totals.cost)}</dd></div>
+    <div><dt>Unrealized gain</dt><dd>${priced === undefined ? NOT_SET : signed(formatSignedMoney(priced.gain), priced.gain)}${partial}</dd></div>
+    <div><dt>Realized gain</dt><dd>${realized === undefined ? 'no sales yet' : signed(formatSignedMoney(realized), realized)}</dd></div>
+    <div><dt>Return</dt><dd>${priced === undefined ? NOT_SET : signed(formatPercent(priced.gainPercent), priced.gain)}${partial}</dd></div>
+    <div><dt>Without a current price</dt><dd>${unpriced === 0 ? 'none' : `${formatCount(unpriced)} of ${formatCount(positions.length)} ${positions.length === 1 ? 'position' : 'positions'}`}</dd></div>
+  </dl>`;
+}
+
 /** The page of positions to show: page 1 unless the route asked for another (and checked it exists). */
 function positionsPage(view: Positions, page = 1): PageOf<Position> {
   const shown = pageOf(view.positions, page, POSITIONS_PER_PAGE);
@@ -151,6 +190,7 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
     options.priceError !== undefined &&
     errorSummary([{ message: options.priceError.message, fieldId: priceFieldId(options.priceError.symbol) }])
   }
+  ${summary(view, (options.salesCount ?? 0) === 0 ? undefined : (options.realized ?? ZERO))}
   ${positionsSection(view, options.sort, token, options.priceError, options.prices, positionsPage(view, options.page))}
   <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage, options.capBytes)}</p>
   ${ACTIONS_START}${salesLink(options.salesCount)}${ACTIONS_END}
