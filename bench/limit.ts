@@ -290,6 +290,8 @@ function positionRows(position: Position, csrf: string): string {
       token +
       '\n                  <button type="submit" class="link" aria-label="Remove ' +
       symbol +
+      ' lot ' +
+      (date === undefined ? 'of ' + shares + ' shares' : 'bought ' + date + ' (' + shares + ' shares)') +
       '">Remove</button>\n                </form>\n              </td>\n            </tr>';
   }
   const count = position.lots.length;
@@ -336,52 +338,58 @@ function plain4(value: number): string {
   return String(Number(value.toFixed(4)));
 }
 
-/** The allocation chart by cost basis (no prices are set in the bench's sessions). */
+/** A symbol's chart colour: the 32-bit FNV-1a hash of its characters, mod 8 (as the app's colourOf). */
+function colourOf(symbol: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < symbol.length; i++) h = Math.imul(h ^ symbol.charCodeAt(i), 16777619) >>> 0;
+  return h % 8;
+}
+
+/** The allocation chart by cost basis (no prices are set in the bench's sessions), bars against the largest. */
 function chart(positions: readonly Position[], total: number): string {
-  let bars = '';
-  let rows = '';
-  let description = '';
-  for (let i = 0; i < positions.length; i++) {
-    const { symbol: rawSymbol, cost } = positions[i] as Position;
+  let largest = 0;
+  for (const position of positions) if (position.cost > largest) largest = position.cost;
+  let items = '';
+  for (const { symbol: rawSymbol, cost } of positions) {
     const symbol = escapeHtml(rawSymbol);
-    const percent = ((cost * 100) / total).toFixed(2) + '%';
-    const y = 4 + i * 28;
-    description += (i === 0 ? '' : ', ') + symbol + ' ' + percent;
-    bars +=
-      '<g>\n        <text x="64" y="' +
-      String(y + 14) +
-      '" class="chart-label" text-anchor="end" dominant-baseline="middle">' +
+    items +=
+      '<li>\n      <span class="chart-label">' +
       symbol +
-      '</text>\n        <rect x="70" y="' +
-      String(y + 5) +
-      '" width="' +
-      plain((cost * 180) / total) +
-      '" height="18" rx="2" class="chart-bar-' +
-      String(i % 8) +
-      '" />\n        <text x="256" y="' +
-      String(y + 14) +
-      '" class="chart-value" dominant-baseline="middle">' +
-      percent +
-      '</text>\n      </g>';
-    rows +=
-      '<tr><th scope="row">' +
-      symbol +
-      '</th><td>' +
-      percent +
-      '</td><td>' +
+      '</span>\n      <svg class="chart-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect width="' +
+      (largest > 0 ? plain((cost * 100) / largest) : '0') +
+      '" height="10" class="chart-colour-' +
+      String(colourOf(rawSymbol)) +
+      '" /></svg>\n      <span class="chart-value">' +
+      ((cost * 100) / total).toFixed(2) +
+      '% · ' +
       escapeHtml(money(cost)) +
-      '</td></tr>';
+      '</span>\n    </li>';
   }
   return (
-    '<section class="chart" aria-labelledby="chart-heading">\n  <h2 id="chart-heading">Allocation</h2>\n  <svg viewBox="0 0 320 ' +
-    String(positions.length * 28 + 8) +
-    '" role="img" aria-labelledby="chart-title chart-desc" class="chart-svg" preserveAspectRatio="xMinYMin meet">\n    <title id="chart-title">Share of the portfolio by cost basis</title>\n    <desc id="chart-desc">' +
-    description +
-    '.</desc>\n    ' +
-    bars +
-    '\n  </svg>\n  <p class="note">Each position\'s share of the portfolio\'s cost basis (market value once every position has a current price).</p>\n  <div class="visually-hidden">\n  <table>\n    <caption>Share of the portfolio by cost basis</caption>\n    <thead><tr><th scope="col">Symbol</th><th scope="col">Share</th><th scope="col">Cost Basis</th></tr></thead>\n    <tbody>\n      ' +
-    rows +
-    '\n    </tbody>\n  </table>\n  </div>\n</section>'
+    '<section class="chart" aria-labelledby="chart-heading">\n  <h2 id="chart-heading">Allocation by cost basis</h2>\n  <p class="note">Each position\'s share of the portfolio\'s cost basis (market value once every position has a current price); the longest bar is the largest position.</p>\n  <ol class="chart-bars">\n    ' +
+    items +
+    '\n  </ol>\n</section>'
+  );
+}
+
+/** The summary above the table, for a session without current prices: cost and how many are unpriced. */
+function summary(total: number, count: number): string {
+  const n = count.toLocaleString('en-US');
+  return (
+    '<dl class="summary">\n    <div><dt>Market value</dt><dd>' +
+    NOT_SET +
+    '</dd></div>\n    <div><dt>Cost basis</dt><dd>' +
+    escapeHtml(money(total)) +
+    '</dd></div>\n    <div><dt>Unrealized gain</dt><dd>' +
+    NOT_SET +
+    '</dd></div>\n    <div><dt>Realized gain</dt><dd>no sales yet</dd></div>\n    <div><dt>Return</dt><dd>' +
+    NOT_SET +
+    '</dd></div>\n    <div><dt>Without a current price</dt><dd>' +
+    n +
+    ' of ' +
+    n +
+    (count === 1 ? ' position' : ' positions') +
+    '</dd></div>\n  </dl>'
   );
 }
 
@@ -411,6 +419,8 @@ function stocksPage(visitor: Visitor, holdings: readonly Holding[], cookieLength
     visitor,
     '/stocks',
     '<section>\n  <h1>Your portfolio</h1>\n  \n  \n  ' +
+      summary(total, positions.length) +
+      '\n  ' +
       PRICES_NOTE +
       body +
       '\n      <tfoot>\n      <tr>\n        <th scope="row" colspan="3">Total</th>\n        <td class="num" data-label="Total Cost Basis">' +

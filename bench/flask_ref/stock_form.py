@@ -352,6 +352,14 @@ def canonical_text(value):
     return format(value.normalize(), "f")
 
 
+def colour_of(symbol):
+    """A symbol's chart colour: the 32-bit FNV-1a hash of its characters, mod 8 (chart.ts's colourOf)."""
+    h = 2166136261
+    for ch in symbol:
+        h = ((h ^ ord(ch)) * 16777619) & 0xFFFFFFFF
+    return h % 8
+
+
 def positions_page(holdings, ids=None):
     """The positions (lots grouped by symbol, in symbol order), the total and the allocation chart.
 
@@ -392,15 +400,17 @@ def positions_page(holdings, ids=None):
                 "cost": format_money(cost),
             }
         )
+    # Bars against the largest position; each symbol's colour from its FNV-1a hash (chart.ts's colourOf).
+    largest = max(p["cost_value"] for p in positions) if positions else Decimal(0)
     slices = [
         {
             "symbol": p["symbol"],
-            "mid": 18 + i * 28,
+            "colour": colour_of(p["symbol"]),
             "percent": format(divide(p["cost_value"] * 100, total, 2), "f") + "%",
-            "length": canonical_text(divide(p["cost_value"] * 180, total, 2)),
+            "length": canonical_text(divide(p["cost_value"] * 100, largest, 2)) if largest else "0",
             "amount": p["cost"],
         }
-        for i, p in enumerate(positions)
+        for p in positions
     ]
-    chart = {"height": len(positions) * 28 + 8, "slices": slices}
+    chart = {"slices": slices}
     return positions, format_money(total), chart

@@ -11,6 +11,7 @@ import {
   tableRows,
   totalRow,
   TEST_SECRET_KEY,
+  type Client,
   type FormInput,
   TEST_TODAY as TODAY,
   visitorAtForm,
@@ -777,12 +778,22 @@ describe('a portfolio at the cookie limit', () => {
     expect(page.setCookies).toEqual([]);
   });
 
+  /** The first column of every page of positions: a full cookie holds more than one page (100). */
+  async function listedSymbols(client: Client): Promise<string[]> {
+    const symbols: string[] = [];
+    for (let page = 1; ; page++) {
+      const list = await client.get(`${urlFor('list_stocks')}${page === 1 ? '' : `?page=${page}`}`);
+      if (list.status === 404) return symbols;
+      symbols.push(...tableRows(list.html).map((row) => row[0] ?? ''));
+    }
+  }
+
   it('keeps every holding saved before a refused add', async () => {
     const { client, symbols } = await fullVisitor();
     await client.postForm(urlFor('add_stock'), VALID);
     const page = await client.get(urlFor('list_stocks'));
     expect(page.status).toBe(200);
-    expect(tableRows(page.html).map((row) => row[0])).toEqual([...symbols].sort());
+    expect(await listedSymbols(client)).toEqual([...symbols].sort());
   });
 
   // BUG: at the limit, Remove answers 422 "Session Full … Remove a holding and try again" and
@@ -792,8 +803,7 @@ describe('a portfolio at the cookie limit', () => {
     const { client, symbols } = await fullVisitor();
     const post = await client.postForm(urlFor('remove_lot', { lot_id: 1 }));
     expect(post.status).toBe(302);
-    const page = await client.get(urlFor('list_stocks'));
-    expect(tableRows(page.html).map((row) => row[0])).toEqual(symbols.slice(1).sort());
+    expect(await listedSymbols(client)).toEqual(symbols.slice(1).sort());
   });
 
   it('holds 100 random holdings added through the form', async () => {

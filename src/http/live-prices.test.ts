@@ -97,7 +97,7 @@ async function holding(client: Client, lots: readonly Record<string, string>[]):
   return client;
 }
 
-/** The Current Price cell of `symbol`'s position row. */
+/** The Current Price cell of `symbol`'s position row: the price, its source and its date. */
 function shownPrice(html: string, symbol: string): string | undefined {
   return positionRows(html).find((row) => row[0]?.startsWith(symbol))?.[4];
 }
@@ -127,17 +127,22 @@ describe('live prices on the portfolio page', () => {
     expect(_flashes).toBeDefined();
     const page = await client.get(urlFor('list_stocks'));
     expect(page.status).toBe(200);
-    expect(shownPrice(page.html, 'IBM')).toBe('$167.09');
+    expect(shownPrice(page.html, 'IBM')).toBe('$167.09 Alpha Vantage, as of 2024-05-10');
     expect(notices(page.html)).toEqual([]);
     expect(quoteCalls('IBM')).toBe(before + 1);
     expect(av.requests.at(-1)).toMatchObject({ function: 'GLOBAL_QUOTE', symbol: 'IBM', apikey: av.apiKey });
     // The page consumed the "Added" flash; nothing else changed, and no price was stored.
     expect(client.decodeSession()).toEqual(saved);
+    // The note under the table says where prices come from now.
+    expect(page.html).toContain('Current prices are quotes from Alpha Vantage or the ones you enter');
+    expect(page.html).not.toContain('There is no quote service');
   });
 
   it('answers a rate limit ("Information", then "Note") with a notice and the last known quote', async () => {
     const client = await holding(appWith(settings()).visitor(), [IBM_LOT]);
-    expect(shownPrice((await client.get(urlFor('list_stocks'))).html, 'IBM')).toBe('$167.09');
+    expect(shownPrice((await client.get(urlFor('list_stocks'))).html, 'IBM')).toBe(
+      '$167.09 Alpha Vantage, as of 2024-05-10',
+    );
     for (const kind of ['information', 'note'] as const) {
       // Past the quote's 15 fresh minutes (and the hour a rate limit pauses the budget), so it is asked again.
       clock += 61 * 60_000;
@@ -146,7 +151,7 @@ describe('live prices on the portfolio page', () => {
       const page = await client.get(urlFor('list_stocks'));
       expect(quoteCalls('IBM')).toBe(before + 1);
       expect(page.status).toBe(200);
-      expect(shownPrice(page.html, 'IBM')).toBe('$167.09');
+      expect(shownPrice(page.html, 'IBM')).toBe('$167.09 Alpha Vantage, as of 2024-05-10');
       expect(notices(page.html)).toEqual([
         'Live prices could not be fetched for IBM (rate limit reached); showing IBM as of 2024-05-10 (last quote).',
       ]);
@@ -168,7 +173,7 @@ describe('live prices on the portfolio page', () => {
     const again = await client.get(urlFor('list_stocks'));
     // The provider's limit paused the shared budget: no call, the last known quote, the same reason.
     expect(av.requests.length).toBe(before);
-    expect(shownPrice(again.html, 'IBM')).toBe('$167.09');
+    expect(shownPrice(again.html, 'IBM')).toBe('$167.09 Alpha Vantage, as of 2024-05-10');
     expect(notices(again.html)).toEqual([
       'Live prices could not be fetched for IBM, MSFT (rate limit reached); showing IBM as of 2024-05-10 (last quote). MSFT has no price.',
     ]);
@@ -182,7 +187,7 @@ describe('live prices on the portfolio page', () => {
     // The page came back while the provider still held the request.
     expect(av.held).toBe(1);
     expect(page.status).toBe(200);
-    expect(shownPrice(page.html, 'HANG')).toBe('$12.50');
+    expect(shownPrice(page.html, 'HANG')).toBe('$12.50 entered by you, as of 2026-03-04');
     expect(notices(page.html)).toEqual([
       'Live prices could not be fetched for HANG (no answer in time); showing HANG as of 2026-03-04 (your price).',
     ]);
@@ -194,7 +199,7 @@ describe('live prices on the portfolio page', () => {
     await setPrice(client, 'IBM', '150.00');
     const page = await client.get(urlFor('list_stocks'));
     expect(page.status).toBe(200);
-    expect(shownPrice(page.html, 'IBM')).toBe('$150.00');
+    expect(shownPrice(page.html, 'IBM')).toBe('$150.00 entered by you, as of 2026-03-04');
     expect(notices(page.html)).toEqual([
       'Live prices could not be fetched for IBM (the quote service failed); showing IBM as of 2026-03-04 (your price).',
     ]);
@@ -204,7 +209,7 @@ describe('live prices on the portfolio page', () => {
     const client = await holding(appWith(settings()).visitor(), [{ ...IBM_LOT, stock_symbol: 'ZZZZ' }]);
     await setPrice(client, 'ZZZZ', '3.25');
     const page = await client.get(urlFor('list_stocks'));
-    expect(shownPrice(page.html, 'ZZZZ')).toBe('$3.25');
+    expect(shownPrice(page.html, 'ZZZZ')).toBe('$3.25 entered by you, as of 2026-03-04');
     expect(notices(page.html)).toEqual([
       'Live prices could not be fetched for ZZZZ (unknown to the quote service); showing ZZZZ as of 2026-03-04 (your price).',
     ]);
@@ -214,7 +219,7 @@ describe('live prices on the portfolio page', () => {
     const client = await holding(appWith(settings()).visitor(), [IBM_LOT]);
     await setPrice(client, 'IBM', '170.00');
     const page = await client.get(urlFor('list_stocks'));
-    expect(shownPrice(page.html, 'IBM')).toBe('$170.00');
+    expect(shownPrice(page.html, 'IBM')).toBe('$170.00 entered by you, as of 2026-03-04');
     expect(notices(page.html)).toEqual([]);
   });
 });
@@ -233,7 +238,7 @@ describe('live prices off', () => {
     await setPrice(client, 'IBM', '150.00');
     const before = av.requests.length;
     const page = await client.get(urlFor('list_stocks'));
-    expect(shownPrice(page.html, 'IBM')).toBe('$150.00');
+    expect(shownPrice(page.html, 'IBM')).toMatch(/^\$150\.00 entered by you, as of \d{4}-\d{2}-\d{2}$/);
     expect(notices(page.html)).toEqual([]);
     expect(av.requests.length).toBe(before);
   });
@@ -311,13 +316,13 @@ describe.each([
       { ...IBM_LOT, stock_symbol: symbol },
     ]);
     const one = await client.get(urlFor('list_stocks'));
-    expect(shownPrice(one.html, symbol)).toBe('$42.10');
+    expect(shownPrice(one.html, symbol)).toBe('$42.10 Alpha Vantage, as of 2024-05-10');
     expect(quoteCalls(symbol)).toBe(1);
 
     const other = new Client(httpTarget(second.url), createCookieStore(config));
     const two = await other.get(urlFor('list_stocks'), { cookie: client.cookieHeader ?? '' });
     expect(two.status).toBe(200);
-    expect(shownPrice(two.html, symbol)).toBe('$42.10');
+    expect(shownPrice(two.html, symbol)).toBe('$42.10 Alpha Vantage, as of 2024-05-10');
     expect(notices(two.html)).toEqual([]);
     expect(quoteCalls(symbol)).toBe(1);
   });

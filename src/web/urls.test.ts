@@ -142,6 +142,7 @@ describe('honoPaths', () => {
       display_blog_post: urlFor('display_blog_post', { post_id: 1 }),
       add_stock: urlFor('add_stock'),
       list_stocks: urlFor('list_stocks'),
+      list_lots: urlFor('list_lots', { symbol: 'BRK.B' }),
       delete_stock: urlFor('delete_stock', { index: 0 }),
       clear_stocks: urlFor('clear_stocks'),
       edit_stock: urlFor('edit_stock', { index: 3 }),

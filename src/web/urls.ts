@@ -17,6 +17,8 @@ export const routes = {
   display_blog_post: '/blog_posts/:post_id',
   add_stock: '/add_stock',
   list_stocks: '/stocks',
+  // One symbol's lots, in pages: the list page shows only a position's first few.
+  list_lots: '/stocks/:symbol/lots',
   delete_stock: '/stocks/:index/delete',
   clear_stocks: '/stocks/clear',
   edit_stock: '/stocks/:index/edit',

@@ -466,9 +466,20 @@ describe('the tracker in a browser', () => {
     await setPrice(page, 'AAPL', '250');
     await setPrice(page, 'MSFT', '500');
     expect(await flashes(page)).toEqual(['Saved the current price of MSFT: $500.00.']);
+    // Each price with its source and the day it is of.
     expect((await positionRows(page)).map((row) => row.slice(4))).toEqual([
-      ['$250.00', '$5,000.00', '-$982.55', '-16.42%'],
-      ['$500.00', '$1,000.00', '+$200.00', '+25.00%'],
+      [
+        expect.stringMatching(/^\$250\.00\s+entered by you, as of \d{4}-\d{2}-\d{2}$/),
+        '$5,000.00',
+        '-$982.55',
+        '-16.42%',
+      ],
+      [
+        expect.stringMatching(/^\$500\.00\s+entered by you, as of \d{4}-\d{2}-\d{2}$/),
+        '$1,000.00',
+        '+$200.00',
+        '+25.00%',
+      ],
     ]);
     await pageAfter(page, () => page.getByRole('link', { name: /^Gain\/Loss/ }).click());
     expect(new URL(page.url()).search).toBe('?sort=gain');
@@ -488,19 +499,30 @@ describe('the tracker in a browser', () => {
     const { page } = await newVisitor({ viewport: { width: 375, height: 800 } });
     await addStock(page, AAPL);
     await addStock(page, SBUX);
-    const chart = page.locator('svg.chart-svg');
+    const chart = page.locator('ol.chart-bars');
     expect(await chart.isVisible()).toBe(true);
-    expect(await page.getByRole('img', { name: /^Share of the portfolio by cost basis/ }).count()).toBe(1);
-    const box = await chart.boundingBox();
-    expect(box?.width).toBeGreaterThan(200);
+    // Labelled in text: symbol, share and amount, readable at the page's own font size.
+    expect(await chart.locator('li').allInnerTexts()).toEqual([
+      expect.stringMatching(/^AAPL\s+\d+\.\d{2}% · \$[\d,]+\.\d{2}$/),
+      expect.stringMatching(/^SBUX\s+\d+\.\d{2}% · \$[\d,]+\.\d{2}$/),
+    ]);
+    const fontPx = await page
+      .locator('.chart-label')
+      .first()
+      .evaluate(
+        (el: { ownerDocument: { defaultView: { getComputedStyle(e: unknown): { fontSize: string } } } }) =>
+          el.ownerDocument.defaultView.getComputedStyle(el).fontSize,
+      );
+    expect(Number.parseFloat(fontPx)).toBeGreaterThanOrEqual(14);
+    const box = await page.locator('svg.chart-bar').first().boundingBox();
+    expect(box?.width).toBeGreaterThan(150);
     expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(375);
-    // The chart and its screen-reader table widen nothing (the positions table stacks into cards).
+    // The chart widens nothing (the positions table stacks into cards).
     const right = (selector: string) =>
       page
         .locator(selector)
         .evaluate((el: { getBoundingClientRect(): { right: number } }) => el.getBoundingClientRect().right);
     expect(await right('section.chart')).toBeLessThanOrEqual(375);
-    expect(await right('section.chart .visually-hidden')).toBeLessThanOrEqual(375);
     const pageWidth = await page.locator('html').evaluate((el: { scrollWidth: number }) => el.scrollWidth);
     expect(pageWidth).toBeLessThanOrEqual(375);
     type Styled = {
@@ -515,8 +537,8 @@ describe('the tracker in a browser', () => {
           return { fill: computed.fill, color: computed.color };
         });
     const colours = async () => ({
-      bar: (await style('.chart-bar-0')).fill,
-      text: (await style('.chart-svg text')).fill,
+      bar: (await style('svg.chart-bar rect')).fill,
+      text: (await style('.chart-label')).color,
       body: (await style('body')).color,
     });
     const light = await colours();

@@ -4,7 +4,7 @@ import { textOf, visitorWith } from '../../../test/support/client.js';
 import { toCanonicalString } from '../../domain/decimal.js';
 import { buildPositions } from '../../domain/positions.js';
 import { urlFor } from '../../web/urls.js';
-import { allocation } from './chart.js';
+import { allocation, CHART_COLOURS, colourOf } from './chart.js';
 
 const HOLDINGS = [
   { symbol: 'AAPL', shares: '3', price: '100' },
@@ -16,8 +16,8 @@ describe('allocation', () => {
     const { basis, slices } = allocation(buildPositions(HOLDINGS, new Map([['AAPL', '1']]), 'symbol'));
     expect(basis).toBe('cost basis');
     expect(slices.map((s) => [s.symbol, toCanonicalString(s.percent), toCanonicalString(s.length)])).toEqual([
-      ['AAPL', '75', '135'],
-      ['MSFT', '25', '45'],
+      ['AAPL', '75', '100'],
+      ['MSFT', '25', '33.33'],
     ]);
   });
 
@@ -41,6 +41,23 @@ describe('allocation', () => {
   });
 });
 
+describe('colourOf', () => {
+  it('gives a symbol the same colour wherever it sorts, from its characters', () => {
+    // FNV-1a of "AAPL" is 1,489,842,955 (Python: h = ((h ^ ord(c)) * 16777619) & 0xffffffff).
+    expect(colourOf('AAPL')).toBe(1_489_842_955 % CHART_COLOURS);
+    expect(colourOf('AAPL')).toBe(colourOf('AAPL'));
+  });
+
+  it('spreads symbols over every colour', () => {
+    const used = new Set(
+      ['AAPL', 'MSFT', 'GOOG', 'NVDA', 'SBUX', 'AMZN', 'TSLA', 'META', 'BRK.B', 'NFLX', 'KO', 'V'].map(
+        colourOf,
+      ),
+    );
+    expect(used.size).toBeGreaterThanOrEqual(5);
+  });
+});
+
 describe('the chart on the list page', () => {
   async function listPage() {
     const client = await visitorWith([
@@ -50,28 +67,21 @@ describe('the chart on the list page', () => {
     return (await client.get(urlFor('list_stocks'))).html;
   }
 
-  it('is an inline SVG image with a title and a description of every share', async () => {
+  it('is a list of labelled bars: symbol, share and amount as text, the bar hidden from screen readers', async () => {
     const html = await listPage();
-    const svg = /<svg[^>]*>[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
-    expect(svg).toMatch(/^<svg viewBox="0 0 320 \d+" role="img" aria-labelledby="chart-title chart-desc"/);
-    expect(svg).toContain('<title id="chart-title">Share of the portfolio by cost basis</title>');
-    expect(svg).toContain('<desc id="chart-desc">AAPL 75.00%, MSFT 25.00%.</desc>');
-    expect([...svg.matchAll(/<rect [^>]*width="([\d.]+)"/g)].map((m) => m[1])).toEqual(['135', '45']);
-  });
-
-  it('has a table of the same figures for screen readers', async () => {
-    const html = await listPage();
-    const table = /<div class="visually-hidden">\s*<table>([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
-    expect(textOf(table)).toBe(
-      'Share of the portfolio by cost basis Symbol Share Cost Basis AAPL 75.00% $300.00 MSFT 25.00% $100.00',
-    );
+    const list = /<ol class="chart-bars">([\s\S]*?)<\/ol>/.exec(html)?.[1] ?? '';
+    expect(html).toContain('<h2 id="chart-heading">Allocation by cost basis</h2>');
+    expect(textOf(list)).toBe('AAPL 75.00% · $300.00 MSFT 25.00% · $100.00');
+    expect(list.match(/<svg [^>]*aria-hidden="true"/g)).toHaveLength(2);
+    // Drawn against the largest: AAPL fills the bar, MSFT a third of it.
+    expect([...list.matchAll(/<rect width="([\d.]+)"/g)].map((m) => m[1])).toEqual(['100', '33.33']);
   });
 
   it('uses no inline style, which the CSP would block: colours are classes of the stylesheet', async () => {
     const html = await listPage();
     expect(html).not.toMatch(/\sstyle=|<style/);
-    expect(html).toContain('class="chart-bar-0"');
-    expect(html).toContain('class="chart-bar-1"');
+    expect(html).toContain(`class="chart-colour-${colourOf('AAPL')}"`);
+    expect(html).toContain(`class="chart-colour-${colourOf('MSFT')}"`);
   });
 
   it('is absent for an empty portfolio', async () => {

@@ -1,32 +1,46 @@
 /**
- * The allocation chart: each position's share of the portfolio as a horizontal bar, in inline
- * SVG rendered on the server (the CSP forbids script, and inline styles: colours are classes in
- * `public/style.css`, each a CSS variable of the theme). It scales with its `viewBox`, so a phone
- * gets the same chart, narrower. Screen readers get the SVG's `<title>` and `<desc>`, and a table
- * of the same figures (in a visually hidden
- * box: a table itself cannot be shrunk to 1px, and would widen the page on a phone).
+ * The allocation chart: each position's share of the portfolio as a labelled horizontal bar, its
+ * colour fixed per symbol ({@link colourOf}) and none of them the gain or loss colours. Rendered on
+ * the server as HTML text around small SVG bars (the CSP forbids script and inline styles: colours
+ * are classes in `public/style.css`, each a CSS variable of the theme).
  * @module
  */
 import {
+  compare,
   decimal,
   divide,
   formatMoney,
   formatPercent,
   multiply,
+  subtract,
+  sum,
   toCanonicalString,
+  ZERO,
   type Decimal,
 } from '../../domain/decimal.js';
 import type { Positions } from '../../domain/positions.js';
 import { html, type Html } from '../../web/html.js';
 
-/** Geometry in viewBox units: a label column, the bar area, a column for the percentage. */
-const WIDTH = 320;
-const ROW = 28;
-const LABEL_WIDTH = 70;
-const BAR_WIDTH = 180;
-const BAR_HEIGHT = 18;
-/** Distinct colours before they repeat; `.chart-bar-0` … `.chart-bar-7` in the stylesheet. */
+/** Distinct colours before they repeat; `.chart-colour-0` … `.chart-colour-7` in the stylesheet. */
 export const CHART_COLOURS = 8;
+
+/**
+ * A symbol's colour, the same wherever it sorts (a bar's colour never follows the table's order):
+ * the 32-bit FNV-1a hash of its characters, mod {@link CHART_COLOURS}. The Flask reference and the
+ * limit compute it the same way.
+ */
+export function colourOf(symbol: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < symbol.length; i++) h = Math.imul(h ^ symbol.charCodeAt(i), 16777619) >>> 0;
+  return h % CHART_COLOURS;
+}
+
+/**
+ * Bars before the rest are taken together as "Others": the chart of a portfolio with thousands of
+ * positions stays readable and small. Not below the list's page size, so a one-page portfolio's
+ * chart shows every position.
+ */
+export const CHART_MAX_BARS = 100;
 
 /** One bar: a position's amount and its share of the whole. */
 export interface Slice {
@@ -34,35 +48,51 @@ export interface Slice {
   readonly amount: Decimal;
   /** Share of the total, in percent, exact to 2 places (half-up). */
   readonly percent: Decimal;
-  /** Bar length in viewBox units. */
+  /** Bar length, in percent of the largest slice's (which fills the bar's width), to 2 places. */
   readonly length: Decimal;
+  /** The "Others" bar only: how many positions it takes together. */
+  readonly others?: number;
 }
 
 const HUNDRED = decimal(100n, 0);
-const BAR_UNITS = decimal(BigInt(BAR_WIDTH), 0);
 
 /** What the shares are shares of. */
 export type ChartBasis = 'market value' | 'cost basis';
 
+type ChartPosition = Positions['positions'][number];
+
 /**
  * The chart's slices: by market value when every position has a current price (a mix of values
- * and costs would add unlike things), otherwise by cost basis.
+ * and costs would add unlike things), otherwise by cost basis. In the table's order; past
+ * {@link CHART_MAX_BARS} positions, the largest first and the rest as one "Others" slice.
  */
 export function allocation({ positions, totals }: Positions): { basis: ChartBasis; slices: Slice[] } {
   const priced = totals.pricedCount === positions.length ? totals.priced : undefined;
   const byValue = priced !== undefined;
   const total = priced?.value ?? totals.cost;
-  const amountOf = (p: Positions['positions'][number]) => (byValue ? (p.valuation?.value ?? p.cost) : p.cost);
-  const slices = positions.map((p) => {
-    const amount = amountOf(p);
-    return {
-      symbol: p.symbol,
-      amount,
-      percent: divide(multiply(amount, HUNDRED), total, 2),
-      length: divide(multiply(amount, BAR_UNITS), total, 2),
-    };
-  });
-  return { basis: byValue ? 'market value' : 'cost basis', slices };
+  const amountOf = (p: ChartPosition) => (byValue ? (p.valuation?.value ?? p.cost) : p.cost);
+  const basis = byValue ? 'market value' : 'cost basis';
+  let parts: { symbol: string; amount: Decimal; others?: number }[];
+  if (positions.length <= CHART_MAX_BARS) {
+    parts = positions.map((p) => ({ symbol: p.symbol, amount: amountOf(p) }));
+  } else {
+    const largest = positions
+      .map((p) => ({ symbol: p.symbol, amount: amountOf(p) }))
+      .sort((a, b) => compare(b.amount, a.amount) || (a.symbol < b.symbol ? -1 : 1))
+      .slice(0, CHART_MAX_BARS - 1);
+    const rest = subtract(total, sum(largest.map((s) => s.amount)));
+    parts = [...largest, { symbol: 'Others', amount: rest, others: positions.length - largest.length }];
+  }
+  // Bars are drawn against the largest, so a portfolio of many small positions still shows them.
+  const most = parts.reduce((m, p) => (compare(p.amount, m) > 0 ? p.amount : m), ZERO);
+  const slices = parts.map(({ symbol, amount, others }): Slice => ({
+    symbol,
+    amount,
+    percent: divide(multiply(amount, HUNDRED), total, 2),
+    length: most.units === 0n ? ZERO : divide(multiply(amount, HUNDRED), most, 2),
+    ...(others === undefined ? {} : { others }),
+  }));
+  return { basis, slices };
 }
 
 /** A share without the sign `formatPercent` gives gains: shares are never negative. */
@@ -71,39 +101,34 @@ function percentText(percent: Decimal): string {
   return text.startsWith('+') ? text.slice(1) : text;
 }
 
-/** The chart section; nothing for an empty portfolio. */
+const COUNT = new Intl.NumberFormat('en-US');
+
+/** A slice's name in words: its symbol, or how many positions "Others" takes together. */
+function nameOf(slice: Slice): string {
+  return slice.others === undefined ? slice.symbol : `Others (${COUNT.format(slice.others)} positions)`;
+}
+
+/**
+ * The chart section; nothing for an empty portfolio. A list, one item per position: its symbol and
+ * its share and amount as text (so it reads, wraps and zooms like the rest of the page, on a phone
+ * too), and between them the bar, a small SVG (the CSP allows no inline style, so a width can only
+ * be an SVG attribute) hidden from screen readers, which have the text.
+ */
 export function allocationChart(view: Positions): Html | undefined {
   if (view.positions.length === 0) return undefined;
   const { basis, slices } = allocation(view);
-  const height = slices.length * ROW + 8;
-  // Each share's text once: the description, its bar and the table all show it.
-  const shares = slices.map((s) => percentText(s.percent));
-  const description = slices.map((s, i) => `${s.symbol} ${shares[i]}`).join(', ');
-  const bars = slices.map((slice, i) => {
-    const y = 4 + i * ROW;
-    const mid = y + ROW / 2;
-    return html`<g>
-        <text x="${LABEL_WIDTH - 6}" y="${mid}" class="chart-label" text-anchor="end" dominant-baseline="middle">${slice.symbol}</text>
-        <rect x="${LABEL_WIDTH}" y="${y + (ROW - BAR_HEIGHT) / 2}" width="${toCanonicalString(slice.length)}" height="${BAR_HEIGHT}" rx="2" class="chart-bar-${i % CHART_COLOURS}" />
-        <text x="${LABEL_WIDTH + BAR_WIDTH + 6}" y="${mid}" class="chart-value" dominant-baseline="middle">${shares[i]}</text>
-      </g>`;
-  });
+  const items = slices.map(
+    (slice) => html`<li>
+      <span class="chart-label">${nameOf(slice)}</span>
+      <svg class="chart-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect width="${toCanonicalString(slice.length)}" height="10" class="${slice.others === undefined ? `chart-colour-${colourOf(slice.symbol)}` : 'chart-colour-others'}" /></svg>
+      <span class="chart-value">${percentText(slice.percent)} · ${formatMoney(slice.amount)}</span>
+    </li>`,
+  );
   return html`<section class="chart" aria-labelledby="chart-heading">
-  <h2 id="chart-heading">Allocation</h2>
-  <svg viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="chart-title chart-desc" class="chart-svg" preserveAspectRatio="xMinYMin meet">
-    <title id="chart-title">Share of the portfolio by ${basis}</title>
-    <desc id="chart-desc">${description}.</desc>
-    ${bars}
-  </svg>
-  <p class="note">Each position's share of the portfolio's ${basis}${basis === 'cost basis' ? ' (market value once every position has a current price)' : ''}.</p>
-  <div class="visually-hidden">
-  <table>
-    <caption>Share of the portfolio by ${basis}</caption>
-    <thead><tr><th scope="col">Symbol</th><th scope="col">Share</th><th scope="col">${basis === 'market value' ? 'Market Value' : 'Cost Basis'}</th></tr></thead>
-    <tbody>
-      ${slices.map((s, i) => html`<tr><th scope="row">${s.symbol}</th><td>${shares[i]}</td><td>${formatMoney(s.amount)}</td></tr>`)}
-    </tbody>
-  </table>
-  </div>
+  <h2 id="chart-heading">Allocation by ${basis}</h2>
+  <p class="note">Each position's share of the portfolio's ${basis}${basis === 'cost basis' ? ' (market value once every position has a current price)' : ''}; the longest bar is the largest position.</p>
+  <ol class="chart-bars">
+    ${items}
+  </ol>
 </section>`;
 }

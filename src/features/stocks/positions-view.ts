@@ -14,8 +14,25 @@ import {
   type Decimal,
 } from '../../domain/decimal.js';
 import type { Lot, Position, Positions, PositionSort, Return } from '../../domain/positions.js';
+import type { CurrentPrice, PriceBook, PriceSource } from '../../domain/price-book.js';
 import { indexedUrl, urlFor } from '../../web/urls.js';
+import { INLINE_LOTS, type PageOf } from './paging.js';
+import { formatCount, pageLinks } from './paging-view.js';
 import { html, type Html } from '../../web/html.js';
+
+const SOURCE_NAMES: Readonly<Record<PriceSource, string>> = {
+  manual: 'entered by you',
+  'alpha-vantage': 'Alpha Vantage',
+};
+
+/**
+ * Where a current price came from and the day it is of, under the price: a typed price and a
+ * quote look alike otherwise, and a price without a date may be stale without saying so.
+ */
+function priceSource(price: CurrentPrice | undefined): Html | undefined {
+  if (price === undefined) return undefined;
+  return html`<span class="price-source">${SOURCE_NAMES[price.source]}, ${price.asOf === undefined ? 'date not recorded' : `as of ${price.asOf}`}</span>`;
+}
 
 /** A refused current price, shown again beside its position's field. */
 export interface PriceFormError {
@@ -26,9 +43,20 @@ export interface PriceFormError {
   readonly confirmRemoval: boolean;
 }
 
-/** The URL of the list sorted by `sort`; the default order needs no parameter. */
-export function listUrl(sort: PositionSort): string {
-  return sort === 'symbol' ? urlFor('list_stocks') : `${urlFor('list_stocks')}?sort=${sort}`;
+const LIST_URL = urlFor('list_stocks');
+
+/** The URL of the list sorted by `sort`, at `page`; the default order and page 1 need no parameter. */
+export function listUrl(sort: PositionSort, page = 1): string {
+  const query = [sort === 'symbol' ? '' : `sort=${sort}`, page > 1 ? `page=${page}` : '']
+    .filter((part) => part !== '')
+    .join('&');
+  return query === '' ? LIST_URL : `${LIST_URL}?${query}`;
+}
+
+/** The URL of `symbol`'s lots page, at `page`. */
+export function lotsUrl(symbol: string, page = 1): string {
+  const url = urlFor('list_lots', { symbol });
+  return page > 1 ? `${url}?page=${page}` : url;
 }
 
 /** A dash for a figure that needs a price the visitor has not set: never a zero that looks real. */
@@ -66,7 +94,8 @@ function sortHeader(by: PositionSort, current: PositionSort, scope: 'col'): Html
 const editUrl = indexedUrl('edit_lot');
 const removeUrl = indexedUrl('remove_lot');
 
-function lotRow(lot: Lot, token: Html): Html {
+/** One lot's row, with its edit link and remove button (the list's details and the lots page). */
+export function lotRow(lot: Lot, token: Html): Html {
   const { symbol, date } = lot.holding;
   const { id } = lot;
   const shares = formatQuantity(lot.shares);
@@ -80,7 +109,7 @@ function lotRow(lot: Lot, token: Html): Html {
                 <a href="${editUrl(id)}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
                 <form method="post" action="${removeUrl(id)}" class="inline">
                   ${token}
-                  <button type="submit" class="link" aria-label="Remove ${symbol}">Remove</button>
+                  <button type="submit" class="link" aria-label="Remove ${symbol} lot ${date === undefined ? `of ${shares} shares` : `bought ${date} (${shares} shares)`}">Remove</button>
                 </form>
               </td>
             </tr>`;
@@ -106,6 +135,7 @@ function priceForm(
   token: Html,
   sort: PositionSort,
   error: PriceFormError | undefined,
+  page: number,
 ): Html {
   const { symbol } = position;
   const id = priceFieldId(symbol);
@@ -115,7 +145,11 @@ function priceForm(
   return html`<form method="post" action="${SET_PRICE_URL}" class="price-form">
           ${token}
           <input type="hidden" name="symbol" value="${symbol}" />
-          <input type="hidden" name="sort" value="${sort}" />
+          <input type="hidden" name="sort" value="${sort}" />${
+            page > 1 &&
+            html`
+          <input type="hidden" name="page" value="${page}" />`
+          }
           <label for="${id}">Current price of ${symbol} ($)</label>
           <input id="${id}" name="${CURRENT_PRICE_FIELD}" type="text" value="${value}" inputmode="decimal"
             ${PRICE_HINTS} autocomplete="off" size="10"${
@@ -134,20 +168,31 @@ function positionSales(position: Position): Html {
             (<a href="${urlFor('list_sales')}#sales-${position.symbol}">see the sales</a>) · ${sell}</p>`;
 }
 
+/** Past {@link INLINE_LOTS}, the link to the position's own lots page, which lists them all. */
+function moreLots(position: Position): Html | undefined {
+  const lots = position.lots.length;
+  if (lots <= INLINE_LOTS) return undefined;
+  return html`
+            <p class="more-lots">The first ${INLINE_LOTS} of ${formatCount(lots)} lots. <a href="${lotsUrl(position.symbol)}">All ${formatCount(lots)} lots of ${position.symbol}</a></p>`;
+}
+
 function positionRows(
   position: Position,
   token: Html,
   sort: PositionSort,
   error: PriceFormError | undefined,
+  page: number,
+  prices: PriceBook | undefined,
 ): Html {
   const lots = position.lots.length;
+  const shown = lots <= INLINE_LOTS ? position.lots : position.lots.slice(0, INLINE_LOTS);
   return html`<tbody class="position">
       <tr class="position-row">
         <th scope="row">${position.symbol}</th>
         <td class="num" data-label="Shares">${formatQuantity(position.shares)}</td>
         <td class="num" data-label="Average Cost">${formatPrice(position.averageCost)}</td>
         <td class="num" data-label="Cost Basis">${formatMoney(position.cost)}</td>
-        <td class="num" data-label="Current Price">${position.valuation === undefined ? NOT_SET : formatPrice(position.valuation.price)}</td>
+        <td class="num" data-label="Current Price">${position.valuation === undefined ? NOT_SET : html`<span class="price-cell">${formatPrice(position.valuation.price)}${priceSource(prices?.get(position.symbol))}</span>`}</td>
         ${returnCells(position.valuation)}
       </tr>
       <tr class="position-detail">
@@ -166,24 +211,48 @@ function positionRows(
                 </tr>
               </thead>
               <tbody>
-            ${position.lots.map((lot) => lotRow(lot, token))}
+            ${shown.map((lot) => lotRow(lot, token))}
               </tbody>
-            </table>
+            </table>${moreLots(position)}
           </details>
-          ${priceForm(position, token, sort, error)}
+          ${priceForm(position, token, sort, error, page)}
           ${positionSales(position)}
         </td>
       </tr>
     </tbody>`;
 }
 
-function totalsRow({ totals }: Positions): Html {
-  return html`<tfoot>
+/**
+ * The totals of every position, on every page: said so when the table shows one page of many.
+ * When some positions have a price and some not, value and gain are totals of the priced ones
+ * only: they get a row of their own beside their own cost basis, so no figure sets the value of
+ * some positions against the cost of all.
+ */
+function totalsRow({ totals, positions }: Positions, paged: boolean): Html {
+  const all = paged ? html` of all ${formatCount(positions.length)} positions` : undefined;
+  const { priced } = totals;
+  if (priced === undefined || totals.pricedCount === positions.length) {
+    return html`<tfoot>
       <tr>
-        <th scope="row" colspan="3">Total</th>
+        <th scope="row" colspan="3">Total${all}</th>
         <td class="num" data-label="Total Cost Basis">${formatMoney(totals.cost)}</td>
         <td></td>
-        ${returnCells(totals.priced)}
+        ${returnCells(priced)}
+      </tr>
+    </tfoot>`;
+  }
+  return html`<tfoot>
+      <tr>
+        <th scope="row" colspan="3">Total of the ${totals.pricedCount === 1 ? 'priced position' : `${formatCount(totals.pricedCount)} priced positions`}</th>
+        <td class="num" data-label="Priced Cost Basis">${formatMoney(priced.cost)}</td>
+        <td></td>
+        ${returnCells(priced)}
+      </tr>
+      <tr>
+        <th scope="row" colspan="3">Total${all ?? html` of all ${formatCount(positions.length)} positions`}</th>
+        <td class="num" data-label="Total Cost Basis">${formatMoney(totals.cost)}</td>
+        <td></td>
+        ${returnCells(undefined)}
       </tr>
     </tfoot>`;
 }
@@ -207,14 +276,19 @@ function totalsNote({ totals, positions }: Positions): Html | undefined {
   if (totals.pricedCount === 0) {
     return html`<p class="note">Set a current price to see market value and gain.</p>`;
   }
-  return html`<p class="note">Total value and return count the ${totals.pricedCount} of ${positions.length} positions
-    with a current price${totals.priced && html` (cost basis ${formatMoney(totals.priced.cost)})`}.</p>`;
+  const unpriced = positions.length - totals.pricedCount;
+  return html`<p class="note">${unpriced} of ${positions.length} positions ${unpriced === 1 ? 'has' : 'have'} no current price:
+    value, gain and return are totalled over the ${totals.pricedCount === 1 ? 'priced position' : `${totals.pricedCount} priced positions`} only, beside ${totals.pricedCount === 1 ? 'its' : 'their'} own cost basis.</p>`;
 }
 
 /** The positions table's fixed part for one sort order: the notes, sort links and header row. */
-function tableStart(sort: PositionSort): Html {
-  return html`<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and
-    they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to
+function tableStart(sort: PositionSort, live: boolean): Html {
+  const source = live
+    ? html`Current prices are quotes from Alpha Vantage or the ones you enter, whichever is newer; each says which
+    and the day it is of.`
+    : html`There is no quote service here: current prices are the ones you enter, and
+    they stay as you set them.`;
+  return html`<p class="note" id="prices-note">${source} Figures are computed exactly and rounded half-up only for display: money to
     the cent, average cost to 4 decimal places, percentages to 2.</p>
   ${sortLinks(sort)}
   <div class="table-wrap">
@@ -234,21 +308,44 @@ function tableStart(sort: PositionSort): Html {
       </thead>`;
 }
 
-// One per sort order, built when the module loads: nothing in them depends on the visitor.
-const TABLE_STARTS = Object.fromEntries(
-  (Object.keys(SORTABLE) as PositionSort[]).map((sort) => [sort, tableStart(sort)]),
-) as Readonly<Record<PositionSort, Html>>;
+// One per sort order and price source, built when the module loads: nothing in them depends on the visitor.
+const tableStarts = (live: boolean) =>
+  Object.fromEntries(
+    (Object.keys(SORTABLE) as PositionSort[]).map((sort) => [sort, tableStart(sort, live)]),
+  ) as Readonly<Record<PositionSort, Html>>;
+const TABLE_STARTS = { manual: tableStarts(false), live: tableStarts(true) } as const;
 
-/** The positions table, its totals and the notes on prices and rounding. */
+const POSITION_NOUN = { one: 'position', many: 'positions' } as const;
+
+/**
+ * The positions table (the page `shown` of them), the totals of all of them, the links between
+ * pages, and the notes on prices and rounding.
+ */
 export function positionsSection(
   view: Positions,
   sort: PositionSort,
   token: Html,
   error: PriceFormError | undefined,
+  prices?: PriceBook,
+  shown: PageOf<Position> = {
+    items: view.positions,
+    page: 1,
+    pageCount: 1,
+    first: 1,
+    total: view.positions.length,
+  },
+  live = false,
 ): Html {
-  return html`${TABLE_STARTS[sort]}
-      ${view.positions.map((position) => positionRows(position, token, sort, error))}
-      ${totalsRow(view)}
+  const pages = pageLinks(
+    shown,
+    POSITION_NOUN,
+    (page) => listUrl(sort, page),
+    LIST_URL,
+    sort === 'symbol' ? {} : { sort },
+  );
+  return html`${pages}${TABLE_STARTS[live ? 'live' : 'manual'][sort]}
+      ${shown.items.map((position) => positionRows(position, token, sort, error, shown.page, prices))}
+      ${totalsRow(view, shown.pageCount > 1)}
     </table>
   </div>
   ${totalsNote(view)}`;

@@ -6,6 +6,7 @@ import {
   mainText,
   positionRows,
   tableRows,
+  textOf,
   totalRow,
   visitorWith,
   type Client,
@@ -74,14 +75,29 @@ describe('setting a current price', () => {
       '3',
       '$400.3333',
       '$1,201.00',
-      '$450.00',
+      // The price says where it came from and the day it is of.
+      `$450.00 entered by you, as of ${TEST_TODAY}`,
       '$1,350.00',
       '+$149.00',
       '+12.41%',
     ]);
-    expect(totalRow(page.html)).toEqual(['Total', '$2,201.00', '', '$1,350.00', '+$149.00', '+12.41%']);
+    // Value and gain of the priced position beside its own cost; the cost of all on a row of its own.
+    expect(totalRow(page.html)).toEqual([
+      'Total of the priced position',
+      '$1,201.00',
+      '',
+      '$1,350.00',
+      '+$149.00',
+      '+12.41%',
+      'Total of all 2 positions',
+      '$2,201.00',
+      '',
+      DASH,
+      DASH,
+      DASH,
+    ]);
     expect(mainText(page.html)).toContain(
-      'Total value and return count the 1 of 2 positions with a current price (cost basis $1,201.00).',
+      '1 of 2 positions has no current price: value, gain and return are totalled over the priced position only, beside its own cost basis.',
     );
   });
 
@@ -90,10 +106,10 @@ describe('setting a current price', () => {
     await setPrice(client, 'MSFT', '450');
     await setPrice(client, 'AAPL', '87.5');
     const page = await client.get(urlFor('list_stocks'));
-    expect(positionRows(page.html)[0]?.slice(4)).toEqual(['$87.50', '$875.00', '-$125.00', '-12.50%']);
+    expect(positionRows(page.html)[0]?.slice(5)).toEqual(['$875.00', '-$125.00', '-12.50%']);
     // Value 875 + 1350 = 2225 against cost 2201: +24.00, +1.09%.
     expect(totalRow(page.html)).toEqual(['Total', '$2,201.00', '', '$2,225.00', '+$24.00', '+1.09%']);
-    expect(mainText(page.html)).not.toContain('Total value and return count the');
+    expect(mainText(page.html)).not.toContain('no current price');
   });
 
   it('prefills the position’s form with its price', async () => {
@@ -225,5 +241,69 @@ describe('sorting positions', () => {
     const page = await (await priced()).get(`${urlFor('list_stocks')}?sort=__proto__`);
     expect(page.status).toBe(200);
     expect(order(page.html)).toEqual(['AAPL', 'BRK.B', 'MSFT']);
+  });
+});
+
+describe('the summary above the table', () => {
+  const summaryOf = (html: string) =>
+    Object.fromEntries(
+      [...html.matchAll(/<div><dt>([^<]*)<\/dt><dd>([\s\S]*?)<\/dd><\/div>/g)].map(
+        ([, term = '', value = '']) => [term, textOf(value)],
+      ),
+    );
+
+  it('gives cost and realized gain, and says every position is unpriced, before any price', async () => {
+    const client = await visitorWith(LOTS);
+    const page = await client.get(urlFor('list_stocks'));
+    expect(summaryOf(page.html)).toEqual({
+      'Market value': DASH,
+      'Cost basis': '$2,201.00',
+      'Unrealized gain': DASH,
+      'Realized gain': 'no sales yet',
+      Return: DASH,
+      'Without a current price': '2 of 2 positions',
+    });
+  });
+
+  it('counts value, gain and return over the priced positions only, and says so', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'MSFT', '450');
+    const page = await client.get(urlFor('list_stocks'));
+    const of = 'of the priced position (cost $1,201.00)';
+    expect(summaryOf(page.html)).toEqual({
+      'Market value': `$1,350.00 ${of}`,
+      'Cost basis': '$2,201.00',
+      'Unrealized gain': `+$149.00 ${of}`,
+      'Realized gain': 'no sales yet',
+      Return: `+12.41% ${of}`,
+      'Without a current price': '1 of 2 positions',
+    });
+  });
+
+  it('gives the realized gain of the sales recorded', async () => {
+    const client = await visitorWith(LOTS);
+    const sold = await client.postForm(urlFor('sell_stock'), {
+      stock_symbol: 'AAPL',
+      number_of_shares: '1',
+      sale_price: '150',
+      sale_date: TEST_TODAY,
+    });
+    expect(sold.status).toBe(302);
+    const page = await client.get(urlFor('list_stocks'));
+    // One of AAPL's shares at $100.00, sold at $150.00.
+    expect(summaryOf(page.html)['Realized gain']).toBe('+$50.00');
+  });
+
+  it('gives the whole portfolio’s figures once every position is priced', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'MSFT', '450');
+    await setPrice(client, 'AAPL', '87.5');
+    const page = await client.get(urlFor('list_stocks'));
+    expect(summaryOf(page.html)).toMatchObject({
+      'Market value': '$2,225.00',
+      'Unrealized gain': '+$24.00',
+      Return: '+1.09%',
+      'Without a current price': 'none',
+    });
   });
 });

@@ -16,6 +16,7 @@ import { listUrl } from './positions-view.js';
 import { readForm, textField } from '../../web/form-body.js';
 import { honoPaths } from '../../web/urls.js';
 import { renderStockList } from './routes.js';
+import { parsePageNumber } from './paging.js';
 import { redirect } from '../../web/response.js';
 
 /** Messages of the price form, defined once for the handler and the tests. */
@@ -35,6 +36,9 @@ export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store
     const form = await readForm(c);
     const symbol = textField(form, 'symbol') ?? '';
     const sort = positionSort(textField(form, 'sort'));
+    // The page of positions the form was on (absent: page 1), so the answer shows the same page.
+    const page = textField(form, 'page');
+    const pageNumber = parsePageNumber(page) ?? 1;
     const remove = textField(form, REMOVE_PRICE_FIELD) === 'yes';
     const result = remove
       ? ({ ok: true, price: null } as const)
@@ -44,7 +48,7 @@ export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store
       // An empty field never deletes: with a price to lose, the visitor is asked to confirm.
       const priced = result.blank === true && readPriceBook(c.get('session')).has(symbol);
       const message = priced ? priceFlashes.confirmRemove(symbol) : result.message;
-      return renderStockList(c, deps, sort, { symbol, value, message, confirmRemoval: priced });
+      return renderStockList(c, deps, sort, { symbol, value, message, confirmRemoval: priced }, page);
     }
     const update = store.update(c.get('session'), (session) => {
       const ledger = readLedger(session);
@@ -68,13 +72,19 @@ export function registerPrices(app: Hono<AppEnv>, deps: Pick<FeatureDeps, 'store
     } catch (error) {
       if (!(error instanceof SessionTooLarge)) throw error;
       const value = textField(form, CURRENT_PRICE_FIELD) ?? '';
-      return renderStockList(c, deps, sort, {
-        symbol,
-        value,
-        message: priceFlashes.full,
-        confirmRemoval: false,
-      });
+      return renderStockList(
+        c,
+        deps,
+        sort,
+        {
+          symbol,
+          value,
+          message: priceFlashes.full,
+          confirmRemoval: false,
+        },
+        page,
+      );
     }
-    return redirect(c, listUrl(sort), 302);
+    return redirect(c, listUrl(sort, pageNumber), 302);
   });
 }

@@ -34,8 +34,19 @@ import {
 } from 'flask-session-ts';
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { renderPage } from '../../web/render.js';
-import type { PriceFormError } from './positions-view.js';
-import { ADD_STOCK_TITLE, addStockPage, listStocksPage, PORTFOLIO_TITLE } from './view.js';
+import { listUrl, lotsUrl, type PriceFormError } from './positions-view.js';
+import {
+  ADD_STOCK_TITLE,
+  addStockPage,
+  listStocksPage,
+  lotsPage,
+  lotsTitle,
+  NO_SUCH_PAGE_TITLE,
+  noLotsOf,
+  noSuchPage,
+  PORTFOLIO_TITLE,
+} from './view.js';
+import { LOTS_PER_PAGE, pageCountOf, pageOf, parsePageNumber, POSITIONS_PER_PAGE } from './paging.js';
 import { EMPTY_FORM, formHasErrors, type StockFormState } from '../../web/stock-form.js';
 import { roomForMore } from '../../session/capacity.js';
 import { formatBytes } from '../../session/storage.js';
@@ -117,8 +128,8 @@ export async function renderStockList(
   { store, now, quotes }: Pick<FeatureDeps, 'store' | 'now' | 'quotes'>,
   sort: string | undefined,
   priceError?: PriceFormError,
+  pageText?: string,
 ) {
-  const title = priceError === undefined ? PORTFOLIO_TITLE : `Error: ${PORTFOLIO_TITLE}`;
   const session = c.get('session');
   const ledger = readLedger(session);
   const manual = readPriceBook(session);
@@ -126,11 +137,19 @@ export async function renderStockList(
     quotes === undefined
       ? { book: manual }
       : await livePrices(quotes, ledger, manual, { signal: c.req.raw.signal });
+  const book = live.book;
+  const order = positionSort(sort);
+  const ledgerView = viewLedger(ledger, book, utcDate(now()));
+  const view = positionsOfLedger(ledgerView, book, order);
+  const shownPage = parsePageNumber(pageText);
+  const pageCount = pageCountOf(view.positions.length, POSITIONS_PER_PAGE);
+  if (shownPage === undefined || shownPage > pageCount) {
+    return renderNoSuchPage(c, pageText ?? '', 'your portfolio', pageCount, (n) => listUrl(order, n));
+  }
+  const title = priceError === undefined ? PORTFOLIO_TITLE : `Error: ${PORTFOLIO_TITLE}`;
   const status = priceError === undefined ? 200 : 422;
   const notices = live.notice === undefined ? [] : [['info', live.notice] as [string, string]];
   return renderPage(c, { title, status, notices }, (page) => {
-    const book = live.book;
-    const view = positionsOfLedger(viewLedger(ledger, book, utcDate(now())), book, positionSort(sort));
     // Measured after the page consumed its flashes: the cookie this response will send.
     const remaining = roomForMore(store, session, ledger.lots, addHolding, c.req.header('cookie'));
     return listStocksPage(
@@ -143,10 +162,54 @@ export async function renderStockList(
         undo: undoNotice(readUndo(session, ledger), ledger),
         salesCount: ledger.sales.length,
         capBytes: capBytesOf(store),
+        page: shownPage,
+        prices: book,
+        realized: ledgerView.totals.realized.gain,
+        liveQuotes: quotes !== undefined,
       },
       page.csrfToken ?? '',
     );
   });
+}
+
+/** A 404 for a page number past the last (or not a number), with links to the pages that exist. */
+function renderNoSuchPage(
+  c: Context<AppEnv>,
+  asked: string,
+  what: string,
+  pageCount: number,
+  urlOf: (page: number) => string,
+) {
+  return renderPage(c, { title: NO_SUCH_PAGE_TITLE, status: 404, readOnly: true }, () =>
+    noSuchPage(asked, what, pageCount, urlOf),
+  );
+}
+
+/** A symbol's lots page: a 404 with a link back when the visitor holds none of it. */
+function renderLots(c: Context<AppEnv>, { now }: Pick<FeatureDeps, 'now'>) {
+  const symbol = c.req.param('symbol') ?? '';
+  const session = c.get('session');
+  const ledger = readLedger(session);
+  // The lots page shows no current price (it lists purchases), so no quote is asked for.
+  const book = readPriceBook(session);
+  // Only the symbol's lots are replayed and grouped: the page costs what that symbol holds.
+  const mine = { ...ledger, lots: ledger.lots.filter((lot) => lot.symbol === symbol) };
+  const sales = ledger.sales.filter((sale) => sale.symbol === symbol);
+  const view = positionsOfLedger(viewLedger({ ...mine, sales }, book, utcDate(now())), book, 'symbol');
+  const position = view.positions[0];
+  if (position === undefined) {
+    return renderPage(c, { title: NO_SUCH_PAGE_TITLE, status: 404, readOnly: true }, () => noLotsOf(symbol));
+  }
+  const pageText = c.req.query('page');
+  const asked = parsePageNumber(pageText);
+  const lots = asked === undefined ? undefined : pageOf(position.lots, asked, LOTS_PER_PAGE);
+  if (lots === undefined) {
+    const pageCount = pageCountOf(position.lots.length, LOTS_PER_PAGE);
+    return renderNoSuchPage(c, pageText ?? '', `the lots of ${symbol}`, pageCount, (n) => lotsUrl(symbol, n));
+  }
+  return renderPage(c, { title: lotsTitle(symbol) }, (page) =>
+    lotsPage(position, lots, page.csrfToken ?? ''),
+  );
 }
 
 /**
@@ -226,7 +289,10 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
     return redirect(c, urlFor('list_stocks'), 302);
   });
 
-  app.get(honoPaths.list_stocks, (c) => renderStockList(c, deps, c.req.query('sort')));
+  app.get(honoPaths.list_stocks, (c) =>
+    renderStockList(c, deps, c.req.query('sort'), undefined, c.req.query('page')),
+  );
+  app.get(honoPaths.list_lots, (c) => renderLots(c, deps));
 
   // Pages from before lots had ids post here: their index may name another lot now.
   app.post(honoPaths.delete_stock, async (c) => {

@@ -2,7 +2,8 @@
  * The portfolio pages: the add-stock form (whose fields the edit form shares) and the list.
  * @module
  */
-import type { Positions, PositionSort } from '../../domain/positions.js';
+import type { Position, Positions, PositionSort } from '../../domain/positions.js';
+import type { PriceBook } from '../../domain/price-book.js';
 
 import { formatBytes } from '../../session/storage.js';
 import { urlFor } from '../../web/urls.js';
@@ -11,7 +12,18 @@ import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { errorSummary } from '../../web/error-summary.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
-import { positionsSection, priceFieldId, type PriceFormError } from './positions-view.js';
+import { lotRow, lotsUrl, positionsSection, priceFieldId, type PriceFormError } from './positions-view.js';
+import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
+import { formatCount, pageLinks } from './paging-view.js';
+import {
+  formatMoney,
+  formatPercent,
+  formatPrice,
+  formatQuantity,
+  formatSignedMoney,
+  ZERO,
+  type Decimal,
+} from '../../domain/decimal.js';
 
 /** The add-stock page's title and heading. */
 export const ADD_STOCK_TITLE = 'Add a stock';
@@ -68,6 +80,14 @@ export interface ListOptions {
   readonly undo?: { readonly said: string; readonly button: string } | undefined;
   /** How many sales are recorded: the page links to them when there are any. */
   readonly salesCount?: number;
+  /** Realized gain of every sale recorded (closed positions too), for the summary; default none. */
+  readonly realized?: Decimal | undefined;
+  /** Each current price with its source and date, shown under the price. */
+  readonly prices?: PriceBook | undefined;
+  /** Which page of the positions to show (`paging.ts`); default 1. The route checks it exists. */
+  readonly page?: number;
+  /** Whether live quotes are on: the note under the table says where prices come from. */
+  readonly liveQuotes?: boolean;
 }
 
 const SALES_URL = urlFor('list_sales');
@@ -94,7 +114,12 @@ function capacityText(
   storage: 'cookie' | 'server' | undefined,
   capBytes?: number,
 ): string {
-  if (remaining <= 0) return 'Your portfolio is full: remove a holding to add another.';
+  if (remaining <= 0) {
+    // The cap in bytes is said where there is one to say: the server's (a cookie's is the browser's).
+    return storage === 'server' && capBytes !== undefined
+      ? `Your portfolio is full: this server keeps up to ${formatBytes(capBytes)} for one portfolio. Remove a holding to add another.`
+      : 'Your portfolio is full: remove a holding to add another.';
+  }
   const room =
     storage !== 'server'
       ? "your browser's cookie"
@@ -102,6 +127,42 @@ function capacityText(
         ? 'your saved portfolio'
         : `your saved portfolio, which this server keeps up to ${formatBytes(capBytes)}`;
   return remaining === 1 ? `1 more fits in ${room}.` : `About ${remaining} more fit in ${room}.`;
+}
+
+const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
+
+/** A gain or return in the gain or loss colour (its sign says the same without colour); zero plain. */
+function signed(text: string, gain: Decimal): Html | string {
+  return gain.units === 0n ? text : html`<span class="${gain.units > 0n ? 'gain' : 'loss'}">${text}</span>`;
+}
+
+/**
+ * The portfolio at a glance, above the table: value, cost, unrealized and realized gain, return,
+ * and how many positions have no price. Value, unrealized gain and return count the priced
+ * positions only, and say so whenever some are not priced.
+ */
+function summary({ totals, positions }: Positions, realized: Decimal | undefined): Html {
+  const { priced, pricedCount } = totals;
+  const unpriced = positions.length - pricedCount;
+  const partial =
+    priced !== undefined &&
+    unpriced > 0 &&
+    html`<span class="summary-note">of the ${pricedCount === 1 ? 'priced position' : `${formatCount(pricedCount)} priced positions`} (cost ${formatMoney(priced.cost)})</span>`;
+  return html`<dl class="summary">
+    <div><dt>Market value</dt><dd>${priced === undefined ? NOT_SET : formatMoney(priced.value)}${partial}</dd></div>
+    <div><dt>Cost basis</dt><dd>${formatMoney(totals.cost)}</dd></div>
+    <div><dt>Unrealized gain</dt><dd>${priced === undefined ? NOT_SET : signed(formatSignedMoney(priced.gain), priced.gain)}${partial}</dd></div>
+    <div><dt>Realized gain</dt><dd>${realized === undefined ? 'no sales yet' : signed(formatSignedMoney(realized), realized)}</dd></div>
+    <div><dt>Return</dt><dd>${priced === undefined ? NOT_SET : signed(formatPercent(priced.gainPercent), priced.gain)}${partial}</dd></div>
+    <div><dt>Without a current price</dt><dd>${unpriced === 0 ? 'none' : `${formatCount(unpriced)} of ${formatCount(positions.length)} ${positions.length === 1 ? 'position' : 'positions'}`}</dd></div>
+  </dl>`;
+}
+
+/** The page of positions to show: page 1 unless the route asked for another (and checked it exists). */
+function positionsPage(view: Positions, page = 1): PageOf<Position> {
+  const shown = pageOf(view.positions, page, POSITIONS_PER_PAGE);
+  if (shown === undefined) throw new RangeError(`There is no page ${page} of positions`);
+  return shown;
 }
 
 /**
@@ -131,9 +192,84 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
     options.priceError !== undefined &&
     errorSummary([{ message: options.priceError.message, fieldId: priceFieldId(options.priceError.symbol) }])
   }
-  ${positionsSection(view, options.sort, token, options.priceError)}
+  ${summary(view, (options.salesCount ?? 0) === 0 ? undefined : (options.realized ?? ZERO))}
+  ${positionsSection(view, options.sort, token, options.priceError, options.prices, positionsPage(view, options.page), options.liveQuotes)}
   <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage, options.capBytes)}</p>
   ${ACTIONS_START}${salesLink(options.salesCount)}${ACTIONS_END}
 </section>
 ${allocationChart(view)}`;
+}
+
+/** The lots page's title: one symbol's lots. */
+export function lotsTitle(symbol: string): string {
+  return `Lots of ${symbol}`;
+}
+
+const LOT_NOUN = { one: 'lot', many: 'lots' } as const;
+
+/**
+ * One symbol's lots, a page of them (`paging.ts`) (`lots.page` of them), with the position's
+ * figures and each lot's edit and remove: the list page shows only a position's first few.
+ */
+export function lotsPage(
+  position: Position,
+  lots: PageOf<Position['lots'][number]>,
+  csrfToken: string,
+): Html {
+  const token = csrfField(csrfToken);
+  const { symbol } = position;
+  const count = position.lots.length;
+  return html`<section>
+  <h1>${lotsTitle(symbol)}</h1>
+  <p class="lots-summary">${formatCount(count)} ${count === 1 ? 'lot' : 'lots'}: ${formatQuantity(position.shares)} shares, cost basis ${formatMoney(position.cost)}, average cost ${formatPrice(position.averageCost)}.</p>
+  ${pageLinks(lots, LOT_NOUN, (page) => lotsUrl(symbol, page), lotsUrl(symbol))}
+  <div class="table-wrap">
+    <table class="lots stacking">
+      <caption class="visually-hidden">Lots of ${symbol}, in the order they were added</caption>
+      <thead>
+        <tr>
+          <th scope="col">Symbol</th>
+          <th scope="col">Purchase Date</th>
+          <th scope="col" class="num">Shares</th>
+          <th scope="col" class="num">Purchase Price</th>
+          <th scope="col" class="num">Cost Basis</th>
+          <th scope="col"><span class="visually-hidden">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${lots.items.map((lot) => lotRow(lot, token))}
+      </tbody>
+    </table>
+  </div>
+  <p><a href="${urlFor('list_stocks')}">Back to your portfolio</a></p>
+</section>`;
+}
+
+/** The title of the answer to a page number past the last (or not a page number). */
+export const NO_SUCH_PAGE_TITLE = 'No such page';
+
+/**
+ * The answer (a 404) to a page number that does not exist: a stale link after holdings were
+ * removed, or one typed by hand. Says how many pages there are and links to the last and the first.
+ */
+export function noSuchPage(
+  asked: string,
+  what: string,
+  pageCount: number,
+  urlOf: (page: number) => string,
+): Html {
+  return html`<section class="error-page">
+  <h1>${NO_SUCH_PAGE_TITLE}</h1>
+  <p>There is no page ${asked} of ${what}: ${pageCount === 1 ? 'it has one page' : `it has ${formatCount(pageCount)} pages`}.</p>
+  <p>${pageCount > 1 && html`<a href="${urlOf(pageCount)}">Go to the last page (${formatCount(pageCount)})</a> · `}<a href="${urlOf(1)}">Go to the first page</a></p>
+</section>`;
+}
+
+/** The answer (a 404) to the lots page of a symbol the visitor holds none of. */
+export function noLotsOf(symbol: string): Html {
+  return html`<section class="error-page">
+  <h1>${NO_SUCH_PAGE_TITLE}</h1>
+  <p>Your portfolio holds no ${symbol} (removed or sold in another tab?).</p>
+  <p><a href="${urlFor('list_stocks')}">Back to your portfolio</a></p>
+</section>`;
 }
