@@ -225,9 +225,6 @@ const LOTS_HEAD =
 const FEE_FIELD =
   '<div class="field">\n      <label for="fee">Fee ($, optional)</label>\n      <input id="fee" name="fee" type="text" value="" pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)?\\s*"\n        title="Enter the fee in digits, with an optional $ (for example 4.95), or leave it empty for none." maxlength="64" inputmode="decimal"\n        autocapitalize="off" autocomplete="off" placeholder="0.00" />\n      \n    </div>';
 
-const PRICE_PATTERN =
-  '" inputmode="decimal"\n            pattern="\\s*\\$?\\s*(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?|\\.[0-9]+)\\s*" title="Enter the price in digits, with an optional $ (for example 302.17 or $1,234.50)."\n            maxlength="64" autocomplete="off" size="10" />\n          <button type="submit" class="secondary">Save price</button>\n          \n        </form>\n          <p class="position-sales"><a href="/sales/new?symbol=';
-
 /** One symbol's lots, in portfolio order, and their sums. */
 interface Position {
   readonly symbol: string;
@@ -314,18 +311,7 @@ function positionRows(position: Position, csrf: string): string {
     symbol +
     LOTS_HEAD +
     lots +
-    '\n              </tbody>\n            </table>\n          </details>\n          <form method="post" action="/stocks/price" class="price-form">\n          ' +
-    token +
-    '\n          <input type="hidden" name="symbol" value="' +
-    symbol +
-    '" />\n          <input type="hidden" name="sort" value="symbol" />\n          <label for="price-' +
-    symbol +
-    '">Current price of ' +
-    symbol +
-    ' ($)</label>\n          <input id="price-' +
-    symbol +
-    '" name="current_price" type="text" value="' +
-    PRICE_PATTERN +
+    '\n              </tbody>\n            </table>\n          </details>\n          <p class="position-sales"><a href="/sales/new?symbol=' +
     symbol +
     '">Sell ' +
     symbol +
@@ -418,7 +404,7 @@ function stocksPage(visitor: Visitor, holdings: readonly Holding[], cookieLength
     PORTFOLIO_TITLE,
     visitor,
     '/stocks',
-    '<section>\n  <h1>Your portfolio</h1>\n  \n  \n  ' +
+    '<section>\n  <h1>Your portfolio</h1>\n  \n  ' +
       summary(total, positions.length) +
       '\n  ' +
       PRICES_NOTE +
@@ -433,7 +419,7 @@ function stocksPage(visitor: Visitor, holdings: readonly Holding[], cookieLength
       (remaining > 0
         ? 'About ' + String(remaining) + ' more fit in your browser&#39;s cookie.'
         : 'Your portfolio is full: remove a holding to add another.') +
-      '</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add stock</a>\n    <a class="button" href="/sales/new">Sell stock</a>\n    <a class="button secondary" href="/stocks/export.csv" download>Export CSV</a>\n    <a class="button secondary" href="/stocks/import">Import CSV</a>\n    <a class="button secondary" href="/stocks/clear">Clear portfolio…</a>\n  </div>\n</section>\n' +
+      '</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add stock</a>\n    <a class="button" href="/sales/new">Sell stock</a>\n    <a class="button" href="/prices">Update prices</a>\n    <a class="button secondary" href="/stocks/export.csv" download>Export CSV</a>\n    <a class="button secondary" href="/stocks/import">Import CSV</a>\n    <a class="button secondary" href="/stocks/clear">Clear portfolio…</a>\n  </div>\n</section>\n' +
       chart(positions, total),
   );
 }

@@ -239,8 +239,6 @@ def list_stocks():
         total=total,
         chart=chart,
         remaining=remaining,
-        # The current price takes the purchase price's pattern and message, as in the app.
-        price_field=FIELDS[2],
     )
 
 
@@ -253,6 +251,7 @@ app.add_url_rule("/lots/<int:lot_id>/edit", "edit_lot", not_ported_view, methods
 app.add_url_rule("/lots/<int:lot_id>/remove", "remove_lot", not_ported_view, methods=["POST"])
 app.add_url_rule("/sales/new", "sell_stock", not_ported_view, methods=["GET", "POST"])
 app.add_url_rule("/stocks/price", "set_price", not_ported_view, methods=["POST"])
+app.add_url_rule("/prices", "update_prices", not_ported_view, methods=["GET", "POST"])
 app.add_url_rule("/stocks/export.csv", "export_stocks", not_ported_view)
 app.add_url_rule("/stocks/import", "import_stocks", not_ported_view, methods=["GET", "POST"])
 

@@ -164,7 +164,7 @@ describe("the tracker's forms, refused", () => {
     expect(page.html).toContain(`<li><a href="#number_of_shares">${sharesMessages['not-positive']}</a></li>`);
   });
 
-  it('current price: the summary links to that position’s field, and the title starts with "Error:"', async () => {
+  it('current price: the summary links to that symbol’s field on the prices form, and the title starts with "Error:"', async () => {
     const client = await visitorWithAapl();
     await client.get(urlFor('list_stocks'));
     const page = await client.postForm(urlFor('set_price'), {
@@ -173,7 +173,7 @@ describe("the tracker's forms, refused", () => {
       current_price: 'abc',
     });
     expect(page.status).toBe(422);
-    expect(page.html).toContain('<title>Error: Your portfolio · Stock Portfolio</title>');
+    expect(page.html).toContain('<title>Error: Update prices · Stock Portfolio</title>');
     expect(page.html).toMatch(/<section class="error-summary"[^>]*autofocus>[\s\S]*<a href="#price-AAPL">/);
   });
 });

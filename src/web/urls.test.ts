@@ -152,6 +152,7 @@ describe('honoPaths', () => {
       list_sales: urlFor('list_sales'),
       remove_sale: urlFor('remove_sale', { sale_id: 8 }),
       set_price: urlFor('set_price'),
+      update_prices: urlFor('update_prices'),
       export_stocks: urlFor('export_stocks'),
       import_stocks: urlFor('import_stocks'),
       undo_remove: urlFor('undo_remove'),

@@ -30,7 +30,9 @@ export const routes = {
   sell_stock: '/sales/new',
   list_sales: '/sales',
   remove_sale: '/sales/:sale_id/remove',
+  // Pages from before the one prices form post one price here; it answers as the form does.
   set_price: '/stocks/price',
+  update_prices: '/prices',
   export_stocks: '/stocks/export.csv',
   import_stocks: '/stocks/import',
   undo_remove: '/stocks/undo',

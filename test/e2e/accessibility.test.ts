@@ -60,15 +60,11 @@ async function submitUnchecked(page: Page, form: string, button: string): Promis
   ).status();
 }
 
-/** The current-price form of `symbol`'s position. */
-const priceForm = (page: Page, symbol: string) =>
-  page.locator('form.price-form', { has: page.locator(`input[name="symbol"][value="${symbol}"]`) });
-
+/** Sets `symbol`'s price through the one "update prices" form, reached by the page's link. */
 async function setPrice(page: Page, symbol: string, price: string): Promise<number> {
-  await priceForm(page, symbol).getByLabel(`Current price of ${symbol} ($)`).fill(price);
-  return (
-    await pageAfter(page, () => priceForm(page, symbol).getByRole('button', { name: 'Save price' }).click())
-  ).status();
+  await pageAfter(page, () => page.getByRole('link', { name: 'Update prices' }).click());
+  await page.getByLabel(`Current price of ${symbol} ($)`).fill(price);
+  return (await pageAfter(page, () => page.getByRole('button', { name: 'Save prices' }).click())).status();
 }
 
 const openState = (name: string, path: string, status = 200): PageState => ({
@@ -126,19 +122,14 @@ const STATES: readonly PageState[] = [
     },
   },
   openState('positions sorted by gain', `${urlFor('list_stocks')}?sort=gain`),
+  openState('update prices form', urlFor('update_prices')),
   {
-    name: 'current price with errors',
+    name: 'update prices form with errors',
     status: 422,
     reach: async ({ page }) => {
-      await priceForm(page, 'AAPL').getByLabel('Current price of AAPL ($)').fill('abc');
-      await priceForm(page, 'AAPL').evaluate((element: { noValidate: boolean }) => {
-        element.noValidate = true;
-      });
-      return (
-        await pageAfter(page, () =>
-          priceForm(page, 'AAPL').getByRole('button', { name: 'Save price' }).click(),
-        )
-      ).status();
+      await page.getByLabel('Current price of AAPL ($)').fill('abc');
+      await page.getByLabel(`Current price of ${LONG.symbol} ($)`).fill('');
+      return submitUnchecked(page, 'form.prices-form', 'Save prices');
     },
   },
   openState('edit form', urlFor('edit_lot', { lot_id: 1 })),

@@ -382,13 +382,11 @@ describe('the tracker in a browser', () => {
     return Promise.all(rows.map(async (row) => (await row.locator('th, td').allInnerTexts()).map(collapse)));
   }
 
-  /** Sets a position's current price with its own small form. */
+  /** Sets a position's current price through the one "update prices" form, reached by its link. */
   async function setPrice(page: Page, symbol: string, price: string): Promise<Response> {
-    const form = page.locator('form.price-form', {
-      has: page.locator(`input[name="symbol"][value="${symbol}"]`),
-    });
-    await form.getByLabel(`Current price of ${symbol} ($)`).fill(price);
-    return pageAfter(page, () => form.getByRole('button', { name: 'Save price' }).click());
+    await pageAfter(page, () => page.getByRole('link', { name: 'Update prices' }).click());
+    await page.getByLabel(`Current price of ${symbol} ($)`).fill(price);
+    return pageAfter(page, () => page.getByRole('button', { name: 'Save prices' }).click());
   }
 
   /** Presses Tab until the element matching `selector` has the focus (at most 40 times). */

@@ -1,10 +1,9 @@
 /**
  * The positions table: one row per symbol (shares, average cost, cost basis, the visitor's current
- * price, market value, gain), its lots beneath in a `<details>`, and a small form per position to
- * set the current price. Sorting is a link per sortable column (`?sort=`): no script.
+ * price, market value, gain) and its lots beneath in a `<details>`; prices are set on their own
+ * page (`prices-view.ts`), linked from the page's actions. Sorting is a link per sortable column (`?sort=`): no script.
  * @module
  */
-import { currentPriceHints, CURRENT_PRICE_FIELD, REMOVE_PRICE_FIELD } from '../../domain/price-rules.js';
 import {
   formatMoney,
   formatPercent,
@@ -32,15 +31,6 @@ const SOURCE_NAMES: Readonly<Record<PriceSource, string>> = {
 function priceSource(price: CurrentPrice | undefined): Html | undefined {
   if (price === undefined) return undefined;
   return html`<span class="price-source">${SOURCE_NAMES[price.source]}, ${price.asOf === undefined ? 'date not recorded' : `as of ${price.asOf}`}</span>`;
-}
-
-/** A refused current price, shown again beside its position's field. */
-export interface PriceFormError {
-  readonly symbol: string;
-  readonly value: string;
-  readonly message: string;
-  /** The field was left empty on a position with a price: offer the button that removes it. */
-  readonly confirmRemoval: boolean;
 }
 
 const LIST_URL = urlFor('list_stocks');
@@ -115,51 +105,6 @@ export function lotRow(lot: Lot, token: Html): Html {
             </tr>`;
 }
 
-/** The id of the current-price field of `symbol`'s position. */
-export function priceFieldId(symbol: string): string {
-  return `price-${symbol}`;
-}
-
-/** Offered only after an empty price on a priced position: removing a price is asked for explicitly. */
-function removePriceButton(symbol: string): Html {
-  return html`<button type="submit" name="${REMOVE_PRICE_FIELD}" value="yes" class="secondary">Remove the price of ${symbol}</button>`;
-}
-
-const SET_PRICE_URL = urlFor('set_price');
-// The same on every position: escaped once, when the module loads.
-const PRICE_HINTS = html`pattern="${currentPriceHints.pattern}" title="${currentPriceHints.title}"
-            maxlength="${currentPriceHints.maxLength}"`;
-
-function priceForm(
-  position: Position,
-  token: Html,
-  sort: PositionSort,
-  error: PriceFormError | undefined,
-  page: number,
-): Html {
-  const { symbol } = position;
-  const id = priceFieldId(symbol);
-  const mine = error?.symbol === symbol ? error : undefined;
-  const value =
-    mine?.value ?? (position.valuation === undefined ? '' : formatPrice(position.valuation.price));
-  return html`<form method="post" action="${SET_PRICE_URL}" class="price-form">
-          ${token}
-          <input type="hidden" name="symbol" value="${symbol}" />
-          <input type="hidden" name="sort" value="${sort}" />${
-            page > 1 &&
-            html`
-          <input type="hidden" name="page" value="${page}" />`
-          }
-          <label for="${id}">Current price of ${symbol} ($)</label>
-          <input id="${id}" name="${CURRENT_PRICE_FIELD}" type="text" value="${value}" inputmode="decimal"
-            ${PRICE_HINTS} autocomplete="off" size="10"${
-              mine && html` aria-invalid="true" aria-describedby="${id}-error"`
-            } />
-          <button type="submit" class="secondary">Save price</button>
-          ${mine && html`<p class="field-error" id="${id}-error">${mine.message}</p>${mine.confirmRemoval && removePriceButton(symbol)}`}
-        </form>`;
-}
-
 /** The position's realized gain, when it has sales, and the link that sells it. */
 function positionSales(position: Position): Html {
   const sell = html`<a href="${urlFor('sell_stock')}?symbol=${encodeURIComponent(position.symbol)}">Sell ${position.symbol}</a>`;
@@ -176,14 +121,7 @@ function moreLots(position: Position): Html | undefined {
             <p class="more-lots">The first ${INLINE_LOTS} of ${formatCount(lots)} lots. <a href="${lotsUrl(position.symbol)}">All ${formatCount(lots)} lots of ${position.symbol}</a></p>`;
 }
 
-function positionRows(
-  position: Position,
-  token: Html,
-  sort: PositionSort,
-  error: PriceFormError | undefined,
-  page: number,
-  prices: PriceBook | undefined,
-): Html {
+function positionRows(position: Position, token: Html, prices: PriceBook | undefined): Html {
   const lots = position.lots.length;
   const shown = lots <= INLINE_LOTS ? position.lots : position.lots.slice(0, INLINE_LOTS);
   return html`<tbody class="position">
@@ -197,7 +135,7 @@ function positionRows(
       </tr>
       <tr class="position-detail">
         <td colspan="8" class="position-detail-cell">
-          <details${error?.symbol === position.symbol && html` open`}>
+          <details>
             <summary>${lots} ${lots === 1 ? 'lot' : 'lots'} of ${position.symbol}</summary>
             <table class="lots stacking">
               <thead>
@@ -215,7 +153,6 @@ function positionRows(
               </tbody>
             </table>${moreLots(position)}
           </details>
-          ${priceForm(position, token, sort, error, page)}
           ${positionSales(position)}
         </td>
       </tr>
@@ -325,7 +262,6 @@ export function positionsSection(
   view: Positions,
   sort: PositionSort,
   token: Html,
-  error: PriceFormError | undefined,
   prices?: PriceBook,
   shown: PageOf<Position> = {
     items: view.positions,
@@ -344,7 +280,7 @@ export function positionsSection(
     sort === 'symbol' ? {} : { sort },
   );
   return html`${pages}${TABLE_STARTS[live ? 'live' : 'manual'][sort]}
-      ${shown.items.map((position) => positionRows(position, token, sort, error, shown.page, prices))}
+      ${shown.items.map((position) => positionRows(position, token, prices))}
       ${totalsRow(view, shown.pageCount > 1)}
     </table>
   </div>

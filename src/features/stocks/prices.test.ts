@@ -1,6 +1,7 @@
 /** Positions, current prices, gain and sorting on the list page, through app.request. */
 import { describe, expect, it } from 'vitest';
 import {
+  fieldError,
   flashes,
   inputs,
   mainText,
@@ -15,6 +16,7 @@ import {
 import { currentPriceMessages, REMOVE_PRICE_FIELD } from '../../domain/price-rules.js';
 import { urlFor } from '../../web/urls.js';
 import { priceFlashes } from './prices.js';
+import { priceFields, priceRows, updatePricesPage } from './prices-view.js';
 
 const LOTS = [
   { stock_symbol: 'MSFT', number_of_shares: '2', purchase_price: '400', purchase_date: '2026-01-05' },
@@ -27,6 +29,11 @@ async function setPrice(client: Client, symbol: string, price: string, sort = 's
 }
 
 const DASH = '— not set';
+
+/** The attributes of the `<input>` named `name`. */
+function named(html: string, name: string): Record<string, string> | undefined {
+  return inputs(html).find((input) => input['name'] === name);
+}
 
 describe('positions', () => {
   it('groups lots by symbol: total shares, average cost, cost basis, and a dash for everything a price would give', async () => {
@@ -112,15 +119,19 @@ describe('setting a current price', () => {
     expect(mainText(page.html)).not.toContain('no current price');
   });
 
-  it('prefills the position’s form with its price', async () => {
+  it('no longer puts a price form in every position: one link to the prices form', async () => {
     const client = await visitorWith(LOTS);
-    await setPrice(client, 'AAPL', '87.5');
     const page = await client.get(urlFor('list_stocks'));
-    expect(inputs(page.html).find((input) => input['id'] === 'price-AAPL')?.['value']).toBe('$87.50');
+    expect(page.html).not.toContain('name="current_price');
+    expect(page.html.match(/<form /g)?.length).toBe(
+      // The theme switch and one remove button per lot: no form per position.
+      (page.html.match(/class="inline"/g)?.length ?? 0) + (page.html.match(/<form [^>]*theme/g)?.length ?? 0),
+    );
+    expect(page.html).toContain(`<a class="button" href="${urlFor('update_prices')}">Update prices</a>`);
   });
 
   it.each(['', '   '])(
-    'never deletes a price on an empty or spaces-only field (%j): it asks, and removes only when confirmed',
+    'one-price form (older pages): never deletes a price on an empty field (%j), it asks beside the field and removes only when confirmed',
     async (blank) => {
       const client = await visitorWith(LOTS);
       await setPrice(client, 'AAPL', '87.5');
@@ -133,9 +144,7 @@ describe('setting a current price', () => {
       expect(asked.html).toContain(
         `<p class="field-error" id="price-AAPL-error">${priceFlashes.confirmRemove('AAPL')}</p>`,
       );
-      expect(asked.html).toContain(
-        `<button type="submit" name="${REMOVE_PRICE_FIELD}" value="yes" class="secondary">Remove the price of AAPL</button>`,
-      );
+      expect(named(asked.html, priceFields.remove)).toMatchObject({ type: 'checkbox', value: 'AAPL' });
       await client.postForm(urlFor('set_price'), {
         symbol: 'AAPL',
         current_price: blank,
@@ -149,17 +158,17 @@ describe('setting a current price', () => {
     },
   );
 
-  it('refuses an empty field for a position without a price, offering nothing to remove', async () => {
+  it('one-price form: refuses an empty field for a position without a price, offering nothing to remove', async () => {
     const client = await visitorWith(LOTS);
     const page = await setPrice(client, 'AAPL', ' ');
     expect(page.status).toBe(422);
     expect(page.html).toContain(
       `<p class="field-error" id="price-AAPL-error">${currentPriceMessages.required}</p>`,
     );
-    expect(page.html).not.toContain(`name="${REMOVE_PRICE_FIELD}"`);
+    expect(page.html).not.toContain(`name="${priceFields.remove}"`);
   });
 
-  it('refuses a bad price with 422 and the message beside that position’s field, and changes nothing', async () => {
+  it('one-price form: refuses a bad price with 422 and the message beside that field, and changes nothing', async () => {
     const client = await visitorWith(LOTS);
     await setPrice(client, 'AAPL', '90');
     await client.get(urlFor('list_stocks'));
@@ -172,7 +181,7 @@ describe('setting a current price', () => {
     expect(inputs(page.html).find((input) => input['id'] === 'price-MSFT')).toMatchObject({
       value: '-5',
       'aria-invalid': 'true',
-      'aria-describedby': 'price-MSFT-error',
+      'aria-describedby': 'price-MSFT-shown price-MSFT-error',
     });
     expect(page.setCookies).toEqual([]);
     expect(client.decodeSession()).toEqual(before);
@@ -183,7 +192,7 @@ describe('setting a current price', () => {
     await setPrice(client, 'GOOG', '100');
     expect(client.decodeSession()['prices']).toBeUndefined();
     expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
-      ['error', priceFlashes.notHeld],
+      ['error', priceFlashes.notHeld('GOOG')],
     ]);
   });
 
@@ -305,5 +314,190 @@ describe('the summary above the table', () => {
       Return: '+1.09%',
       'Without a current price': 'none',
     });
+  });
+});
+
+describe('the update prices form', () => {
+  /** The form's fields as the page sends them (hidden ones included), ready to post back. */
+  function fieldsOf(html: string): Record<string, string> {
+    const fields: Record<string, string> = {};
+    for (const input of inputs(html)) {
+      const name = input['name'];
+      // The price fields; the client adds the CSRF token itself.
+      if (name === undefined || !/^(current|shown)_price\./.test(name)) continue;
+      fields[name] = input['value'] ?? '';
+    }
+    return fields;
+  }
+
+  it('has one labelled field per held symbol, in symbol order, and one Save button', async () => {
+    const client = await visitorWith(LOTS);
+    const page = await client.get(urlFor('update_prices'));
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<title>Update prices · Stock Portfolio</title>');
+    const fields = inputs(page.html).filter((input) => input['name']?.startsWith('current_price.'));
+    expect(fields.map((input) => [input['id'], input['name'], input['value']])).toEqual([
+      ['price-AAPL', 'current_price.AAPL', ''],
+      ['price-MSFT', 'current_price.MSFT', ''],
+    ]);
+    expect(page.html).toContain('<label for="price-AAPL">Current price of AAPL ($)</label>');
+    expect(page.html.match(/<button type="submit">Save prices<\/button>/g)).toHaveLength(1);
+  });
+
+  it('saves every changed field at once, as manual prices dated today, all in one save', async () => {
+    const client = await visitorWith(LOTS);
+    const form = await client.get(urlFor('update_prices'));
+    const saved = await client.postForm(urlFor('update_prices'), {
+      ...fieldsOf(form.html),
+      [priceFields.price('AAPL')]: '87.5',
+      [priceFields.price('MSFT')]: '$450',
+    });
+    expect(saved.status).toBe(302);
+    expect(client.decodeSession()['prices']).toEqual({
+      AAPL: ['87.5', TEST_TODAY, 'manual'],
+      MSFT: ['450', TEST_TODAY, 'manual'],
+    });
+    expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
+      ['success', priceFlashes.savedMany('AAPL ($87.50), MSFT ($450.00)')],
+    ]);
+    const again = await client.get(urlFor('update_prices'));
+    expect(named(again.html, priceFields.price('AAPL'))?.['value']).toBe('$87.50');
+  });
+
+  it('leaves an unchanged field alone: a price another tab saved meanwhile is not overwritten', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'AAPL', '87.5');
+    const form = await client.get(urlFor('update_prices'));
+    // Another tab sets AAPL after this form was sent.
+    await setPrice(client, 'AAPL', '90');
+    await client.postForm(urlFor('update_prices'), {
+      ...fieldsOf(form.html),
+      [priceFields.price('MSFT')]: '450',
+    });
+    expect(client.decodeSession()['prices']).toEqual({
+      AAPL: ['90', TEST_TODAY, 'manual'],
+      MSFT: ['450', TEST_TODAY, 'manual'],
+    });
+  });
+
+  it('says so and saves nothing when no field changed', async () => {
+    const client = await visitorWith(LOTS);
+    const form = await client.get(urlFor('update_prices'));
+    const before = client.decodeSession();
+    await client.postForm(urlFor('update_prices'), fieldsOf(form.html));
+    expect(client.decodeSession()['prices']).toEqual(before['prices']);
+    expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
+      ['info', priceFlashes.unchanged],
+    ]);
+  });
+
+  it('refuses the whole submit when one field is bad: 422, the message beside it, nothing saved', async () => {
+    const client = await visitorWith(LOTS);
+    const form = await client.get(urlFor('update_prices'));
+    const before = client.decodeSession();
+    const page = await client.postForm(urlFor('update_prices'), {
+      ...fieldsOf(form.html),
+      [priceFields.price('AAPL')]: '87.5',
+      [priceFields.price('MSFT')]: 'abc',
+    });
+    expect(page.status).toBe(422);
+    expect(page.setCookies).toEqual([]);
+    expect(client.decodeSession()).toEqual(before);
+    expect(page.html).toContain('<title>Error: Update prices · Stock Portfolio</title>');
+    expect(page.html).toMatch(/<section class="error-summary"[^>]*autofocus>[\s\S]*<a href="#price-MSFT">/);
+    expect(page.html).toContain(
+      `<p class="field-error" id="price-MSFT-error">${currentPriceMessages.invalid}</p>`,
+    );
+    // What the visitor typed stays in both fields.
+    expect(named(page.html, priceFields.price('AAPL'))?.['value']).toBe('87.5');
+    expect(named(page.html, priceFields.price('MSFT'))).toMatchObject({
+      value: 'abc',
+      'aria-invalid': 'true',
+    });
+  });
+
+  it('asks before removing an emptied price, and removes it when its box is ticked', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'AAPL', '87.5');
+    const form = await client.get(urlFor('update_prices'));
+    const before = client.decodeSession();
+    const emptied = { ...fieldsOf(form.html), [priceFields.price('AAPL')]: ' ' };
+    const asked = await client.postForm(urlFor('update_prices'), emptied);
+    expect(asked.status).toBe(422);
+    expect(client.decodeSession()).toEqual(before);
+    expect(fieldError(asked.html, 'price-AAPL')).toBe(priceFlashes.confirmRemove('AAPL'));
+    await client.postForm(urlFor('update_prices'), { ...emptied, [priceFields.remove]: 'AAPL' });
+    expect(client.decodeSession()['prices']).toBeUndefined();
+    expect(flashes((await client.get(urlFor('list_stocks'))).html)).toEqual([
+      ['success', priceFlashes.removed('AAPL')],
+    ]);
+  });
+
+  it('offers the remove box only beside a price of the visitor’s own', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'AAPL', '87.5');
+    const page = await client.get(urlFor('update_prices'));
+    expect(page.html).toContain('<label for="price-AAPL-remove">Remove my price of AAPL</label>');
+    expect(page.html).not.toContain('price-MSFT-remove');
+  });
+
+  it('saves nothing when one symbol is no longer held (another tab removed it), and says which', async () => {
+    const client = await visitorWith(LOTS);
+    const form = await client.get(urlFor('update_prices'));
+    const answer = await client.postForm(urlFor('update_prices'), {
+      ...fieldsOf(form.html),
+      [priceFields.price('AAPL')]: '87.5',
+      [priceFields.price('GOOG')]: '100',
+      [priceFields.shown('GOOG')]: '',
+    });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe(urlFor('update_prices'));
+    expect(client.decodeSession()['prices']).toBeUndefined();
+    expect(flashes((await client.get(urlFor('update_prices'))).html)).toEqual([
+      ['error', priceFlashes.notHeld('GOOG')],
+    ]);
+  });
+
+  it('comes in pages of 100 symbols, and a page past the last is a 404', async () => {
+    const lots = Array.from({ length: 101 }, (_, i) => ({
+      stock_symbol: `S${String(i).padStart(3, '0')}`,
+      number_of_shares: '1',
+      purchase_price: '1',
+      purchase_date: '2026-01-05',
+    }));
+    const client = await visitorWith(lots);
+    const first = await client.get(urlFor('update_prices'));
+    expect(inputs(first.html).filter((input) => input['name']?.startsWith('current_price.'))).toHaveLength(
+      100,
+    );
+    const second = await client.get(`${urlFor('update_prices')}?page=2`);
+    expect(inputs(second.html).filter((input) => input['name']?.startsWith('current_price.'))).toHaveLength(
+      1,
+    );
+    expect(named(second.html, 'page')?.['value']).toBe('2');
+    expect((await client.get(`${urlFor('update_prices')}?page=3`)).status).toBe(404);
+  });
+});
+
+describe('the update prices form with live quotes', () => {
+  it('fills a field with the visitor’s own price only, never a quote, and shows the quote beside it', () => {
+    const quote = { price: '312', source: 'alpha-vantage', asOf: '2026-03-04' } as const;
+    const mine = new Map([['MSFT', { price: '400', source: 'manual', asOf: '2026-03-01' } as const]]);
+    const shown = new Map([
+      ['AAPL', quote],
+      ['MSFT', quote],
+    ]);
+    const rows = priceRows(['AAPL', 'MSFT'], mine, shown);
+    const page = updatePricesPage(
+      { items: rows, page: 1, pageCount: 1, first: 1, total: 2 },
+      'token',
+      true,
+    ).toString();
+    expect(named(page, priceFields.price('AAPL'))?.['value']).toBe('');
+    expect(named(page, priceFields.price('MSFT'))?.['value']).toBe('$400.00');
+    expect(textOf(page)).toContain('Shown now: $312.00 (Alpha Vantage quote, as of 2026-03-04).');
+    // Only MSFT has a price of the visitor's own to remove.
+    expect(page).not.toContain('price-AAPL-remove');
+    expect(page).toContain('price-MSFT-remove');
   });
 });

@@ -34,7 +34,7 @@ import {
 } from 'flask-session-ts';
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { renderPage } from '../../web/render.js';
-import { listUrl, lotsUrl, type PriceFormError } from './positions-view.js';
+import { listUrl, lotsUrl } from './positions-view.js';
 import {
   ADD_STOCK_TITLE,
   addStockPage,
@@ -127,7 +127,6 @@ export async function renderStockList(
   c: Context<AppEnv>,
   { store, now, quotes }: Pick<FeatureDeps, 'store' | 'now' | 'quotes'>,
   sort: string | undefined,
-  priceError?: PriceFormError,
   pageText?: string,
 ) {
   const session = c.get('session');
@@ -146,8 +145,8 @@ export async function renderStockList(
   if (shownPage === undefined || shownPage > pageCount) {
     return renderNoSuchPage(c, pageText ?? '', 'your portfolio', pageCount, (n) => listUrl(order, n));
   }
-  const title = priceError === undefined ? PORTFOLIO_TITLE : `Error: ${PORTFOLIO_TITLE}`;
-  const status = priceError === undefined ? 200 : 422;
+  const title = PORTFOLIO_TITLE;
+  const status = 200;
   const notices = live.notice === undefined ? [] : [['info', live.notice] as [string, string]];
   return renderPage(c, { title, status, notices }, (page) => {
     // Measured after the page consumed its flashes: the cookie this response will send.
@@ -157,7 +156,6 @@ export async function renderStockList(
       {
         sort: positionSort(sort),
         remaining,
-        priceError,
         storage: storageOf(store),
         undo: undoNotice(readUndo(session, ledger), ledger),
         salesCount: ledger.sales.length,
@@ -173,7 +171,7 @@ export async function renderStockList(
 }
 
 /** A 404 for a page number past the last (or not a number), with links to the pages that exist. */
-function renderNoSuchPage(
+export function renderNoSuchPage(
   c: Context<AppEnv>,
   asked: string,
   what: string,
@@ -289,9 +287,7 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
     return redirect(c, urlFor('list_stocks'), 302);
   });
 
-  app.get(honoPaths.list_stocks, (c) =>
-    renderStockList(c, deps, c.req.query('sort'), undefined, c.req.query('page')),
-  );
+  app.get(honoPaths.list_stocks, (c) => renderStockList(c, deps, c.req.query('sort'), c.req.query('page')));
   app.get(honoPaths.list_lots, (c) => renderLots(c, deps));
 
   // Pages from before lots had ids post here: their index may name another lot now.

@@ -10,9 +10,8 @@ import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
-import { errorSummary } from '../../web/error-summary.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
-import { lotRow, lotsUrl, positionsSection, priceFieldId, type PriceFormError } from './positions-view.js';
+import { lotRow, lotsUrl, positionsSection } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import {
@@ -66,12 +65,11 @@ function undoNoticeView(undo: { readonly said: string; readonly button: string }
   </div>`;
 }
 
-/** What the list page shows besides the positions: how many more fit, a refused price, the undo. */
+/** What the list page shows besides the positions: how many more fit, the undo. */
 export interface ListOptions {
   readonly sort: PositionSort;
   /** Holdings that still fit in the session (at least 1 is exact: see `session/capacity.ts`). */
   readonly remaining: number;
-  readonly priceError?: PriceFormError | undefined;
   /** Where the session lives, for the "how many more fit" hint. Default: the cookie. */
   readonly storage?: 'cookie' | 'server';
   /** The server store's cap on one portfolio, in bytes, said beside the hint. */
@@ -102,7 +100,8 @@ function salesLink(count: number | undefined): Html | undefined {
 // link to the recorded sales.
 const ACTIONS_START = html`<div class="actions">
     <a class="button" href="${urlFor('add_stock')}">Add stock</a>
-    <a class="button" href="${urlFor('sell_stock')}">Sell stock</a>`;
+    <a class="button" href="${urlFor('sell_stock')}">Sell stock</a>
+    <a class="button" href="${urlFor('update_prices')}">Update prices</a>`;
 const ACTIONS_END = html`
     <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
     <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
@@ -188,12 +187,8 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
   return html`<section>
   <h1>${PORTFOLIO_TITLE}</h1>
   ${undo}
-  ${
-    options.priceError !== undefined &&
-    errorSummary([{ message: options.priceError.message, fieldId: priceFieldId(options.priceError.symbol) }])
-  }
   ${summary(view, (options.salesCount ?? 0) === 0 ? undefined : (options.realized ?? ZERO))}
-  ${positionsSection(view, options.sort, token, options.priceError, options.prices, positionsPage(view, options.page), options.liveQuotes)}
+  ${positionsSection(view, options.sort, token, options.prices, positionsPage(view, options.page), options.liveQuotes)}
   <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage, options.capBytes)}</p>
   ${ACTIONS_START}${salesLink(options.salesCount)}${ACTIONS_END}
 </section>
