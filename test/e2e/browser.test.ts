@@ -10,6 +10,7 @@ import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_MESSAGE } from '../../src/http/app.js';
 import { urlFor } from '../../src/web/urls.js';
+import { sharesMessages, symbolMessages } from '../../src/domain/stock-fields.js';
 import {
   AAPL,
   addStock,
@@ -590,9 +591,7 @@ describe('the tracker in a browser', () => {
     const response = await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click());
     expect(response.status()).toBe(422);
     const problems = await page.locator('#import-problems li').allInnerTexts();
-    expect(problems).toEqual([
-      'Row 3: Enter a stock symbol that contains at least one letter (for example AAPL). Enter a number of shares greater than 0.',
-    ]);
+    expect(problems).toEqual([`Row 3: ${symbolMessages['no-letter']} ${sharesMessages['not-positive']}`]);
     await open(page, urlFor('list_stocks'));
     expect(await lotRows(page)).toEqual(before);
   });
