@@ -18,7 +18,9 @@
  * long as it has. Far from the limit that is certain by arithmetic (at least two worst-case adds of
  * room, the adds priced with this session's id lengths); within that distance, and for a session
  * saved before lots had ids (whose first save writes one into every lot), every store measures
- * once, with the store, the session plus one worst-case add, so the boundary is exact. Sales and
+ * once, with the store, the session plus one worst-case add, so the boundary is exact (a server
+ * store's session saved before ids whose lots, with the ids that save writes, exceed the cap on
+ * their own is full without that measure: a lower bound of the truth already says no). Sales and
  * prices count in the session's size as they are, and against the lots in the estimate, which
  * therefore errs lower when they are many.
  * @module
@@ -157,6 +159,42 @@ function idBytesBeyondModel(
   return 2 * (digits - 1) + (String(nextId + 1).length - digits);
 }
 
+/**
+ * JSON bytes of `lot` as the ledger stores it (`encodeLot`: `["SYM","1","2.5","2024-01-31",7]`, a
+ * null date slot when it has none, `,"fee"` when it has one), exactly: every field is ASCII with
+ * nothing to escape (symbols are `[A-Z0-9.-]`, amounts canonical digits, dates ISO).
+ */
+export function storedLotJson(lot: Lot): number {
+  const { symbol, shares, price, date, id, fee } = lot;
+  // [ "symbol" , "shares" , "price" , date|null , id ( , "fee" ) ]
+  return (
+    1 +
+    (symbol.length + 2) +
+    (shares.length + 3) +
+    (price.length + 3) +
+    1 +
+    (date === undefined ? 4 : date.length + 2) +
+    1 +
+    String(id).length +
+    (fee === undefined ? 0 : fee.length + 3) +
+    1
+  );
+}
+
+/**
+ * A lower bound of the bytes a server store's session takes once `holdings` are saved with ids:
+ * `{"portfolio":[lot,lot,…]}` and nothing else. Only lots carry an id here (`readLedger` numbers an
+ * old session's lots as its first save will store them).
+ */
+function lotsWithIdsJson(holdings: readonly (Holding | Lot)[]): number {
+  let json = '{"portfolio":[]}'.length + Math.max(0, holdings.length - 1);
+  for (const holding of holdings) {
+    if (!('id' in holding)) return 0;
+    json += storedLotJson(holding);
+  }
+  return json;
+}
+
 /** Base64 characters for `bytes` bytes, unpadded, as the cookie carries them. */
 function base64Length(bytes: number): number {
   return Math.ceil((bytes * 4) / 3);
@@ -196,6 +234,10 @@ export function roomForMore(
     // measure of the session after the worst add makes the boundary exact.
     const size = store.measure(session);
     const room = max - size;
+    // A session saved before ids, whose lots with the ids its first save writes would not fit even
+    // alone: full, without building and measuring that save (for a portfolio at a server store's
+    // cap, most of the page's cost).
+    if (idBytes === undefined && lotsWithIdsJson(holdings) > max) return 0;
     if (room < 2 * worstAddJson || idBytes === undefined) {
       return measuredNearLimit(store, session, add, size, count);
     }
