@@ -77,7 +77,7 @@ function holdingJson(holding: Holding | Lot): number {
   let fields = symbol.length + shares.length + price.length + (date === undefined ? 0 : date.length + 3);
   // A lot adds ,id (its date slot null when it has none) and ,"fee" when it has one.
   if ('id' in holding) {
-    fields += 1 + String(holding.id).length + (date === undefined ? 5 : 0);
+    fields += 1 + digitCount(holding.id) + (date === undefined ? 5 : 0);
     if (holding.fee !== undefined) fields += holding.fee.length + 3;
   }
   return fields + 2 + 3 * 3 + 1;
@@ -175,10 +175,17 @@ export function storedLotJson(lot: Lot): number {
     1 +
     (date === undefined ? 4 : date.length + 2) +
     1 +
-    String(id).length +
+    digitCount(id) +
     (fee === undefined ? 0 : fee.length + 3) +
     1
   );
+}
+
+/** Decimal digits of a positive safe integer, without making its string (one per lot, per page). */
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let limit = 10; n >= limit && digits < 16; limit *= 10) digits++;
+  return digits;
 }
 
 /**
@@ -222,9 +229,13 @@ export function roomForMore(
   const idBytes = idBytesBeyondModel(session, holdings);
   const worstAddJson = model.worstAddJson + (idBytes ?? 0);
   const count = Math.max(1, holdings.length);
-  let json = 0;
-  for (const holding of holdings) json += holdingJson(holding);
-  const perHoldingJson = holdings.length === 0 ? holdingJson(WORST_CASE_HOLDING) : json / holdings.length;
+  // The session's own JSON bytes per holding: a pass over the lots, only where an estimate needs it.
+  const perHoldingJson = () => {
+    if (holdings.length === 0) return holdingJson(WORST_CASE_HOLDING);
+    let json = 0;
+    for (const holding of holdings) json += holdingJson(holding);
+    return json / holdings.length;
+  };
   const max = store.maxSessionBytes;
 
   if (!(store instanceof CookieSessionStore)) {
@@ -232,16 +243,16 @@ export function roomForMore(
     // next add fits by arithmetic. Nearer, the add's cost depends on what it replaces (an undo of
     // another length), and a session saved before ids grows every lot on its first save: one
     // measure of the session after the worst add makes the boundary exact.
-    const size = store.measure(session);
-    const room = max - size;
     // A session saved before ids, whose lots with the ids its first save writes would not fit even
     // alone: full, without building and measuring that save (for a portfolio at a server store's
     // cap, most of the page's cost).
     if (idBytes === undefined && lotsWithIdsJson(holdings) > max) return 0;
+    const size = store.measure(session);
+    const room = max - size;
     if (room < 2 * worstAddJson || idBytes === undefined) {
       return measuredNearLimit(store, session, add, size, count);
     }
-    return Math.max(1, Math.floor((room - model.flashJson) / perHoldingJson));
+    return Math.max(1, Math.floor((room - model.flashJson) / perHoldingJson()));
   }
 
   const value = readCookie(cookieHeader, store.cookieName);
@@ -276,7 +287,7 @@ export function roomForMore(
       SESSION_COMPRESS_ABOVE_BYTES >= rawJsonLimit
         ? rawJsonLimit
         : Math.max(SESSION_COMPRESS_ABOVE_BYTES, ((maxPayload - slack - 1) * 3) / 4 / model.typicalRatio);
-    estimate = (jsonLimit - jsonNow - model.flashJson) / perHoldingJson;
+    estimate = (jsonLimit - jsonNow - model.flashJson) / perHoldingJson();
   }
   return Math.max(1, Math.floor(estimate));
 }
