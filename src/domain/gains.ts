@@ -7,8 +7,8 @@
  * Exact throughout; the view rounds. Percentages and average costs are the only divisions.
  * @module
  */
-import { decimal, divide, multiply, subtract, sum, ZERO, type Decimal } from './decimal.js';
-import { amountOf, type Ledger, type Lot } from './ledger.js';
+import { add, decimal, divide, multiply, subtract, sum, ZERO, type Decimal } from './decimal.js';
+import { amountOf, lotAmounts, type Ledger, type Lot } from './ledger.js';
 import type { CurrentPrice, PriceBook } from './price-book.js';
 import { daysBetween, matchSales, termOf, type Matching, type SaleResult, type Term } from './sales.js';
 
@@ -39,6 +39,8 @@ function unrealized(value: Decimal, cost: Decimal): Unrealized {
 /** One lot as the page shows it. */
 export interface LotView {
   readonly lot: Lot;
+  /** The lot's price per share, parsed. */
+  readonly price: Decimal;
   /** Shares bought, sold from it, and still held. */
   readonly shares: Decimal;
   readonly sold: Decimal;
@@ -104,14 +106,20 @@ export interface LedgerView {
  */
 export function viewLedger(ledger: Ledger, book: PriceBook, today: string): LedgerView {
   const matching = matchSales(ledger);
+  const amounts = lotAmounts(ledger.lots);
+  // Each current price parsed once, not once per lot.
+  const prices = new Map<string, Decimal>();
+  for (const [symbol, price] of book) prices.set(symbol, amountOf(price.price));
   const lotsBySymbol = new Map<string, LotView[]>();
-  for (const lot of ledger.lots) {
+  ledger.lots.forEach((lot, i) => {
     const state = matching.lots.get(lot.id);
-    if (state === undefined) continue;
-    const price = book.get(lot.symbol);
+    const parsed = amounts[i];
+    if (state === undefined || parsed === undefined) return;
+    const price = prices.get(lot.symbol);
     const days = lot.date === undefined ? undefined : daysBetween(lot.date, today);
     const view: LotView = {
       lot,
+      price: parsed.price,
       shares: state.shares,
       sold: state.sold,
       remaining: state.remaining,
@@ -119,14 +127,14 @@ export function viewLedger(ledger: Ledger, book: PriceBook, today: string): Ledg
       unrealized:
         price === undefined || state.remaining.units === 0n
           ? undefined
-          : unrealized(multiply(state.remaining, amountOf(price.price)), state.remainingCost),
+          : unrealized(multiply(state.remaining, price), state.remainingCost),
       days,
       term: termOf(days),
     };
     const list = lotsBySymbol.get(lot.symbol);
     if (list === undefined) lotsBySymbol.set(lot.symbol, [view]);
     else list.push(view);
-  }
+  });
   const salesBySymbol = new Map<string, SaleResult[]>();
   for (const result of matching.sales) {
     const list = salesBySymbol.get(result.sale.symbol);
@@ -134,13 +142,20 @@ export function viewLedger(ledger: Ledger, book: PriceBook, today: string): Ledg
     else list.push(result);
   }
 
-  const symbols = [...new Set([...lotsBySymbol.keys(), ...salesBySymbol.keys()])].sort();
+  const symbols = [...lotsBySymbol.keys()];
+  for (const symbol of salesBySymbol.keys()) if (!lotsBySymbol.has(symbol)) symbols.push(symbol);
+  symbols.sort();
   const positions = symbols.map((symbol): PositionView => {
     const lots = lotsBySymbol.get(symbol) ?? [];
     const sales = salesBySymbol.get(symbol) ?? [];
-    const openShares = sum(lots.map((l) => l.remaining));
-    const openCost = sum(lots.map((l) => l.remainingCost));
-    const price = book.get(symbol);
+    let openShares = ZERO;
+    let openCost = ZERO;
+    for (const lot of lots) {
+      openShares = add(openShares, lot.remaining);
+      openCost = add(openCost, lot.remainingCost);
+    }
+    const current = book.get(symbol);
+    const price = prices.get(symbol);
     const open = openShares.units > 0n;
     return {
       symbol,
@@ -149,12 +164,9 @@ export function viewLedger(ledger: Ledger, book: PriceBook, today: string): Ledg
       openShares,
       openCost,
       averageCost: open ? divide(openCost, openShares, AVERAGE_COST_SCALE) : undefined,
-      price,
-      unrealized:
-        open && price !== undefined
-          ? unrealized(multiply(openShares, amountOf(price.price)), openCost)
-          : undefined,
-      realized: sum(sales.map((s) => s.gain)),
+      price: current,
+      unrealized: open && price !== undefined ? unrealized(multiply(openShares, price), openCost) : undefined,
+      realized: sales.length === 0 ? ZERO : sum(sales.map((s) => s.gain)),
     };
   });
   return { positions, totals: totalsOf(positions, matching), matching };

@@ -12,7 +12,17 @@
  * it) so that the matching and gain modules can use the model without the decoder.
  * @module
  */
-import { compare, decimal, normalize, parseDecimal, toCanonicalString, type Decimal } from './decimal.js';
+import {
+  add,
+  compare,
+  decimal,
+  multiply,
+  normalize,
+  parseDecimal,
+  toCanonicalString,
+  ZERO,
+  type Decimal,
+} from './decimal.js';
 import type { AmountRule, Holding } from './portfolio.js';
 
 /** A buy lot: a holding with its id and, when there was one, the broker's fee. */
@@ -87,6 +97,45 @@ export function amountOf(text: string): Decimal {
   const value = parseDecimal(text);
   if (value === undefined) throw new TypeError(`Not a decimal: ${JSON.stringify(text)}`);
   return value;
+}
+
+/** A lot's amounts, parsed: what every replay and every figure of the lot starts from. */
+export interface LotAmounts {
+  readonly shares: Decimal;
+  readonly price: Decimal;
+  /** Zero when the lot has no fee. */
+  readonly fee: Decimal;
+  /** shares × price + fee: the cost basis of the whole lot. */
+  readonly cost: Decimal;
+}
+
+function parseLotAmounts(lot: Lot): LotAmounts {
+  const shares = amountOf(lot.shares);
+  const price = amountOf(lot.price);
+  const fee = lot.fee === undefined ? ZERO : amountOf(lot.fee);
+  return { shares, price, fee, cost: add(multiply(shares, price), fee) };
+}
+
+/**
+ * Parsed amounts by the lots array they were parsed from, for frozen arrays of frozen lots only: a
+ * frozen value cannot change, so one parse serves the replay, the gains and the positions of a
+ * page (and every page of a cookie whose decoded ledger the session layer shares). Keyed by the
+ * array, not by each lot, so a large ledger costs one entry, not one per lot.
+ */
+const parsedLots = new WeakMap<readonly Lot[], readonly LotAmounts[]>();
+
+/**
+ * The amounts of each of `lots`, in the same order: parsed once per frozen array of frozen lots
+ * (see above), parsed afresh for anything else (a ledger being built or changed).
+ */
+export function lotAmounts(lots: readonly Lot[]): readonly LotAmounts[] {
+  const known = parsedLots.get(lots);
+  if (known !== undefined) return known;
+  const amounts = lots.map(parseLotAmounts);
+  if (Object.isFrozen(lots) && lots.every((lot) => Object.isFrozen(lot))) {
+    parsedLots.set(lots, Object.freeze(amounts));
+  }
+  return amounts;
 }
 
 /** The lot with `id`, if it is still there. */

@@ -46,11 +46,13 @@ export {
   FEE_RULE,
   findLot,
   findSale,
+  lotAmounts,
   parseRecordId,
   storedFee,
   type FeeProblem,
   type Ledger,
   type Lot,
+  type LotAmounts,
   type Pick,
   type Sale,
 } from './ledger-model.js';

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  add,
   compare,
   decimal,
   divide,
@@ -157,10 +158,10 @@ export function buildPositions(
  * not shown here (the sales list shows them); each position with its realized gain when it has sales.
  */
 export function positionsOfLedger(view: LedgerView, prices: PriceBook, sort: PositionSort): Positions {
-  const lots: Lot[] = [];
-  const realized = new Map<string, Decimal>();
+  const positions: Position[] = [];
+  // view.positions is in symbol order, the lots of each in portfolio order, as positions want them.
   for (const position of view.positions) {
-    if (position.sales.length > 0) realized.set(position.symbol, position.realized);
+    const lots: Lot[] = [];
     for (const lot of position.lots) {
       if (lot.remaining.units === 0n) continue;
       const sold = lot.sold.units !== 0n;
@@ -168,16 +169,23 @@ export function positionsOfLedger(view: LedgerView, prices: PriceBook, sort: Pos
         holding: lot.lot,
         id: lot.lot.id,
         shares: lot.remaining,
-        price: amount(lot.lot.price),
+        price: lot.price,
         cost: lot.remainingCost,
         ...(sold ? { bought: lot.shares } : {}),
       });
     }
+    if (lots.length === 0) continue;
+    const current = prices.get(position.symbol);
+    positions.push(
+      positionOf(
+        position.symbol,
+        lots,
+        current === undefined ? undefined : amount(current.price),
+        position.sales.length > 0 ? position.realized : undefined,
+      ),
+    );
   }
-  // view.positions is in symbol order; the portfolio order of lots within a symbol is kept.
-  const order = new Map([...view.matching.lots.keys()].map((id, i) => [id, i]));
-  lots.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-  return positionsOf(lots, new Map([...prices].map(([symbol, p]) => [symbol, p.price])), sort, realized);
+  return sorted(positions, sort);
 }
 
 function positionsOf(
@@ -193,22 +201,37 @@ function positionsOf(
     else lots.push(lot);
   }
   const positions = [...lotsBySymbol].map(([symbol, lots]): Position => {
-    const shares = sum(lots.map((lot) => lot.shares));
-    const cost = sum(lots.map((lot) => lot.cost));
     const price = prices.get(symbol);
-    return {
-      symbol,
-      lots,
-      shares,
-      cost,
-      averageCost: divide(cost, shares, AVERAGE_COST_SCALE),
-      valuation:
-        price === undefined
-          ? undefined
-          : { price: amount(price), ...returnOf(multiply(shares, amount(price)), cost) },
-      ...(realized.has(symbol) ? { realized: realized.get(symbol) ?? ZERO } : {}),
-    };
+    return positionOf(symbol, lots, price === undefined ? undefined : amount(price), realized.get(symbol));
   });
+  return sorted(positions, sort);
+}
+
+/** One position from its lots (in portfolio order), valued at `price` when there is one. */
+function positionOf(
+  symbol: string,
+  lots: readonly Lot[],
+  price: Decimal | undefined,
+  realized: Decimal | undefined,
+): Position {
+  let shares = ZERO;
+  let cost = ZERO;
+  for (const lot of lots) {
+    shares = add(shares, lot.shares);
+    cost = add(cost, lot.cost);
+  }
+  return {
+    symbol,
+    lots,
+    shares,
+    cost,
+    averageCost: divide(cost, shares, AVERAGE_COST_SCALE),
+    valuation: price === undefined ? undefined : { price, ...returnOf(multiply(shares, price), cost) },
+    ...(realized === undefined ? {} : { realized }),
+  };
+}
+
+function sorted(positions: Position[], sort: PositionSort): Positions {
   positions.sort((a, b) => ORDERS[sort](a, b) || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   return { positions, totals: totalsOf(positions) };
 }

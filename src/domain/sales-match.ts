@@ -16,7 +16,15 @@
  * @module
  */
 import { add, compare, multiply, subtract, toCanonicalString, ZERO, type Decimal } from './decimal.js';
-import { amountOf, type Ledger, type Lot, type Pick, type Sale } from './ledger-model.js';
+import {
+  amountOf,
+  lotAmounts,
+  type Ledger,
+  type LotAmounts,
+  type Lot,
+  type Pick,
+  type Sale,
+} from './ledger-model.js';
 import { feeOf, feeShare, settleSale, type Part, type SaleResult } from './sales-gain.js';
 
 /** A lot after the sales: what is left of it. */
@@ -84,22 +92,65 @@ export interface MatchOptions {
  * sale that no lot can cover (possible only in data another program wrote) gets a shortfall.
  */
 export function matchSales(ledger: Ledger, options: MatchOptions = {}): Matching {
+  const { sales, tallies } = replay(ledger, options);
+  const amounts = lotAmounts(ledger.lots);
+  const lots = new Map<number, LotState>();
+  ledger.lots.forEach((lot, i) => {
+    const tally = tallies.get(lot.id);
+    if (tally !== undefined) {
+      lots.set(lot.id, stateOf(tally));
+      return;
+    }
+    // A lot no sale could take (no sale of its symbol): all of it is held, at its whole cost.
+    const { shares, cost } = amountsAt(amounts, i);
+    lots.set(lot.id, { lot, shares, sold: ZERO, remaining: shares, remainingCost: cost });
+  });
+  return { sales, lots };
+}
+
+/** The `i`th of `lotAmounts(lots)`, which has one per lot. */
+function amountsAt(amounts: readonly LotAmounts[], i: number): LotAmounts {
+  const found = amounts[i];
+  if (found === undefined) throw new RangeError(`No amounts for lot ${i}`);
+  return found;
+}
+
+function stateOf(tally: LotTally): LotState {
+  const remaining = subtract(tally.shares, tally.sold);
+  // A sold-out lot has no cost left, whatever rounding remainder its fee's parts leave.
+  const feeLeft = remaining.units === 0n ? ZERO : subtract(tally.fee, tally.feeTaken);
+  return {
+    lot: tally.lot,
+    shares: tally.shares,
+    sold: tally.sold,
+    remaining,
+    remainingCost: add(multiply(remaining, tally.price), feeLeft),
+  };
+}
+
+/**
+ * The sales replayed, and a tally of each lot of a symbol that has sales (only those can be taken,
+ * by first in first out or by a pick, which must name a lot of the sale's symbol): a portfolio's
+ * other lots cost nothing here.
+ */
+function replay(
+  ledger: Ledger,
+  options: MatchOptions,
+): { readonly sales: SaleResult[]; readonly tallies: ReadonlyMap<number, LotTally> } {
   const tallies = new Map<number, LotTally>();
+  if (ledger.sales.length === 0) return { sales: [], tallies };
+  const sold = new Set(ledger.sales.map((sale) => sale.symbol));
+  const amounts = lotAmounts(ledger.lots);
   const bySymbol = new Map<string, LotTally[]>();
-  for (const lot of ledger.lots) {
-    const tally: LotTally = {
-      lot,
-      shares: amountOf(lot.shares),
-      price: amountOf(lot.price),
-      fee: feeOf(lot),
-      sold: ZERO,
-      feeTaken: ZERO,
-    };
+  ledger.lots.forEach((lot, i) => {
+    if (!sold.has(lot.symbol)) return;
+    const { shares, price, fee } = amountsAt(amounts, i);
+    const tally: LotTally = { lot, shares, price, fee, sold: ZERO, feeTaken: ZERO };
     tallies.set(lot.id, tally);
     const list = bySymbol.get(lot.symbol);
     if (list === undefined) bySymbol.set(lot.symbol, [tally]);
     else list.push(tally);
-  }
+  });
   for (const list of bySymbol.values()) list.sort((a, b) => fifoOrder(a.lot, b.lot));
   // Per symbol, the lots before this index are sold out: the FIFO scan starts past them.
   const firstOpen = new Map<string, number>();
@@ -153,21 +204,12 @@ export function matchSales(ledger: Ledger, options: MatchOptions = {}): Matching
       return settleSale(sale, terms, taken, wanted);
     },
   );
+  return { sales: results, tallies };
+}
 
-  const lots = new Map<number, LotState>();
-  for (const [id, tally] of tallies) {
-    const remaining = subtract(tally.shares, tally.sold);
-    // A sold-out lot has no cost left, whatever rounding remainder its fee's parts leave.
-    const feeLeft = remaining.units === 0n ? ZERO : subtract(tally.fee, tally.feeTaken);
-    lots.set(id, {
-      lot: tally.lot,
-      shares: tally.shares,
-      sold: tally.sold,
-      remaining,
-      remainingCost: add(multiply(remaining, tally.price), feeLeft),
-    });
-  }
-  return { sales: results, lots };
+/** The sales of `ledger` replayed, without the state of every lot: for checks that look at sales only. */
+export function matchedSales(ledger: Ledger, options: MatchOptions = {}): readonly SaleResult[] {
+  return replay(ledger, options).sales;
 }
 
 /** A sale's match as picks: what pinning it stores. */

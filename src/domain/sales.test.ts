@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { add, compare, multiply, subtract, sum, toCanonicalString, ZERO } from './decimal.js';
 import { ledgerArbitrary } from '../../test/support/ledger-arbitraries.js';
 import { amountOf, type Ledger, type Lot, type Sale } from './ledger.js';
-import { daysBetween, matchSales, termOf } from './sales.js';
+import { commitChange, daysBetween, matchSales, termOf } from './sales.js';
 
 const d = (text: string) => amountOf(text);
 const text = (value: { units: bigint; scale: number }) => toCanonicalString(value);
@@ -221,5 +221,20 @@ describe('conservation (property)', () => {
         for (const s of sales) expect(text(sum(s.allocations.map((a) => a.gain)))).toBe(text(s.gain));
       }),
     );
+  });
+});
+
+describe('commitChange without sales', () => {
+  it('accepts a change of a ledger that has no sales before or after as it is', () => {
+    const before = ledgerOf([lot(1, '2024-01-02', '5', '10')], []);
+    const after = ledgerOf([lot(1, '2024-01-02', '5', '10'), lot(2, undefined, '1', '1')], []);
+    const result = commitChange(before, after);
+    expect(result.ok && result.ledger).toBe(after);
+  });
+
+  it('still refuses a removal that leaves a recorded sale short (the sale is in before)', () => {
+    const before = ledgerOf([lot(1, '2024-01-02', '5', '10')], [sale(2, '2024-02-01', '5', '12')]);
+    const after = ledgerOf([], before.sales.slice());
+    expect(commitChange(before, after).ok).toBe(false);
   });
 });

@@ -18,7 +18,7 @@
 import { compare, subtract, sum, toCanonicalString, ZERO, type Decimal } from './decimal.js';
 import { amountOf, type Ledger } from './ledger-model.js';
 import type { SaleResult } from './sales-gain.js';
-import { matchSales, picksOf } from './sales-match.js';
+import { matchedSales, matchSales, picksOf } from './sales-match.js';
 
 export { daysBetween, LONG_TERM_DAYS, termOf, type Term } from './holding-period.js';
 export { FEE_SHARE_SCALE, type Allocation, type SaleResult } from './sales-gain.js';
@@ -93,9 +93,12 @@ function outcomeKey(result: SaleResult): string {
  * `oversold` (or a pick problem, for picks).
  */
 export function commitChange(before: Ledger, after: Ledger, options: ChangeOptions = {}): ChangeResult {
-  const previous = new Map(matchSales(before).sales.map((r) => [r.sale.id, r]));
+  // No sale before or after: nothing to replay, pin or refuse (and replaying every lot of a large
+  // portfolio twice is most of an add's cost, and of the page's "how many more fit" near the cap).
+  if (before.sales.length === 0 && after.sales.length === 0) return { ok: true, ledger: after };
+  const previous = new Map(matchedSales(before).map((r) => [r.sale.id, r]));
   let ledger = after;
-  let matching = matchSales(ledger);
+  let matching = { sales: matchedSales(ledger) };
   // Each round pins at least one more sale, so this ends within as many rounds as there are sales.
   for (let round = 0; round <= ledger.sales.length; round++) {
     const moved = new Set(
@@ -115,7 +118,7 @@ export function commitChange(before: Ledger, after: Ledger, options: ChangeOptio
         return moved.has(sale.id) && old !== undefined ? { ...sale, picks: picksOf(old) } : sale;
       }),
     };
-    matching = matchSales(ledger);
+    matching = { sales: matchedSales(ledger) };
   }
 
   const short: number[] = [];

@@ -15,8 +15,8 @@ import {
   TEST_SECRET_KEY,
   testConfig,
 } from '../../test/support/client.js';
-import { roomForMore, WORST_CASE_FEE, WORST_CASE_HOLDING } from './capacity.js';
-import { encodeLedger, type Lot, type Sale } from '../domain/ledger.js';
+import { roomForMore, storedLotJson, WORST_CASE_FEE, WORST_CASE_HOLDING } from './capacity.js';
+import { encodeLedger, encodeLot, type Lot, type Sale } from '../domain/ledger.js';
 import { encodePriceBook } from '../domain/price-book.js';
 import { readLedger, readPriceBook, saveChange, writePriceBook } from './ledger.js';
 import { recordSale, withPrices } from '../domain/ledger-changes.js';
@@ -447,5 +447,71 @@ describe('how many more fit, with sales, prices, long ids and a fee', () => {
         expect(await add(full.session)).toBe(false);
       }
     });
+  });
+
+  it('is exact at the boundary for a server session saved before ids, whose first save writes an id into every lot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capacity-old-'));
+    const store = new SqliteSessionStore({
+      path: join(dir, 'capacity.sqlite3'),
+      secretKey: TEST_SECRET_KEY,
+      permanent: true,
+      maxSessionBytes: 20_000,
+    });
+    try {
+      // Old entries (no ids, no dates): the smallest lots, the most ids their first save adds.
+      const entries = (n: number) =>
+        Array.from({ length: n }, (_, i) => [`Q${i % 50}`, String(1 + (i % 9)), '2']);
+      const stored = async (n: number) => {
+        const { session } = await store.open<AppSessionData>(undefined);
+        await store.update(session, (s) => s.set('portfolio', entries(n) as never));
+        const remaining = roomForMore(store, session, readLedger(session).lots, addHolding, undefined);
+        const fits = await store
+          .update(session, addHolding({ ...WORST_CASE_HOLDING, fee: WORST_CASE_FEE }))
+          .then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof SessionTooLarge) return false;
+              throw error;
+            },
+          );
+        return { remaining, fits };
+      };
+      let low = 1;
+      let high = 2;
+      while ((await stored(high)).fits) high *= 2;
+      while (high - low > 1) {
+        const mid = Math.floor((low + high) / 2);
+        if ((await stored(mid)).fits) low = mid;
+        else high = mid;
+      }
+      // The last count whose add fits says so; the first whose add does not says full, and so
+      // does one that could be stored but not saved with ids at all.
+      expect((await stored(low)).remaining).toBeGreaterThanOrEqual(1);
+      expect((await stored(high)).remaining).toBe(0);
+      const mostStored = Math.floor(high * 1.4);
+      const crowded = await stored(mostStored);
+      expect([crowded.remaining, crowded.fits]).toEqual([0, false]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the stored size of a lot', () => {
+  it('is the JSON the ledger stores for it, to the byte', () => {
+    const random = seededRandom(5);
+    for (let i = 0; i < 500; i++) {
+      const form = randomForm(random);
+      const lot: Lot = {
+        id: 1 + Math.floor(random() * 10 ** Math.floor(random() * 9)),
+        symbol: form.stock_symbol,
+        shares: form.number_of_shares,
+        price: form.purchase_price,
+        ...(random() < 0.5 ? { date: form.purchase_date } : {}),
+        ...(random() < 0.5 ? { fee: form.purchase_price } : {}),
+      };
+      expect(storedLotJson(lot)).toBe(JSON.stringify(encodeLot(lot)).length);
+    }
   });
 });

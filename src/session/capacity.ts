@@ -18,7 +18,9 @@
  * long as it has. Far from the limit that is certain by arithmetic (at least two worst-case adds of
  * room, the adds priced with this session's id lengths); within that distance, and for a session
  * saved before lots had ids (whose first save writes one into every lot), every store measures
- * once, with the store, the session plus one worst-case add, so the boundary is exact. Sales and
+ * once, with the store, the session plus one worst-case add, so the boundary is exact (a server
+ * store's session saved before ids whose lots, with the ids that save writes, exceed the cap on
+ * their own is full without that measure: a lower bound of the truth already says no). Sales and
  * prices count in the session's size as they are, and against the lots in the estimate, which
  * therefore errs lower when they are many.
  * @module
@@ -75,7 +77,7 @@ function holdingJson(holding: Holding | Lot): number {
   let fields = symbol.length + shares.length + price.length + (date === undefined ? 0 : date.length + 3);
   // A lot adds ,id (its date slot null when it has none) and ,"fee" when it has one.
   if ('id' in holding) {
-    fields += 1 + String(holding.id).length + (date === undefined ? 5 : 0);
+    fields += 1 + digitCount(holding.id) + (date === undefined ? 5 : 0);
     if (holding.fee !== undefined) fields += holding.fee.length + 3;
   }
   return fields + 2 + 3 * 3 + 1;
@@ -157,6 +159,49 @@ function idBytesBeyondModel(
   return 2 * (digits - 1) + (String(nextId + 1).length - digits);
 }
 
+/**
+ * JSON bytes of `lot` as the ledger stores it (`encodeLot`: `["SYM","1","2.5","2024-01-31",7]`, a
+ * null date slot when it has none, `,"fee"` when it has one), exactly: every field is ASCII with
+ * nothing to escape (symbols are `[A-Z0-9.-]`, amounts canonical digits, dates ISO).
+ */
+export function storedLotJson(lot: Lot): number {
+  const { symbol, shares, price, date, id, fee } = lot;
+  // [ "symbol" , "shares" , "price" , date|null , id ( , "fee" ) ]
+  return (
+    1 +
+    (symbol.length + 2) +
+    (shares.length + 3) +
+    (price.length + 3) +
+    1 +
+    (date === undefined ? 4 : date.length + 2) +
+    1 +
+    digitCount(id) +
+    (fee === undefined ? 0 : fee.length + 3) +
+    1
+  );
+}
+
+/** Decimal digits of a positive safe integer, without making its string (one per lot, per page). */
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let limit = 10; n >= limit && digits < 16; limit *= 10) digits++;
+  return digits;
+}
+
+/**
+ * A lower bound of the bytes a server store's session takes once `holdings` are saved with ids:
+ * `{"portfolio":[lot,lot,…]}` and nothing else. Only lots carry an id here (`readLedger` numbers an
+ * old session's lots as its first save will store them).
+ */
+function lotsWithIdsJson(holdings: readonly (Holding | Lot)[]): number {
+  let json = '{"portfolio":[]}'.length + Math.max(0, holdings.length - 1);
+  for (const holding of holdings) {
+    if (!('id' in holding)) return 0;
+    json += storedLotJson(holding);
+  }
+  return json;
+}
+
 /** Base64 characters for `bytes` bytes, unpadded, as the cookie carries them. */
 function base64Length(bytes: number): number {
   return Math.ceil((bytes * 4) / 3);
@@ -184,9 +229,13 @@ export function roomForMore(
   const idBytes = idBytesBeyondModel(session, holdings);
   const worstAddJson = model.worstAddJson + (idBytes ?? 0);
   const count = Math.max(1, holdings.length);
-  let json = 0;
-  for (const holding of holdings) json += holdingJson(holding);
-  const perHoldingJson = holdings.length === 0 ? holdingJson(WORST_CASE_HOLDING) : json / holdings.length;
+  // The session's own JSON bytes per holding: a pass over the lots, only where an estimate needs it.
+  const perHoldingJson = () => {
+    if (holdings.length === 0) return holdingJson(WORST_CASE_HOLDING);
+    let json = 0;
+    for (const holding of holdings) json += holdingJson(holding);
+    return json / holdings.length;
+  };
   const max = store.maxSessionBytes;
 
   if (!(store instanceof CookieSessionStore)) {
@@ -194,12 +243,16 @@ export function roomForMore(
     // next add fits by arithmetic. Nearer, the add's cost depends on what it replaces (an undo of
     // another length), and a session saved before ids grows every lot on its first save: one
     // measure of the session after the worst add makes the boundary exact.
+    // A session saved before ids, whose lots with the ids its first save writes would not fit even
+    // alone: full, without building and measuring that save (for a portfolio at a server store's
+    // cap, most of the page's cost).
+    if (idBytes === undefined && lotsWithIdsJson(holdings) > max) return 0;
     const size = store.measure(session);
     const room = max - size;
     if (room < 2 * worstAddJson || idBytes === undefined) {
       return measuredNearLimit(store, session, add, size, count);
     }
-    return Math.max(1, Math.floor((room - model.flashJson) / perHoldingJson));
+    return Math.max(1, Math.floor((room - model.flashJson) / perHoldingJson()));
   }
 
   const value = readCookie(cookieHeader, store.cookieName);
@@ -234,7 +287,7 @@ export function roomForMore(
       SESSION_COMPRESS_ABOVE_BYTES >= rawJsonLimit
         ? rawJsonLimit
         : Math.max(SESSION_COMPRESS_ABOVE_BYTES, ((maxPayload - slack - 1) * 3) / 4 / model.typicalRatio);
-    estimate = (jsonLimit - jsonNow - model.flashJson) / perHoldingJson;
+    estimate = (jsonLimit - jsonNow - model.flashJson) / perHoldingJson();
   }
   return Math.max(1, Math.floor(estimate));
 }
