@@ -27,7 +27,7 @@ const recordsOf = (...rows: string[]): CsvRecords => {
 describe('number cells', () => {
   it('reads thousands separators in groups of three, a leading dot, and a $ on money only', () => {
     const { buys } = recordsOf('buy,A,"1,234.5",$.5,2024-01-01,$1,,,', 'buy,B,0.25,"$1,000,000",,,,,');
-    expect(buys.map((b) => b.fields)).toEqual([
+    expect(buys.map((b) => b.fields)).toStrictEqual([
       { symbol: 'A', shares: '1234.5', price: '0.5', date: '2024-01-01', fee: '1' },
       { symbol: 'B', shares: '0.25', price: '1000000' },
     ]);
@@ -88,7 +88,7 @@ describe('row types', () => {
 
   it('reads a price row with its source (manual when empty) and date when given', () => {
     const { prices } = recordsOf('price,A,,5,2024-01-01,,,,', 'price,B,,6,,,Alpha-Vantage,,');
-    expect(prices).toEqual([
+    expect(prices).toStrictEqual([
       { row: 2, symbol: 'A', price: { price: '5', source: 'manual', asOf: '2024-01-01' } },
       { row: 3, symbol: 'B', price: { price: '6', source: 'alpha-vantage' } },
     ]);
@@ -154,6 +154,12 @@ describe('lot labels and sold_from', () => {
         soldFrom: undefined,
       },
     ]);
+    expect(recordsOf('sell,A,2,3,2024-01-01,,,,').sells[0]?.fields).toStrictEqual({
+      symbol: 'A',
+      shares: '2',
+      price: '3',
+      date: '2024-01-01',
+    });
     expect(rowProblems('sell,A,0,3,,,,,')).toEqual([['shares', 'not-positive']]);
   });
 });
