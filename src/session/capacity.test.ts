@@ -515,3 +515,16 @@ describe('the stored size of a lot', () => {
     }
   });
 });
+
+describe('a cookie whose portfolio is not a list', () => {
+  // A signed cookie is still visitor input: Flask, or a hand-made cookie, may hold any JSON value.
+  it.each([0, 'x', {}, true])('portfolio %j: a hint, never a throw', (portfolio) => {
+    const store = createCookieStore(testConfig());
+    const opened = store.open<AppSessionData>(undefined).session;
+    (opened as unknown as Session).set('portfolio', portfolio);
+    // Read as no holdings; the hint errs low on such a session, but it is a count, and a lot fits.
+    const hint = roomForMore(store, opened, readHoldings(opened), addHolding, undefined);
+    expect(Number.isSafeInteger(hint)).toBe(true);
+    expect(hint).toBeGreaterThanOrEqual(1);
+  });
+});

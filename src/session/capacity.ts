@@ -150,7 +150,9 @@ function idBytesBeyondModel(
   holdings: readonly (Holding | Lot)[],
 ): number | undefined {
   // Entries of 3-4 elements (a removal from a full old cookie saves them so, with next_id) too.
-  const stored = session.get('portfolio');
+  // Read as stored, not as typed: a cookie is visitor input, and `portfolio` may be any JSON value.
+  const stored: unknown = session.get('portfolio');
+  if (stored !== undefined && !Array.isArray(stored)) return undefined;
   if (stored?.some((entry) => !Array.isArray(entry) || entry.length < 5) === true) return undefined;
   const nextId = session.get('next_id');
   if (nextId === undefined) return holdings.length === 0 ? 0 : undefined;

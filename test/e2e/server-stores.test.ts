@@ -59,11 +59,15 @@ const add = (client: Client, symbol: string): Promise<Page> =>
     purchase_price: '1.00',
   });
 
-/** The symbols in the visitor's list, from the page. */
+/** The symbols in the visitor's list, from every page of it (100 positions a page). */
 async function symbols(client: Client): Promise<string[]> {
-  const page = await client.get(urlFor('list_stocks'));
-  expect(page.status).toBe(200);
-  return tableRows(page.html).map((cells) => cells[0] ?? '');
+  const found: string[] = [];
+  for (let n = 1; ; n += 1) {
+    const page = await client.get(`${urlFor('list_stocks')}?page=${n}`);
+    if (n > 1 && page.status === 404) return found;
+    expect(page.status).toBe(200);
+    found.push(...tableRows(page.html).map((cells) => cells[0] ?? ''));
+  }
 }
 
 /**
