@@ -24,7 +24,8 @@ import {
 import { expressCodec } from './peers/express.js';
 import { fastifyCodec } from './peers/fastify.js';
 import type { CookieFormat } from './servers.js';
-import { decodePortfolio, type EncodedHolding } from '../src/domain/portfolio.js';
+import type { EncodedHolding } from '../src/domain/portfolio.js';
+import { decodeLedger } from '../src/domain/ledger.js';
 
 export type ScenarioId =
   'stocks10' | 'stocks100' | 'addStockForm' | 'addStockPost' | 'manyVisitors' | 'manyVisitorsPost';
@@ -234,8 +235,11 @@ export function checkAnswer(
   }
   // Compared as the app reads them: a server may write "65.4" for the fixture's "65.40". Ours also
   // records the purchase date (today, a fourth element); the Flask port and the peers do not.
+  // Read as a ledger: lots with ids (ours, the Flask port and the limit write them) and without.
   const canonical = (raw: unknown) =>
-    JSON.stringify(decodePortfolio(raw).map(({ symbol, shares, price }) => [symbol, shares, price]));
+    JSON.stringify(
+      decodeLedger({ portfolio: raw }).lots.map(({ symbol, shares, price }) => [symbol, shares, price]),
+    );
   const expectedPortfolio =
     scenario.method === 'POST' ? [...visitor.holdings, NEW_HOLDING] : [...visitor.holdings];
   const data = codecs.decode(format, [answer.headers['set-cookie'] ?? []].flat());

@@ -84,6 +84,18 @@ function sortHeader(by: PositionSort, current: PositionSort, scope: 'col'): Html
 const editUrl = indexedUrl('edit_lot');
 const removeUrl = indexedUrl('remove_lot');
 
+/** The head row of a table of lots: the inline list under a position and a symbol's lots page. */
+export const LOTS_TABLE_HEAD = html`<thead>
+                <tr>
+                  <th scope="col">Symbol</th>
+                  <th scope="col">Purchase Date</th>
+                  <th scope="col" class="num">Shares</th>
+                  <th scope="col" class="num">Purchase Price</th>
+                  <th scope="col" class="num">Cost Basis</th>
+                  <th scope="col"><span class="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>`;
+
 /** One lot's row, with its edit link and remove button (the list's details and the lots page). */
 export function lotRow(lot: Lot, token: Html): Html {
   const { symbol, date } = lot.holding;
@@ -138,16 +150,7 @@ function positionRows(position: Position, token: Html, prices: PriceBook | undef
           <details>
             <summary>${lots} ${lots === 1 ? 'lot' : 'lots'} of ${position.symbol}</summary>
             <table class="lots stacking">
-              <thead>
-                <tr>
-                  <th scope="col">Symbol</th>
-                  <th scope="col">Purchase Date</th>
-                  <th scope="col" class="num">Shares</th>
-                  <th scope="col" class="num">Purchase Price</th>
-                  <th scope="col" class="num">Cost Basis</th>
-                  <th scope="col"><span class="visually-hidden">Actions</span></th>
-                </tr>
-              </thead>
+              ${LOTS_TABLE_HEAD}
               <tbody>
             ${shown.map((lot) => lotRow(lot, token))}
               </tbody>

@@ -11,7 +11,7 @@ import { html, type Html } from '../../web/html.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
-import { lotRow, lotsUrl, positionsSection } from './positions-view.js';
+import { LOTS_TABLE_HEAD, lotRow, lotsUrl, positionsSection } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import {
@@ -221,16 +221,7 @@ export function lotsPage(
   <div class="table-wrap">
     <table class="lots stacking">
       <caption class="visually-hidden">Lots of ${symbol}, in the order they were added</caption>
-      <thead>
-        <tr>
-          <th scope="col">Symbol</th>
-          <th scope="col">Purchase Date</th>
-          <th scope="col" class="num">Shares</th>
-          <th scope="col" class="num">Purchase Price</th>
-          <th scope="col" class="num">Cost Basis</th>
-          <th scope="col"><span class="visually-hidden">Actions</span></th>
-        </tr>
-      </thead>
+      ${LOTS_TABLE_HEAD}
       <tbody>
         ${lots.items.map((lot) => lotRow(lot, token))}
       </tbody>
