@@ -261,6 +261,24 @@ describe('TTLs, as Flask-Session sets them', () => {
     expect(await node(s).pTTL(`session:${ID}`)).toBe(-1);
   });
 
+  it('judges expiry by the store clock: a key past it opens as unknown, and is written over without a conflict', async () => {
+    let t = Date.now();
+    const s = await store({ lifetimeSeconds: 100, now: () => t });
+    const cookie = await saveNew(s, { n: 1 });
+    t += 100_000;
+    const opened = await s.open(`session=${cookie}`);
+    expect(opened.error).toBeInstanceOf(UnknownSession);
+    expect(await node(s).exists(`session:${cookie}`)).toBe(1); // Redis's own clock has not got there
+    const seen: unknown[] = [];
+    const record = { data: 'next', createdMs: t, expiresMs: t + DAY_MS };
+    const outcome = await s.backend.write(cookie, t, (current) => {
+      seen.push(current);
+      return record;
+    });
+    expect([outcome, seen]).toEqual([{ outcome: 'saved', version: 1 }, [undefined]]);
+    expect(await node(s).get(`session:${cookie}`)).toBe('next');
+  });
+
   it('removes the key and deletes the cookie when the session is emptied', async () => {
     const s = await store();
     const cookie = await saveNew(s, { n: 1 });

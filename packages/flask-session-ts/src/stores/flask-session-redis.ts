@@ -111,19 +111,26 @@ export class FlaskSessionRedisBackend extends RedisBackend {
     });
   }
 
-  async #get(key: string, nowMs: number): Promise<SessionRecord | undefined> {
+  /** What the key holds, expired or not by the store's clock (`value`: the bytes to compare). */
+  async #get(
+    key: string,
+    nowMs: number,
+  ): Promise<{ value: Buffer | null; record: SessionRecord | undefined }> {
     const reply = await this.command('Cannot read a session', () =>
       this.#binary.eval(READ, { keys: [this.#keyPrefix + key], arguments: [] }),
     );
     const [value, expiresAtMs] = reply as [Buffer | null, number];
-    if (value === null) return undefined;
+    if (value === null) return { value, record: undefined };
     // A key without a TTL was not written by Flask-Session or by us: it does not expire.
     const expiresMs = expiresAtMs < 0 ? Number.MAX_SAFE_INTEGER : expiresAtMs;
-    return { data: value.toString('latin1'), version: 1, createdMs: nowMs, expiresMs };
+    // Past its expiry by the store's clock (`now`), as every backend judges it, even if Redis's
+    // clock has not removed the key yet: the session is over.
+    if (expiresMs <= nowMs) return { value, record: undefined };
+    return { value, record: { data: value.toString('latin1'), version: 1, createdMs: nowMs, expiresMs } };
   }
 
-  override read(key: string, nowMs: number): Promise<SessionRecord | undefined> {
-    return this.#get(key, nowMs);
+  override async read(key: string, nowMs: number): Promise<SessionRecord | undefined> {
+    return (await this.#get(key, nowMs)).record;
   }
 
   override async write(
@@ -131,10 +138,10 @@ export class FlaskSessionRedisBackend extends RedisBackend {
     nowMs: number,
     next: (current: SessionRecord | undefined) => RecordToWrite | null,
   ): Promise<WriteOutcome> {
-    const current = await this.#get(key, nowMs);
+    const { value, record: current } = await this.#get(key, nowMs);
     const record = next(current);
-    const read: (string | Buffer)[] =
-      current === undefined ? ['0', ''] : ['1', Buffer.from(current.data, 'latin1')];
+    // Compared with what the key holds, even expired: a key still there is replaced, not a conflict.
+    const read: (string | Buffer)[] = value === null ? ['0', ''] : ['1', value];
     const written: (string | Buffer)[] =
       record === null ? ['0', '', '0'] : ['1', Buffer.from(record.data, 'latin1'), String(record.expiresMs)];
     const reply = await this.command('Cannot save a session', () =>
