@@ -203,6 +203,32 @@ describe('ids in the cookie', () => {
     expect(error?.message).toBe('The session id is malformed');
   });
 
+  it('opens, whatever its id length, the ids of imported cookies (42 characters and _), and no other length', async () => {
+    const s = await store({ idLengthBytes: 16 });
+    const imported = `${'A'.repeat(42)}_`;
+    await node(s).set(`session:${imported}`, encodeSession({ a: 'b' }, 'msgpack'));
+    await node(s).set(`session:${ID}`, encodeSession({ a: 'b' }, 'msgpack'));
+    expect((await s.open(`session=${imported}`)).session.get('a')).toBe('b');
+    expect((await s.open(`session=${ID}`)).error?.message).toBe('The session id is malformed');
+  });
+
+  it('removes, not tombstones, an emptied session whose random id happens to end in _', async () => {
+    // 18 bytes make 24 characters whose last carries 6 bits: "_" one time in 64. Never taken for
+    // an imported cookie's id, whose empty record would stay behind as a tombstone.
+    class EndsInUnderscore extends FlaskSessionRedisStore {
+      protected override newId(): string {
+        return `${'E'.repeat(23)}_`;
+      }
+    }
+    const s = new EndsInUnderscore({ url: redis.url, secretKey, idLengthBytes: 18 });
+    opened.push(s);
+    const cookie = await saveNew(s, { n: 1 });
+    expect(cookie).toBe(`${'E'.repeat(23)}_`);
+    const { session } = await s.open(`session=${cookie}`);
+    await s.update(session, (x) => x.clear());
+    expect(await node(s).exists(`session:${cookie}`)).toBe(0);
+  });
+
   it('starts a new session, with a new id, for an id Redis does not hold', async () => {
     const s = await store();
     const { session, error } = await s.open(`session=${'B'.repeat(43)}`);

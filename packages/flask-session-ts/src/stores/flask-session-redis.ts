@@ -28,6 +28,7 @@ import type { SessionData } from '../tagged-json.js';
 import { decodeSession, encodeSession, type MsgspecFormat } from './msgspec.js';
 import { RedisBackend, type RedisStoreOptions } from './redis.js';
 import {
+  isImportedId,
   ServerSessionStore,
   type RecordToWrite,
   type SessionRecord,
@@ -229,8 +230,13 @@ export class FlaskSessionRedisStore extends ServerSessionStore {
 
   protected override unsignId(value: string): Verified {
     const verified = this.useSigner ? this.#idSigner.unsign(value) : { value, keyIndex: 0 };
-    if (!this.#idPattern.test(verified.value)) throw new UnknownSession('The session id is malformed');
+    if (!this.isWellFormedId(verified.value)) throw new UnknownSession('The session id is malformed');
     return verified;
+  }
+
+  /** Ids of `idLengthBytes`, and those of imported cookies' records, which have their own length. */
+  protected override isWellFormedId(id: string): boolean {
+    return this.#idPattern.test(id) || isImportedId(id);
   }
 
   /** The id itself: Flask-Session looks sessions up by their raw id. */

@@ -1,7 +1,7 @@
 /**
  * One behaviour suite, every store: the cookie, SQLite on a real file, a real Redis, a real
  * three-node Redis Cluster, and Flask-Session 0.8's layout on a real Redis (its defaults, and
- * signed ids in JSON on sessions that are not permanent). Each "process" is a separate store
+ * signed ids of another length in JSON on sessions that are not permanent). Each "process" is a separate store
  * instance on the same backing.
  */
 import { randomBytes } from 'node:crypto';
@@ -40,6 +40,8 @@ interface Implementation {
    * the cookie store, which carries the data itself.
    */
   readonly idCookie: ((id: string) => RegExp) | undefined;
+  /** A new session id (a RegExp source). */
+  readonly randomId: string;
   setUp(): Promise<void>;
   /** A new store on the same backing: another worker process or app instance. */
   store(options?: StoreOptions): SessionStore;
@@ -67,8 +69,8 @@ const librarySignedId = (id: string) => new RegExp(`^session=${id}\\.[A-Za-z0-9_
 const flaskSessionSignedId = (id: string) => new RegExp(`^session=${id}\\.[A-Za-z0-9_-]{27}$`);
 /** An id as Flask-Session carries it by default: the id itself, unsigned (its lookup is by raw id). */
 const bareId = (id: string) => new RegExp(`^session=${id}$`);
-/** A random session id: 32 bytes, URL-safe base64. */
-const RANDOM_ID = '[A-Za-z0-9_-]{43}';
+/** A random session id of `bytes` bytes, URL-safe base64 (unpadded), as `token_urlsafe` makes it. */
+const randomId = (bytes = 32) => `[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}`;
 /** The id of an imported cookie's record: 42 characters of an HMAC and `_`. */
 const IMPORTED_ID = '[A-Za-z0-9_-]{42}_';
 
@@ -79,6 +81,7 @@ let cluster: Awaited<ReturnType<typeof startRedisCluster>> | undefined;
 const implementations: Implementation[] = [
   {
     name: 'cookie',
+    randomId: randomId(),
     concurrent: 'last-wins',
     permanent: false,
     idCookie: undefined,
@@ -93,6 +96,7 @@ const implementations: Implementation[] = [
   },
   {
     name: 'sqlite',
+    randomId: randomId(),
     concurrent: 'all-land',
     permanent: false,
     idCookie: librarySignedId,
@@ -109,6 +113,7 @@ const implementations: Implementation[] = [
   },
   {
     name: 'redis',
+    randomId: randomId(),
     concurrent: 'all-land',
     permanent: false,
     idCookie: librarySignedId,
@@ -122,6 +127,7 @@ const implementations: Implementation[] = [
   },
   {
     name: 'redis-cluster',
+    randomId: randomId(),
     concurrent: 'all-land',
     permanent: false,
     idCookie: librarySignedId,
@@ -134,10 +140,11 @@ const implementations: Implementation[] = [
     },
   },
   flaskSessionRedis('flask-session-redis (Flask-Session 0.8 defaults)', {}),
-  flaskSessionRedis('flask-session-redis (signed ids, JSON, not permanent)', {
+  flaskSessionRedis('flask-session-redis (signed 16-byte ids, JSON, not permanent)', {
     useSigner: true,
     serializationFormat: 'json',
     permanent: false,
+    idLengthBytes: 16,
   }),
 ];
 
@@ -160,6 +167,7 @@ function flaskSessionRedis(
     concurrent: 'all-land',
     permanent: options.permanent ?? true,
     idCookie: options.useSigner === true ? flaskSessionSignedId : bareId,
+    randomId: randomId(options.idLengthBytes),
     setUp: async () => {
       server = await startRedis();
     },
@@ -402,7 +410,7 @@ describe.each(implementations)('$name store', (impl) => {
   it("puts only an opaque id in the cookie, signed unless the store keeps Flask-Session's unsigned default", async () => {
     const store = impl.store();
     const cookie = await request(store, '', (s, st) => st.update(s, (x) => x.set('secret', 'not-in-cookie')));
-    expect(cookie).toMatch(idCookie(RANDOM_ID));
+    expect(cookie).toMatch(idCookie(impl.randomId));
   });
 
   it('never adopts an unknown id, even one signed with our key', async () => {
@@ -426,7 +434,7 @@ describe.each(implementations)('$name store', (impl) => {
       const store = impl.store();
       const cookie = await firstView(store);
       // Signed as this library signs ids (with a salt of its own) in every store, until its first write.
-      expect(cookie).toMatch(librarySignedId(RANDOM_ID));
+      expect(cookie).toMatch(librarySignedId(impl.randomId));
       const opened = await impl.store().open(cookie);
       expect(opened.session.isEmpty).toBe(true);
       expect(opened.error).toBeUndefined();
@@ -563,10 +571,11 @@ const serverImplementations: ServerImplementation[] = [
     },
   },
   flaskSessionRedisImport('flask-session-redis (Flask-Session 0.8 defaults)', {}),
-  flaskSessionRedisImport('flask-session-redis (signed ids, JSON, not permanent)', {
+  flaskSessionRedisImport('flask-session-redis (signed 16-byte ids, JSON, not permanent)', {
     useSigner: true,
     serializationFormat: 'json',
     permanent: false,
+    idLengthBytes: 16,
   }),
 ];
 
