@@ -11,7 +11,7 @@ import { html, type Html } from '../../web/html.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
-import { LOTS_TABLE_HEAD, lotRow, lotsUrl, positionsSection } from './positions-view.js';
+import { LOTS_TABLE_HEAD, lotRows, lotsUrl, positionsSection } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import {
@@ -223,7 +223,7 @@ export function lotsPage(
       <caption class="visually-hidden">Lots of ${symbol}, in the order they were added</caption>
       ${LOTS_TABLE_HEAD}
       <tbody>
-        ${lots.items.map((lot) => lotRow(lot, token))}
+        ${lotRows(lots.items, token)}
       </tbody>
     </table>
   </div>
