@@ -14,6 +14,7 @@ import { feeField, stockFormFields, stockFormSummary, type StockFormState } from
 import { LOTS_TABLE_HEAD, lotRows, lotsUrl, positionsSection } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
+import { updatePricesLink } from './prices-view.js';
 import {
   formatMoney,
   formatPercent,
@@ -96,12 +97,14 @@ function salesLink(count: number | undefined): Html | undefined {
   return html`<a class="button secondary" href="${SALES_URL}">Sales and realized gain (${count})</a>`;
 }
 
-// The page's actions: the same for every visitor, built once around the one part that varies, the
-// link to the recorded sales.
-const ACTIONS_START = html`<div class="actions">
+// The page's actions: the same for every visitor, built once around the parts that vary, the
+// link to the recorded sales and, past the first page or in another order, the prices form's
+// link, which returns to that page and order.
+const actionsStart = (prices: string) => html`<div class="actions">
     <a class="button" href="${urlFor('add_stock')}">Add stock</a>
     <a class="button" href="${urlFor('sell_stock')}">Sell stock</a>
-    <a class="button" href="${urlFor('update_prices')}">Update prices</a>`;
+    <a class="button" href="${prices}">Update prices</a>`;
+const ACTIONS_START = actionsStart(urlFor('update_prices'));
 const ACTIONS_END = html`
     <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
     <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
@@ -170,6 +173,7 @@ function positionsPage(view: Positions, page = 1): PageOf<Position> {
  */
 export function listStocksPage(view: Positions, options: ListOptions, csrfToken: string): Html {
   const count = view.positions.reduce((n, p) => n + p.lots.length, 0);
+  const page = options.page ?? 1;
   const token = csrfField(csrfToken);
   const undo = options.undo !== undefined && undoNoticeView(options.undo, token);
   if (count === 0) {
@@ -188,9 +192,9 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
   <h1>${PORTFOLIO_TITLE}</h1>
   ${undo}
   ${summary(view, (options.salesCount ?? 0) === 0 ? undefined : (options.realized ?? ZERO))}
-  ${positionsSection(view, options.sort, token, options.prices, positionsPage(view, options.page), options.liveQuotes)}
+  ${positionsSection(view, options.sort, token, options.prices, positionsPage(view, page), options.liveQuotes)}
   <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage, options.capBytes)}</p>
-  ${ACTIONS_START}${salesLink(options.salesCount)}${ACTIONS_END}
+  ${page === 1 && options.sort === 'symbol' ? ACTIONS_START : actionsStart(updatePricesLink({ sort: options.sort, page }))}${salesLink(options.salesCount)}${ACTIONS_END}
 </section>
 ${allocationChart(view)}`;
 }
