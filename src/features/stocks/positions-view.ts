@@ -154,6 +154,18 @@ export const LOTS_TABLE_HEAD = html`<thead>
                 </tr>
               </thead>`;
 
+/**
+ * The fields of a Remove pressed on a symbol's lots page, saying which page (`lots-return.ts`
+ * returns there): the symbol, and the page number.
+ */
+export const lotsPlaceFields = Object.freeze({ symbol: 'lots_of', page: 'lots_page' });
+
+/** A page of a symbol's lots page, which its Remove buttons return to. */
+export interface LotsPlace {
+  readonly symbol: string;
+  readonly page: number;
+}
+
 /** A lot's figures as its row writes them. */
 interface LotFigures {
   readonly lot: Lot;
@@ -171,9 +183,16 @@ interface LotColumns {
 
 /**
  * The rows of a table of lots (the list's details and the lots page), each with its edit link and
- * remove button, the figures aligned on their decimal points over these rows.
+ * remove button, the figures aligned on their decimal points over these rows. On a lots page,
+ * `place` is that page: its Remove buttons return there.
  */
-export function lotRows(lots: readonly Lot[], token: Html): Html[] {
+export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace): Html[] {
+  const formFields =
+    place === undefined
+      ? token
+      : html`${token}
+                  <input type="hidden" name="${lotsPlaceFields.symbol}" value="${place.symbol}" />
+                  <input type="hidden" name="${lotsPlaceFields.page}" value="${place.page}" />`;
   const figures = lots.map((lot): LotFigures => ({
     lot,
     shares: formatQuantity(lot.shares),
@@ -185,10 +204,10 @@ export function lotRows(lots: readonly Lot[], token: Html): Html[] {
     price: decimalColumn(figures.map((row) => row.price)),
     cost: decimalColumn(figures.map((row) => row.cost)),
   };
-  return figures.map((row) => lotRow(row, columns, token));
+  return figures.map((row) => lotRow(row, columns, formFields));
 }
 
-function lotRow(figures: LotFigures, columns: LotColumns, token: Html): Html {
+function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html): Html {
   const { lot, shares } = figures;
   const { symbol, date } = lot.holding;
   const { id } = lot;
@@ -201,7 +220,7 @@ function lotRow(figures: LotFigures, columns: LotColumns, token: Html): Html {
               <td class="lot-actions row-actions">
                 <a href="${editUrl(id)}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
                 <form method="post" action="${removeUrl(id)}" class="inline">
-                  ${token}
+                  ${formFields}
                   <button type="submit" class="link" aria-label="Remove ${symbol} lot ${date === undefined ? `of ${shares} shares` : `bought ${date} (${shares} shares)`}">Remove</button>
                 </form>
               </td>

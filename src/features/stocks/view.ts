@@ -208,18 +208,24 @@ const LOT_NOUN = { one: 'lot', many: 'lots' } as const;
 
 /**
  * One symbol's lots, a page of them (`paging.ts`) (`lots.page` of them), with the position's
- * figures and each lot's edit and remove: the list page shows only a position's first few.
+ * figures and each lot's edit and remove: the list page shows only a position's first few. A
+ * Remove returns here, so the page shows the removal that can still be undone, as the list does.
  */
 export function lotsPage(
   position: Position,
   lots: PageOf<Position['lots'][number]>,
   csrfToken: string,
+  undo?: ListOptions['undo'],
 ): Html {
   const token = csrfField(csrfToken);
   const { symbol } = position;
   const count = position.lots.length;
   return html`<section>
-  <h1>${lotsTitle(symbol)}</h1>
+  <h1>${lotsTitle(symbol)}</h1>${
+    undo !== undefined &&
+    html`
+  ${undoNoticeView(undo, token)}`
+  }
   <p class="lots-summary">${formatCount(count)} ${count === 1 ? 'lot' : 'lots'}: ${formatQuantity(position.shares)} shares, cost basis ${formatMoney(position.cost)}, average cost ${formatPrice(position.averageCost)}.</p>
   ${pageLinks(lots, LOT_NOUN, (page) => lotsUrl(symbol, page), lotsUrl(symbol))}
   <div class="table-wrap">
@@ -227,7 +233,7 @@ export function lotsPage(
       <caption class="visually-hidden">Lots of ${symbol}, in the order they were added</caption>
       ${LOTS_TABLE_HEAD}
       <tbody>
-        ${lotRows(lots.items, token)}
+        ${lotRows(lots.items, token, { symbol, page: lots.page })}
       </tbody>
     </table>
   </div>
