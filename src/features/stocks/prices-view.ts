@@ -169,9 +169,10 @@ export function updatePricesUrl(page = 1, place?: ListPlace): string {
 }
 
 /**
- * The "Update prices" link of the portfolio's page `place`: it opens the form on the same symbols
- * when the portfolio is in symbol order (both list 100 a page in that order), and the form returns
- * to `place` after a save. From the first page in symbol order, the form's own default.
+ * The "Update prices" link of the portfolio's page `place`: in symbol order it opens the form's
+ * page of the same number (both list 100 symbols a page in that order, so the same symbols unless
+ * some symbol is sold out: the form lists those too), and the form returns to `place` after a
+ * save. From the first page in symbol order, the form's own default.
  */
 export function updatePricesLink(place: ListPlace): string {
   if (place.sort === 'symbol' && place.page === 1) return UPDATE_PRICES_URL;
