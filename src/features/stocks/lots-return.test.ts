@@ -1,9 +1,12 @@
-/** A lot's Remove returns to the lots page it was pressed on (issue 18 follow-up), through app.request. */
+/**
+ * A lot's Remove, and Undo, return to the page they were pressed on: a symbol's lots page or a
+ * page of the portfolio in its order (issue 18 follow-ups), through app.request.
+ */
 import { describe, expect, it } from 'vitest';
 import { flashes, inputs, textOf, visitorWith, type Client } from '../../../test/support/client.js';
 import { ledgerMessages } from '../../web/ledger-messages.js';
 import { urlFor } from '../../web/urls.js';
-import { LOTS_PER_PAGE } from './paging.js';
+import { LOTS_PER_PAGE, POSITIONS_PER_PAGE } from './paging.js';
 
 const lot = (symbol: string, price: string) => ({
   stock_symbol: symbol,
@@ -95,9 +98,98 @@ describe('Remove on a symbol’s lots page', () => {
   });
 });
 
+/** `count` symbols, S000 upwards, one lot each, S000 the most valuable (so first by value). */
+function symbols(count: number) {
+  return Array.from({ length: count }, (_, i) => lot(`S${String(i).padStart(3, '0')}`, String(count - i)));
+}
+
+const LIST = urlFor('list_stocks');
+
 describe('Remove in the portfolio’s inline lots', () => {
-  it('returns to the portfolio, as before', async () => {
+  it('returns to the portfolio’s first page, as before', async () => {
     const client = await visitorWith(portfolio(2));
-    expect(await removeFirstOn(client, urlFor('list_stocks'))).toBe(urlFor('list_stocks'));
+    expect(await removeFirstOn(client, LIST)).toBe(LIST);
+  });
+
+  it.each([
+    ['page 2 in symbol order', `${LIST}?page=2`],
+    ['page 2 by market value', `${LIST}?sort=value&page=2`],
+    ['page 1 by gain', `${LIST}?sort=gain`],
+  ])('returns to %s while it still exists', async (_what, from) => {
+    const client = await visitorWith(symbols(POSITIONS_PER_PAGE + 2));
+    expect(await removeFirstOn(client, from)).toBe(from);
+  });
+
+  it('returns to the page before, in the same order, when its page is past the end now', async () => {
+    const client = await visitorWith(symbols(POSITIONS_PER_PAGE + 1));
+    expect(await removeFirstOn(client, `${LIST}?sort=value&page=2`)).toBe(`${LIST}?sort=value`);
+  });
+
+  it('goes to a checked page and order only, never to a URL it was given', async () => {
+    const client = await visitorWith(symbols(POSITIONS_PER_PAGE + 2));
+    const [form] = removeForms((await client.get(`${LIST}?sort=gain&page=2`)).html);
+    if (form === undefined) throw new Error('No Remove button');
+    expect(form.fields).toEqual({ list_sort: 'gain', list_page: '2' });
+    const answer = await client.postForm(form.action, {
+      list_sort: 'https://evil.example/',
+      list_page: '//evil.example/?page=2',
+    });
+    expect(answer.location).toBe(LIST);
+  });
+});
+
+/** The Undo form of a page: where it posts and the fields it sends (the client adds the token). */
+function undoForm(html: string): Record<string, string> {
+  const body = /<form method="post" action="\/stocks\/undo"[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1];
+  if (body === undefined) throw new Error('No Undo button');
+  return Object.fromEntries(
+    inputs(body).flatMap((input) =>
+      input['name'] === undefined || input['name'] === 'csrf_token'
+        ? []
+        : [[input['name'], input['value'] ?? '']],
+    ),
+  );
+}
+
+/** Presses the Undo of the page at `path`; the redirect's target. */
+async function undoOn(client: Client, path: string): Promise<string | null> {
+  const page = await client.get(path);
+  expect(page.status).toBe(200);
+  const answer = await client.postForm(urlFor('undo_remove'), undoForm(page.html));
+  expect(answer.status).toBe(302);
+  return answer.location;
+}
+
+describe('Undo', () => {
+  it('returns to the lots page it was pressed on, with the lot back', async () => {
+    const client = await visitorWith(portfolio(LOTS_PER_PAGE + 2));
+    const page2 = `${AAPL_LOTS}?page=2`;
+    expect(await removeFirstOn(client, page2)).toBe(page2);
+    expect(await undoOn(client, page2)).toBe(page2);
+    const after = await client.get(page2);
+    expect(flashes(after.html)).toEqual([['success', 'Put back AAPL.']]);
+    expect(removeForms(after.html)).toHaveLength(2);
+  });
+
+  it('returns to the portfolio when the symbol of the lots page has no lots left', async () => {
+    // The only lot, edited from MSFT to AAPL: AAPL's lots page offers to undo that edit.
+    const client = await visitorWith([lot('MSFT', '400')]);
+    const edit = urlFor('edit_lot', { lot_id: 1 });
+    await client.get(edit);
+    expect((await client.postForm(edit, lot('AAPL', '400'))).status).toBe(302);
+    expect(await undoOn(client, AAPL_LOTS)).toBe(LIST);
+  });
+
+  it('returns to the portfolio’s page and order it was pressed on', async () => {
+    const client = await visitorWith(symbols(POSITIONS_PER_PAGE + 2));
+    const from = `${LIST}?sort=value&page=2`;
+    expect(await removeFirstOn(client, from)).toBe(from);
+    expect(await undoOn(client, from)).toBe(from);
+  });
+
+  it('without a page to return to, returns to the portfolio, as before', async () => {
+    const client = await visitorWith(portfolio(2));
+    expect(await removeFirstOn(client, AAPL_LOTS)).toBe(AAPL_LOTS);
+    expect((await client.postForm(urlFor('undo_remove'), {})).location).toBe(LIST);
   });
 });

@@ -155,15 +155,56 @@ export const LOTS_TABLE_HEAD = html`<thead>
               </thead>`;
 
 /**
- * The fields of a Remove pressed on a symbol's lots page, saying which page (`lots-return.ts`
+ * The fields of a Remove or Undo pressed on a symbol's lots page, saying which page (`lots-return.ts`
  * returns there): the symbol, and the page number.
  */
 export const lotsPlaceFields = Object.freeze({ symbol: 'lots_of', page: 'lots_page' });
 
-/** A page of a symbol's lots page, which its Remove buttons return to. */
+/** A page of a symbol's lots page, which its Remove and Undo buttons return to. */
 export interface LotsPlace {
   readonly symbol: string;
   readonly page: number;
+}
+
+/**
+ * The fields saying which page of the portfolio, in which order, a form was sent from: the prices
+ * form, and a Remove or Undo pressed in the list's inline lots (`lots-return.ts` returns there).
+ */
+export const listPlaceFields = Object.freeze({ sort: 'list_sort', page: 'list_page' });
+
+/**
+ * A page of the portfolio, in its order, that a form returns to. It travels as a sort and a page
+ * number, each checked where it is read, never as a URL, so a form cannot be made to send anyone
+ * elsewhere.
+ */
+export interface ListPlace {
+  readonly sort: PositionSort;
+  readonly page: number;
+}
+
+/**
+ * The hidden fields that carry `place` in a form; none for the portfolio's first page in symbol
+ * order (where a form without them returns), so that page is what it was before places travelled.
+ */
+export function placeInputs(place: LotsPlace | ListPlace | undefined): Html | undefined {
+  if (place === undefined) return undefined;
+  if ('symbol' in place) {
+    return html`
+                  <input type="hidden" name="${lotsPlaceFields.symbol}" value="${place.symbol}" />
+                  <input type="hidden" name="${lotsPlaceFields.page}" value="${place.page}" />`;
+  }
+  if (place.sort === 'symbol' && place.page === 1) return undefined;
+  return html`${
+    place.sort === 'symbol'
+      ? undefined
+      : html`
+                  <input type="hidden" name="${listPlaceFields.sort}" value="${place.sort}" />`
+  }${
+    place.page === 1
+      ? undefined
+      : html`
+                  <input type="hidden" name="${listPlaceFields.page}" value="${place.page}" />`
+  }`;
 }
 
 /** A lot's figures as its row writes them. */
@@ -183,16 +224,12 @@ interface LotColumns {
 
 /**
  * The rows of a table of lots (the list's details and the lots page), each with its edit link and
- * remove button, the figures aligned on their decimal points over these rows. On a lots page,
- * `place` is that page: its Remove buttons return there.
+ * remove button, the figures aligned on their decimal points over these rows. `place` is the page
+ * they are on (a lots page, or a page of the portfolio in its order): their Remove buttons return there.
  */
-export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace): Html[] {
-  const formFields =
-    place === undefined
-      ? token
-      : html`${token}
-                  <input type="hidden" name="${lotsPlaceFields.symbol}" value="${place.symbol}" />
-                  <input type="hidden" name="${lotsPlaceFields.page}" value="${place.page}" />`;
+export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace | ListPlace): Html[] {
+  const inputs = placeInputs(place);
+  const formFields = inputs === undefined ? token : html`${token}${inputs}`;
   const figures = lots.map((lot): LotFigures => ({
     lot,
     shares: formatQuantity(lot.shares),
@@ -249,6 +286,7 @@ function positionRows(
   columns: PositionColumns,
   token: Html,
   prices: PriceBook | undefined,
+  place: ListPlace,
 ): Html {
   const lots = position.lots.length;
   const shown = lots <= INLINE_LOTS ? position.lots : position.lots.slice(0, INLINE_LOTS);
@@ -268,7 +306,7 @@ function positionRows(
             <table class="lots stacking">
               ${LOTS_TABLE_HEAD}
               <tbody>
-            ${lotRows(shown, token)}
+            ${lotRows(shown, token, place)}
               </tbody>
             </table>${moreLots(position)}
           </details>
@@ -446,7 +484,9 @@ export function positionsSection(
     totals,
   );
   return html`${pages}${TABLE_STARTS[live ? 'live' : 'manual'][sort]}
-      ${rows.map(({ position, figures }) => positionRows(position, figures, columns, token, prices))}
+      ${rows.map(({ position, figures }) =>
+        positionRows(position, figures, columns, token, prices, { sort, page: shown.page }),
+      )}
       ${totalsRow(view, totals, columns, shown.pageCount > 1)}
     </table>
   </div>
