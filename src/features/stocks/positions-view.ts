@@ -10,7 +10,6 @@ import {
   formatPrice,
   formatQuantity,
   formatSignedMoney,
-  type Decimal,
 } from '../../domain/decimal.js';
 import type { Lot, Position, Positions, PositionSort, Return } from '../../domain/positions.js';
 import type { CurrentPrice, PriceBook, PriceSource } from '../../domain/price-book.js';
@@ -18,7 +17,13 @@ import { indexedUrl, urlFor } from '../../web/urls.js';
 import { INLINE_LOTS, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import { html, type Html } from '../../web/html.js';
-import { alignedBlank, alignedFigure, decimalColumn, type DecimalColumn } from '../../web/figures.js';
+import {
+  alignedBlank,
+  alignedFigure,
+  decimalColumn,
+  signClass,
+  type DecimalColumn,
+} from '../../web/figures.js';
 
 const SOURCE_NAMES: Readonly<Record<PriceSource, string>> = {
   manual: 'entered by you',
@@ -53,16 +58,17 @@ export function lotsUrl(symbol: string, page = 1): string {
 /** A dash for a figure that needs a price the visitor has not set: never a zero that looks real. */
 const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
 
-function gainClass(gain: Decimal): string {
-  return gain.units > 0n ? 'num gain' : gain.units < 0n ? 'num loss' : 'num';
+/** A figure cell's class: a gain or loss in its colour, by the sign it is written with. */
+function numClass(figure: string): string {
+  const sign = signClass(figure);
+  return sign === undefined ? 'num' : `num ${sign}`;
 }
 
-/** A value, gain and return as the table writes them, and the gain that colours them. */
+/** A value, gain and return as the table writes them. */
 interface ReturnFigures {
   readonly value: string;
   readonly gain: string;
   readonly percent: string;
-  readonly gainClass: string;
 }
 
 function returnFigures(figures: Return | undefined): ReturnFigures | undefined {
@@ -71,7 +77,6 @@ function returnFigures(figures: Return | undefined): ReturnFigures | undefined {
       value: formatMoney(figures.value),
       gain: formatSignedMoney(figures.gain),
       percent: formatPercent(figures.gainPercent),
-      gainClass: gainClass(figures.gain),
     }
   );
 }
@@ -119,8 +124,8 @@ function returnCells(figures: ReturnFigures | undefined, columns: PositionColumn
     return html`<td class="num" data-label="Market Value">${figure(undefined, columns.value)}</td><td class="num" data-label="Gain/Loss">${figure(undefined, columns.gain)}</td><td class="num" data-label="Return">${figure(undefined, columns.percent)}</td>`;
   }
   return html`<td class="num" data-label="Market Value">${figure(figures.value, columns.value)}</td>
-        <td class="${figures.gainClass}" data-label="Gain/Loss">${figure(figures.gain, columns.gain)}</td>
-        <td class="${figures.gainClass}" data-label="Return">${figure(figures.percent, columns.percent)}</td>`;
+        <td class="${numClass(figures.gain)}" data-label="Gain/Loss">${figure(figures.gain, columns.gain)}</td>
+        <td class="${numClass(figures.percent)}" data-label="Return">${figure(figures.percent, columns.percent)}</td>`;
 }
 
 const SORTABLE: Readonly<Record<PositionSort, { label: string; direction: 'ascending' | 'descending' }>> = {
@@ -268,7 +273,8 @@ function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html): Htm
 function positionSales(position: Position): Html {
   const sell = html`<a href="${urlFor('sell_stock')}?symbol=${encodeURIComponent(position.symbol)}">Sell ${position.symbol}</a>`;
   if (position.realized === undefined) return html`<p class="position-sales">${sell}</p>`;
-  return html`<p class="position-sales">Realized gain on sales of ${position.symbol}: <span class="${gainClass(position.realized)}">${formatSignedMoney(position.realized)}</span>
+  const realized = formatSignedMoney(position.realized);
+  return html`<p class="position-sales">Realized gain on sales of ${position.symbol}: <span class="${numClass(realized)}">${realized}</span>
             (<a href="${urlFor('list_sales')}#sales-${position.symbol}">see the sales</a>) · ${sell}</p>`;
 }
 

@@ -8,6 +8,7 @@ import type { PriceBook } from '../../domain/price-book.js';
 import { formatBytes } from '../../session/storage.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
+import { signClass } from '../../web/figures.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
@@ -148,9 +149,13 @@ function capacityText(
 
 const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
 
-/** A gain or return in the gain or loss colour (its sign says the same without colour); zero plain. */
-function signed(text: string, gain: Decimal): Html | string {
-  return gain.units === 0n ? text : html`<span class="${gain.units > 0n ? 'gain' : 'loss'}">${text}</span>`;
+/**
+ * A gain or return in the gain or loss colour of the sign it is written with (which says the same
+ * without colour); a figure written as zero, plain.
+ */
+function signed(text: string): Html | string {
+  const sign = signClass(text);
+  return sign === undefined ? text : html`<span class="${sign}">${text}</span>`;
 }
 
 /**
@@ -168,9 +173,9 @@ function summary({ totals, positions }: Positions, realized: Decimal | undefined
   return html`<dl class="summary">
     <div><dt>Market value</dt><dd>${priced === undefined ? NOT_SET : formatMoney(priced.value)}${partial}</dd></div>
     <div><dt>Cost basis</dt><dd>${formatMoney(totals.cost)}</dd></div>
-    <div><dt>Unrealized gain</dt><dd>${priced === undefined ? NOT_SET : signed(formatSignedMoney(priced.gain), priced.gain)}${partial}</dd></div>
-    <div><dt>Realized gain</dt><dd>${realized === undefined ? 'no sales yet' : signed(formatSignedMoney(realized), realized)}</dd></div>
-    <div><dt>Return</dt><dd>${priced === undefined ? NOT_SET : signed(formatPercent(priced.gainPercent), priced.gain)}${partial}</dd></div>
+    <div><dt>Unrealized gain</dt><dd>${priced === undefined ? NOT_SET : signed(formatSignedMoney(priced.gain))}${partial}</dd></div>
+    <div><dt>Realized gain</dt><dd>${realized === undefined ? 'no sales yet' : signed(formatSignedMoney(realized))}</dd></div>
+    <div><dt>Return</dt><dd>${priced === undefined ? NOT_SET : signed(formatPercent(priced.gainPercent))}${partial}</dd></div>
     <div><dt>Without a current price</dt><dd>${unpriced === 0 ? 'none' : `${formatCount(unpriced)} of ${formatCount(positions.length)} ${positions.length === 1 ? 'position' : 'positions'}`}</dd></div>
   </dl>`;
 }
