@@ -14,6 +14,14 @@ import {
 import type { Lot, Position, Positions, PositionSort, Return } from '../../domain/positions.js';
 import type { CurrentPrice, PriceBook, PriceSource } from '../../domain/price-book.js';
 import { indexedUrl, urlFor } from '../../web/urls.js';
+import {
+  listUrl,
+  lotsUrl,
+  placeInputs,
+  placeQuery,
+  type ListPlace,
+  type LotsPlace,
+} from '../../web/return-place.js';
 import { INLINE_LOTS, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import { html, type Html } from '../../web/html.js';
@@ -39,21 +47,18 @@ function priceSource(price: CurrentPrice | undefined): Html | undefined {
   return html`<span class="price-source">${SOURCE_NAMES[price.source]}, ${price.asOf === undefined ? 'date not recorded' : `as of ${price.asOf}`}</span>`;
 }
 
+// Defined a layer down, where every form that returns to a page (the edit form's too) reads them.
+export {
+  listPlaceFields,
+  listUrl,
+  lotsPlaceFields,
+  lotsUrl,
+  placeInputs,
+  type ListPlace,
+  type LotsPlace,
+} from '../../web/return-place.js';
+
 const LIST_URL = urlFor('list_stocks');
-
-/** The URL of the list sorted by `sort`, at `page`; the default order and page 1 need no parameter. */
-export function listUrl(sort: PositionSort, page = 1): string {
-  const query = [sort === 'symbol' ? '' : `sort=${sort}`, page > 1 ? `page=${page}` : '']
-    .filter((part) => part !== '')
-    .join('&');
-  return query === '' ? LIST_URL : `${LIST_URL}?${query}`;
-}
-
-/** The URL of `symbol`'s lots page, at `page`. */
-export function lotsUrl(symbol: string, page = 1): string {
-  const url = urlFor('list_lots', { symbol });
-  return page > 1 ? `${url}?page=${page}` : url;
-}
 
 /** A dash for a figure that needs a price the visitor has not set: never a zero that looks real. */
 const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
@@ -159,59 +164,6 @@ export const LOTS_TABLE_HEAD = html`<thead>
                 </tr>
               </thead>`;
 
-/**
- * The fields of a Remove or Undo pressed on a symbol's lots page, saying which page (`lots-return.ts`
- * returns there): the symbol, and the page number.
- */
-export const lotsPlaceFields = Object.freeze({ symbol: 'lots_of', page: 'lots_page' });
-
-/** A page of a symbol's lots page, which its Remove and Undo buttons return to. */
-export interface LotsPlace {
-  readonly symbol: string;
-  readonly page: number;
-}
-
-/**
- * The fields saying which page of the portfolio, in which order, a form was sent from: the prices
- * form, and a Remove or Undo pressed in the list's inline lots (`lots-return.ts` returns there).
- */
-export const listPlaceFields = Object.freeze({ sort: 'list_sort', page: 'list_page' });
-
-/**
- * A page of the portfolio, in its order, that a form returns to. It travels as a sort and a page
- * number, each checked where it is read, never as a URL, so a form cannot be made to send anyone
- * elsewhere.
- */
-export interface ListPlace {
-  readonly sort: PositionSort;
-  readonly page: number;
-}
-
-/**
- * The hidden fields that carry `place` in a form; none for the portfolio's first page in symbol
- * order (where a form without them returns), so that page is what it was before places travelled.
- */
-export function placeInputs(place: LotsPlace | ListPlace | undefined): Html | undefined {
-  if (place === undefined) return undefined;
-  if ('symbol' in place) {
-    return html`
-                  <input type="hidden" name="${lotsPlaceFields.symbol}" value="${place.symbol}" />
-                  <input type="hidden" name="${lotsPlaceFields.page}" value="${place.page}" />`;
-  }
-  if (place.sort === 'symbol' && place.page === 1) return undefined;
-  return html`${
-    place.sort === 'symbol'
-      ? undefined
-      : html`
-                  <input type="hidden" name="${listPlaceFields.sort}" value="${place.sort}" />`
-  }${
-    place.page === 1
-      ? undefined
-      : html`
-                  <input type="hidden" name="${listPlaceFields.page}" value="${place.page}" />`
-  }`;
-}
-
 /** A lot's figures as its row writes them. */
 interface LotFigures {
   readonly lot: Lot;
@@ -230,11 +182,13 @@ interface LotColumns {
 /**
  * The rows of a table of lots (the list's details and the lots page), each with its edit link and
  * remove button, the figures aligned on their decimal points over these rows. `place` is the page
- * they are on (a lots page, or a page of the portfolio in its order): their Remove buttons return there.
+ * they are on (a lots page, or a page of the portfolio in its order): their Edit and Remove return there.
  */
 export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace | ListPlace): Html[] {
   const inputs = placeInputs(place);
   const formFields = inputs === undefined ? token : html`${token}${inputs}`;
+  // The edit form returns to this page too: its link says which.
+  const editQuery = placeQuery(place);
   const figures = lots.map((lot): LotFigures => ({
     lot,
     shares: formatQuantity(lot.shares),
@@ -246,10 +200,10 @@ export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace | L
     price: decimalColumn(figures.map((row) => row.price)),
     cost: decimalColumn(figures.map((row) => row.cost)),
   };
-  return figures.map((row) => lotRow(row, columns, formFields));
+  return figures.map((row) => lotRow(row, columns, formFields, editQuery));
 }
 
-function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html): Html {
+function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html, editQuery: string): Html {
   const { lot, shares } = figures;
   const { symbol, date } = lot.holding;
   const { id } = lot;
@@ -260,7 +214,7 @@ function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html): Htm
               <td class="num" data-label="Purchase Price">${alignedFigure(figures.price, columns.price)}</td>
               <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
               <td class="lot-actions row-actions">
-                <a href="${editUrl(id)}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
+                <a href="${editUrl(id)}${editQuery}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
                 <form method="post" action="${removeUrl(id)}" class="inline">
                   ${formFields}
                   <button type="submit" class="link" aria-label="Remove ${symbol} lot ${date === undefined ? `of ${shares} shares` : `bought ${date} (${shares} shares)`}">Remove</button>

@@ -55,7 +55,7 @@ import { undoNotice } from './undo.js';
 import { livePrices, type LivePrices } from './live-prices.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { redirect } from '../../web/response.js';
-import { afterChangeUrl } from './lots-return.js';
+import { afterChangeUrl } from '../../web/return-place.js';
 
 /** The message shown when the session cannot take one more holding: the cookie's, or the server store's cap. */
 export function portfolioFullMessage(

@@ -16,7 +16,7 @@ import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { redirect } from '../../web/response.js';
 import { readForm } from '../../web/form-body.js';
 import { utcDate } from '../../domain/dates.js';
-import { afterChangeUrl } from './lots-return.js';
+import { afterChangeUrl } from '../../web/return-place.js';
 
 /** The message when there is nothing to put back (used already, or another tab did). */
 export const NOTHING_TO_UNDO = ledgerMessages.nothingToUndo;
@@ -72,7 +72,7 @@ export function undoneMessage(undo: Undo, ledger: Ledger): string {
   }
 }
 
-/** Registers `undo_remove` on `app`: it returns to the page the Undo was pressed on (`lots-return.ts`). */
+/** Registers `undo_remove` on `app`: it returns to the page the Undo was pressed on (`web/return-place.ts`). */
 export function registerUndo(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps, 'store' | 'now'>): void {
   app.post(honoPaths.undo_remove, async (c) => {
     const session = c.get('session');

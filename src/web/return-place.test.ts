@@ -1,12 +1,19 @@
 /**
- * A lot's Remove, and Undo, return to the page they were pressed on: a symbol's lots page or a
- * page of the portfolio in its order (issue 18 follow-ups), through app.request.
+ * A lot's Edit and Remove, and Undo, return to the page they were pressed on: a symbol's lots page
+ * or a page of the portfolio in its order (issue 18 follow-ups), through app.request.
  */
 import { describe, expect, it } from 'vitest';
-import { flashes, inputs, textOf, visitorWith, type Client } from '../../../test/support/client.js';
-import { ledgerMessages } from '../../web/ledger-messages.js';
-import { urlFor } from '../../web/urls.js';
-import { LOTS_PER_PAGE, POSITIONS_PER_PAGE } from './paging.js';
+import {
+  flashes,
+  inputs,
+  textOf,
+  unescapeHtml,
+  visitorWith,
+  type Client,
+} from '../../test/support/client.js';
+import { ledgerMessages } from './ledger-messages.js';
+import { urlFor } from './urls.js';
+import { LOTS_PER_PAGE, POSITIONS_PER_PAGE } from './page-numbers.js';
 
 const lot = (symbol: string, price: string) => ({
   stock_symbol: symbol,
@@ -191,5 +198,95 @@ describe('Undo', () => {
     const client = await visitorWith(portfolio(2));
     expect(await removeFirstOn(client, AAPL_LOTS)).toBe(AAPL_LOTS);
     expect((await client.postForm(urlFor('undo_remove'), {})).location).toBe(LIST);
+  });
+});
+
+/** The first Edit link of a page, as the browser follows it. */
+function firstEditLink(html: string): string {
+  const href = /<a href="(\/lots\/\d+\/edit[^"]*)"/.exec(html)?.[1];
+  if (href === undefined) throw new Error('No Edit link');
+  return unescapeHtml(href);
+}
+
+/** The edit form's fields as the page sends them back, with `changes` (the client adds the token). */
+function editFields(html: string, changes: Record<string, string>): Record<string, string> {
+  const form = /<form method="post" action="\/lots\/\d+\/edit"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+  return {
+    ...Object.fromEntries(
+      inputs(form).flatMap((input) =>
+        input['name'] === undefined || input['name'] === 'csrf_token'
+          ? []
+          : [[input['name'], input['value'] ?? '']],
+      ),
+    ),
+    ...changes,
+  };
+}
+
+/** Follows the first Edit link of the page at `path` and saves `changes`; the link, Cancel's target and where the save went. */
+async function editFirstOn(client: Client, path: string, changes: Record<string, string>) {
+  const link = firstEditLink((await client.get(path)).html);
+  const form = await client.get(link);
+  expect(form.status).toBe(200);
+  const cancel = /<a href="([^"]*)">Cancel<\/a>/.exec(form.html)?.[1];
+  const saved = await client.postForm(link.replace(/\?.*/, ''), editFields(form.html, changes));
+  expect(saved.status).toBe(302);
+  return { link, cancel: cancel && unescapeHtml(cancel), location: saved.location };
+}
+
+describe('Edit', () => {
+  it('from the portfolio’s page and order, returns there after saving, and Cancel goes there', async () => {
+    const client = await visitorWith(symbols(POSITIONS_PER_PAGE + 2));
+    const from = `${LIST}?sort=value&page=2`;
+    const { link, cancel, location } = await editFirstOn(client, from, { number_of_shares: '2' });
+    expect(link).toMatch(/^\/lots\/\d+\/edit\?list_sort=value&list_page=2$/);
+    expect(cancel).toBe(from);
+    expect(location).toBe(from);
+    expect(flashes((await client.get(from)).html)).toEqual([['success', 'Saved your changes to S100.']]);
+  });
+
+  it('from a lots page, returns to it, or to the last page left when a changed symbol moved the lot off it', async () => {
+    const client = await visitorWith(portfolio(LOTS_PER_PAGE + 1));
+    const page2 = `${AAPL_LOTS}?page=2`;
+    const kept = await editFirstOn(client, page2, { number_of_shares: '3' });
+    expect(kept.link).toMatch(/^\/lots\/\d+\/edit\?lots_of=AAPL&lots_page=2$/);
+    expect([kept.cancel, kept.location]).toEqual([page2, page2]);
+    expect((await editFirstOn(client, page2, { stock_symbol: 'MSFT' })).location).toBe(AAPL_LOTS);
+  });
+
+  it('keeps where to return through a refused save', async () => {
+    const client = await visitorWith(symbols(POSITIONS_PER_PAGE + 2));
+    const link = firstEditLink((await client.get(`${LIST}?page=2`)).html);
+    const form = await client.get(link);
+    const refused = await client.postForm(
+      link.replace(/\?.*/, ''),
+      editFields(form.html, { number_of_shares: '-1' }),
+    );
+    expect(refused.status).toBe(422);
+    const saved = await client.postForm(
+      link.replace(/\?.*/, ''),
+      editFields(refused.html, { number_of_shares: '4' }),
+    );
+    expect(saved.location).toBe(`${LIST}?page=2`);
+  });
+
+  it('from the portfolio’s first page, links and returns as before', async () => {
+    const client = await visitorWith(portfolio(2));
+    const { link, cancel, location } = await editFirstOn(client, LIST, { number_of_shares: '2' });
+    expect(link).toMatch(/^\/lots\/\d+\/edit$/);
+    expect([cancel, location]).toEqual([LIST, LIST]);
+  });
+
+  it('returns to a checked place only, never to a URL it was given', async () => {
+    const client = await visitorWith(portfolio(2));
+    const edit = urlFor('edit_lot', { lot_id: 1 });
+    const form = await client.get(`${edit}?lots_of=%2F%2Fevil.example&lots_page=2`);
+    expect(/<a href="([^"]*)">Cancel<\/a>/.exec(form.html)?.[1]).toBe(LIST);
+    expect(form.html).not.toContain('evil.example');
+    const saved = await client.postForm(
+      edit,
+      editFields(form.html, { list_sort: '"><script>', list_page: '//evil.example/' }),
+    );
+    expect(saved.location).toBe(LIST);
   });
 });
