@@ -149,7 +149,7 @@ export function createApp({
   registerPrices(app, deps);
   registerSales(app, deps);
   registerExport(app, deps);
-  registerUndo(app, store);
+  registerUndo(app, deps);
   registerClear(app, store);
   registerTheme(app, store);
   // After every route: a known path with a method it does not take is a 405 with `Allow`.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { html } from './html.js';
-import { alignedBlank, alignedFigure, decimalColumn, padOf } from './figures.js';
+import { alignedBlank, alignedFigure, decimalColumn, padOf, signClass } from './figures.js';
+import { formatPercent, formatSignedMoney, parseDecimal, type Decimal } from '../domain/decimal.js';
 
 describe('decimalColumn', () => {
   it('is as wide as its figure with the most decimals, digits as zeros', () => {
@@ -54,5 +55,28 @@ describe('alignedBlank', () => {
 
   it('adds nothing in a column without figures', () => {
     expect(alignedBlank('—', decimalColumn([])).toString()).toBe('—');
+  });
+});
+
+describe('signClass', () => {
+  const amount = (text: string): Decimal => {
+    const value = parseDecimal(text);
+    if (value === undefined) throw new Error(`Not a decimal: ${text}`);
+    return value;
+  };
+
+  it('colours a figure by the sign it is written with', () => {
+    expect(signClass(formatSignedMoney(amount('12.5')))).toBe('gain');
+    expect(signClass(formatSignedMoney(amount('-0.005')))).toBe('loss');
+    expect(signClass(formatPercent(amount('0.005')))).toBe('gain');
+    expect(signClass(formatPercent(amount('-3')))).toBe('loss');
+  });
+
+  it('leaves uncoloured a gain or loss that is written as zero once rounded', () => {
+    expect(formatSignedMoney(amount('-0.004'))).toBe('$0.00');
+    expect(signClass(formatSignedMoney(amount('-0.004')))).toBeUndefined();
+    expect(signClass(formatSignedMoney(amount('0.0049')))).toBeUndefined();
+    expect(signClass(formatPercent(amount('-0.0049')))).toBeUndefined();
+    expect(signClass(formatSignedMoney(amount('0')))).toBeUndefined();
   });
 });

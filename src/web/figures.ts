@@ -68,3 +68,14 @@ export function alignedFigure(figure: string, column: DecimalColumn): Html {
 export function alignedBlank(blank: Html | string, column: DecimalColumn): Html {
   return html`${blank}${pad(column.tail)}`;
 }
+
+/**
+ * The colour of a signed figure (a gain or loss, a return) from the figure as it is written,
+ * `+$12.50`, `-0.08%`, `$0.00`: `gain` for a `+`, `loss` for a `-`, none for a figure written
+ * without a sign (zero once rounded). Read from the text, not from the exact value, so the colour
+ * says what the sign says: a loss of $0.004 is written `$0.00` and is not coloured as a loss.
+ * The figure must be written with its sign (`formatSignedMoney`, `formatPercent`).
+ */
+export function signClass(figure: string): 'gain' | 'loss' | undefined {
+  return figure.startsWith('+') ? 'gain' : figure.startsWith('-') ? 'loss' : undefined;
+}

@@ -19,7 +19,9 @@ import { SessionTooLarge } from 'flask-session-ts';
 import { editFormState, editStockPage, type EditExtras } from './view.js';
 import { renderPage } from '../../web/render.js';
 import { formHasErrors, type StockFormState } from '../../web/stock-form.js';
-import { readForm, textField } from '../../web/form-body.js';
+import { readForm, textField, type FormFields } from '../../web/form-body.js';
+import { afterChangeUrl, placeOf, type ReturnPlace } from '../../web/return-place.js';
+import { utcDate } from '../../domain/dates.js';
 import { ledgerMessages, ledgerProblemMessage } from '../../web/ledger-messages.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { redirect } from '../../web/response.js';
@@ -40,6 +42,7 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps
     form: StockFormState,
     extras: EditExtras,
     status: 200 | 422,
+    place: ReturnPlace | undefined,
   ) =>
     renderPage(
       c,
@@ -48,7 +51,15 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps
         status,
       },
       (page) =>
-        editStockPage(lotId, symbol, form, extras, page.csrfToken ?? '', purchaseDateBounds(now()).latest),
+        editStockPage(
+          lotId,
+          symbol,
+          form,
+          extras,
+          page.csrfToken ?? '',
+          purchaseDateBounds(now()).latest,
+          place,
+        ),
     );
 
   // Pages from before lots had ids link here: their index may name another lot now.
@@ -59,14 +70,21 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps
   app.get(honoPaths.edit_stock, stale);
   app.post(honoPaths.edit_stock, stale);
 
+  // Where the visitor goes after the change (or none): the page the Edit link was on, if it said.
+  const back = (c: Context<AppEnv>, form: FormFields) =>
+    afterChangeUrl(form, readLedger(c.get('session')), utcDate(now()));
+
   app.get(honoPaths.edit_lot, async (c) => {
     const lotId = parseRecordId(c.req.param('lot_id'));
-    const lot = lotId === undefined ? undefined : findLot(readLedger(c.get('session')), lotId);
+    const ledger = readLedger(c.get('session'));
+    const lot = lotId === undefined ? undefined : findLot(ledger, lotId);
+    const query = c.req.query();
     if (lot === undefined) {
       await flashIfRoom(store, c.get('session'), 'error', editMessages.gone);
-      return redirect(c, urlFor('list_stocks'), 303);
+      return redirect(c, back(c, query), 303);
     }
-    return render(c, lot.id, lot.symbol, editFormState(lot), { fee: lot.fee ?? '' }, 200);
+    const place = placeOf(query, ledger);
+    return render(c, lot.id, lot.symbol, editFormState(lot), { fee: lot.fee ?? '' }, 200, place);
   });
 
   app.post(honoPaths.edit_lot, async (c) => {
@@ -76,8 +94,9 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps
     const current = lotId === undefined ? undefined : findLot(readLedger(session), lotId);
     if (lotId === undefined || current === undefined) {
       await flashIfRoom(store, session, 'error', editMessages.gone);
-      return redirect(c, urlFor('list_stocks'), 302);
+      return redirect(c, back(c, form), 302);
     }
+    const place = placeOf(form, readLedger(session));
     const result = parseStockForm(form, purchaseDateBounds(now()));
     const fee = parseFee(form[FEE_FIELD]);
     const extras: EditExtras = {
@@ -85,10 +104,18 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps
       ...(fee.ok ? {} : { feeError: fee.message }),
     };
     if (!result.ok) {
-      return render(c, lotId, current.symbol, { values: result.values, errors: result.errors }, extras, 422);
+      return render(
+        c,
+        lotId,
+        current.symbol,
+        { values: result.values, errors: result.errors },
+        extras,
+        422,
+        place,
+      );
     }
     const values = editFormState(result.holding).values;
-    if (!fee.ok) return render(c, lotId, current.symbol, { values, errors: {} }, extras, 422);
+    if (!fee.ok) return render(c, lotId, current.symbol, { values, errors: {} }, extras, 422, place);
     const fields: LotFields =
       fee.value === undefined ? result.holding : { ...result.holding, fee: fee.value };
     const confirmed = textField(form, CONFIRM_FIELD) === CONFIRM_VALUE;
@@ -112,13 +139,15 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps
         { values, errors: {}, formError: editMessages.full },
         extras,
         422,
+        place,
       );
     }
     const refused = outcome.problem;
-    if (refused === undefined) return redirect(c, urlFor('list_stocks'), 302);
+    // The ledger as saved (store.update's contract): an edit may have moved the page's last lot.
+    if (refused === undefined) return redirect(c, back(c, form), 302);
     if (refused.kind === 'unknown-lot') {
       await flashIfRoom(store, session, 'error', editMessages.gone);
-      return redirect(c, urlFor('list_stocks'), 302);
+      return redirect(c, back(c, form), 302);
     }
     return render(
       c,
@@ -127,6 +156,7 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps
       { values, errors: {}, formError: ledgerProblemMessage(refused) },
       { ...extras, askConfirm: refused.kind === 'changes-realized' },
       422,
+      place,
     );
   });
 }

@@ -7,6 +7,7 @@ import type { Lot } from '../../domain/ledger.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
 import { csrfField } from '../../web/layout.js';
+import { placeInputs, placeUrl, type ReturnPlace } from '../../web/return-place.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
 
 /** The form's starting state for `lot`: its stored values, canonical, and no messages. */
@@ -30,7 +31,10 @@ export interface EditExtras {
   readonly askConfirm?: boolean;
 }
 
-/** The edit page for lot `lotId`, shown as `symbol` (its symbol when the page was opened). */
+/**
+ * The edit page for lot `lotId`, shown as `symbol` (its symbol when the page was opened). `place`
+ * is the page its Edit link was on: Save and Cancel return there (`web/return-place.ts`).
+ */
 export function editStockPage(
   lotId: number,
   symbol: string,
@@ -38,12 +42,13 @@ export function editStockPage(
   extras: EditExtras,
   csrfToken: string,
   latestDate: string,
+  place?: ReturnPlace,
 ): Html {
   return html`<section>
   <h1>Edit ${symbol}</h1>
   ${stockFormSummary(form, extras.feeError)}
   <form method="post" action="${urlFor('edit_lot', { lot_id: lotId })}" class="stock-form">
-    ${csrfField(csrfToken)}
+    ${csrfField(csrfToken)}${placeInputs(place)}
     ${stockFormFields(form, latestDate)}
     ${feeField(extras.fee, extras.feeError)}
     ${
@@ -55,7 +60,7 @@ export function editStockPage(
     }
     <div class="actions">
       <button type="submit">Save changes</button>
-      <a href="${urlFor('list_stocks')}">Cancel</a>
+      <a href="${placeUrl(place)}">Cancel</a>
     </div>
   </form>
 </section>`;

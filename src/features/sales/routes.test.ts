@@ -170,6 +170,37 @@ describe('recording a sale', () => {
     await sell(client, { number_of_shares: '1', sale_date: '' });
     expect((client.decodeSession()['sales'] as unknown[][])[0]?.[3]).toBe(TEST_TODAY);
   });
+
+  it('colours a realized gain as its sign says: a loss shown as $0.00 is neither red nor signed', async () => {
+    // Bought at $10.0001, sold at $10: a loss of $0.0001, which rounds to $0.00.
+    const tiny = {
+      stock_symbol: 'AAPL',
+      number_of_shares: '1',
+      purchase_price: '10.0001',
+      purchase_date: '2026-01-05',
+    };
+    const client = await visitorWith([tiny, { ...tiny, stock_symbol: 'MSFT', purchase_price: '10.01' }]);
+    expect((await sell(client, { number_of_shares: '1', sale_price: '10' })).status).toBe(302);
+    const gainCells = async () =>
+      [
+        ...(await client.get(urlFor('list_sales'))).html.matchAll(
+          /<td class="([^"]*)" data-label="((?:Total )?Realized Gain)">([\s\S]*?)<\/td>/g,
+        ),
+      ].map(([, cls = '', label = '', cell = '']) => [label, textOf(cell), cls]);
+    expect(await gainCells()).toEqual([
+      ['Realized Gain', '$0.00', 'num'],
+      ['Total Realized Gain', '$0.00', 'num'],
+    ]);
+    // A loss of a cent is shown, signed and red.
+    expect(
+      (await sell(client, { stock_symbol: 'MSFT', number_of_shares: '1', sale_price: '10' })).status,
+    ).toBe(302);
+    expect(await gainCells()).toEqual([
+      ['Realized Gain', '$0.00', 'num'],
+      ['Realized Gain', '-$0.01', 'num loss'],
+      ['Total Realized Gain', '-$0.01', 'num loss'],
+    ]);
+  });
 });
 
 describe('undo and removal of sales', () => {

@@ -21,7 +21,13 @@ import { stockFields, UNSIGNED_NUMBER } from '../../domain/stock-fields.js';
 import type { Allocation, SaleResult } from '../../domain/sales.js';
 import { errorSummary, type SummaryItem } from '../../web/error-summary.js';
 import { html, type Html } from '../../web/html.js';
-import { alignedBlank, alignedFigure, decimalColumn, type DecimalColumn } from '../../web/figures.js';
+import {
+  alignedBlank,
+  alignedFigure,
+  decimalColumn,
+  signClass,
+  type DecimalColumn,
+} from '../../web/figures.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField } from '../../web/stock-form.js';
 import { indexedUrl, urlFor } from '../../web/urls.js';
@@ -123,9 +129,13 @@ export function sellPage(
 </section>`;
 }
 
-function gainCell(gain: string, gainValue: Decimal, label: string, column: DecimalColumn): Html {
-  const cls = gainValue.units > 0n ? 'num gain' : gainValue.units < 0n ? 'num loss' : 'num';
-  return html`<td class="${cls}" data-label="${label}">${alignedFigure(gain, column)}</td>`;
+/**
+ * A realized gain's cell, coloured by the sign the figure is written with, as the positions table
+ * colours its gains: a loss that rounds to `$0.00` is written without a sign, and is not red.
+ */
+function gainCell(gain: string, label: string, column: DecimalColumn): Html {
+  const sign = signClass(gain);
+  return html`<td class="${sign === undefined ? 'num' : `num ${sign}`}" data-label="${label}">${alignedFigure(gain, column)}</td>`;
 }
 
 const TERMS = { short: 'short-term', long: 'long-term', unknown: 'no purchase date' } as const;
@@ -191,7 +201,7 @@ function saleRow(figures: SaleFigures, columns: SaleColumns, first: boolean, tok
         <td class="num" data-label="Fee">${figures.fee === undefined ? alignedBlank('—', columns.fee) : alignedFigure(figures.fee, columns.fee)}</td>
         <td class="num" data-label="Proceeds">${alignedFigure(figures.proceeds, columns.proceeds)}</td>
         <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
-        ${gainCell(figures.gain, result.gain, 'Realized Gain', columns.gain)}
+        ${gainCell(figures.gain, 'Realized Gain', columns.gain)}
         <td data-label="Holding Period">${result.allocations.map(holdingPeriod).join('; ')}</td>
         <td class="row-actions">
           <form method="post" action="${removeSaleUrl(sale.id)}" class="inline">
@@ -257,7 +267,7 @@ export function salesPage(sales: readonly SaleResult[], totals: RealizedSummary,
       <tfoot>
         <tr>
           <th scope="row" colspan="7">Total realized gain</th>
-          ${gainCell(totalGain, totals.gain, 'Total Realized Gain', columns.gain)}
+          ${gainCell(totalGain, 'Total Realized Gain', columns.gain)}
           <td colspan="2">Short-term ${formatSignedMoney(totals.shortTerm)}, long-term ${formatSignedMoney(totals.longTerm)}${
             totals.unknownTerm.units !== 0n &&
             `, lots without a date ${formatSignedMoney(totals.unknownTerm)}`

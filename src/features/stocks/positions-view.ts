@@ -10,15 +10,28 @@ import {
   formatPrice,
   formatQuantity,
   formatSignedMoney,
-  type Decimal,
 } from '../../domain/decimal.js';
 import type { Lot, Position, Positions, PositionSort, Return } from '../../domain/positions.js';
 import type { CurrentPrice, PriceBook, PriceSource } from '../../domain/price-book.js';
 import { indexedUrl, urlFor } from '../../web/urls.js';
+import {
+  listUrl,
+  lotsUrl,
+  placeInputs,
+  placeQuery,
+  type ListPlace,
+  type LotsPlace,
+} from '../../web/return-place.js';
 import { INLINE_LOTS, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import { html, type Html } from '../../web/html.js';
-import { alignedBlank, alignedFigure, decimalColumn, type DecimalColumn } from '../../web/figures.js';
+import {
+  alignedBlank,
+  alignedFigure,
+  decimalColumn,
+  signClass,
+  type DecimalColumn,
+} from '../../web/figures.js';
 
 const SOURCE_NAMES: Readonly<Record<PriceSource, string>> = {
   manual: 'entered by you',
@@ -34,35 +47,33 @@ function priceSource(price: CurrentPrice | undefined): Html | undefined {
   return html`<span class="price-source">${SOURCE_NAMES[price.source]}, ${price.asOf === undefined ? 'date not recorded' : `as of ${price.asOf}`}</span>`;
 }
 
+// Defined a layer down, where every form that returns to a page (the edit form's too) reads them.
+export {
+  listPlaceFields,
+  listUrl,
+  lotsPlaceFields,
+  lotsUrl,
+  placeInputs,
+  type ListPlace,
+  type LotsPlace,
+} from '../../web/return-place.js';
+
 const LIST_URL = urlFor('list_stocks');
-
-/** The URL of the list sorted by `sort`, at `page`; the default order and page 1 need no parameter. */
-export function listUrl(sort: PositionSort, page = 1): string {
-  const query = [sort === 'symbol' ? '' : `sort=${sort}`, page > 1 ? `page=${page}` : '']
-    .filter((part) => part !== '')
-    .join('&');
-  return query === '' ? LIST_URL : `${LIST_URL}?${query}`;
-}
-
-/** The URL of `symbol`'s lots page, at `page`. */
-export function lotsUrl(symbol: string, page = 1): string {
-  const url = urlFor('list_lots', { symbol });
-  return page > 1 ? `${url}?page=${page}` : url;
-}
 
 /** A dash for a figure that needs a price the visitor has not set: never a zero that looks real. */
 const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
 
-function gainClass(gain: Decimal): string {
-  return gain.units > 0n ? 'num gain' : gain.units < 0n ? 'num loss' : 'num';
+/** A figure cell's class: a gain or loss in its colour, by the sign it is written with. */
+function numClass(figure: string): string {
+  const sign = signClass(figure);
+  return sign === undefined ? 'num' : `num ${sign}`;
 }
 
-/** A value, gain and return as the table writes them, and the gain that colours them. */
+/** A value, gain and return as the table writes them. */
 interface ReturnFigures {
   readonly value: string;
   readonly gain: string;
   readonly percent: string;
-  readonly gainClass: string;
 }
 
 function returnFigures(figures: Return | undefined): ReturnFigures | undefined {
@@ -71,7 +82,6 @@ function returnFigures(figures: Return | undefined): ReturnFigures | undefined {
       value: formatMoney(figures.value),
       gain: formatSignedMoney(figures.gain),
       percent: formatPercent(figures.gainPercent),
-      gainClass: gainClass(figures.gain),
     }
   );
 }
@@ -119,8 +129,8 @@ function returnCells(figures: ReturnFigures | undefined, columns: PositionColumn
     return html`<td class="num" data-label="Market Value">${figure(undefined, columns.value)}</td><td class="num" data-label="Gain/Loss">${figure(undefined, columns.gain)}</td><td class="num" data-label="Return">${figure(undefined, columns.percent)}</td>`;
   }
   return html`<td class="num" data-label="Market Value">${figure(figures.value, columns.value)}</td>
-        <td class="${figures.gainClass}" data-label="Gain/Loss">${figure(figures.gain, columns.gain)}</td>
-        <td class="${figures.gainClass}" data-label="Return">${figure(figures.percent, columns.percent)}</td>`;
+        <td class="${numClass(figures.gain)}" data-label="Gain/Loss">${figure(figures.gain, columns.gain)}</td>
+        <td class="${numClass(figures.percent)}" data-label="Return">${figure(figures.percent, columns.percent)}</td>`;
 }
 
 const SORTABLE: Readonly<Record<PositionSort, { label: string; direction: 'ascending' | 'descending' }>> = {
@@ -154,18 +164,6 @@ export const LOTS_TABLE_HEAD = html`<thead>
                 </tr>
               </thead>`;
 
-/**
- * The fields of a Remove pressed on a symbol's lots page, saying which page (`lots-return.ts`
- * returns there): the symbol, and the page number.
- */
-export const lotsPlaceFields = Object.freeze({ symbol: 'lots_of', page: 'lots_page' });
-
-/** A page of a symbol's lots page, which its Remove buttons return to. */
-export interface LotsPlace {
-  readonly symbol: string;
-  readonly page: number;
-}
-
 /** A lot's figures as its row writes them. */
 interface LotFigures {
   readonly lot: Lot;
@@ -183,16 +181,14 @@ interface LotColumns {
 
 /**
  * The rows of a table of lots (the list's details and the lots page), each with its edit link and
- * remove button, the figures aligned on their decimal points over these rows. On a lots page,
- * `place` is that page: its Remove buttons return there.
+ * remove button, the figures aligned on their decimal points over these rows. `place` is the page
+ * they are on (a lots page, or a page of the portfolio in its order): their Edit and Remove return there.
  */
-export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace): Html[] {
-  const formFields =
-    place === undefined
-      ? token
-      : html`${token}
-                  <input type="hidden" name="${lotsPlaceFields.symbol}" value="${place.symbol}" />
-                  <input type="hidden" name="${lotsPlaceFields.page}" value="${place.page}" />`;
+export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace | ListPlace): Html[] {
+  const inputs = placeInputs(place);
+  const formFields = inputs === undefined ? token : html`${token}${inputs}`;
+  // The edit form returns to this page too: its link says which.
+  const editQuery = placeQuery(place);
   const figures = lots.map((lot): LotFigures => ({
     lot,
     shares: formatQuantity(lot.shares),
@@ -204,10 +200,10 @@ export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace): H
     price: decimalColumn(figures.map((row) => row.price)),
     cost: decimalColumn(figures.map((row) => row.cost)),
   };
-  return figures.map((row) => lotRow(row, columns, formFields));
+  return figures.map((row) => lotRow(row, columns, formFields, editQuery));
 }
 
-function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html): Html {
+function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html, editQuery: string): Html {
   const { lot, shares } = figures;
   const { symbol, date } = lot.holding;
   const { id } = lot;
@@ -218,7 +214,7 @@ function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html): Htm
               <td class="num" data-label="Purchase Price">${alignedFigure(figures.price, columns.price)}</td>
               <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
               <td class="lot-actions row-actions">
-                <a href="${editUrl(id)}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
+                <a href="${editUrl(id)}${editQuery}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
                 <form method="post" action="${removeUrl(id)}" class="inline">
                   ${formFields}
                   <button type="submit" class="link" aria-label="Remove ${symbol} lot ${date === undefined ? `of ${shares} shares` : `bought ${date} (${shares} shares)`}">Remove</button>
@@ -231,7 +227,8 @@ function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html): Htm
 function positionSales(position: Position): Html {
   const sell = html`<a href="${urlFor('sell_stock')}?symbol=${encodeURIComponent(position.symbol)}">Sell ${position.symbol}</a>`;
   if (position.realized === undefined) return html`<p class="position-sales">${sell}</p>`;
-  return html`<p class="position-sales">Realized gain on sales of ${position.symbol}: <span class="${gainClass(position.realized)}">${formatSignedMoney(position.realized)}</span>
+  const realized = formatSignedMoney(position.realized);
+  return html`<p class="position-sales">Realized gain on sales of ${position.symbol}: <span class="${numClass(realized)}">${realized}</span>
             (<a href="${urlFor('list_sales')}#sales-${position.symbol}">see the sales</a>) · ${sell}</p>`;
 }
 
@@ -249,6 +246,7 @@ function positionRows(
   columns: PositionColumns,
   token: Html,
   prices: PriceBook | undefined,
+  place: ListPlace,
 ): Html {
   const lots = position.lots.length;
   const shown = lots <= INLINE_LOTS ? position.lots : position.lots.slice(0, INLINE_LOTS);
@@ -268,7 +266,7 @@ function positionRows(
             <table class="lots stacking">
               ${LOTS_TABLE_HEAD}
               <tbody>
-            ${lotRows(shown, token)}
+            ${lotRows(shown, token, place)}
               </tbody>
             </table>${moreLots(position)}
           </details>
@@ -446,7 +444,9 @@ export function positionsSection(
     totals,
   );
   return html`${pages}${TABLE_STARTS[live ? 'live' : 'manual'][sort]}
-      ${rows.map(({ position, figures }) => positionRows(position, figures, columns, token, prices))}
+      ${rows.map(({ position, figures }) =>
+        positionRows(position, figures, columns, token, prices, { sort, page: shown.page }),
+      )}
       ${totalsRow(view, totals, columns, shown.pageCount > 1)}
     </table>
   </div>

@@ -20,10 +20,9 @@ import { csrfField } from '../../web/layout.js';
 import { errorSummary } from '../../web/error-summary.js';
 import { html, type Html } from '../../web/html.js';
 import { urlFor } from '../../web/urls.js';
-import type { PositionSort } from '../../domain/positions.js';
 import type { PageOf } from './paging.js';
 import { pageLinks } from './paging-view.js';
-import { listUrl } from './positions-view.js';
+import { listPlaceFields, listUrl, type ListPlace } from './positions-view.js';
 
 /** The page's title. */
 export const UPDATE_PRICES_TITLE = 'Update prices';
@@ -42,23 +41,19 @@ export const priceFields = Object.freeze({
   /** The page of symbols the form was on. */
   page: 'page',
   /** The portfolio's order the visitor came from (see {@link ListPlace}). */
-  listSort: 'list_sort',
+  listSort: listPlaceFields.sort,
   /** The portfolio's page the visitor came from (see {@link ListPlace}). */
-  listPage: 'list_page',
+  listPage: listPlaceFields.page,
 });
 
 /**
  * The page of the portfolio, in its order, that the form returns to after a save: the one whose
- * "Update prices" link the visitor followed. It travels as a sort and a page number, each checked
- * where it is read (`prices.ts`), never as a URL, so the form cannot be made to send anyone elsewhere.
+ * "Update prices" link the visitor followed (checked where it is read, `prices.ts`).
  */
-export interface ListPlace {
-  readonly sort: PositionSort;
-  readonly page: number;
-}
+export type { ListPlace };
 
 /** The query fields (and the form's hidden fields) that carry `place`; none without one. */
-function listPlaceFields(place: ListPlace | undefined): Record<string, string> {
+function listPlaceQuery(place: ListPlace | undefined): Record<string, string> {
   if (place === undefined) return {};
   return {
     ...(place.sort === 'symbol' ? {} : { [priceFields.listSort]: place.sort }),
@@ -163,7 +158,7 @@ const PRICE_NOUN = { one: 'symbol', many: 'symbols' } as const;
 export function updatePricesUrl(page = 1, place?: ListPlace): string {
   const query = new URLSearchParams({
     ...(page > 1 ? { page: String(page) } : {}),
-    ...listPlaceFields(place),
+    ...listPlaceQuery(place),
   });
   return query.size === 0 ? UPDATE_PRICES_URL : `${UPDATE_PRICES_URL}?${query.toString()}`;
 }
@@ -188,7 +183,7 @@ export function updatePricesPage(
   place?: ListPlace,
 ): Html {
   const back = place === undefined ? LIST_URL : listPlaceUrl(place);
-  const placeFields = listPlaceFields(place);
+  const placeFields = listPlaceQuery(place);
   const problems = [
     ...(state?.formMessage === undefined ? [] : [{ message: state.formMessage }]),
     ...rows.items.flatMap(({ symbol }) => {

@@ -120,6 +120,28 @@ describe('setting a current price', () => {
     expect(mainText(page.html)).not.toContain('no current price');
   });
 
+  it('colours a gain or loss as its sign says: a loss shown as $0.00 is neither red nor signed', async () => {
+    // Bought at $10.0001, priced at $10: a loss of $0.0001 (-0.001%), shown as $0.00 and 0.00%.
+    const client = await visitorWith([
+      { stock_symbol: 'AAPL', number_of_shares: '1', purchase_price: '10.0001', purchase_date: '2026-01-05' },
+    ]);
+    await setPrice(client, 'AAPL', '10');
+    const page = await client.get(urlFor('list_stocks'));
+    const cells = [
+      ...page.html.matchAll(/<td class="([^"]*)" data-label="(Gain\/Loss|Return)">([\s\S]*?)<\/td>/g),
+    ].map(([, cls = '', label = '', cell = '']) => [label, textOf(cell), cls]);
+    // The position's row, then the total's.
+    expect(cells).toEqual([
+      ['Gain/Loss', '$0.00', 'num'],
+      ['Return', '0.00%', 'num'],
+      ['Gain/Loss', '$0.00', 'num'],
+      ['Return', '0.00%', 'num'],
+    ]);
+    const summary = /<dl class="summary">[\s\S]*?<\/dl>/.exec(page.html)?.[0] ?? '';
+    expect(textOf(summary)).toContain('Unrealized gain $0.00');
+    expect(summary).not.toContain('class="loss"');
+  });
+
   it('no longer puts a price form in every position: one link to the prices form', async () => {
     const client = await visitorWith(LOTS);
     const page = await client.get(urlFor('list_stocks'));

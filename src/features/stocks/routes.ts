@@ -55,7 +55,7 @@ import { undoNotice } from './undo.js';
 import { livePrices, type LivePrices } from './live-prices.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { redirect } from '../../web/response.js';
-import { afterRemoveUrl } from './lots-return.js';
+import { afterChangeUrl } from '../../web/return-place.js';
 
 /** The message shown when the session cannot take one more holding: the cookie's, or the server store's cap. */
 export function portfolioFullMessage(
@@ -326,7 +326,7 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
       (s) => removeIt(s, false, false, true),
     ]);
     if (outcome.problem !== undefined) await flashIfRoom(store, session, 'error', outcome.problem);
-    // Back to the lots page it was pressed on, if it was (the ledger as saved: store.update's contract).
-    return redirect(c, afterRemoveUrl(await readForm(c), readLedger(session), utcDate(now())), 302);
+    // Back to the page it was pressed on (the ledger as saved: store.update's contract).
+    return redirect(c, afterChangeUrl(await readForm(c), readLedger(session), utcDate(now())), 302);
   });
 }

@@ -4,17 +4,19 @@
  * list page offers it for removals, edits and sales (an add is undone by removing the lot).
  * @module
  */
-import type { SessionStore } from 'flask-session-ts';
 import type { Hono } from 'hono';
-import type { AppEnv } from '../../web/context.js';
+import type { AppEnv, FeatureDeps } from '../../web/context.js';
 import { applyUndoWithPrices, type Undo } from '../../domain/ledger-changes.js';
 import { findSale, type Ledger } from '../../domain/ledger.js';
 import { summarize } from '../../domain/portfolio.js';
 import { readLedger, readPriceBook, readUndo, saveChange } from '../../session/ledger.js';
 import { ledgerMessages, ledgerProblemMessage } from '../../web/ledger-messages.js';
-import { honoPaths, urlFor } from '../../web/urls.js';
+import { honoPaths } from '../../web/urls.js';
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { redirect } from '../../web/response.js';
+import { readForm } from '../../web/form-body.js';
+import { utcDate } from '../../domain/dates.js';
+import { afterChangeUrl } from '../../web/return-place.js';
 
 /** The message when there is nothing to put back (used already, or another tab did). */
 export const NOTHING_TO_UNDO = ledgerMessages.nothingToUndo;
@@ -70,8 +72,8 @@ export function undoneMessage(undo: Undo, ledger: Ledger): string {
   }
 }
 
-/** Registers `undo_remove` on `app`. */
-export function registerUndo(app: Hono<AppEnv>, store: SessionStore): void {
+/** Registers `undo_remove` on `app`: it returns to the page the Undo was pressed on (`web/return-place.ts`). */
+export function registerUndo(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps, 'store' | 'now'>): void {
   app.post(honoPaths.undo_remove, async (c) => {
     const session = c.get('session');
     let message: { category: 'success' | 'error'; text: string } | undefined;
@@ -94,6 +96,6 @@ export function registerUndo(app: Hono<AppEnv>, store: SessionStore): void {
     };
     await updateFirstThatFits(store, session, [(s) => revert(s, true), (s) => revert(s, false)]);
     if (message !== undefined) await flashIfRoom(store, session, message.category, message.text);
-    return redirect(c, urlFor('list_stocks'), 302);
+    return redirect(c, afterChangeUrl(await readForm(c), readLedger(session), utcDate(now())), 302);
   });
 }

@@ -8,10 +8,19 @@ import type { PriceBook } from '../../domain/price-book.js';
 import { formatBytes } from '../../session/storage.js';
 import { urlFor } from '../../web/urls.js';
 import { html, type Html } from '../../web/html.js';
+import { signClass } from '../../web/figures.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
-import { LOTS_TABLE_HEAD, lotRows, lotsUrl, positionsSection } from './positions-view.js';
+import {
+  LOTS_TABLE_HEAD,
+  lotRows,
+  lotsUrl,
+  placeInputs,
+  positionsSection,
+  type ListPlace,
+  type LotsPlace,
+} from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import { updatePricesLink } from './prices-view.js';
@@ -55,12 +64,19 @@ const EMPTY_STATE = html`<div class="empty-state">
     <p><a class="button" href="${urlFor('add_stock')}">Add your first stock</a> <a class="button secondary" href="${urlFor('import_stocks')}">Import a CSV file</a></p>
   </div>`;
 
-/** "Removed AAPL (15 shares at $302.17)." with the button that reverts it. */
-function undoNoticeView(undo: { readonly said: string; readonly button: string }, token: Html): Html {
+/**
+ * "Removed AAPL (15 shares at $302.17)." with the button that reverts it, and returns to `place`,
+ * the page it is on.
+ */
+function undoNoticeView(
+  undo: { readonly said: string; readonly button: string },
+  token: Html,
+  place: LotsPlace | ListPlace,
+): Html {
   return html`<div class="notice" role="status">
     <p>${undo.said}</p>
     <form method="post" action="${urlFor('undo_remove')}" class="inline">
-      ${token}
+      ${token}${placeInputs(place)}
       <button type="submit" class="secondary">${undo.button}</button>
     </form>
   </div>`;
@@ -133,9 +149,13 @@ function capacityText(
 
 const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
 
-/** A gain or return in the gain or loss colour (its sign says the same without colour); zero plain. */
-function signed(text: string, gain: Decimal): Html | string {
-  return gain.units === 0n ? text : html`<span class="${gain.units > 0n ? 'gain' : 'loss'}">${text}</span>`;
+/**
+ * A gain or return in the gain or loss colour of the sign it is written with (which says the same
+ * without colour); a figure written as zero, plain.
+ */
+function signed(text: string): Html | string {
+  const sign = signClass(text);
+  return sign === undefined ? text : html`<span class="${sign}">${text}</span>`;
 }
 
 /**
@@ -153,9 +173,9 @@ function summary({ totals, positions }: Positions, realized: Decimal | undefined
   return html`<dl class="summary">
     <div><dt>Market value</dt><dd>${priced === undefined ? NOT_SET : formatMoney(priced.value)}${partial}</dd></div>
     <div><dt>Cost basis</dt><dd>${formatMoney(totals.cost)}</dd></div>
-    <div><dt>Unrealized gain</dt><dd>${priced === undefined ? NOT_SET : signed(formatSignedMoney(priced.gain), priced.gain)}${partial}</dd></div>
-    <div><dt>Realized gain</dt><dd>${realized === undefined ? 'no sales yet' : signed(formatSignedMoney(realized), realized)}</dd></div>
-    <div><dt>Return</dt><dd>${priced === undefined ? NOT_SET : signed(formatPercent(priced.gainPercent), priced.gain)}${partial}</dd></div>
+    <div><dt>Unrealized gain</dt><dd>${priced === undefined ? NOT_SET : signed(formatSignedMoney(priced.gain))}${partial}</dd></div>
+    <div><dt>Realized gain</dt><dd>${realized === undefined ? 'no sales yet' : signed(formatSignedMoney(realized))}</dd></div>
+    <div><dt>Return</dt><dd>${priced === undefined ? NOT_SET : signed(formatPercent(priced.gainPercent))}${partial}</dd></div>
     <div><dt>Without a current price</dt><dd>${unpriced === 0 ? 'none' : `${formatCount(unpriced)} of ${formatCount(positions.length)} ${positions.length === 1 ? 'position' : 'positions'}`}</dd></div>
   </dl>`;
 }
@@ -175,7 +195,8 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
   const count = view.positions.reduce((n, p) => n + p.lots.length, 0);
   const page = options.page ?? 1;
   const token = csrfField(csrfToken);
-  const undo = options.undo !== undefined && undoNoticeView(options.undo, token);
+  const undo =
+    options.undo !== undefined && undoNoticeView(options.undo, token, { sort: options.sort, page });
   if (count === 0) {
     const sales = salesLink(options.salesCount);
     return html`<section>
@@ -224,7 +245,7 @@ export function lotsPage(
   <h1>${lotsTitle(symbol)}</h1>${
     undo !== undefined &&
     html`
-  ${undoNoticeView(undo, token)}`
+  ${undoNoticeView(undo, token, { symbol, page: lots.page })}`
   }
   <p class="lots-summary">${formatCount(count)} ${count === 1 ? 'lot' : 'lots'}: ${formatQuantity(position.shares)} shares, cost basis ${formatMoney(position.cost)}, average cost ${formatPrice(position.averageCost)}.</p>
   ${pageLinks(lots, LOT_NOUN, (page) => lotsUrl(symbol, page), lotsUrl(symbol))}
