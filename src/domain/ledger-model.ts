@@ -112,8 +112,10 @@ export interface LotAmounts {
 function parseLotAmounts(lot: Lot): LotAmounts {
   const shares = amountOf(lot.shares);
   const price = amountOf(lot.price);
-  const fee = lot.fee === undefined ? ZERO : amountOf(lot.fee);
-  return { shares, price, fee, cost: add(multiply(shares, price), fee) };
+  const product = multiply(shares, price);
+  if (lot.fee === undefined) return { shares, price, fee: ZERO, cost: product };
+  const fee = amountOf(lot.fee);
+  return { shares, price, fee, cost: add(product, fee) };
 }
 
 /**
@@ -136,6 +138,21 @@ export function lotAmounts(lots: readonly Lot[]): readonly LotAmounts[] {
     parsedLots.set(lots, Object.freeze(amounts));
   }
   return amounts;
+}
+
+/**
+ * Records `amounts` as the amounts of `lots` (one each, in order, equal to what {@link lotAmounts}
+ * would parse), for the decoder, which parsed them while checking the stored lots. Kept only for a
+ * frozen array of frozen lots, as {@link lotAmounts} keeps its own.
+ * @throws RangeError when there is not one amount per lot (a bug).
+ */
+export function rememberLotAmounts(lots: readonly Lot[], amounts: readonly LotAmounts[]): void {
+  if (amounts.length !== lots.length) {
+    throw new RangeError(`${amounts.length} amounts for ${lots.length} lots`);
+  }
+  if (Object.isFrozen(lots) && lots.every((lot) => Object.isFrozen(lot))) {
+    parsedLots.set(lots, Object.freeze([...amounts]));
+  }
 }
 
 /** The lot with `id`, if it is still there. */
