@@ -155,6 +155,28 @@ export function rememberLotAmounts(lots: readonly Lot[], amounts: readonly LotAm
   }
 }
 
+/**
+ * The lots of `symbol`, in their order: `lots` itself when they all are, and otherwise, for lots
+ * whose amounts {@link lotAmounts} keeps, a frozen list that keeps theirs too, so that one
+ * symbol's page of a large portfolio does not parse its lots again.
+ */
+export function lotsOfSymbol(lots: readonly Lot[], symbol: string): readonly Lot[] {
+  const known = parsedLots.get(lots);
+  const mine: Lot[] = [];
+  const amounts: LotAmounts[] = [];
+  lots.forEach((lot, i) => {
+    if (lot.symbol !== symbol) return;
+    mine.push(lot);
+    const parsed = known?.[i];
+    if (parsed !== undefined) amounts.push(parsed);
+  });
+  if (mine.length === lots.length) return lots;
+  if (known === undefined) return mine;
+  const frozen = Object.freeze(mine);
+  rememberLotAmounts(frozen, amounts);
+  return frozen;
+}
+
 /** The lot with `id`, if it is still there. */
 export function findLot(ledger: Ledger, id: number): Lot | undefined {
   return ledger.lots.find((lot) => lot.id === id);

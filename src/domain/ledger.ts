@@ -61,6 +61,7 @@ export {
   findLot,
   findSale,
   lotAmounts,
+  lotsOfSymbol,
   parseRecordId,
   storedFee,
   type FeeProblem,
