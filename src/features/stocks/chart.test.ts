@@ -1,10 +1,10 @@
 /** The allocation chart on the list page, through app.request, and its arithmetic. */
 import { describe, expect, it } from 'vitest';
 import { textOf, visitorWith } from '../../../test/support/client.js';
-import { toCanonicalString } from '../../domain/decimal.js';
+import { compare, toCanonicalString } from '../../domain/decimal.js';
 import { buildPositions } from '../../domain/positions.js';
 import { urlFor } from '../../web/urls.js';
-import { allocation, CHART_COLOURS, colourOf } from './chart.js';
+import { allocation, CHART_COLOURS, CHART_MAX_BARS, colourOf } from './chart.js';
 
 const HOLDINGS = [
   { symbol: 'AAPL', shares: '3', price: '100' },
@@ -38,6 +38,30 @@ describe('allocation', () => {
     }));
     const { slices } = allocation(buildPositions(thirds, new Map(), 'symbol'));
     expect(slices.map((s) => toCanonicalString(s.percent))).toEqual(['33.33', '33.33', '33.33']);
+  });
+});
+
+describe('allocation of more positions than bars', () => {
+  it('shows the largest, ties by symbol, as a sort of them all would, and the rest as "Others"', () => {
+    // Amounts with many ties, in an order that is neither sorted nor reversed.
+    const holdings = Array.from({ length: 3 * CHART_MAX_BARS }, (_, i) => ({
+      symbol: `S${(i * 7919) % 1000}`,
+      shares: String(1 + ((i * 31) % 17)),
+      price: String(1 + (i % 5)),
+    }));
+    const view = buildPositions(holdings, new Map(), 'symbol');
+    const { slices } = allocation(view);
+    const expected = view.positions
+      .map((p) => ({ symbol: p.symbol, amount: p.cost }))
+      .sort((a, b) => compare(b.amount, a.amount) || (a.symbol < b.symbol ? -1 : 1))
+      .slice(0, CHART_MAX_BARS - 1);
+    expect(slices.slice(0, -1).map((s) => [s.symbol, s.amount])).toEqual(
+      expected.map((e) => [e.symbol, e.amount]),
+    );
+    expect(slices.at(-1)).toMatchObject({
+      symbol: 'Others',
+      others: view.positions.length - CHART_MAX_BARS + 1,
+    });
   });
 });
 
