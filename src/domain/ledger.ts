@@ -191,6 +191,21 @@ function canonicalValue(text: string): Decimal {
     : decimal(BigInt(text.slice(0, point) + text.slice(point + 1)), text.length - point - 1);
 }
 
+// Dates already found valid: the lots of a portfolio share dates by the thousand, and a page of
+// the largest one reads tens of thousands of them. Bounded, like the day numbers of holding-period.ts.
+const validDates = new Set<string>();
+const VALID_DATES_KEPT = 10_000;
+
+/** A stored date as the holding reader reads it: a real `YYYY-MM-DD` day, or none. */
+function storedDate(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  if (validDates.has(raw)) return raw;
+  if (!isIsoDate(raw)) return undefined;
+  if (validDates.size >= VALID_DATES_KEPT) validDates.clear();
+  validDates.add(raw);
+  return raw;
+}
+
 /** A symbol as `normalizeSymbol` leaves it: nothing to trim or upper-case. */
 const NORMALIZED_SYMBOL = /^[A-Z0-9.-]+$/;
 
@@ -228,8 +243,7 @@ function readLotEntry(entry: unknown, read: LotsRead): void {
   const shares = storedAmountText(fields[1], SHARES_RULE, CANONICAL_SHARES);
   const price = storedAmountText(fields[2], PRICE_RULE, CANONICAL_PRICE);
   if (checkSymbol(symbol) !== undefined || shares === undefined || price === undefined) return;
-  const rawDate = fields[3];
-  const date = typeof rawDate === 'string' && isIsoDate(rawDate) ? rawDate : undefined;
+  const date = storedDate(fields[3]);
   const newLayout = fields.length >= 5;
   const id = newLayout ? fields[4] : undefined;
   // A fee we cannot read costs the fee, not the lot: the purchase itself is still valid.

@@ -191,17 +191,19 @@ function digitCount(n: number): number {
 }
 
 /**
- * A lower bound of the bytes a server store's session takes once `holdings` are saved with ids:
- * `{"portfolio":[lot,lot,…]}` and nothing else. Only lots carry an id here (`readLedger` numbers an
- * old session's lots as its first save will store them).
+ * Whether a server store's session would take more than `max` bytes once `holdings` are saved
+ * with ids, by a lower bound: `{"portfolio":[lot,lot,…]}` and nothing else, summed only until it
+ * passes `max`. Only lots carry an id here (`readLedger` numbers an old session's lots as its
+ * first save will store them); false for anything else.
  */
-function lotsWithIdsJson(holdings: readonly (Holding | Lot)[]): number {
+function lotsWithIdsExceed(holdings: readonly (Holding | Lot)[], max: number): boolean {
+  if (!holdings.every((holding) => 'id' in holding)) return false;
   let json = '{"portfolio":[]}'.length + Math.max(0, holdings.length - 1);
   for (const holding of holdings) {
-    if (!('id' in holding)) return 0;
     json += storedLotJson(holding);
+    if (json > max) return true;
   }
-  return json;
+  return false;
 }
 
 /** Base64 characters for `bytes` bytes, unpadded, as the cookie carries them. */
@@ -248,7 +250,7 @@ export function roomForMore(
     // A session saved before ids, whose lots with the ids its first save writes would not fit even
     // alone: full, without building and measuring that save (for a portfolio at a server store's
     // cap, most of the page's cost).
-    if (idBytes === undefined && lotsWithIdsJson(holdings) > max) return 0;
+    if (idBytes === undefined && lotsWithIdsExceed(holdings, max)) return 0;
     const size = store.measure(session);
     const room = max - size;
     if (room < 2 * worstAddJson || idBytes === undefined) {
