@@ -25,7 +25,14 @@
  * therefore errs lower when they are many.
  * @module
  */
-import { CookieSessionStore, dumps, readCookie, Session, type SessionStore } from 'flask-session-ts';
+import {
+  CookieSessionStore,
+  dumps,
+  readCookie,
+  ServerSessionStore,
+  Session,
+  type SessionStore,
+} from 'flask-session-ts';
 import type { AppSessionData } from './data.js';
 import type { Holding } from '../domain/portfolio.js';
 import { encodeLedger, type Lot } from '../domain/ledger.js';
@@ -251,7 +258,7 @@ export function roomForMore(
     // alone: full, without building and measuring that save (for a portfolio at a server store's
     // cap, most of the page's cost).
     if (idBytes === undefined && lotsWithIdsExceed(holdings, max)) return 0;
-    const size = store.measure(session);
+    const size = serverSessionSize(store, session);
     const room = max - size;
     if (room < 2 * worstAddJson || idBytes === undefined) {
       return measuredNearLimit(store, session, add, size, count);
@@ -294,6 +301,20 @@ export function roomForMore(
     estimate = (jsonLimit - jsonNow - model.flashJson) / perHoldingJson();
   }
   return Math.max(1, Math.floor(estimate));
+}
+
+/**
+ * A server store's session size, in `measure`'s bytes: the record's as the store read it when this
+ * request changed nothing (what `measure` would give, without encoding some 1 MB again), and
+ * measured otherwise.
+ */
+function serverSessionSize(store: SessionStore, session: Session<AppSessionData>): number {
+  const changed = session.changedKeys;
+  const stored =
+    store instanceof ServerSessionStore && changed !== 'all' && changed.size === 0
+      ? store.storedSize(session)
+      : undefined;
+  return stored ?? store.measure(session);
 }
 
 /** The payload part of a signed cookie value (`payload.timestamp.signature`; zlib ones start with "."). */
