@@ -90,6 +90,31 @@ function plain(value: number): string {
   return String(Number(value.toFixed(2)));
 }
 
+/** A figure's part from its decimal point on (`.17`); empty for a whole number. */
+function tailOf(text: string): string {
+  const dot = text.indexOf('.');
+  return dot < 0 ? '' : text.slice(dot);
+}
+
+/** The longest tail of a column's figures, digits as zeros (`src/web/figures.ts`'s decimalColumn). */
+function columnTail(texts: readonly string[]): string {
+  let longest = '';
+  for (const text of texts) {
+    const tail = tailOf(text);
+    if (tail.length > longest.length) longest = tail;
+  }
+  return longest.replace(/[0-9]/g, '0');
+}
+
+/** `text` (escaped) and its invisible padding to the column's tail, as `alignedFigure` writes it. */
+function aligned(text: string, tail: string): string {
+  const pad = tail.slice(tailOf(text).length);
+  return (
+    escapeHtml(text) +
+    (pad === '' ? '' : '<span class="pad" aria-hidden="true" data-pad="' + pad + '"></span>')
+  );
+}
+
 const NOT_SET = '<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>';
 const NO_RETURN = `<td class="num" data-label="Market Value">${NOT_SET}</td><td class="num" data-label="Gain/Loss">${NOT_SET}</td><td class="num" data-label="Return">${NOT_SET}</td>`;
 
@@ -255,12 +280,35 @@ function positionsOf(holdings: readonly Holding[]): Position[] {
   return [...bySymbol.values()].sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
 }
 
-function positionRows(position: Position, csrf: string): string {
+/** A position's shares and average cost as its row writes them: they also size their columns. */
+interface PositionFigures {
+  readonly shares: string;
+  readonly averageCost: string;
+}
+
+/** The tails the positions' shares and average costs are aligned to (money always has two decimals). */
+interface PositionTails {
+  readonly shares: string;
+  readonly averageCost: string;
+}
+
+function positionRows(
+  position: Position,
+  figures: PositionFigures,
+  tails: PositionTails,
+  csrf: string,
+): string {
   const symbol = escapeHtml(position.symbol);
   const token = '<input type="hidden" name="csrf_token" value="' + csrf + '" />';
+  const lotShares = position.lots.map((lot) => group(lot.shares));
+  const lotPrices = position.lots.map((lot) => priceText(Number(lot.price), 4));
+  const sharesTail = columnTail(lotShares);
+  const priceTail = columnTail(lotPrices);
   let lots = '';
-  for (const lot of position.lots) {
-    const shares = escapeHtml(group(lot.shares));
+  for (let i = 0; i < position.lots.length; i++) {
+    const lot = position.lots[i] as Position['lots'][number];
+    const sharesText = lotShares[i] as string;
+    const shares = escapeHtml(sharesText);
     const date = lot.date === undefined ? undefined : escapeHtml(lot.date);
     lots +=
       '<tr class="lot">\n              <th scope="row">' +
@@ -268,9 +316,9 @@ function positionRows(position: Position, csrf: string): string {
       '</th>\n              <td data-label="Purchase Date">' +
       (date ?? NOT_SET) +
       '</td>\n              <td class="num" data-label="Shares">' +
-      shares +
+      aligned(sharesText, sharesTail) +
       '</td>\n              <td class="num" data-label="Purchase Price">' +
-      escapeHtml(priceText(Number(lot.price), 4)) +
+      aligned(lotPrices[i] as string, priceTail) +
       '</td>\n              <td class="num" data-label="Cost Basis">' +
       escapeHtml(money(lot.cost)) +
       '</td>\n              <td class="lot-actions row-actions">\n                <a href="/lots/' +
@@ -296,9 +344,9 @@ function positionRows(position: Position, csrf: string): string {
     '<tbody class="position">\n      <tr class="position-row">\n        <th scope="row">' +
     symbol +
     '</th>\n        <td class="num" data-label="Shares">' +
-    escapeHtml(group(plain4(position.shares))) +
+    aligned(figures.shares, tails.shares) +
     '</td>\n        <td class="num" data-label="Average Cost">' +
-    escapeHtml(priceText(position.cost / position.shares, 4)) +
+    aligned(figures.averageCost, tails.averageCost) +
     '</td>\n        <td class="num" data-label="Cost Basis">' +
     escapeHtml(money(position.cost)) +
     '</td>\n        <td class="num" data-label="Current Price">' +
@@ -392,10 +440,19 @@ function stocksPage(visitor: Visitor, holdings: readonly Holding[], cookieLength
   if (holdings.length === 0) return layout(PORTFOLIO_TITLE, visitor, '/stocks', EMPTY_STOCKS);
   const csrf = escapeHtml(visitor.csrf);
   const positions = positionsOf(holdings);
+  const figures = positions.map((position): PositionFigures => ({
+    shares: group(plain4(position.shares)),
+    averageCost: priceText(position.cost / position.shares, 4),
+  }));
+  const tails: PositionTails = {
+    shares: columnTail(figures.map((f) => f.shares)),
+    averageCost: columnTail(figures.map((f) => f.averageCost)),
+  };
   let body = '';
   let total = 0;
-  for (const position of positions) {
-    body += positionRows(position, csrf);
+  for (let i = 0; i < positions.length; i++) {
+    const position = positions[i] as Position;
+    body += positionRows(position, figures[i] as PositionFigures, tails, csrf);
     total += position.cost;
   }
   // About 16 bytes of cookie per dated holding, as the app measures it.

@@ -220,7 +220,8 @@ async function main(): Promise<void> {
   const written = readdirSync(dir)
     .filter((name) => name.endsWith('.cpuprofile') && !before.has(name))
     .map((name) => join(dir, name))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    // The primary process writes a profile too (start-up only); the worker that served is the largest.
+    .sort((a, b) => statSync(b).size - statSync(a).size)[0];
   if (written === undefined) throw new Error(`No profile was written to ${dir}`);
   const profile = JSON.parse(readFileSync(written, 'utf8')) as CpuProfile;
   console.log(summarizeProfile(profile, top, focus));

@@ -86,6 +86,14 @@ describe.each(['flask', 'limit'] as const)('%s', (name) => {
     ['/stocks', '10 holdings', TYPICAL_HOLDINGS, {}, '10 holdings.'],
     ['/stocks', '100 holdings', generatedHoldings(100), {}, '100 holdings.'],
     ['/stocks', 'lots of one symbol, dates, fractional shares', MIXED, {}, '3 lots of AAPL'],
+    // BF-B's 3 shares padded to MSFT's 1.3333: figures aligned on the decimal point.
+    [
+      '/stocks',
+      'figures of 0 to 4 decimals in one column',
+      MIXED,
+      {},
+      '3<span class="pad" aria-hidden="true" data-pad=".0000"></span>',
+    ],
     ['/stocks', 'an empty portfolio', [], {}, 'Your portfolio is empty.'],
     ['/add_stock', 'the form', TYPICAL_HOLDINGS, {}, 'name="purchase_date"'],
     ['/stocks', 'the dark theme', TYPICAL_HOLDINGS, { theme: 'dark' }, 'data-theme="dark"'],

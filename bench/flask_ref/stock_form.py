@@ -352,6 +352,27 @@ def canonical_text(value):
     return format(value.normalize(), "f")
 
 
+def _tail(text):
+    """A figure's part from its decimal point on ('.17'); empty for a whole number."""
+    dot = text.find(".")
+    return "" if dot < 0 else text[dot:]
+
+
+def column_tail(texts):
+    """The longest tail of a column's figures, digits as zeros (src/web/figures.ts's decimalColumn)."""
+    longest = ""
+    for text in texts:
+        tail = _tail(text)
+        if len(tail) > len(longest):
+            longest = tail
+    return re.sub("[0-9]", "0", longest)
+
+
+def pad_of(text, tail):
+    """What `text` lacks of the column's tail: the invisible padding that aligns its decimal point."""
+    return tail[len(_tail(text)):]
+
+
 def colour_of(symbol):
     """A symbol's chart colour: the 32-bit FNV-1a hash of its characters, mod 8 (chart.ts's colourOf)."""
     h = 2166136261
@@ -390,6 +411,14 @@ def positions_page(holdings, ids=None):
                 price=format_price(lot["price_value"]),
                 cost=format_money(lot["cost_value"]),
             )
+        # Each table of lots aligned on the decimal point (money always has two decimals).
+        shares_tail = column_tail(lot["shares"] for lot in lots)
+        price_tail = column_tail(lot["price"] for lot in lots)
+        for lot in lots:
+            lot.update(
+                shares_pad=pad_of(lot["shares"], shares_tail),
+                price_pad=pad_of(lot["price"], price_tail),
+            )
         positions.append(
             {
                 "symbol": symbol,
@@ -399,6 +428,14 @@ def positions_page(holdings, ids=None):
                 "average_cost": format_price(divide(cost, shares, 4)),
                 "cost": format_money(cost),
             }
+        )
+    # The positions' shares and average costs aligned on the decimal point over the table.
+    shares_tail = column_tail(p["shares"] for p in positions)
+    average_tail = column_tail(p["average_cost"] for p in positions)
+    for p in positions:
+        p.update(
+            shares_pad=pad_of(p["shares"], shares_tail),
+            average_cost_pad=pad_of(p["average_cost"], average_tail),
         )
     # Bars against the largest position; each symbol's colour from its FNV-1a hash (chart.ts's colourOf).
     largest = max(p["cost_value"] for p in positions) if positions else Decimal(0)

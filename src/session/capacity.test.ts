@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session, SessionTooLarge, type SessionStore } from 'flask-session-ts';
+import { dumps, Session, SessionTooLarge, type SessionStore } from 'flask-session-ts';
 import { SqliteSessionStore } from 'flask-session-ts/sqlite';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseStockForm } from '../domain/stock-rules.js';
@@ -15,10 +15,10 @@ import {
   TEST_SECRET_KEY,
   testConfig,
 } from '../../test/support/client.js';
-import { roomForMore, storedLotJson, WORST_CASE_FEE, WORST_CASE_HOLDING } from './capacity.js';
+import { firstSaveJson, roomForMore, storedLotJson, WORST_CASE_FEE, WORST_CASE_HOLDING } from './capacity.js';
 import { encodeLedger, encodeLot, type Lot, type Sale } from '../domain/ledger.js';
 import { encodePriceBook } from '../domain/price-book.js';
-import { readLedger, readPriceBook, saveChange, writePriceBook } from './ledger.js';
+import { readLedger, readPriceBook, saveChange, writeLedger, writePriceBook } from './ledger.js';
 import { recordSale, withPrices } from '../domain/ledger-changes.js';
 import { createCookieStore } from './stores.js';
 import type { AppSessionData } from './data.js';
@@ -565,4 +565,105 @@ describe('a cookie whose portfolio is not a list', () => {
     expect(Number.isSafeInteger(hint)).toBe(true);
     expect(hint).toBeGreaterThanOrEqual(1);
   });
+});
+
+describe('a cookie saved before ids (the course app’s format)', () => {
+  /** `count` holdings as the course's Flask app stores them: `[symbol, shares, price, date]`, no ids. */
+  function courseCookie(store: ReturnType<typeof createCookieStore>, random: () => number, count: number) {
+    const portfolio = Array.from({ length: count }, () => {
+      const form = randomForm(random);
+      return [form.stock_symbol, form.number_of_shares, form.purchase_price, form.purchase_date];
+    });
+    return `${store.cookieName}=${store.serializer.dumps({ _permanent: true, portfolio })}`;
+  }
+
+  it.each([1, 2, 3])(
+    'never says one more fits when the worst add would not, at every size to the limit (seed %i)',
+    (seed) => {
+      const store = createCookieStore(testConfig());
+      const random = seededRandom(seed);
+      let saidFits = 0;
+      let full = false;
+      for (let count = 1; count < 200 && !full; count++) {
+        const cookie = courseCookie(store, random, count);
+        const opened = store.open<AppSessionData>(cookie).session;
+        const hint = roomForMore(store, opened, readLedger(opened).lots, addHolding, cookie);
+        const copy = new Session<AppSessionData>(opened.toJSON());
+        addHolding({ ...WORST_CASE_HOLDING, fee: WORST_CASE_FEE })(copy);
+        const fits = store.measure(copy) <= store.maxSessionBytes;
+        if (hint >= 1) {
+          expect(fits, `${count} holdings: the page said ${hint} more fit`).toBe(true);
+          saidFits++;
+        }
+        // Measured, the same session (no cookie to count from) gives the same verdict near the limit.
+        const measured = roomForMore(store, opened, readLedger(opened).lots, addHolding, undefined);
+        expect(hint >= 1, `${count} holdings: ${hint} counted, ${measured} measured`).toBe(measured >= 1);
+        if (count <= 10) expect(hint, `${count} holdings`).toBeGreaterThanOrEqual(measured / 2);
+        full = !fits;
+      }
+      expect(full).toBe(true);
+      expect(saidFits).toBeGreaterThan(20);
+    },
+  );
+
+  it.each([
+    { label: 'ten holdings', portfolio: null },
+    { label: 'a holding without a date', portfolio: [['KO', '3', '55.5']] },
+    { label: 'amounts as numbers, a date that is not one', portfolio: [['KO', 3, 55.5, 'é']] },
+    {
+      label: 'ids gaining a digit',
+      portfolio: Array.from({ length: 12 }, (_, i) => [`S${i}`, '1', '2', '2024-01-02']),
+    },
+  ])('counts the JSON its first save adds to the byte ($label)', ({ portfolio }) => {
+    const store = createCookieStore(testConfig());
+    const cookie =
+      portfolio === null
+        ? courseCookie(store, seededRandom(3), 10)
+        : `${store.cookieName}=${store.serializer.dumps({ _permanent: true, portfolio })}`;
+    const opened = store.open<AppSessionData>(cookie).session;
+    const saved = new Session<AppSessionData>(opened.toJSON());
+    writeLedger(saved, readLedger(saved));
+    const first = firstSaveJson(opened, readLedger(opened).lots);
+    expect(first?.growth).toBe(dumps(saved.toJSON()).length - dumps(opened.toJSON()).length);
+    const nextId = readLedger(opened).nextId;
+    expect(first?.idBytes).toBe(
+      2 * (String(nextId).length - 1) + (String(nextId + 1).length - String(nextId).length),
+    );
+  });
+
+  it('is not counted without the portfolio’s text from the cookie, without lots, or once lots have ids', () => {
+    const store = createCookieStore(testConfig());
+    const open = (data: Record<string, unknown>) =>
+      store.open<AppSessionData>(
+        `${store.cookieName}=${store.serializer.dumps({ _permanent: true, ...data })}`,
+      ).session;
+    const empty = open({ portfolio: [] });
+    expect(firstSaveJson(empty, readLedger(empty).lots)).toBeUndefined();
+    const withIds = open({ portfolio: [['KO', '3', '55.5', '2024-01-02', 1]], next_id: 2 });
+    expect(firstSaveJson(withIds, readLedger(withIds).lots)).toBeUndefined();
+    const changed = open({ portfolio: [['KO', '3', '55.5', '2024-01-02']] });
+    (changed as unknown as Session).set('portfolio', [['KO', '4', '55.5', '2024-01-02']]);
+    expect(firstSaveJson(changed, readLedger(changed).lots)).toBeUndefined();
+  });
+
+  it.each([
+    { count: 10, compressed: false },
+    { count: 25, compressed: true },
+  ])(
+    'is priced by arithmetic far from the limit, without encoding the session again ($count holdings)',
+    ({ count, compressed }) => {
+      const store = createCookieStore(testConfig());
+      const cookie = courseCookie(store, seededRandom(7), count);
+      expect(cookie.startsWith(`${store.cookieName}=.`)).toBe(compressed);
+      const opened = store.open<AppSessionData>(cookie).session;
+      const lots = readLedger(opened).lots;
+      // The store's model is measured once per store; after that, a page view measures nothing.
+      roomForMore(store, opened, lots, addHolding, cookie);
+      const measure = vi.spyOn(store, 'measure');
+      const dump = vi.spyOn(store.serializer, 'dumpPayload');
+      expect(roomForMore(store, opened, lots, addHolding, cookie)).toBeGreaterThan(10);
+      expect(measure).not.toHaveBeenCalled();
+      expect(dump).not.toHaveBeenCalled();
+    },
+  );
 });

@@ -16,6 +16,7 @@ import { CookieSessionStore, type SessionOptions } from './cookie-store.js';
 import { base64UrlEncode } from './encoding.js';
 import { BadData, SignatureExpired, UndecodableSession } from './errors.js';
 import type { SessionStore } from './store.js';
+import { FlaskSessionRedisStore } from './stores/flask-session-redis.js';
 import { RedisSessionStore } from './stores/redis.js';
 import { SqliteSessionStore } from './stores/sqlite.js';
 
@@ -323,7 +324,8 @@ describe.each(CASES)(
 
 /**
  * The session's life (destroy, regenerate, touch) in every adapter with every kind of store: the
- * cookie, SQLite on a real file and a real Redis, over real HTTP.
+ * cookie, SQLite on a real file, a real Redis, and Flask-Session's layout on that Redis (its
+ * defaults: permanent sessions, unsigned ids), over real HTTP.
  */
 interface LifeStore {
   readonly name: string;
@@ -352,6 +354,17 @@ const LIFE_STORES: readonly LifeStore[] = [
     serverSide: true,
     make: (o) =>
       new RedisSessionStore({
+        url: redis?.url ?? '',
+        keyPrefix: `life${files++}:`,
+        secretKey: LIFE_KEY,
+        ...o,
+      }),
+  },
+  {
+    name: 'a Flask-Session Redis store',
+    serverSide: true,
+    make: (o) =>
+      new FlaskSessionRedisStore({
         url: redis?.url ?? '',
         keyPrefix: `life${files++}:`,
         secretKey: LIFE_KEY,

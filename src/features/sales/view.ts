@@ -21,6 +21,7 @@ import { stockFields, UNSIGNED_NUMBER } from '../../domain/stock-fields.js';
 import type { Allocation, SaleResult } from '../../domain/sales.js';
 import { errorSummary, type SummaryItem } from '../../web/error-summary.js';
 import { html, type Html } from '../../web/html.js';
+import { alignedBlank, alignedFigure, decimalColumn, type DecimalColumn } from '../../web/figures.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField } from '../../web/stock-form.js';
 import { indexedUrl, urlFor } from '../../web/urls.js';
@@ -122,9 +123,9 @@ export function sellPage(
 </section>`;
 }
 
-function gainCell(gain: Decimal, label: string): Html {
-  const cls = gain.units > 0n ? 'num gain' : gain.units < 0n ? 'num loss' : 'num';
-  return html`<td class="${cls}" data-label="${label}">${formatSignedMoney(gain)}</td>`;
+function gainCell(gain: string, gainValue: Decimal, label: string, column: DecimalColumn): Html {
+  const cls = gainValue.units > 0n ? 'num gain' : gainValue.units < 0n ? 'num loss' : 'num';
+  return html`<td class="${cls}" data-label="${label}">${alignedFigure(gain, column)}</td>`;
 }
 
 const TERMS = { short: 'short-term', long: 'long-term', unknown: 'no purchase date' } as const;
@@ -139,22 +140,63 @@ function holdingPeriod(allocation: Allocation): string {
 // Built once: a row's link is the fixed path around its sale id.
 const removeSaleUrl = indexedUrl('remove_sale');
 
-function saleRow(result: SaleResult, first: boolean, token: Html): Html {
+/** A sale's figures as its row writes them: formatted once, they also size the columns. */
+interface SaleFigures {
+  readonly result: SaleResult;
+  readonly shares: string;
+  readonly price: string;
+  readonly fee: string | undefined;
+  readonly proceeds: string;
+  readonly cost: string;
+  readonly gain: string;
+}
+
+function saleFigures(result: SaleResult): SaleFigures {
+  const { sale } = result;
+  return {
+    result,
+    shares: formatQuantity(amountOf(sale.shares)),
+    price: formatPrice(amountOf(sale.price)),
+    fee: sale.fee === undefined ? undefined : formatMoney(amountOf(sale.fee)),
+    proceeds: formatMoney(result.proceeds),
+    cost: formatMoney(result.cost),
+    gain: formatSignedMoney(result.gain),
+  };
+}
+
+/** The sales table's figure columns, each aligned on its decimal point (`web/figures.ts`). */
+type SaleColumns = Readonly<Record<Exclude<keyof SaleFigures, 'result'>, DecimalColumn>>;
+
+function saleColumns(rows: readonly SaleFigures[], totalGain: string): SaleColumns {
+  const of = (pick: (row: SaleFigures) => string | undefined) =>
+    decimalColumn(rows.flatMap((row) => pick(row) ?? []));
+  return {
+    shares: of((row) => row.shares),
+    price: of((row) => row.price),
+    fee: of((row) => row.fee),
+    proceeds: of((row) => row.proceeds),
+    cost: of((row) => row.cost),
+    gain: decimalColumn([...rows.map((row) => row.gain), totalGain]),
+  };
+}
+
+function saleRow(figures: SaleFigures, columns: SaleColumns, first: boolean, token: Html): Html {
+  const { result } = figures;
   const { sale } = result;
   return html`<tr${first && html` id="sales-${sale.symbol}"`}>
         <th scope="row">${sale.symbol}</th>
         <td data-label="Sale Date">${sale.date}</td>
-        <td class="num" data-label="Shares">${formatQuantity(amountOf(sale.shares))}</td>
-        <td class="num" data-label="Sale Price">${formatPrice(amountOf(sale.price))}</td>
-        <td class="num" data-label="Fee">${sale.fee === undefined ? '—' : formatMoney(amountOf(sale.fee))}</td>
-        <td class="num" data-label="Proceeds">${formatMoney(result.proceeds)}</td>
-        <td class="num" data-label="Cost Basis">${formatMoney(result.cost)}</td>
-        ${gainCell(result.gain, 'Realized Gain')}
+        <td class="num" data-label="Shares">${alignedFigure(figures.shares, columns.shares)}</td>
+        <td class="num" data-label="Sale Price">${alignedFigure(figures.price, columns.price)}</td>
+        <td class="num" data-label="Fee">${figures.fee === undefined ? alignedBlank('—', columns.fee) : alignedFigure(figures.fee, columns.fee)}</td>
+        <td class="num" data-label="Proceeds">${alignedFigure(figures.proceeds, columns.proceeds)}</td>
+        <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
+        ${gainCell(figures.gain, result.gain, 'Realized Gain', columns.gain)}
         <td data-label="Holding Period">${result.allocations.map(holdingPeriod).join('; ')}</td>
         <td class="row-actions">
           <form method="post" action="${removeSaleUrl(sale.id)}" class="inline">
             ${token}
-            <button type="submit" class="link" aria-label="Remove the sale of ${formatQuantity(amountOf(sale.shares))} ${sale.symbol} on ${sale.date}">Remove</button>
+            <button type="submit" class="link" aria-label="Remove the sale of ${figures.shares} ${sale.symbol} on ${sale.date}">Remove</button>
           </form>
         </td>
       </tr>`;
@@ -184,6 +226,9 @@ export function salesPage(sales: readonly SaleResult[], totals: RealizedSummary,
       (a.sale.date < b.sale.date ? -1 : a.sale.date > b.sale.date ? 1 : 0) ||
       a.sale.id - b.sale.id,
   );
+  const rows = sorted.map(saleFigures);
+  const totalGain = formatSignedMoney(totals.gain);
+  const columns = saleColumns(rows, totalGain);
   return html`<section>
   <h1>${SALES_TITLE}</h1>
   <p class="note">Realized gain is what a sale brought in (shares × price, less its fee) less what those shares cost
@@ -207,12 +252,12 @@ export function salesPage(sales: readonly SaleResult[], totals: RealizedSummary,
         </tr>
       </thead>
       <tbody>
-      ${sorted.map((result, i) => saleRow(result, i === 0 || sorted[i - 1]?.sale.symbol !== result.sale.symbol, token))}
+      ${rows.map((row, i) => saleRow(row, columns, i === 0 || sorted[i - 1]?.sale.symbol !== row.result.sale.symbol, token))}
       </tbody>
       <tfoot>
         <tr>
           <th scope="row" colspan="7">Total realized gain</th>
-          ${gainCell(totals.gain, 'Total Realized Gain')}
+          ${gainCell(totalGain, totals.gain, 'Total Realized Gain', columns.gain)}
           <td colspan="2">Short-term ${formatSignedMoney(totals.shortTerm)}, long-term ${formatSignedMoney(totals.longTerm)}${
             totals.unknownTerm.units !== 0n &&
             `, lots without a date ${formatSignedMoney(totals.unknownTerm)}`

@@ -18,6 +18,7 @@ import { indexedUrl, urlFor } from '../../web/urls.js';
 import { INLINE_LOTS, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import { html, type Html } from '../../web/html.js';
+import { alignedBlank, alignedFigure, decimalColumn, type DecimalColumn } from '../../web/figures.js';
 
 const SOURCE_NAMES: Readonly<Record<PriceSource, string>> = {
   manual: 'entered by you',
@@ -56,13 +57,70 @@ function gainClass(gain: Decimal): string {
   return gain.units > 0n ? 'num gain' : gain.units < 0n ? 'num loss' : 'num';
 }
 
-function returnCells(figures: Return | undefined): Html {
+/** A value, gain and return as the table writes them, and the gain that colours them. */
+interface ReturnFigures {
+  readonly value: string;
+  readonly gain: string;
+  readonly percent: string;
+  readonly gainClass: string;
+}
+
+function returnFigures(figures: Return | undefined): ReturnFigures | undefined {
+  return (
+    figures && {
+      value: formatMoney(figures.value),
+      gain: formatSignedMoney(figures.gain),
+      percent: formatPercent(figures.gainPercent),
+      gainClass: gainClass(figures.gain),
+    }
+  );
+}
+
+/**
+ * The positions table's figure columns, each aligned on its decimal point (`web/figures.ts`) over
+ * the rows and totals of the page shown.
+ */
+interface PositionColumns {
+  readonly shares: DecimalColumn;
+  readonly averageCost: DecimalColumn;
+  readonly cost: DecimalColumn;
+  readonly price: DecimalColumn;
+  readonly value: DecimalColumn;
+  readonly gain: DecimalColumn;
+  readonly percent: DecimalColumn;
+}
+
+/** One position's figures, formatted once: they size the columns and fill the row. */
+interface PositionFigures {
+  readonly shares: string;
+  readonly averageCost: string;
+  readonly cost: string;
+  readonly price: string | undefined;
+  readonly return: ReturnFigures | undefined;
+}
+
+function positionFigures(position: Position): PositionFigures {
+  return {
+    shares: formatQuantity(position.shares),
+    averageCost: formatPrice(position.averageCost),
+    cost: formatMoney(position.cost),
+    price: position.valuation && formatPrice(position.valuation.price),
+    return: returnFigures(position.valuation),
+  };
+}
+
+/** A figure cell's content: the figure aligned in its column, or the dash aligned as a whole number. */
+function figure(text: string | undefined, column: DecimalColumn): Html {
+  return text === undefined ? alignedBlank(NOT_SET, column) : alignedFigure(text, column);
+}
+
+function returnCells(figures: ReturnFigures | undefined, columns: PositionColumns): Html {
   if (figures === undefined) {
-    return html`<td class="num" data-label="Market Value">${NOT_SET}</td><td class="num" data-label="Gain/Loss">${NOT_SET}</td><td class="num" data-label="Return">${NOT_SET}</td>`;
+    return html`<td class="num" data-label="Market Value">${figure(undefined, columns.value)}</td><td class="num" data-label="Gain/Loss">${figure(undefined, columns.gain)}</td><td class="num" data-label="Return">${figure(undefined, columns.percent)}</td>`;
   }
-  return html`<td class="num" data-label="Market Value">${formatMoney(figures.value)}</td>
-        <td class="${gainClass(figures.gain)}" data-label="Gain/Loss">${formatSignedMoney(figures.gain)}</td>
-        <td class="${gainClass(figures.gain)}" data-label="Return">${formatPercent(figures.gainPercent)}</td>`;
+  return html`<td class="num" data-label="Market Value">${figure(figures.value, columns.value)}</td>
+        <td class="${figures.gainClass}" data-label="Gain/Loss">${figure(figures.gain, columns.gain)}</td>
+        <td class="${figures.gainClass}" data-label="Return">${figure(figures.percent, columns.percent)}</td>`;
 }
 
 const SORTABLE: Readonly<Record<PositionSort, { label: string; direction: 'ascending' | 'descending' }>> = {
@@ -96,21 +154,73 @@ export const LOTS_TABLE_HEAD = html`<thead>
                 </tr>
               </thead>`;
 
-/** One lot's row, with its edit link and remove button (the list's details and the lots page). */
-export function lotRow(lot: Lot, token: Html): Html {
+/**
+ * The fields of a Remove pressed on a symbol's lots page, saying which page (`lots-return.ts`
+ * returns there): the symbol, and the page number.
+ */
+export const lotsPlaceFields = Object.freeze({ symbol: 'lots_of', page: 'lots_page' });
+
+/** A page of a symbol's lots page, which its Remove buttons return to. */
+export interface LotsPlace {
+  readonly symbol: string;
+  readonly page: number;
+}
+
+/** A lot's figures as its row writes them. */
+interface LotFigures {
+  readonly lot: Lot;
+  readonly shares: string;
+  readonly price: string;
+  readonly cost: string;
+}
+
+/** The figure columns of a table of lots. */
+interface LotColumns {
+  readonly shares: DecimalColumn;
+  readonly price: DecimalColumn;
+  readonly cost: DecimalColumn;
+}
+
+/**
+ * The rows of a table of lots (the list's details and the lots page), each with its edit link and
+ * remove button, the figures aligned on their decimal points over these rows. On a lots page,
+ * `place` is that page: its Remove buttons return there.
+ */
+export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace): Html[] {
+  const formFields =
+    place === undefined
+      ? token
+      : html`${token}
+                  <input type="hidden" name="${lotsPlaceFields.symbol}" value="${place.symbol}" />
+                  <input type="hidden" name="${lotsPlaceFields.page}" value="${place.page}" />`;
+  const figures = lots.map((lot): LotFigures => ({
+    lot,
+    shares: formatQuantity(lot.shares),
+    price: formatPrice(lot.price),
+    cost: formatMoney(lot.cost),
+  }));
+  const columns: LotColumns = {
+    shares: decimalColumn(figures.map((row) => row.shares)),
+    price: decimalColumn(figures.map((row) => row.price)),
+    cost: decimalColumn(figures.map((row) => row.cost)),
+  };
+  return figures.map((row) => lotRow(row, columns, formFields));
+}
+
+function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html): Html {
+  const { lot, shares } = figures;
   const { symbol, date } = lot.holding;
   const { id } = lot;
-  const shares = formatQuantity(lot.shares);
   return html`<tr class="lot">
               <th scope="row">${symbol}</th>
               <td data-label="Purchase Date">${date ?? NOT_SET}</td>
-              <td class="num" data-label="Shares">${shares}</td>
-              <td class="num" data-label="Purchase Price">${formatPrice(lot.price)}</td>
-              <td class="num" data-label="Cost Basis">${formatMoney(lot.cost)}</td>
+              <td class="num" data-label="Shares">${alignedFigure(shares, columns.shares)}</td>
+              <td class="num" data-label="Purchase Price">${alignedFigure(figures.price, columns.price)}</td>
+              <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
               <td class="lot-actions row-actions">
                 <a href="${editUrl(id)}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
                 <form method="post" action="${removeUrl(id)}" class="inline">
-                  ${token}
+                  ${formFields}
                   <button type="submit" class="link" aria-label="Remove ${symbol} lot ${date === undefined ? `of ${shares} shares` : `bought ${date} (${shares} shares)`}">Remove</button>
                 </form>
               </td>
@@ -133,17 +243,23 @@ function moreLots(position: Position): Html | undefined {
             <p class="more-lots">The first ${INLINE_LOTS} of ${formatCount(lots)} lots. <a href="${lotsUrl(position.symbol)}">All ${formatCount(lots)} lots of ${position.symbol}</a></p>`;
 }
 
-function positionRows(position: Position, token: Html, prices: PriceBook | undefined): Html {
+function positionRows(
+  position: Position,
+  figures: PositionFigures,
+  columns: PositionColumns,
+  token: Html,
+  prices: PriceBook | undefined,
+): Html {
   const lots = position.lots.length;
   const shown = lots <= INLINE_LOTS ? position.lots : position.lots.slice(0, INLINE_LOTS);
   return html`<tbody class="position">
       <tr class="position-row">
         <th scope="row">${position.symbol}</th>
-        <td class="num" data-label="Shares">${formatQuantity(position.shares)}</td>
-        <td class="num" data-label="Average Cost">${formatPrice(position.averageCost)}</td>
-        <td class="num" data-label="Cost Basis">${formatMoney(position.cost)}</td>
-        <td class="num" data-label="Current Price">${position.valuation === undefined ? NOT_SET : html`<span class="price-cell">${formatPrice(position.valuation.price)}${priceSource(prices?.get(position.symbol))}</span>`}</td>
-        ${returnCells(position.valuation)}
+        <td class="num" data-label="Shares">${alignedFigure(figures.shares, columns.shares)}</td>
+        <td class="num" data-label="Average Cost">${alignedFigure(figures.averageCost, columns.averageCost)}</td>
+        <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
+        <td class="num" data-label="Current Price">${figures.price === undefined ? figure(undefined, columns.price) : html`<span class="price-cell">${alignedFigure(figures.price, columns.price)}${priceSource(prices?.get(position.symbol))}</span>`}</td>
+        ${returnCells(figures.return, columns)}
       </tr>
       <tr class="position-detail">
         <td colspan="8" class="position-detail-cell">
@@ -152,7 +268,7 @@ function positionRows(position: Position, token: Html, prices: PriceBook | undef
             <table class="lots stacking">
               ${LOTS_TABLE_HEAD}
               <tbody>
-            ${shown.map((lot) => lotRow(lot, token))}
+            ${lotRows(shown, token)}
               </tbody>
             </table>${moreLots(position)}
           </details>
@@ -168,33 +284,74 @@ function positionRows(position: Position, token: Html, prices: PriceBook | undef
  * only: they get a row of their own beside their own cost basis, so no figure sets the value of
  * some positions against the cost of all.
  */
-function totalsRow({ totals, positions }: Positions, paged: boolean): Html {
-  const all = paged ? html` of all ${formatCount(positions.length)} positions` : undefined;
+/** The totals' figures: one row, or the priced positions' row above the row of all of them. */
+interface TotalsFigures {
+  readonly cost: string;
+  readonly priced?: { readonly cost: string; readonly return: ReturnFigures | undefined };
+  readonly return: ReturnFigures | undefined;
+}
+
+function totalsFigures({ totals, positions }: Positions): TotalsFigures {
   const { priced } = totals;
+  const cost = formatMoney(totals.cost);
   if (priced === undefined || totals.pricedCount === positions.length) {
+    return { cost, return: returnFigures(priced) };
+  }
+  return {
+    cost,
+    priced: { cost: formatMoney(priced.cost), return: returnFigures(priced) },
+    return: undefined,
+  };
+}
+
+function totalsRow(
+  { totals, positions }: Positions,
+  figures: TotalsFigures,
+  columns: PositionColumns,
+  paged: boolean,
+): Html {
+  const all = paged ? html` of all ${formatCount(positions.length)} positions` : undefined;
+  const { priced } = figures;
+  if (priced === undefined) {
     return html`<tfoot>
       <tr>
         <th scope="row" colspan="3">Total${all}</th>
-        <td class="num" data-label="Total Cost Basis">${formatMoney(totals.cost)}</td>
+        <td class="num" data-label="Total Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
         <td></td>
-        ${returnCells(priced)}
+        ${returnCells(figures.return, columns)}
       </tr>
     </tfoot>`;
   }
   return html`<tfoot>
       <tr>
         <th scope="row" colspan="3">Total of the ${totals.pricedCount === 1 ? 'priced position' : `${formatCount(totals.pricedCount)} priced positions`}</th>
-        <td class="num" data-label="Priced Cost Basis">${formatMoney(priced.cost)}</td>
+        <td class="num" data-label="Priced Cost Basis">${alignedFigure(priced.cost, columns.cost)}</td>
         <td></td>
-        ${returnCells(priced)}
+        ${returnCells(priced.return, columns)}
       </tr>
       <tr>
         <th scope="row" colspan="3">Total${all ?? html` of all ${formatCount(positions.length)} positions`}</th>
-        <td class="num" data-label="Total Cost Basis">${formatMoney(totals.cost)}</td>
+        <td class="num" data-label="Total Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
         <td></td>
-        ${returnCells(undefined)}
+        ${returnCells(undefined, columns)}
       </tr>
     </tfoot>`;
+}
+
+/** The figure columns over the rows of the page and the totals under them. */
+function positionColumns(rows: readonly PositionFigures[], totals: TotalsFigures): PositionColumns {
+  const returns = [...rows.map((row) => row.return), totals.return, totals.priced?.return];
+  const of = (pick: (figures: ReturnFigures) => string) =>
+    decimalColumn(returns.flatMap((figures) => (figures === undefined ? [] : [pick(figures)])));
+  return {
+    shares: decimalColumn(rows.map((row) => row.shares)),
+    averageCost: decimalColumn(rows.map((row) => row.averageCost)),
+    cost: decimalColumn([...rows.map((row) => row.cost), totals.cost, totals.priced?.cost ?? '']),
+    price: decimalColumn(rows.flatMap((row) => (row.price === undefined ? [] : [row.price]))),
+    value: of((figures) => figures.value),
+    gain: of((figures) => figures.gain),
+    percent: of((figures) => figures.percent),
+  };
 }
 
 /**
@@ -282,9 +439,15 @@ export function positionsSection(
     LIST_URL,
     sort === 'symbol' ? {} : { sort },
   );
+  const rows = shown.items.map((position) => ({ position, figures: positionFigures(position) }));
+  const totals = totalsFigures(view);
+  const columns = positionColumns(
+    rows.map((row) => row.figures),
+    totals,
+  );
   return html`${pages}${TABLE_STARTS[live ? 'live' : 'manual'][sort]}
-      ${shown.items.map((position) => positionRows(position, token, prices))}
-      ${totalsRow(view, shown.pageCount > 1)}
+      ${rows.map(({ position, figures }) => positionRows(position, figures, columns, token, prices))}
+      ${totalsRow(view, totals, columns, shown.pageCount > 1)}
     </table>
   </div>
   ${totalsNote(view)}`;

@@ -20,8 +20,10 @@ import { csrfField } from '../../web/layout.js';
 import { errorSummary } from '../../web/error-summary.js';
 import { html, type Html } from '../../web/html.js';
 import { urlFor } from '../../web/urls.js';
+import type { PositionSort } from '../../domain/positions.js';
 import type { PageOf } from './paging.js';
 import { pageLinks } from './paging-view.js';
+import { listUrl } from './positions-view.js';
 
 /** The page's title. */
 export const UPDATE_PRICES_TITLE = 'Update prices';
@@ -39,7 +41,35 @@ export const priceFields = Object.freeze({
   remove: 'remove_price',
   /** The page of symbols the form was on. */
   page: 'page',
+  /** The portfolio's order the visitor came from (see {@link ListPlace}). */
+  listSort: 'list_sort',
+  /** The portfolio's page the visitor came from (see {@link ListPlace}). */
+  listPage: 'list_page',
 });
+
+/**
+ * The page of the portfolio, in its order, that the form returns to after a save: the one whose
+ * "Update prices" link the visitor followed. It travels as a sort and a page number, each checked
+ * where it is read (`prices.ts`), never as a URL, so the form cannot be made to send anyone elsewhere.
+ */
+export interface ListPlace {
+  readonly sort: PositionSort;
+  readonly page: number;
+}
+
+/** The query fields (and the form's hidden fields) that carry `place`; none without one. */
+function listPlaceFields(place: ListPlace | undefined): Record<string, string> {
+  if (place === undefined) return {};
+  return {
+    ...(place.sort === 'symbol' ? {} : { [priceFields.listSort]: place.sort }),
+    [priceFields.listPage]: String(place.page),
+  };
+}
+
+/** Where the form sends the visitor back to: the page they came from. */
+export function listPlaceUrl(place: ListPlace): string {
+  return listUrl(place.sort, place.page);
+}
 
 /** The id of `symbol`'s price field (also the target of the error summary's link). */
 export function priceFieldId(symbol: string): string {
@@ -126,11 +156,27 @@ function priceRow(row: PriceRow, sent: SubmittedPrice | undefined): Html {
 }
 
 const UPDATE_PRICES_URL = urlFor('update_prices');
+const LIST_URL = urlFor('list_stocks');
 const PRICE_NOUN = { one: 'symbol', many: 'symbols' } as const;
 
-/** The URL of the form's page `page`. */
-export function updatePricesUrl(page = 1): string {
-  return page > 1 ? `${UPDATE_PRICES_URL}?page=${page}` : UPDATE_PRICES_URL;
+/** The URL of the form's page `page`, returning to `place` after a save when there is one. */
+export function updatePricesUrl(page = 1, place?: ListPlace): string {
+  const query = new URLSearchParams({
+    ...(page > 1 ? { page: String(page) } : {}),
+    ...listPlaceFields(place),
+  });
+  return query.size === 0 ? UPDATE_PRICES_URL : `${UPDATE_PRICES_URL}?${query.toString()}`;
+}
+
+/**
+ * The "Update prices" link of the portfolio's page `place`: in symbol order it opens the form's
+ * page of the same number (both list 100 symbols a page in that order, so the same symbols unless
+ * some symbol is sold out: the form lists those too), and the form returns to `place` after a
+ * save. From the first page in symbol order, the form's own default.
+ */
+export function updatePricesLink(place: ListPlace): string {
+  if (place.sort === 'symbol' && place.page === 1) return UPDATE_PRICES_URL;
+  return updatePricesUrl(place.sort === 'symbol' ? place.page : 1, place);
 }
 
 /** The page: the held symbols of `rows`'s page, one field each, and one Save button. */
@@ -139,7 +185,10 @@ export function updatePricesPage(
   csrfToken: string,
   live: boolean,
   state?: PricesFormState,
+  place?: ListPlace,
 ): Html {
+  const back = place === undefined ? LIST_URL : listPlaceUrl(place);
+  const placeFields = listPlaceFields(place);
   const problems = [
     ...(state?.formMessage === undefined ? [] : [{ message: state.formMessage }]),
     ...rows.items.flatMap(({ symbol }) => {
@@ -159,20 +208,23 @@ export function updatePricesPage(
   ${
     rows.total === 0
       ? html`<p>You hold no stock, so there is no price to set. <a href="${urlFor('add_stock')}">Add a stock</a></p>`
-      : html`${pageLinks(rows, PRICE_NOUN, updatePricesUrl, UPDATE_PRICES_URL)}
+      : html`${pageLinks(rows, PRICE_NOUN, (page) => updatePricesUrl(page, place), UPDATE_PRICES_URL, placeFields)}
   <form method="post" action="${UPDATE_PRICES_URL}" class="prices-form" aria-describedby="update-prices-note">
     ${csrfField(csrfToken)}${
       rows.page > 1 &&
       html`
     <input type="hidden" name="${priceFields.page}" value="${rows.page}" />`
-    }
+    }${Object.entries(placeFields).map(
+      ([name, value]) => html`
+    <input type="hidden" name="${name}" value="${value}" />`,
+    )}
     <fieldset>
       <legend>Current prices per share</legend>
       ${rows.items.map((row) => priceRow(row, state?.submitted.get(row.symbol)))}
     </fieldset>
     <div class="actions">
       <button type="submit">Save prices</button>
-      <a class="button secondary" href="${urlFor('list_stocks')}">Back to the portfolio</a>
+      <a class="button secondary" href="${back}">Back to the portfolio</a>
     </div>
   </form>`
   }

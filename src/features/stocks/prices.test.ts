@@ -12,6 +12,7 @@ import {
   visitorWith,
   type Client,
   TEST_TODAY,
+  unescapeHtml,
 } from '../../../test/support/client.js';
 import { currentPriceMessages, REMOVE_PRICE_FIELD } from '../../domain/price-rules.js';
 import { urlFor } from '../../web/urls.js';
@@ -499,5 +500,94 @@ describe('the update prices form with live quotes', () => {
     // Only MSFT has a price of the visitor's own to remove.
     expect(page).not.toContain('price-AAPL-remove');
     expect(page).toContain('price-MSFT-remove');
+  });
+});
+
+describe('the update prices form returns to the portfolio’s page the visitor came from', () => {
+  const SYMBOLS = Array.from({ length: 101 }, (_, i) => ({
+    stock_symbol: `S${String(i).padStart(3, '0')}`,
+    number_of_shares: '1',
+    purchase_price: String(101 - i),
+    purchase_date: '2026-01-05',
+  }));
+
+  /** The "Update prices" link of a page, as the browser follows it. */
+  function updatePricesHref(html: string): string {
+    const href = /<a class="button" href="([^"]*)">Update prices<\/a>/.exec(html)?.[1];
+    if (href === undefined) throw new Error('No "Update prices" link');
+    return unescapeHtml(href);
+  }
+
+  /** Every field the form sends back, hidden ones included (the client adds the CSRF token). */
+  function formFields(html: string): Record<string, string> {
+    const form = /<form method="post" action="\/prices"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+    return Object.fromEntries(
+      inputs(form).flatMap((input) =>
+        input['name'] === undefined || input['name'] === 'csrf_token' || input['type'] === 'checkbox'
+          ? []
+          : [[input['name'], input['value'] ?? '']],
+      ),
+    );
+  }
+
+  it.each([
+    ['page 2 in symbol order', `${urlFor('list_stocks')}?page=2`, 'S100'],
+    ['page 2 by market value', `${urlFor('list_stocks')}?sort=value&page=2`, 'S000'],
+    ['page 1 by gain', `${urlFor('list_stocks')}?sort=gain`, 'S000'],
+  ])('from %s', async (_what, from, symbol) => {
+    const client = await visitorWith(SYMBOLS);
+    const list = await client.get(from);
+    expect(list.status).toBe(200);
+    const form = await client.get(updatePricesHref(list.html));
+    expect(form.status).toBe(200);
+    // In symbol order, the form opens on the symbols of that page of the portfolio.
+    expect(named(form.html, priceFields.price(symbol))).toBeDefined();
+    expect(form.html).toContain(
+      `<a class="button secondary" href="${from.replace(/&/g, '&amp;')}">Back to the portfolio</a>`,
+    );
+    const saved = await client.postForm(urlFor('update_prices'), {
+      ...formFields(form.html),
+      [priceFields.price(symbol)]: '12.5',
+    });
+    expect(saved.status).toBe(302);
+    expect(saved.location).toBe(from);
+    expect(client.decodeSession()['prices']).toEqual({ [symbol]: ['12.5', TEST_TODAY, 'manual'] });
+  });
+
+  it('keeps where to return through the form’s pages and a refusal', async () => {
+    const client = await visitorWith(SYMBOLS);
+    const list = await client.get(`${urlFor('list_stocks')}?sort=value`);
+    const first = await client.get(updatePricesHref(list.html));
+    const next = /<a href="([^"]*)" rel="next">/.exec(first.html)?.[1];
+    expect(next && unescapeHtml(next)).toBe(`${urlFor('update_prices')}?page=2&list_sort=value&list_page=1`);
+    const second = await client.get(unescapeHtml(next ?? ''));
+    const refused = await client.postForm(urlFor('update_prices'), {
+      ...formFields(second.html),
+      [priceFields.price('S100')]: 'abc',
+    });
+    expect(refused.status).toBe(422);
+    const saved = await client.postForm(urlFor('update_prices'), {
+      ...formFields(refused.html),
+      [priceFields.price('S100')]: '3',
+    });
+    expect(saved.location).toBe(`${urlFor('list_stocks')}?sort=value`);
+  });
+
+  it('returns to a checked page and order only, never to a URL it was given', async () => {
+    const client = await visitorWith(LOTS);
+    const form = await client.get(urlFor('update_prices'));
+    const saved = await client.postForm(urlFor('update_prices'), {
+      ...formFields(form.html),
+      [priceFields.price('AAPL')]: '90',
+      [priceFields.listSort]: 'https://evil.example/',
+      [priceFields.listPage]: '//evil.example/?page=2',
+    });
+    expect(saved.location).toBe(urlFor('list_stocks'));
+    const linked = await client.get(`${urlFor('update_prices')}?list_sort=%22%3E%3Cscript%3E&list_page=-1`);
+    expect(linked.status).toBe(200);
+    expect(linked.html).toContain(
+      `<a class="button secondary" href="${urlFor('list_stocks')}">Back to the portfolio</a>`,
+    );
+    expect(linked.html).not.toContain('<script>');
   });
 });

@@ -30,12 +30,14 @@ import { listUrl } from './positions-view.js';
 import { pageOf, parsePageNumber, POSITIONS_PER_PAGE } from './paging.js';
 import { livePrices } from './live-prices.js';
 import {
+  listPlaceUrl,
   priceFields,
   priceRows,
   priceText,
   updatePricesPage,
   updatePricesUrl,
   UPDATE_PRICES_TITLE,
+  type ListPlace,
   type PricesFormState,
   type SubmittedPrice,
 } from './prices-view.js';
@@ -137,11 +139,22 @@ function savedMessage(changes: Changes): string {
 
 type Deps = Pick<FeatureDeps, 'store' | 'now' | 'quotes'>;
 
+/**
+ * The portfolio's page the visitor came from, from the query or the form: a known sort (anything
+ * else is the default order) and a page number (anything but a positive integer is page 1); none
+ * when neither field is there. Only these two values go into the URL the form returns to.
+ */
+function listPlaceOf(sort: string | undefined, page: string | undefined): ListPlace | undefined {
+  if (sort === undefined && page === undefined) return undefined;
+  return { sort: positionSort(sort), page: parsePageNumber(page) ?? 1 };
+}
+
 /** Renders the form at `page` (or the page holding `symbol`), with `state` after a refusal. */
 async function renderPricesForm(
   c: Context<AppEnv>,
   { quotes }: Deps,
   pageText: string | undefined,
+  place: ListPlace | undefined,
   state?: PricesFormState,
   symbol?: string,
 ) {
@@ -157,18 +170,21 @@ async function renderPricesForm(
     asked === undefined ? undefined : pageOf(priceRows(symbols, mine, shown), asked, POSITIONS_PER_PAGE);
   if (rows === undefined) {
     const pageCount = Math.max(1, Math.ceil(symbols.length / POSITIONS_PER_PAGE));
-    return renderNoSuchPage(c, pageText ?? '', 'your prices', pageCount, updatePricesUrl);
+    return renderNoSuchPage(c, pageText ?? '', 'your prices', pageCount, (page) =>
+      updatePricesUrl(page, place),
+    );
   }
   const refused = state !== undefined;
   return renderPage(
     c,
     { title: refused ? `Error: ${UPDATE_PRICES_TITLE}` : UPDATE_PRICES_TITLE, status: refused ? 422 : 200 },
-    (page) => updatePricesPage(rows, page.csrfToken ?? '', quotes !== undefined, state),
+    (page) => updatePricesPage(rows, page.csrfToken ?? '', quotes !== undefined, state, place),
   );
 }
 
 /**
- * Saves `inputs` all or nothing, then redirects to `done`; a refusal renders the form again (422).
+ * Saves `inputs` all or nothing, then redirects to `done`; a refusal renders the form again (422),
+ * still returning to `place`.
  */
 async function savePrices(
   c: Context<AppEnv>,
@@ -176,6 +192,7 @@ async function savePrices(
   inputs: readonly PriceInput[],
   pageText: string | undefined,
   done: string,
+  place?: ListPlace,
 ) {
   const { store, now } = deps;
   const session = c.get('session');
@@ -198,7 +215,7 @@ async function savePrices(
   // The one-price form names its symbol: its refusal shows the page that holds that field.
   const single = inputs.length === 1 && inputs[0]?.shown === undefined ? inputs[0]?.symbol : undefined;
   if (!asked.ok) {
-    return renderPricesForm(c, deps, pageText, { submitted: submitted(asked.messages) }, single);
+    return renderPricesForm(c, deps, pageText, place, { submitted: submitted(asked.messages) }, single);
   }
   if (asked.changes.size === 0) {
     session.flash('info', priceFlashes.unchanged);
@@ -230,24 +247,37 @@ async function savePrices(
       c,
       deps,
       pageText,
+      place,
       { submitted: submitted(new Map()), formMessage: priceFlashes.full },
       single,
     );
   }
   // Nothing saved: the form again, listing what is held now.
-  if (outcome.notHeld.length > 0) return redirect(c, updatePricesUrl(parsePageNumber(pageText) ?? 1), 302);
+  if (outcome.notHeld.length > 0) {
+    return redirect(c, updatePricesUrl(parsePageNumber(pageText) ?? 1, place), 302);
+  }
   return redirect(c, done, 302);
 }
 
 /** Registers `update_prices` (GET and POST) and `set_price` on `app`. */
 export function registerPrices(app: Hono<AppEnv>, deps: Deps): void {
-  app.get(honoPaths.update_prices, (c) => renderPricesForm(c, deps, c.req.query('page')));
+  app.get(honoPaths.update_prices, (c) =>
+    renderPricesForm(
+      c,
+      deps,
+      c.req.query('page'),
+      listPlaceOf(c.req.query(priceFields.listSort), c.req.query(priceFields.listPage)),
+    ),
+  );
 
   app.post(honoPaths.update_prices, async (c) => {
     const form = await readForm(c);
     const page = textField(form, priceFields.page);
-    // Back to the same page of the portfolio (sorted by symbol, as this form is).
-    return savePrices(c, deps, readInputs(form), page, listUrl('symbol', parsePageNumber(page) ?? 1));
+    const place = listPlaceOf(textField(form, priceFields.listSort), textField(form, priceFields.listPage));
+    // Back to the portfolio's page the visitor came from; without one, to the page of the
+    // portfolio (sorted by symbol, as this form is) that lists this page's symbols.
+    const done = place === undefined ? listUrl('symbol', parsePageNumber(page) ?? 1) : listPlaceUrl(place);
+    return savePrices(c, deps, readInputs(form), page, done, place);
   });
 
   app.post(honoPaths.set_price, async (c) => {

@@ -55,6 +55,7 @@ import { undoNotice } from './undo.js';
 import { livePrices, type LivePrices } from './live-prices.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { redirect } from '../../web/response.js';
+import { afterRemoveUrl } from './lots-return.js';
 
 /** The message shown when the session cannot take one more holding: the cookie's, or the server store's cap. */
 export function portfolioFullMessage(
@@ -206,7 +207,7 @@ function renderLots(c: Context<AppEnv>, { now }: Pick<FeatureDeps, 'now'>) {
     return renderNoSuchPage(c, pageText ?? '', `the lots of ${symbol}`, pageCount, (n) => lotsUrl(symbol, n));
   }
   return renderPage(c, { title: lotsTitle(symbol) }, (page) =>
-    lotsPage(position, lots, page.csrfToken ?? ''),
+    lotsPage(position, lots, page.csrfToken ?? '', undoNotice(readUndo(session, ledger), ledger)),
   );
 }
 
@@ -325,6 +326,7 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
       (s) => removeIt(s, false, false, true),
     ]);
     if (outcome.problem !== undefined) await flashIfRoom(store, session, 'error', outcome.problem);
-    return redirect(c, urlFor('list_stocks'), 302);
+    // Back to the lots page it was pressed on, if it was (the ledger as saved: store.update's contract).
+    return redirect(c, afterRemoveUrl(await readForm(c), readLedger(session), utcDate(now())), 302);
   });
 }

@@ -11,9 +11,10 @@ import { html, type Html } from '../../web/html.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
-import { LOTS_TABLE_HEAD, lotRow, lotsUrl, positionsSection } from './positions-view.js';
+import { LOTS_TABLE_HEAD, lotRows, lotsUrl, positionsSection } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
+import { updatePricesLink } from './prices-view.js';
 import {
   formatMoney,
   formatPercent,
@@ -96,12 +97,14 @@ function salesLink(count: number | undefined): Html | undefined {
   return html`<a class="button secondary" href="${SALES_URL}">Sales and realized gain (${count})</a>`;
 }
 
-// The page's actions: the same for every visitor, built once around the one part that varies, the
-// link to the recorded sales.
-const ACTIONS_START = html`<div class="actions">
+// The page's actions: the same for every visitor, built once around the parts that vary, the
+// link to the recorded sales and, past the first page or in another order, the prices form's
+// link, which returns to that page and order.
+const actionsStart = (prices: string) => html`<div class="actions">
     <a class="button" href="${urlFor('add_stock')}">Add stock</a>
     <a class="button" href="${urlFor('sell_stock')}">Sell stock</a>
-    <a class="button" href="${urlFor('update_prices')}">Update prices</a>`;
+    <a class="button" href="${prices}">Update prices</a>`;
+const ACTIONS_START = actionsStart(urlFor('update_prices'));
 const ACTIONS_END = html`
     <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
     <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
@@ -170,6 +173,7 @@ function positionsPage(view: Positions, page = 1): PageOf<Position> {
  */
 export function listStocksPage(view: Positions, options: ListOptions, csrfToken: string): Html {
   const count = view.positions.reduce((n, p) => n + p.lots.length, 0);
+  const page = options.page ?? 1;
   const token = csrfField(csrfToken);
   const undo = options.undo !== undefined && undoNoticeView(options.undo, token);
   if (count === 0) {
@@ -188,9 +192,9 @@ export function listStocksPage(view: Positions, options: ListOptions, csrfToken:
   <h1>${PORTFOLIO_TITLE}</h1>
   ${undo}
   ${summary(view, (options.salesCount ?? 0) === 0 ? undefined : (options.realized ?? ZERO))}
-  ${positionsSection(view, options.sort, token, options.prices, positionsPage(view, options.page), options.liveQuotes)}
+  ${positionsSection(view, options.sort, token, options.prices, positionsPage(view, page), options.liveQuotes)}
   <p class="capacity">${count} ${count === 1 ? 'holding' : 'holdings'}. ${capacityText(options.remaining, options.storage, options.capBytes)}</p>
-  ${ACTIONS_START}${salesLink(options.salesCount)}${ACTIONS_END}
+  ${page === 1 && options.sort === 'symbol' ? ACTIONS_START : actionsStart(updatePricesLink({ sort: options.sort, page }))}${salesLink(options.salesCount)}${ACTIONS_END}
 </section>
 ${allocationChart(view)}`;
 }
@@ -204,18 +208,24 @@ const LOT_NOUN = { one: 'lot', many: 'lots' } as const;
 
 /**
  * One symbol's lots, a page of them (`paging.ts`) (`lots.page` of them), with the position's
- * figures and each lot's edit and remove: the list page shows only a position's first few.
+ * figures and each lot's edit and remove: the list page shows only a position's first few. A
+ * Remove returns here, so the page shows the removal that can still be undone, as the list does.
  */
 export function lotsPage(
   position: Position,
   lots: PageOf<Position['lots'][number]>,
   csrfToken: string,
+  undo?: ListOptions['undo'],
 ): Html {
   const token = csrfField(csrfToken);
   const { symbol } = position;
   const count = position.lots.length;
   return html`<section>
-  <h1>${lotsTitle(symbol)}</h1>
+  <h1>${lotsTitle(symbol)}</h1>${
+    undo !== undefined &&
+    html`
+  ${undoNoticeView(undo, token)}`
+  }
   <p class="lots-summary">${formatCount(count)} ${count === 1 ? 'lot' : 'lots'}: ${formatQuantity(position.shares)} shares, cost basis ${formatMoney(position.cost)}, average cost ${formatPrice(position.averageCost)}.</p>
   ${pageLinks(lots, LOT_NOUN, (page) => lotsUrl(symbol, page), lotsUrl(symbol))}
   <div class="table-wrap">
@@ -223,7 +233,7 @@ export function lotsPage(
       <caption class="visually-hidden">Lots of ${symbol}, in the order they were added</caption>
       ${LOTS_TABLE_HEAD}
       <tbody>
-        ${lots.items.map((lot) => lotRow(lot, token))}
+        ${lotRows(lots.items, token, { symbol, page: lots.page })}
       </tbody>
     </table>
   </div>

@@ -203,6 +203,32 @@ describe('ids in the cookie', () => {
     expect(error?.message).toBe('The session id is malformed');
   });
 
+  it('opens, whatever its id length, the ids of imported cookies (42 characters and _), and no other length', async () => {
+    const s = await store({ idLengthBytes: 16 });
+    const imported = `${'A'.repeat(42)}_`;
+    await node(s).set(`session:${imported}`, encodeSession({ a: 'b' }, 'msgpack'));
+    await node(s).set(`session:${ID}`, encodeSession({ a: 'b' }, 'msgpack'));
+    expect((await s.open(`session=${imported}`)).session.get('a')).toBe('b');
+    expect((await s.open(`session=${ID}`)).error?.message).toBe('The session id is malformed');
+  });
+
+  it('removes, not tombstones, an emptied session whose random id happens to end in _', async () => {
+    // 18 bytes make 24 characters whose last carries 6 bits: "_" one time in 64. Never taken for
+    // an imported cookie's id, whose empty record would stay behind as a tombstone.
+    class EndsInUnderscore extends FlaskSessionRedisStore {
+      protected override newId(): string {
+        return `${'E'.repeat(23)}_`;
+      }
+    }
+    const s = new EndsInUnderscore({ url: redis.url, secretKey, idLengthBytes: 18 });
+    opened.push(s);
+    const cookie = await saveNew(s, { n: 1 });
+    expect(cookie).toBe(`${'E'.repeat(23)}_`);
+    const { session } = await s.open(`session=${cookie}`);
+    await s.update(session, (x) => x.clear());
+    expect(await node(s).exists(`session:${cookie}`)).toBe(0);
+  });
+
   it('starts a new session, with a new id, for an id Redis does not hold', async () => {
     const s = await store();
     const { session, error } = await s.open(`session=${'B'.repeat(43)}`);
@@ -259,6 +285,24 @@ describe('TTLs, as Flask-Session sets them', () => {
     session.get('a');
     expect((await s.commit(session)).kind).toBe('none');
     expect(await node(s).pTTL(`session:${ID}`)).toBe(-1);
+  });
+
+  it('judges expiry by the store clock: a key past it opens as unknown, and is written over without a conflict', async () => {
+    let t = Date.now();
+    const s = await store({ lifetimeSeconds: 100, now: () => t });
+    const cookie = await saveNew(s, { n: 1 });
+    t += 100_000;
+    const opened = await s.open(`session=${cookie}`);
+    expect(opened.error).toBeInstanceOf(UnknownSession);
+    expect(await node(s).exists(`session:${cookie}`)).toBe(1); // Redis's own clock has not got there
+    const seen: unknown[] = [];
+    const record = { data: 'next', createdMs: t, expiresMs: t + DAY_MS };
+    const outcome = await s.backend.write(cookie, t, (current) => {
+      seen.push(current);
+      return record;
+    });
+    expect([outcome, seen]).toEqual([{ outcome: 'saved', version: 1 }, [undefined]]);
+    expect(await node(s).get(`session:${cookie}`)).toBe('next');
   });
 
   it('removes the key and deletes the cookie when the session is emptied', async () => {

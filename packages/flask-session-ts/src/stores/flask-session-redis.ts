@@ -28,6 +28,7 @@ import type { SessionData } from '../tagged-json.js';
 import { decodeSession, encodeSession, type MsgspecFormat } from './msgspec.js';
 import { RedisBackend, type RedisStoreOptions } from './redis.js';
 import {
+  isImportedId,
   ServerSessionStore,
   type RecordToWrite,
   type SessionRecord,
@@ -111,19 +112,26 @@ export class FlaskSessionRedisBackend extends RedisBackend {
     });
   }
 
-  async #get(key: string, nowMs: number): Promise<SessionRecord | undefined> {
+  /** What the key holds, expired or not by the store's clock (`value`: the bytes to compare). */
+  async #get(
+    key: string,
+    nowMs: number,
+  ): Promise<{ value: Buffer | null; record: SessionRecord | undefined }> {
     const reply = await this.command('Cannot read a session', () =>
       this.#binary.eval(READ, { keys: [this.#keyPrefix + key], arguments: [] }),
     );
     const [value, expiresAtMs] = reply as [Buffer | null, number];
-    if (value === null) return undefined;
+    if (value === null) return { value, record: undefined };
     // A key without a TTL was not written by Flask-Session or by us: it does not expire.
     const expiresMs = expiresAtMs < 0 ? Number.MAX_SAFE_INTEGER : expiresAtMs;
-    return { data: value.toString('latin1'), version: 1, createdMs: nowMs, expiresMs };
+    // Past its expiry by the store's clock (`now`), as every backend judges it, even if Redis's
+    // clock has not removed the key yet: the session is over.
+    if (expiresMs <= nowMs) return { value, record: undefined };
+    return { value, record: { data: value.toString('latin1'), version: 1, createdMs: nowMs, expiresMs } };
   }
 
-  override read(key: string, nowMs: number): Promise<SessionRecord | undefined> {
-    return this.#get(key, nowMs);
+  override async read(key: string, nowMs: number): Promise<SessionRecord | undefined> {
+    return (await this.#get(key, nowMs)).record;
   }
 
   override async write(
@@ -131,10 +139,10 @@ export class FlaskSessionRedisBackend extends RedisBackend {
     nowMs: number,
     next: (current: SessionRecord | undefined) => RecordToWrite | null,
   ): Promise<WriteOutcome> {
-    const current = await this.#get(key, nowMs);
+    const { value, record: current } = await this.#get(key, nowMs);
     const record = next(current);
-    const read: (string | Buffer)[] =
-      current === undefined ? ['0', ''] : ['1', Buffer.from(current.data, 'latin1')];
+    // Compared with what the key holds, even expired: a key still there is replaced, not a conflict.
+    const read: (string | Buffer)[] = value === null ? ['0', ''] : ['1', value];
     const written: (string | Buffer)[] =
       record === null ? ['0', '', '0'] : ['1', Buffer.from(record.data, 'latin1'), String(record.expiresMs)];
     const reply = await this.command('Cannot save a session', () =>
@@ -222,8 +230,13 @@ export class FlaskSessionRedisStore extends ServerSessionStore {
 
   protected override unsignId(value: string): Verified {
     const verified = this.useSigner ? this.#idSigner.unsign(value) : { value, keyIndex: 0 };
-    if (!this.#idPattern.test(verified.value)) throw new UnknownSession('The session id is malformed');
+    if (!this.isWellFormedId(verified.value)) throw new UnknownSession('The session id is malformed');
     return verified;
+  }
+
+  /** Ids of `idLengthBytes`, and those of imported cookies' records, which have their own length. */
+  protected override isWellFormedId(id: string): boolean {
+    return this.#idPattern.test(id) || isImportedId(id);
   }
 
   /** The id itself: Flask-Session looks sessions up by their raw id. */

@@ -176,6 +176,7 @@ interface State {
 
 const NONE: CookieAction = Object.freeze({ kind: 'none' });
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const IMPORTED_ID_PATTERN = /^[A-Za-z0-9_-]{42}_$/;
 
 /** The record vanished under a session that had one (expired, or removed by `regenerate`). */
 class Vanished extends Error {}
@@ -362,7 +363,7 @@ export class ServerSessionStore implements SessionStore {
   #reservedId(value: string): string | undefined {
     try {
       const verified = this.#reservedSigner.unsign(value);
-      return ID_PATTERN.test(verified.value) ? verified.value : undefined;
+      return this.isWellFormedId(verified.value) ? verified.value : undefined;
     } catch (error) {
       if (!(error instanceof BadData)) throw error;
       return undefined;
@@ -655,8 +656,16 @@ export class ServerSessionStore implements SessionStore {
    */
   protected unsignId(value: string): Verified {
     const verified = this.#signer.unsign(value);
-    if (!ID_PATTERN.test(verified.value)) throw new UnknownSession('The session id is malformed');
+    if (!this.isWellFormedId(verified.value)) throw new UnknownSession('The session id is malformed');
     return verified;
+  }
+
+  /**
+   * Whether `id` has the shape of an id this store issues: one `newId` makes, or one derived from
+   * an imported cookie (see {@link isImportedId}). Default: 43 URL-safe characters, both kinds.
+   */
+  protected isWellFormedId(id: string): boolean {
+    return ID_PATTERN.test(id);
   }
 
   /** The backend key of `id`. Default: its SHA-256, so the store holds no usable cookie. */
@@ -830,11 +839,13 @@ function importedId(key: Secret, cookie: string): string {
 }
 
 /**
- * Whether an id was derived from an imported cookie. A random id is 32 bytes in base64url, whose
- * last character carries 4 bits and 2 zero bits, so it is never "_" (63, not a multiple of 4).
+ * Whether an id was derived from an imported cookie: 42 characters and "_". A random id of this
+ * length is 32 bytes in base64url, whose last character carries 4 bits and 2 zero bits, so it is
+ * never "_" (63, not a multiple of 4); random ids of other lengths (FlaskSessionRedisStore's
+ * `idLengthBytes`) may end in "_" but have another length.
  */
-function isImportedId(id: string): boolean {
-  return id.endsWith('_');
+export function isImportedId(id: string): boolean {
+  return IMPORTED_ID_PATTERN.test(id);
 }
 
 /** The key a session is stored under: SHA-256 of its id, so the store holds no usable cookie. */

@@ -1,0 +1,70 @@
+/**
+ * Columns of figures aligned on the decimal point (issue 18, item 4): `$302.17`, `$0.1234` and
+ * `$10.125` in one right-aligned column have their points one under the other.
+ *
+ * How: each figure is followed by the part of the column's longest "tail" (from the point on:
+ * `.1234`, `.50%`) that it lacks, as an invisible copy of those characters: `$302.17` gets `00`,
+ * a whole number `15` gets `.0000`, the "not set" dash gets the whole tail, so it ends where the
+ * points are. With tabular figures (`td.num` in the stylesheet) a copy is exactly as wide as what
+ * it stands for, in whatever font the browser picks.
+ *
+ * Why a copy rather than U+2007 FIGURE SPACE: a font without that character falls back to another
+ * font, whose space need not be as wide as this font's digits; there is no space as wide as '.' or
+ * '%' that every font has (U+2008 is one, rarely present); and a space is text, so it would be
+ * read, copied and matched by tests. The copy is no text at all: an empty element whose
+ * `data-pad` the stylesheet shows, hidden, as `::after` content. It is out of `textContent`,
+ * `innerText`, the clipboard and the accessibility tree (`aria-hidden` as well, to say so), and a
+ * phone's stacked cards, where nothing is aligned, do not draw it.
+ *
+ * A column whose figures all have the same tail gets no padding: such a page is byte for byte what
+ * it was before alignment.
+ * @module
+ */
+import { html, type Html } from './html.js';
+
+/** The width a column's figures are aligned to: its longest tail, digits as zeros. */
+export interface DecimalColumn {
+  /** From the decimal point on, e.g. `.0000` or `.00%`; empty when no figure has a point. */
+  readonly tail: string;
+}
+
+/** A figure's part from its decimal point on (`.17`, `.50%`); empty for a whole number or a dash. */
+function tailOf(text: string): string {
+  const point = text.indexOf('.');
+  return point < 0 ? '' : text.slice(point);
+}
+
+/**
+ * The column that `figures` (formatted texts: `$1,234.50`, `0.3333`, `+12.50%`) are aligned in.
+ * The figures must share their tail's shape (money, a quantity, a percentage), as a column's do.
+ */
+export function decimalColumn(figures: Iterable<string>): DecimalColumn {
+  let longest = '';
+  for (const figure of figures) {
+    const tail = tailOf(figure);
+    if (tail.length > longest.length) longest = tail;
+  }
+  return { tail: longest.replace(/[0-9]/g, '0') };
+}
+
+/** What `text` lacks of the column's tail, e.g. `00` for `$302.17` in a column of `.0000`. */
+export function padOf(text: string, column: DecimalColumn): string {
+  return column.tail.slice(tailOf(text).length);
+}
+
+function pad(width: string): Html | undefined {
+  return width === '' ? undefined : html`<span class="pad" aria-hidden="true" data-pad="${width}"></span>`;
+}
+
+/** `figure` aligned in `column`: the figure as text, then its invisible padding, if any. */
+export function alignedFigure(figure: string, column: DecimalColumn): Html {
+  return html`${figure}${pad(padOf(figure, column))}`;
+}
+
+/**
+ * Something that is not a figure (the "not set" dash) in `column`: padded as a whole number, so it
+ * ends where the decimal points are.
+ */
+export function alignedBlank(blank: Html | string, column: DecimalColumn): Html {
+  return html`${blank}${pad(column.tail)}`;
+}
