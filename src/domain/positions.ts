@@ -11,7 +11,6 @@ import {
   multiply,
   parseDecimal,
   subtract,
-  sum,
   ZERO,
   type Decimal,
 } from './decimal.js';
@@ -290,10 +289,18 @@ function sortedByKey(positions: readonly Position[], key: (p: Position) => Decim
 }
 
 function totalsOf(positions: readonly Position[]): PortfolioTotals {
-  const cost = sum(positions.map((p) => p.cost));
-  const priced = positions.filter((p) => p.valuation !== undefined);
-  if (priced.length === 0) return { cost, pricedCount: 0, priced: undefined };
-  const pricedCost = sum(priced.map((p) => p.cost));
-  const value = sum(priced.map((p) => p.valuation?.value ?? ZERO));
-  return { cost, pricedCount: priced.length, priced: { cost: pricedCost, ...returnOf(value, pricedCost) } };
+  // One pass, no intermediate lists: a sum's value and scale do not depend on how it is grouped.
+  let cost = ZERO;
+  let pricedCount = 0;
+  let pricedCost = ZERO;
+  let value = ZERO;
+  for (const p of positions) {
+    cost = add(cost, p.cost);
+    if (p.valuation === undefined) continue;
+    pricedCount++;
+    pricedCost = add(pricedCost, p.cost);
+    value = add(value, p.valuation.value);
+  }
+  if (pricedCount === 0) return { cost, pricedCount: 0, priced: undefined };
+  return { cost, pricedCount, priced: { cost: pricedCost, ...returnOf(value, pricedCost) } };
 }
