@@ -4,16 +4,7 @@
  * is a {@link Decimal}; the view rounds for display.
  * @module
  */
-import {
-  add,
-  decimal,
-  divide,
-  multiply,
-  parseDecimal,
-  subtract,
-  ZERO,
-  type Decimal,
-} from './decimal.js';
+import { add, decimal, divide, multiply, parseDecimal, subtract, ZERO, type Decimal } from './decimal.js';
 import type { Holding } from './portfolio.js';
 import type { Prices } from './prices.js';
 import type { CurrentPrice, PriceBook } from './price-book.js';
