@@ -108,9 +108,14 @@ function largestOf(
 ): { symbol: string; amount: Decimal }[] {
   const top: { symbol: string; amount: Decimal }[] = [];
   for (const position of positions) {
-    const part = { symbol: position.symbol, amount: amountOf(position) };
+    const amount = amountOf(position);
     const last = top[top.length - 1];
-    if (top.length === count && last !== undefined && byAmount(part, last) >= 0) continue;
+    if (top.length === count && last !== undefined) {
+      // Not before the smallest kept: passed over without building anything.
+      const order = compare(last.amount, amount);
+      if (order > 0 || (order === 0 && position.symbol >= last.symbol)) continue;
+    }
+    const part = { symbol: position.symbol, amount };
     let low = 0;
     let high = top.length;
     while (low < high) {
