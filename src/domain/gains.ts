@@ -148,9 +148,13 @@ export function viewLedger(ledger: Ledger, book: PriceBook, today: string): Ledg
   const positions = symbols.map((symbol): PositionView => {
     const lots = lotsBySymbol.get(symbol) ?? [];
     const sales = salesBySymbol.get(symbol) ?? [];
-    let openShares = ZERO;
-    let openCost = ZERO;
-    for (const lot of lots) {
+    // Summed from the first lot's figures: adding them to zero would give the same value and
+    // scale (most positions of a large portfolio have one lot, and then nothing is added).
+    const first = lots[0];
+    let openShares = first === undefined ? ZERO : first.remaining;
+    let openCost = first === undefined ? ZERO : first.remainingCost;
+    for (let i = 1; i < lots.length; i++) {
+      const lot = lots[i] as LotView;
       openShares = add(openShares, lot.remaining);
       openCost = add(openCost, lot.remainingCost);
     }
@@ -173,24 +177,39 @@ export function viewLedger(ledger: Ledger, book: PriceBook, today: string): Ledg
 }
 
 function totalsOf(positions: readonly PositionView[], matching: Matching): LedgerTotals {
-  const open = positions.filter((p) => p.openShares.units > 0n);
-  const priced = open.filter((p) => p.unrealized !== undefined);
-  const unpriced = open.filter((p) => p.unrealized === undefined);
-  const pricedCost = sum(priced.map((p) => p.openCost));
+  // One pass, no intermediate lists: a sum's value and scale do not depend on how it is grouped.
+  let pricedCount = 0;
+  let pricedCost = ZERO;
+  let pricedValue = ZERO;
+  let unpricedCost = ZERO;
+  let openCount = 0;
+  const unpricedSymbols: string[] = [];
+  for (const p of positions) {
+    if (p.openShares.units <= 0n) continue;
+    openCount++;
+    if (p.unrealized === undefined) {
+      unpricedCost = add(unpricedCost, p.openCost);
+      unpricedSymbols.push(p.symbol);
+    } else {
+      pricedCount++;
+      pricedCost = add(pricedCost, p.openCost);
+      pricedValue = add(pricedValue, p.unrealized.value);
+    }
+  }
   const byTerm = (term: Term) =>
     sum(matching.sales.flatMap((s) => s.allocations.filter((a) => a.term === term).map((a) => a.gain)));
   return {
     priced: {
-      count: priced.length,
+      count: pricedCount,
       cost: pricedCost,
-      ...unrealized(sum(priced.map((p) => p.unrealized?.value ?? ZERO)), pricedCost),
+      ...unrealized(pricedValue, pricedCost),
     },
     unpriced: {
-      count: unpriced.length,
-      cost: sum(unpriced.map((p) => p.openCost)),
-      symbols: unpriced.map((p) => p.symbol),
+      count: unpricedSymbols.length,
+      cost: unpricedCost,
+      symbols: unpricedSymbols,
     },
-    closedCount: positions.length - open.length,
+    closedCount: positions.length - openCount,
     realized: {
       gain: sum(matching.sales.map((s) => s.gain)),
       shortTerm: byTerm('short'),

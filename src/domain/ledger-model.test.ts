@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
 import { decimal } from './decimal.js';
-import { amountOf, findLot, findSale, storedFee, type Ledger } from './ledger-model.js';
+import {
+  amountOf,
+  findLot,
+  findSale,
+  lotAmounts,
+  lotsOfSymbol,
+  storedFee,
+  type Ledger,
+  type Lot,
+} from './ledger-model.js';
 
 const ledger: Ledger = {
   lots: [
@@ -32,5 +41,34 @@ describe('storedFee', () => {
   it('stores zero as no fee and any other fee canonically', () => {
     expect(storedFee(decimal(0n, 2))).toBeUndefined();
     expect(storedFee(decimal(250n, 2))).toBe('2.5');
+  });
+});
+
+describe('lotsOfSymbol', () => {
+  const lots: Lot[] = [
+    { id: 1, symbol: 'AAPL', shares: '10', price: '2.5', fee: '1.25' },
+    { id: 2, symbol: 'MSFT', shares: '3', price: '100' },
+    { id: 3, symbol: 'AAPL', shares: '0.5', price: '7' },
+  ];
+  const frozen = Object.freeze(lots.map((lot) => Object.freeze({ ...lot })));
+
+  it('gives the lots of one symbol in their order', () => {
+    expect(lotsOfSymbol(lots, 'AAPL')).toEqual([lots[0], lots[2]]);
+    expect(lotsOfSymbol(frozen, 'MSFT')).toEqual([lots[1]]);
+    expect(lotsOfSymbol(frozen, 'NVDA')).toEqual([]);
+  });
+
+  it('gives the list itself when every lot is of that symbol', () => {
+    const aapl = Object.freeze(frozen.filter((lot) => lot.symbol === 'AAPL'));
+    expect(lotsOfSymbol(aapl, 'AAPL')).toBe(aapl);
+  });
+
+  it('keeps the amounts already parsed for a frozen list, equal to a fresh parse', () => {
+    const parsed = lotAmounts(frozen);
+    const mine = lotsOfSymbol(frozen, 'AAPL');
+    expect(Object.isFrozen(mine)).toBe(true);
+    expect(lotAmounts(mine)).toBe(lotAmounts(mine));
+    expect(lotAmounts(mine)).toEqual([parsed[0], parsed[2]]);
+    expect(lotAmounts(mine)).toEqual(lotAmounts(mine.map((lot) => ({ ...lot }))));
   });
 });

@@ -112,8 +112,10 @@ export interface LotAmounts {
 function parseLotAmounts(lot: Lot): LotAmounts {
   const shares = amountOf(lot.shares);
   const price = amountOf(lot.price);
-  const fee = lot.fee === undefined ? ZERO : amountOf(lot.fee);
-  return { shares, price, fee, cost: add(multiply(shares, price), fee) };
+  const product = multiply(shares, price);
+  if (lot.fee === undefined) return { shares, price, fee: ZERO, cost: product };
+  const fee = amountOf(lot.fee);
+  return { shares, price, fee, cost: add(product, fee) };
 }
 
 /**
@@ -136,6 +138,43 @@ export function lotAmounts(lots: readonly Lot[]): readonly LotAmounts[] {
     parsedLots.set(lots, Object.freeze(amounts));
   }
   return amounts;
+}
+
+/**
+ * Records `amounts` as the amounts of `lots` (one each, in order, equal to what {@link lotAmounts}
+ * would parse), for the decoder, which parsed them while checking the stored lots. Kept only for a
+ * frozen array of frozen lots, as {@link lotAmounts} keeps its own.
+ * @throws RangeError when there is not one amount per lot (a bug).
+ */
+export function rememberLotAmounts(lots: readonly Lot[], amounts: readonly LotAmounts[]): void {
+  if (amounts.length !== lots.length) {
+    throw new RangeError(`${amounts.length} amounts for ${lots.length} lots`);
+  }
+  if (Object.isFrozen(lots) && lots.every((lot) => Object.isFrozen(lot))) {
+    parsedLots.set(lots, Object.freeze([...amounts]));
+  }
+}
+
+/**
+ * The lots of `symbol`, in their order: `lots` itself when they all are, and otherwise, for lots
+ * whose amounts {@link lotAmounts} keeps, a frozen list that keeps theirs too, so that one
+ * symbol's page of a large portfolio does not parse its lots again.
+ */
+export function lotsOfSymbol(lots: readonly Lot[], symbol: string): readonly Lot[] {
+  const known = parsedLots.get(lots);
+  const mine: Lot[] = [];
+  const amounts: LotAmounts[] = [];
+  lots.forEach((lot, i) => {
+    if (lot.symbol !== symbol) return;
+    mine.push(lot);
+    const parsed = known?.[i];
+    if (parsed !== undefined) amounts.push(parsed);
+  });
+  if (mine.length === lots.length) return lots;
+  if (known === undefined) return mine;
+  const frozen = Object.freeze(mine);
+  rememberLotAmounts(frozen, amounts);
+  return frozen;
 }
 
 /** The lot with `id`, if it is still there. */

@@ -5,10 +5,12 @@ import { parseDecimal } from './decimal.js';
 import { decodePortfolio } from './portfolio.js';
 import {
   checkFee,
+  decodeFrozenLedger,
   decodeLedger,
   encodeLedger,
   encodeLot,
   encodeSale,
+  lotAmounts,
   parseRecordId,
   type Ledger,
   type Lot,
@@ -166,6 +168,108 @@ describe('decodeLedger', () => {
   it('keeps next_id after the last record goes, so an id is never handed out twice', () => {
     expect(encodeLedger({ lots: [], sales: [], nextId: 8 })).toEqual({ next_id: 8 });
     expect(encodeLedger({ lots: [], sales: [], nextId: 1 })).toEqual({});
+  });
+});
+
+/** Stored amounts as they may be found: the app's canonical text, and what older or other writers left. */
+const storedAmountArbitrary: fc.Arbitrary<unknown> = fc.oneof(
+  fc
+    .tuple(fc.nat({ max: 2_000_000_000 }), fc.nat({ max: 99_999 }), fc.nat({ max: 5 }))
+    .map(([whole, fraction, digits]) =>
+      digits === 0 ? String(whole) : `${whole}.${String(fraction).padStart(5, '0').slice(0, digits)}`,
+    ),
+  fc.stringMatching(/^-?0*[0-9]{0,11}(\.[0-9]{0,6})?$/),
+  fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', 'e', ' ', '+'), maxLength: 8 }),
+  fc.double({ min: -10, max: 2e9, noNaN: true }),
+  fc.constantFrom(null, true, [], {}, '1000000000', '1000000', '1000000.0001', '0.00001', '0', '0.0'),
+);
+
+/** Stored lots in every layout: old triples and quads, today's entries with an id and fee, dicts. */
+const storedLotArbitrary: fc.Arbitrary<unknown> = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('AAPL', 'brk.b', ' msft ', '0700', '123', 'TOO-LONG-SYMBOL', 'ß', 7),
+      storedAmountArbitrary,
+      storedAmountArbitrary,
+      fc.constantFrom(undefined, null, '2024-02-29', '2023-02-29', 'soon', 20240101),
+      fc.constantFrom(undefined, 1, 2, 0, -3, 1.5, '4'),
+      fc.constantFrom(undefined, null, '4.95', '0', '-1', 'lots', 2.5, '1000001'),
+    )
+    .map(([symbol, shares, price, date, id, fee]) => {
+      const entry: unknown[] = [symbol, shares, price];
+      if (date !== undefined || id !== undefined || fee !== undefined) entry.push(date);
+      if (id !== undefined || fee !== undefined) entry.push(id);
+      if (fee !== undefined) entry.push(fee);
+      return entry;
+    }),
+  fc.record({
+    stock_symbol: fc.constantFrom('AAPL', 'nvda'),
+    number_of_shares: storedAmountArbitrary,
+    purchase_price: storedAmountArbitrary,
+  }),
+  fc.jsonValue(),
+);
+
+describe('decodeFrozenLedger', () => {
+  it('reads every lot as decodeLedger does, frozen, with the amounts lotAmounts would parse', () => {
+    fc.assert(
+      fc.property(fc.array(storedLotArbitrary, { maxLength: 8 }), fc.jsonValue(), (portfolio, nextId) => {
+        const raw = { portfolio, next_id: nextId };
+        const frozen = decodeFrozenLedger(raw);
+        expect(frozen).toEqual(decodeLedger(raw));
+        expect(Object.isFrozen(frozen) && Object.isFrozen(frozen.lots)).toBe(true);
+        expect(frozen.lots.every((l) => Object.isFrozen(l))).toBe(true);
+        // The amounts served for the frozen lots are those of a fresh parse of unfrozen copies.
+        expect(lotAmounts(frozen.lots)).toEqual(lotAmounts(frozen.lots.map((l) => ({ ...l }))));
+        expect(lotAmounts(frozen.lots)).toBe(lotAmounts(frozen.lots));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads the first four elements of a lot by the holding reader’s rules, in every layout', () => {
+    fc.assert(
+      fc.property(storedLotArbitrary, (entry) => {
+        const [lot] = decodeFrozenLedger({ portfolio: [entry] }).lots;
+        const fields =
+          Array.isArray(entry) && entry.length >= 5
+            ? [[entry[0], entry[1], entry[2], (entry[3] as unknown) ?? '']]
+            : [entry];
+        const [holding] = decodePortfolio(fields);
+        if (holding === undefined) expect(lot).toBeUndefined();
+        else expect(lot).toMatchObject(holding);
+        if (holding !== undefined && holding.date === undefined) expect(lot).not.toHaveProperty('date');
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('numbers lots as decodeLedger does, the seed app’s holding last', () => {
+    const ledger = decodeFrozenLedger(
+      {
+        portfolio: [
+          ['AAPL', '1', '1', null, 5],
+          ['MSFT', '1', '1'],
+        ],
+        next_id: 9,
+      },
+      [{ symbol: 'SBUX', shares: '3', price: '90' }],
+    );
+    expect(ledger.lots.map((l) => [l.symbol, l.id])).toEqual([
+      ['AAPL', 5],
+      ['MSFT', 9],
+      ['SBUX', 10],
+    ]);
+    expect(lotAmounts(ledger.lots).map((a) => a.cost)).toEqual([
+      { units: 1n, scale: 0 },
+      { units: 1n, scale: 0 },
+      { units: 270n, scale: 0 },
+    ]);
+  });
+
+  it('reads tens of thousands of ids without spreading them into one call', () => {
+    const portfolio = Array.from({ length: 200_000 }, (_, i) => ['A', '1', '1', null, i + 1]);
+    expect(decodeFrozenLedger({ portfolio }).nextId).toBe(200_001);
   });
 });
 

@@ -4,21 +4,10 @@
  * is a {@link Decimal}; the view rounds for display.
  * @module
  */
-import {
-  add,
-  compare,
-  decimal,
-  divide,
-  multiply,
-  parseDecimal,
-  subtract,
-  sum,
-  ZERO,
-  type Decimal,
-} from './decimal.js';
+import { add, decimal, divide, multiply, parseDecimal, subtract, ZERO, type Decimal } from './decimal.js';
 import type { Holding } from './portfolio.js';
 import type { Prices } from './prices.js';
-import type { PriceBook } from './price-book.js';
+import type { CurrentPrice, PriceBook } from './price-book.js';
 import type { LedgerView } from './gains.js';
 
 /** Decimal places of an average cost and of a percentage: those are the only divisions here. */
@@ -109,22 +98,6 @@ function returnOf(value: Decimal, cost: Decimal): Return {
   return { value, gain, gainPercent: divide(multiply(gain, HUNDRED), cost, PERCENT_SCALE) };
 }
 
-/** Larger first, positions without a price last, then by symbol: what "sort by value" means to a reader. */
-function byDescending(key: (p: Position) => Decimal | undefined) {
-  return (a: Position, b: Position): number => {
-    const x = key(a);
-    const y = key(b);
-    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
-    return compare(y, x);
-  };
-}
-
-const ORDERS: Readonly<Record<PositionSort, (a: Position, b: Position) => number>> = {
-  symbol: () => 0,
-  value: byDescending((p) => p.valuation?.value),
-  gain: byDescending((p) => p.valuation?.gain),
-};
-
 /**
  * Groups `holdings` by symbol and values each position at its price in `prices`.
  * Sorted by `sort`; ties (and `symbol`) in symbol order.
@@ -164,28 +137,57 @@ export function positionsOfLedger(view: LedgerView, prices: PriceBook, sort: Pos
     const lots: Lot[] = [];
     for (const lot of position.lots) {
       if (lot.remaining.units === 0n) continue;
-      const sold = lot.sold.units !== 0n;
-      lots.push({
-        holding: lot.lot,
-        id: lot.lot.id,
-        shares: lot.remaining,
-        price: lot.price,
-        cost: lot.remainingCost,
-        ...(sold ? { bought: lot.shares } : {}),
-      });
+      const { lot: holding, remaining: shares, price, remainingCost: cost } = lot;
+      // Two literals, not a spread: this runs for every lot of the largest portfolio.
+      lots.push(
+        lot.sold.units === 0n
+          ? { holding, id: holding.id, shares, price, cost }
+          : { holding, id: holding.id, shares, price, cost, bought: lot.shares },
+      );
     }
     if (lots.length === 0) continue;
     const current = prices.get(position.symbol);
+    const price = current === undefined ? undefined : amount(current.price);
+    const realized = position.sales.length > 0 ? position.realized : undefined;
     positions.push(
-      positionOf(
-        position.symbol,
-        lots,
-        current === undefined ? undefined : amount(current.price),
-        position.sales.length > 0 ? position.realized : undefined,
-      ),
+      lots.length === position.lots.length
+        ? reusedPosition(position, lots, current, price, realized)
+        : positionOf(position.symbol, lots, price, realized),
     );
   }
   return sorted(positions, sort);
+}
+
+/**
+ * {@link positionOf} for a position none of whose lots is sold out, from the figures `viewLedger`
+ * already has: its open shares and cost are the same sums of the same lots, its average cost the
+ * same quotient, and its unrealized gain the same figures when it was valued at the same price
+ * (the same entry of the book). Anything else is computed as {@link positionOf} does.
+ */
+function reusedPosition(
+  position: LedgerView['positions'][number],
+  lots: readonly Lot[],
+  current: CurrentPrice | undefined,
+  price: Decimal | undefined,
+  realized: Decimal | undefined,
+): Position {
+  const { averageCost, unrealized } = position;
+  const sameValuation =
+    price === undefined ||
+    (current === position.price && unrealized !== undefined && unrealized.gainPercent !== undefined);
+  if (averageCost === undefined || !sameValuation) return positionOf(position.symbol, lots, price, realized);
+  return {
+    symbol: position.symbol,
+    lots,
+    shares: position.openShares,
+    cost: position.openCost,
+    averageCost,
+    valuation:
+      price === undefined || unrealized?.gainPercent === undefined
+        ? undefined
+        : { price, value: unrealized.value, gain: unrealized.gain, gainPercent: unrealized.gainPercent },
+    ...(realized === undefined ? {} : { realized }),
+  };
 }
 
 function positionsOf(
@@ -231,16 +233,65 @@ function positionOf(
   };
 }
 
+function bySymbol(a: Position, b: Position): number {
+  return a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0;
+}
+
 function sorted(positions: Position[], sort: PositionSort): Positions {
-  positions.sort((a, b) => ORDERS[sort](a, b) || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  return { positions, totals: totalsOf(positions) };
+  const key = SORT_KEYS[sort];
+  const ordered = key === undefined ? positions.sort(bySymbol) : sortedByKey(positions, key);
+  return { positions: ordered, totals: totalsOf(positions) };
+}
+
+/**
+ * The figure each order but `symbol` sorts by: larger first, positions without a price last, then
+ * by symbol: what "sort by value" means to a reader.
+ */
+const SORT_KEYS: Readonly<Record<PositionSort, ((p: Position) => Decimal | undefined) | undefined>> = {
+  symbol: undefined,
+  value: (p) => p.valuation?.value,
+  gain: (p) => p.valuation?.gain,
+};
+
+/**
+ * `positions` in the order of {@link SORT_KEYS} for `key` (larger first, those without a figure
+ * last, ties by symbol), with each figure brought to one scale once, so that the comparisons of
+ * tens of thousands of positions compare integers instead of rescaling two decimals each time.
+ */
+function sortedByKey(positions: readonly Position[], key: (p: Position) => Decimal | undefined): Position[] {
+  const figures = positions.map(key);
+  let scale = 0;
+  for (const figure of figures) if (figure !== undefined && figure.scale > scale) scale = figure.scale;
+  const units = figures.map((figure) =>
+    figure === undefined ? undefined : figure.units * 10n ** BigInt(scale - figure.scale),
+  );
+  const order = positions.map((_, i) => i);
+  order.sort((i, j) => {
+    const x = units[i];
+    const y = units[j];
+    if (x === undefined || y === undefined) {
+      if (x !== y) return x === undefined ? 1 : -1;
+    } else if (x !== y) {
+      return x < y ? 1 : -1;
+    }
+    return bySymbol(positions[i] as Position, positions[j] as Position);
+  });
+  return order.map((i) => positions[i] as Position);
 }
 
 function totalsOf(positions: readonly Position[]): PortfolioTotals {
-  const cost = sum(positions.map((p) => p.cost));
-  const priced = positions.filter((p) => p.valuation !== undefined);
-  if (priced.length === 0) return { cost, pricedCount: 0, priced: undefined };
-  const pricedCost = sum(priced.map((p) => p.cost));
-  const value = sum(priced.map((p) => p.valuation?.value ?? ZERO));
-  return { cost, pricedCount: priced.length, priced: { cost: pricedCost, ...returnOf(value, pricedCost) } };
+  // One pass, no intermediate lists: a sum's value and scale do not depend on how it is grouped.
+  let cost = ZERO;
+  let pricedCount = 0;
+  let pricedCost = ZERO;
+  let value = ZERO;
+  for (const p of positions) {
+    cost = add(cost, p.cost);
+    if (p.valuation === undefined) continue;
+    pricedCount++;
+    pricedCost = add(pricedCost, p.cost);
+    value = add(value, p.valuation.value);
+  }
+  if (pricedCount === 0) return { cost, pricedCount: 0, priced: undefined };
+  return { cost, pricedCount, priced: { cost: pricedCost, ...returnOf(value, pricedCost) } };
 }

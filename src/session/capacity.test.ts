@@ -449,6 +449,44 @@ describe('how many more fit, with sales, prices, long ids and a fee', () => {
     });
   });
 
+  it('counts a server session this request did not change by its record, not by encoding it again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capacity-stored-'));
+    const store = new SqliteSessionStore({
+      path: join(dir, 'capacity.sqlite3'),
+      secretKey: TEST_SECRET_KEY,
+      permanent: true,
+      maxSessionBytes: 20_000,
+    });
+    try {
+      const rich = richSessionData(seededRandom(7));
+      const room = 20_000 - store.measure(new Session({ ...rich, pad: '' }));
+      // Far from the limit, and near it (where the worst add is measured on a copy).
+      for (const padding of [0, 5_000, room - 400, room - 100, room - 10]) {
+        const { session: writer } = await store.open<AppSessionData>(undefined);
+        await store.update(writer, (s) => {
+          for (const [key, value] of Object.entries({ ...rich, pad: 'x'.repeat(padding) }))
+            (s as unknown as Session).set(key, value as never);
+        });
+        const action = await store.commit(writer);
+        const cookie = action.kind === 'set' ? action.header.split(';')[0] : undefined;
+        const { session } = await store.open<AppSessionData>(cookie);
+        const lots = readLedger(session).lots;
+        // A copy the store did not open has no record: it is measured, as before.
+        const measured = roomForMore(store, new Session(session.toJSON()), lots, addHolding, undefined);
+        const measure = vi.spyOn(store, 'measure');
+        const remaining = roomForMore(store, session, lots, addHolding, undefined);
+        // Measured only near the limit, and then the session after one add, never the session as stored.
+        expect(measure.mock.calls.every(([measuredSession]) => measuredSession !== session)).toBe(true);
+        measure.mockRestore();
+        expect(remaining).toBe(measured);
+        if (padding === 0) expect(remaining).toBeGreaterThan(1);
+      }
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is exact at the boundary for a server session saved before ids, whose first save writes an id into every lot', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'capacity-old-'));
     const store = new SqliteSessionStore({

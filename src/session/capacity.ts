@@ -25,7 +25,14 @@
  * therefore errs lower when they are many.
  * @module
  */
-import { CookieSessionStore, dumps, readCookie, Session, type SessionStore } from 'flask-session-ts';
+import {
+  CookieSessionStore,
+  dumps,
+  readCookie,
+  ServerSessionStore,
+  Session,
+  type SessionStore,
+} from 'flask-session-ts';
 import type { AppSessionData } from './data.js';
 import type { Holding } from '../domain/portfolio.js';
 import { encodeLedger, type Lot } from '../domain/ledger.js';
@@ -192,14 +199,16 @@ function digitCount(n: number): number {
 
 /**
  * A lower bound of the bytes a server store's session takes once `holdings` are saved with ids:
- * `{"portfolio":[lot,lot,…]}` and nothing else. Only lots carry an id here (`readLedger` numbers an
- * old session's lots as its first save will store them).
+ * `{"portfolio":[lot,lot,…]}` and nothing else; 0 unless every holding is a lot (`readLedger`
+ * numbers an old session's lots as its first save will store them). Summed only until it passes
+ * `stopAbove`, for a caller that only asks whether it does.
  */
-function lotsWithIdsJson(holdings: readonly (Holding | Lot)[]): number {
+function lotsWithIdsJson(holdings: readonly (Holding | Lot)[], stopAbove = Infinity): number {
+  if (!holdings.every((holding) => 'id' in holding)) return 0;
   let json = '{"portfolio":[]}'.length + Math.max(0, holdings.length - 1);
   for (const holding of holdings) {
-    if (!('id' in holding)) return 0;
     json += storedLotJson(holding);
+    if (json > stopAbove) return json;
   }
   return json;
 }
@@ -290,8 +299,8 @@ export function roomForMore(
     // A session saved before ids, whose lots with the ids its first save writes would not fit even
     // alone: full, without building and measuring that save (for a portfolio at a server store's
     // cap, most of the page's cost).
-    if (idBytes === undefined && lotsWithIdsJson(holdings) > max) return 0;
-    const size = store.measure(session);
+    if (idBytes === undefined && lotsWithIdsJson(holdings, max) > max) return 0;
+    const size = serverSessionSize(store, session);
     const room = max - size;
     if (room < 2 * worstAddJson || idBytes === undefined) {
       return measuredNearLimit(store, session, add, size, count);
@@ -352,6 +361,20 @@ export function roomForMore(
     estimate = (jsonLimit - jsonNow - model.flashJson) / perHoldingJson();
   }
   return Math.max(1, Math.floor(estimate));
+}
+
+/**
+ * A server store's session size, in `measure`'s bytes: the record's as the store read it when this
+ * request changed nothing (what `measure` would give, without encoding some 1 MB again), and
+ * measured otherwise.
+ */
+function serverSessionSize(store: SessionStore, session: Session<AppSessionData>): number {
+  const changed = session.changedKeys;
+  const stored =
+    store instanceof ServerSessionStore && changed !== 'all' && changed.size === 0
+      ? store.storedSize(session)
+      : undefined;
+  return stored ?? store.measure(session);
 }
 
 /** The payload part of a signed cookie value (`payload.timestamp.signature`; zlib ones start with "."). */

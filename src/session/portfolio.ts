@@ -11,7 +11,7 @@
 import type { Session } from 'flask-session-ts';
 import type { AppSessionData } from './data.js';
 import { decodePortfolio, type Holding } from '../domain/portfolio.js';
-import { decodeLedger, encodeLedger, type Ledger, type Lot } from '../domain/ledger.js';
+import { decodeFrozenLedger, decodeLedger, encodeLedger, type Ledger, type Lot } from '../domain/ledger.js';
 import { decodePriceBook, encodePriceBook, keepHeldPrices } from '../domain/price-book.js';
 
 /** The seed's top-level keys, in the order {@link decodePortfolio}'s dict layout reads them. */
@@ -46,7 +46,8 @@ const decodedLedgers = new WeakMap<
 
 /**
  * The visitor's ledger as stored: `portfolio`, `sales` and `next_id`, then the seed app's single
- * holding if any, as one more lot. Frozen and shared when the stored values are frozen.
+ * holding if any, as one more lot. Always frozen (its lots' amounts parsed once, see
+ * `decodeFrozenLedger`); shared between requests when the stored values are frozen.
  */
 export function storedLedger(session: PortfolioSession): Ledger {
   const legacy = legacyHolding(session);
@@ -59,17 +60,14 @@ export function storedLedger(session: PortfolioSession): Ledger {
     typeof portfolio === 'object' &&
     Object.isFrozen(portfolio) &&
     (sales === undefined || (sales !== null && typeof sales === 'object' && Object.isFrozen(sales)));
+  // Frozen either way, with the lots' amounts parsed once: a page's replay, gains and positions
+  // then read them from `lotAmounts` instead of parsing every lot again.
   if (!cacheable) {
-    return decodeLedger({ portfolio, sales, next_id: nextId }, legacy === undefined ? [] : [legacy]);
+    return decodeFrozenLedger({ portfolio, sales, next_id: nextId }, legacy === undefined ? [] : [legacy]);
   }
   const known = decodedLedgers.get(portfolio);
   if (known !== undefined && known.sales === sales && known.nextId === nextId) return known.ledger;
-  const decoded = decodeLedger({ portfolio, sales, next_id: nextId }, []);
-  const ledger: Ledger = Object.freeze({
-    lots: Object.freeze(decoded.lots.map((lot) => Object.freeze(lot))),
-    sales: Object.freeze(decoded.sales.map((sale) => Object.freeze(sale))),
-    nextId: decoded.nextId,
-  });
+  const ledger = decodeFrozenLedger({ portfolio, sales, next_id: nextId }, []);
   decodedLedgers.set(portfolio, { sales, nextId, ledger });
   return ledger;
 }

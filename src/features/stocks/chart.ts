@@ -76,10 +76,7 @@ export function allocation({ positions, totals }: Positions): { basis: ChartBasi
   if (positions.length <= CHART_MAX_BARS) {
     parts = positions.map((p) => ({ symbol: p.symbol, amount: amountOf(p) }));
   } else {
-    const largest = positions
-      .map((p) => ({ symbol: p.symbol, amount: amountOf(p) }))
-      .sort((a, b) => compare(b.amount, a.amount) || (a.symbol < b.symbol ? -1 : 1))
-      .slice(0, CHART_MAX_BARS - 1);
+    const largest = largestOf(positions, amountOf, CHART_MAX_BARS - 1);
     const rest = subtract(total, sum(largest.map((s) => s.amount)));
     parts = [...largest, { symbol: 'Others', amount: rest, others: positions.length - largest.length }];
   }
@@ -93,6 +90,43 @@ export function allocation({ positions, totals }: Positions): { basis: ChartBasi
     ...(others === undefined ? {} : { others }),
   }));
   return { basis, slices };
+}
+
+/** Larger first, then by symbol (each position's is its own). */
+function byAmount(a: { symbol: string; amount: Decimal }, b: { symbol: string; amount: Decimal }): number {
+  return compare(b.amount, a.amount) || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
+}
+
+/**
+ * The first `count` positions in {@link byAmount} order, without sorting them all: a portfolio of
+ * tens of thousands of positions keeps the largest in a short sorted list and passes over the rest.
+ */
+function largestOf(
+  positions: readonly ChartPosition[],
+  amountOf: (p: ChartPosition) => Decimal,
+  count: number,
+): { symbol: string; amount: Decimal }[] {
+  const top: { symbol: string; amount: Decimal }[] = [];
+  for (const position of positions) {
+    const amount = amountOf(position);
+    const last = top[top.length - 1];
+    if (top.length === count && last !== undefined) {
+      // Not before the smallest kept: passed over without building anything.
+      const order = compare(last.amount, amount);
+      if (order > 0 || (order === 0 && position.symbol >= last.symbol)) continue;
+    }
+    const part = { symbol: position.symbol, amount };
+    let low = 0;
+    let high = top.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (byAmount(top[middle] as (typeof top)[number], part) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    top.splice(low, 0, part);
+    if (top.length > count) top.pop();
+  }
+  return top;
 }
 
 /** A share without the sign `formatPercent` gives gains: shares are never negative. */

@@ -14,7 +14,7 @@ import { positionSort, positionsOfLedger } from '../../domain/positions.js';
 import { utcDate } from '../../domain/dates.js';
 import { viewLedger } from '../../domain/gains.js';
 import { addLot, removeLot, withPrices, type LotFields } from '../../domain/ledger-changes.js';
-import { parseRecordId } from '../../domain/ledger.js';
+import { lotsOfSymbol, parseRecordId } from '../../domain/ledger.js';
 import { FEE_FIELD, parseFee } from '../../domain/sale-rules.js';
 import { readHoldings } from '../../session/portfolio.js';
 import {
@@ -192,7 +192,7 @@ function renderLots(c: Context<AppEnv>, { now }: Pick<FeatureDeps, 'now'>) {
   // The lots page shows no current price (it lists purchases), so no quote is asked for.
   const book = readPriceBook(session);
   // Only the symbol's lots are replayed and grouped: the page costs what that symbol holds.
-  const mine = { ...ledger, lots: ledger.lots.filter((lot) => lot.symbol === symbol) };
+  const mine = { ...ledger, lots: lotsOfSymbol(ledger.lots, symbol) };
   const sales = ledger.sales.filter((sale) => sale.symbol === symbol);
   const view = positionsOfLedger(viewLedger({ ...mine, sales }, book, utcDate(now())), book, 'symbol');
   const position = view.positions[0];

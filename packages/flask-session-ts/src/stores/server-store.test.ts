@@ -325,6 +325,46 @@ describe('options', () => {
   });
 });
 
+describe('storedSize', () => {
+  it('is the length of the record as read, the same as measure for a session not changed since', async () => {
+    const store = sqliteStore();
+    const cookie = await save(store, undefined, { user: 'ann', note: 'é ☃ "quoted"' });
+    const { session } = await store.open(cookie);
+    const [row] = store.backend.db.prepare('SELECT data FROM sessions').all() as { data: string }[];
+    expect(store.storedSize(session)).toBe(row?.data.length);
+    expect(store.storedSize(session)).toBe(store.measure(session));
+    // Changes made since are not counted: the caller looks at session.changedKeys.
+    session.set('user', 'a much longer name than before');
+    expect(store.storedSize(session)).toBe(row?.data.length);
+  });
+
+  it('follows each write: update and commit', async () => {
+    const store = sqliteStore();
+    const { session } = await store.open(undefined);
+    await store.update(session, (s) => s.set('n', '1'));
+    expect(store.storedSize(session)).toBe('{"n":"1"}'.length);
+    session.set('n', '12345');
+    await store.commit(session);
+    expect(store.storedSize(session)).toBe('{"n":"12345"}'.length);
+  });
+
+  it('is undefined without a record: a new session, an emptied one, one under a new id not written yet', async () => {
+    const store = sqliteStore();
+    expect(store.storedSize((await store.open(undefined)).session)).toBeUndefined();
+    const cookie = await save(store, undefined, { user: 'ann' });
+    const { session } = await store.open(cookie);
+    await store.update(session, (s) => s.clear());
+    expect(store.storedSize(session)).toBeUndefined();
+    const other = (await store.open(await save(store, undefined, { user: 'bob' }))).session;
+    await store.regenerate(other);
+    expect(store.storedSize(other)).toBe(store.measure(other));
+  });
+
+  it('is undefined for a session this store did not open', () => {
+    expect(sqliteStore().storedSize(new Session({ n: '1' }))).toBeUndefined();
+  });
+});
+
 describe('session ids, more', () => {
   it('refuses an id signed with our key but not of 32 random bytes, before any store access', async () => {
     const backend = counting(new SqliteBackend({ path: join(dir, 'malformed.sqlite3'), secretKey }));

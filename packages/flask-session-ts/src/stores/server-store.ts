@@ -170,6 +170,8 @@ interface State {
   reserved: boolean;
   /** The request's cookie could not be used: never replaced by a reservation. */
   refused: boolean;
+  /** Length of the record's data as this store last read or wrote it; undefined: no record. */
+  storedBytes: number | undefined;
 }
 
 const NONE: CookieAction = Object.freeze({ kind: 'none' });
@@ -274,6 +276,7 @@ export class ServerSessionStore implements SessionStore {
       undecodable: false,
       reserved: false,
       refused: false,
+      storedBytes: undefined,
     };
     const fresh = (error?: BadData): Opened<T> => {
       const session = new Session<T>();
@@ -342,7 +345,13 @@ export class ServerSessionStore implements SessionStore {
       return fresh(new UndecodableSession(error.reason, error.originalError, error.message));
     }
     const session = new Session<T>(data, false);
-    Object.assign(state, { id, key, version: record.version, createdMs: record.createdMs });
+    Object.assign(state, {
+      id,
+      key,
+      version: record.version,
+      createdMs: record.createdMs,
+      storedBytes: record.data.length,
+    });
     state.imported = isImportedId(id);
     state.expiresMs = record.expiresMs;
     state.permanentAtOpen = session.permanent;
@@ -402,7 +411,14 @@ export class ServerSessionStore implements SessionStore {
       if (opened.session.undecodable !== undefined) return opened;
       if (opened.session.isEmpty) {
         // A tombstone: the data was cleared or moved to a new id. Delete the old cookie.
-        Object.assign(state, { id: undefined, key: undefined, version: 0, removed: true, imported: false });
+        Object.assign(state, {
+          id: undefined,
+          key: undefined,
+          version: 0,
+          removed: true,
+          imported: false,
+          storedBytes: undefined,
+        });
       } else {
         state.sendCookie = true;
       }
@@ -512,6 +528,18 @@ export class ServerSessionStore implements SessionStore {
   /** Bytes the session's data takes serialised, as the store keeps it (tagged JSON, ASCII). */
   measure<T extends StorableData<T>>(session: Session<T>): number {
     return this.encodeData(session.toJSON(), undefined).length;
+  }
+
+  /**
+   * Bytes the session's data took in its record when this store last read or wrote it: the figure
+   * `maxSessionBytes` limits, known without encoding the session again (`measure` encodes it: for
+   * a session near a 1 MiB cap, most of a page view's work). `undefined` when the session has no
+   * record (new, emptied, or under a new id not written yet). Says nothing of changes made since
+   * (see `session.changedKeys`): the caller decides whether the session is still as stored.
+   * `undefined` too for a session this store did not open.
+   */
+  storedSize<T extends StorableData<T>>(session: Session<T>): number | undefined {
+    return this.#states.get(session)?.storedBytes;
   }
 
   /**
@@ -667,6 +695,7 @@ export class ServerSessionStore implements SessionStore {
     state.id = id;
     state.key = this.storageKey(id);
     state.version = 0;
+    state.storedBytes = undefined;
     state.createdMs = this.#now();
     state.sendCookie = true;
     state.imported = false;
@@ -721,6 +750,7 @@ export class ServerSessionStore implements SessionStore {
       const key = state.key ?? '';
       let saved: Session<T> | undefined;
       let expiresMs = 0;
+      let written: number | undefined;
       let outcome: WriteOutcome;
       try {
         outcome = await this.#queued(key, () =>
@@ -740,6 +770,7 @@ export class ServerSessionStore implements SessionStore {
             }
             const createdMs = current?.createdMs ?? state.createdMs;
             expiresMs = this.#expiresMs(createdMs, this.#now());
+            written = data.length;
             return { data, createdMs, expiresMs };
           }),
         );
@@ -754,6 +785,7 @@ export class ServerSessionStore implements SessionStore {
         continue;
       }
       state.version = outcome.version;
+      state.storedBytes = saved.isEmpty ? undefined : written;
       if (saved.isEmpty) {
         // Removed, or tombstoned: a later change starts a new id either way.
         state.version = 0;
