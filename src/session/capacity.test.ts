@@ -15,7 +15,8 @@ import {
   TEST_SECRET_KEY,
   testConfig,
 } from '../../test/support/client.js';
-import { firstSaveJson, roomForMore, storedLotJson, WORST_CASE_FEE, WORST_CASE_HOLDING } from './capacity.js';
+import { roomForMore, WORST_CASE_FEE, WORST_CASE_HOLDING } from './capacity.js';
+import { firstSaveJson, storedLotJson } from './stored-size.js';
 import { encodeLedger, encodeLot, type Lot, type Sale } from '../domain/ledger.js';
 import { encodePriceBook } from '../domain/price-book.js';
 import { readLedger, readPriceBook, saveChange, writeLedger, writePriceBook } from './ledger.js';
