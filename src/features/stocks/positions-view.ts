@@ -11,20 +11,15 @@ import {
   formatQuantity,
   formatSignedMoney,
 } from '../../domain/decimal.js';
-import type { Lot, Position, Positions, PositionSort, Return } from '../../domain/positions.js';
+import type { Position, Positions, PositionSort, Return } from '../../domain/positions.js';
 import type { CurrentPrice, PriceBook, PriceSource } from '../../domain/price-book.js';
-import { indexedUrl, urlFor } from '../../web/urls.js';
-import {
-  listUrl,
-  lotsUrl,
-  placeInputs,
-  placeQuery,
-  type ListPlace,
-  type LotsPlace,
-} from '../../web/return-place.js';
+import { urlFor } from '../../web/urls.js';
+import { listUrl, lotsUrl, type ListPlace } from '../../web/return-place.js';
 import { INLINE_LOTS, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import { html, type Html } from '../../web/html.js';
+import { lotRows, LOTS_TABLE_HEAD, NOT_SET } from './lots-table.js';
+import { TABLE_STARTS } from './positions-head.js';
 import {
   alignedBlank,
   alignedFigure,
@@ -59,9 +54,6 @@ export {
 } from '../../web/return-place.js';
 
 const LIST_URL = urlFor('list_stocks');
-
-/** A dash for a figure that needs a price the visitor has not set: never a zero that looks real. */
-const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
 
 /** A figure cell's class: a gain or loss in its colour, by the sign it is written with. */
 function numClass(figure: string): string {
@@ -131,96 +123,6 @@ function returnCells(figures: ReturnFigures | undefined, columns: PositionColumn
   return html`<td class="num" data-label="Market Value">${figure(figures.value, columns.value)}</td>
         <td class="${numClass(figures.gain)}" data-label="Gain/Loss">${figure(figures.gain, columns.gain)}</td>
         <td class="${numClass(figures.percent)}" data-label="Return">${figure(figures.percent, columns.percent)}</td>`;
-}
-
-const SORTABLE: Readonly<Record<PositionSort, { label: string; direction: 'ascending' | 'descending' }>> = {
-  symbol: { label: 'Symbol', direction: 'ascending' },
-  value: { label: 'Market Value', direction: 'descending' },
-  gain: { label: 'Gain/Loss', direction: 'descending' },
-};
-
-/** A column header that sorts by `by`: the current order is marked with aria-sort and not a link. */
-function sortHeader(by: PositionSort, current: PositionSort, scope: 'col'): Html {
-  const { label, direction } = SORTABLE[by];
-  if (by === current) {
-    return html`<th scope="${scope}" class="${by === 'symbol' ? '' : 'num'}" aria-sort="${direction}">${label} <span class="sort-mark" aria-hidden="true">${direction === 'ascending' ? '▲' : '▼'}</span></th>`;
-  }
-  return html`<th scope="${scope}" class="${by === 'symbol' ? '' : 'num'}"><a href="${listUrl(by)}" aria-label="${label}: sort by ${label.toLowerCase()}">${label}</a></th>`;
-}
-
-// Built once: a row's links are the fixed path around its lot id.
-const editUrl = indexedUrl('edit_lot');
-const removeUrl = indexedUrl('remove_lot');
-
-/** The head row of a table of lots: the inline list under a position and a symbol's lots page. */
-export const LOTS_TABLE_HEAD = html`<thead>
-                <tr>
-                  <th scope="col">Symbol</th>
-                  <th scope="col">Purchase Date</th>
-                  <th scope="col" class="num">Shares</th>
-                  <th scope="col" class="num">Purchase Price</th>
-                  <th scope="col" class="num">Cost Basis</th>
-                  <th scope="col"><span class="visually-hidden">Actions</span></th>
-                </tr>
-              </thead>`;
-
-/** A lot's figures as its row writes them. */
-interface LotFigures {
-  readonly lot: Lot;
-  readonly shares: string;
-  readonly price: string;
-  readonly cost: string;
-}
-
-/** The figure columns of a table of lots. */
-interface LotColumns {
-  readonly shares: DecimalColumn;
-  readonly price: DecimalColumn;
-  readonly cost: DecimalColumn;
-}
-
-/**
- * The rows of a table of lots (the list's details and the lots page), each with its edit link and
- * remove button, the figures aligned on their decimal points over these rows. `place` is the page
- * they are on (a lots page, or a page of the portfolio in its order): their Edit and Remove return there.
- */
-export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace | ListPlace): Html[] {
-  const inputs = placeInputs(place);
-  const formFields = inputs === undefined ? token : html`${token}${inputs}`;
-  // The edit form returns to this page too: its link says which.
-  const editQuery = placeQuery(place);
-  const figures = lots.map((lot): LotFigures => ({
-    lot,
-    shares: formatQuantity(lot.shares),
-    price: formatPrice(lot.price),
-    cost: formatMoney(lot.cost),
-  }));
-  const columns: LotColumns = {
-    shares: decimalColumn(figures.map((row) => row.shares)),
-    price: decimalColumn(figures.map((row) => row.price)),
-    cost: decimalColumn(figures.map((row) => row.cost)),
-  };
-  return figures.map((row) => lotRow(row, columns, formFields, editQuery));
-}
-
-function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html, editQuery: string): Html {
-  const { lot, shares } = figures;
-  const { symbol, date } = lot.holding;
-  const { id } = lot;
-  return html`<tr class="lot">
-              <th scope="row">${symbol}</th>
-              <td data-label="Purchase Date">${date ?? NOT_SET}</td>
-              <td class="num" data-label="Shares">${alignedFigure(shares, columns.shares)}</td>
-              <td class="num" data-label="Purchase Price">${alignedFigure(figures.price, columns.price)}</td>
-              <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
-              <td class="lot-actions row-actions">
-                <a href="${editUrl(id)}${editQuery}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
-                <form method="post" action="${removeUrl(id)}" class="inline">
-                  ${formFields}
-                  <button type="submit" class="link" aria-label="Remove ${symbol} lot ${date === undefined ? `of ${shares} shares` : `bought ${date} (${shares} shares)`}">Remove</button>
-                </form>
-              </td>
-            </tr>`;
 }
 
 /** The position's realized gain, when it has sales, and the link that sells it. */
@@ -352,19 +254,6 @@ function positionColumns(rows: readonly PositionFigures[], totals: TotalsFigures
   };
 }
 
-/**
- * The sort order as a line of links, shown on phones only: there the table's header row, which
- * holds the sorting links, is hidden (each cell carries its column's name instead).
- */
-function sortLinks(current: PositionSort): Html {
-  const links = (Object.keys(SORTABLE) as PositionSort[]).map((by) =>
-    by === current
-      ? html`<a href="${listUrl(by)}" aria-current="true">${SORTABLE[by].label}</a>`
-      : html`<a href="${listUrl(by)}">${SORTABLE[by].label}</a>`,
-  );
-  return html`<p class="sort-links">Sort by: ${links}</p>`;
-}
-
 /** The sentence under the table that says what the totals count. */
 function totalsNote({ totals, positions }: Positions): Html | undefined {
   if (totals.pricedCount === positions.length) return undefined;
@@ -375,40 +264,6 @@ function totalsNote({ totals, positions }: Positions): Html | undefined {
   return html`<p class="note">${unpriced} of ${positions.length} positions ${unpriced === 1 ? 'has' : 'have'} no current price:
     value, gain and return are totalled over the ${totals.pricedCount === 1 ? 'priced position' : `${totals.pricedCount} priced positions`} only, beside ${totals.pricedCount === 1 ? 'its' : 'their'} own cost basis.</p>`;
 }
-
-/** The positions table's fixed part for one sort order: the notes, sort links and header row. */
-function tableStart(sort: PositionSort, live: boolean): Html {
-  const source = live
-    ? html`Current prices are quotes from Alpha Vantage or the ones you enter, whichever is newer; each says which
-    and the day it is of.`
-    : html`There is no quote service here: current prices are the ones you enter, and
-    they stay as you set them.`;
-  return html`<p class="note" id="prices-note">${source} Figures are computed exactly and rounded half-up only for display: money to
-    the cent, average cost to 4 decimal places, percentages to 2.</p>
-  ${sortLinks(sort)}
-  <div class="table-wrap">
-    <table id="positions-table" class="stacking" aria-describedby="prices-note">
-      <caption class="visually-hidden">Positions, sorted by ${SORTABLE[sort].label.toLowerCase()}</caption>
-      <thead>
-        <tr>
-          ${sortHeader('symbol', sort, 'col')}
-          <th scope="col" class="num">Shares</th>
-          <th scope="col" class="num">Average Cost</th>
-          <th scope="col" class="num">Cost Basis</th>
-          <th scope="col" class="num">Current Price</th>
-          ${sortHeader('value', sort, 'col')}
-          ${sortHeader('gain', sort, 'col')}
-          <th scope="col" class="num">Return</th>
-        </tr>
-      </thead>`;
-}
-
-// One per sort order and price source, built when the module loads: nothing in them depends on the visitor.
-const tableStarts = (live: boolean) =>
-  Object.fromEntries(
-    (Object.keys(SORTABLE) as PositionSort[]).map((sort) => [sort, tableStart(sort, live)]),
-  ) as Readonly<Record<PositionSort, Html>>;
-const TABLE_STARTS = { manual: tableStarts(false), live: tableStarts(true) } as const;
 
 const POSITION_NOUN = { one: 'position', many: 'positions' } as const;
 

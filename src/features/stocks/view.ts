@@ -12,15 +12,8 @@ import { signClass } from '../../web/figures.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
-import {
-  LOTS_TABLE_HEAD,
-  lotRows,
-  lotsUrl,
-  placeInputs,
-  positionsSection,
-  type ListPlace,
-  type LotsPlace,
-} from './positions-view.js';
+import { lotRows, LOTS_TABLE_HEAD } from './lots-table.js';
+import { lotsUrl, placeInputs, positionsSection, type ListPlace, type LotsPlace } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import { updatePricesLink } from './prices-view.js';

@@ -1,0 +1,90 @@
+/**
+ * A table of lots: its head row and its rows, each with the lot's figures aligned on their decimal
+ * points, its Edit link and its Remove button. Used under each position on the list and on a
+ * symbol's lots page.
+ * @module
+ */
+import { formatMoney, formatPrice, formatQuantity } from '../../domain/decimal.js';
+import type { Lot } from '../../domain/positions.js';
+import { alignedFigure, decimalColumn, type DecimalColumn } from '../../web/figures.js';
+import { html, type Html } from '../../web/html.js';
+import { placeInputs, placeQuery, type ListPlace, type LotsPlace } from '../../web/return-place.js';
+import { indexedUrl } from '../../web/urls.js';
+
+/** A dash for a figure that needs a price the visitor has not set: never a zero that looks real. */
+export const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
+
+// Built once: a row's links are the fixed path around its lot id.
+const editUrl = indexedUrl('edit_lot');
+const removeUrl = indexedUrl('remove_lot');
+
+/** The head row of a table of lots: the inline list under a position and a symbol's lots page. */
+export const LOTS_TABLE_HEAD = html`<thead>
+                <tr>
+                  <th scope="col">Symbol</th>
+                  <th scope="col">Purchase Date</th>
+                  <th scope="col" class="num">Shares</th>
+                  <th scope="col" class="num">Purchase Price</th>
+                  <th scope="col" class="num">Cost Basis</th>
+                  <th scope="col"><span class="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>`;
+
+/** A lot's figures as its row writes them. */
+interface LotFigures {
+  readonly lot: Lot;
+  readonly shares: string;
+  readonly price: string;
+  readonly cost: string;
+}
+
+/** The figure columns of a table of lots. */
+interface LotColumns {
+  readonly shares: DecimalColumn;
+  readonly price: DecimalColumn;
+  readonly cost: DecimalColumn;
+}
+
+/**
+ * The rows of a table of lots (the list's details and the lots page), each with its edit link and
+ * remove button, the figures aligned on their decimal points over these rows. `place` is the page
+ * they are on (a lots page, or a page of the portfolio in its order): their Edit and Remove return there.
+ */
+export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace | ListPlace): Html[] {
+  const inputs = placeInputs(place);
+  const formFields = inputs === undefined ? token : html`${token}${inputs}`;
+  // The edit form returns to this page too: its link says which.
+  const editQuery = placeQuery(place);
+  const figures = lots.map((lot): LotFigures => ({
+    lot,
+    shares: formatQuantity(lot.shares),
+    price: formatPrice(lot.price),
+    cost: formatMoney(lot.cost),
+  }));
+  const columns: LotColumns = {
+    shares: decimalColumn(figures.map((row) => row.shares)),
+    price: decimalColumn(figures.map((row) => row.price)),
+    cost: decimalColumn(figures.map((row) => row.cost)),
+  };
+  return figures.map((row) => lotRow(row, columns, formFields, editQuery));
+}
+
+function lotRow(figures: LotFigures, columns: LotColumns, formFields: Html, editQuery: string): Html {
+  const { lot, shares } = figures;
+  const { symbol, date } = lot.holding;
+  const { id } = lot;
+  return html`<tr class="lot">
+              <th scope="row">${symbol}</th>
+              <td data-label="Purchase Date">${date ?? NOT_SET}</td>
+              <td class="num" data-label="Shares">${alignedFigure(shares, columns.shares)}</td>
+              <td class="num" data-label="Purchase Price">${alignedFigure(figures.price, columns.price)}</td>
+              <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
+              <td class="lot-actions row-actions">
+                <a href="${editUrl(id)}${editQuery}" aria-label="Edit ${symbol}, ${shares} shares${date === undefined ? '' : ` bought ${date}`}">Edit</a>
+                <form method="post" action="${removeUrl(id)}" class="inline">
+                  ${formFields}
+                  <button type="submit" class="link" aria-label="Remove ${symbol} lot ${date === undefined ? `of ${shares} shares` : `bought ${date} (${shares} shares)`}">Remove</button>
+                </form>
+              </td>
+            </tr>`;
+}
