@@ -1,8 +1,8 @@
 /**
  * `npm run bench:big-portfolio`: issue 18's loss path #9 as figures. The app in server mode
  * (SQLite, in this process) holds the largest portfolio the store's cap allows for one visitor, in
- * two shapes (one position per holding; every holding a lot of one symbol), and answers GET /stocks
- * and the lots page; prints the CPU time (median of several requests) and the bytes of each, and
+ * two shapes (one position per holding; every holding a lot of one symbol), and answers GET /stocks,
+ * the lots page, the sell form and the sales page; prints the CPU time (median of several requests) and the bytes of each, and
  * PASS/FAIL against the issue's targets (≤ 0.5 s, < 1 MB). Not a test: CPU time depends on the machine.
  * @module
  */
@@ -50,10 +50,12 @@ try {
     await startSession(client);
     const count = await fillToCap(store, client.cookieHeader, shape);
     console.log(`\n${shape}: ${count} holdings (cap ${store.maxSessionBytes} bytes)`);
+    // The sell form lists the symbol's open lots to pick from, and /sales replays the ledger.
+    const sales = [`${urlFor('sell_stock')}?symbol=AAPL`, urlFor('list_sales')];
     const paths =
       shape === 'one-symbol'
-        ? [urlFor('list_stocks'), `${urlFor('list_lots', { symbol: 'AAPL' })}?page=3`]
-        : [urlFor('list_stocks'), `${urlFor('list_stocks')}?sort=value&page=2`];
+        ? [urlFor('list_stocks'), `${urlFor('list_lots', { symbol: 'AAPL' })}?page=3`, ...sales]
+        : [urlFor('list_stocks'), `${urlFor('list_stocks')}?sort=value&page=2`, ...sales];
     for (const path of paths) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await measure(client, path));

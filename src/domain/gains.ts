@@ -196,8 +196,6 @@ function totalsOf(positions: readonly PositionView[], matching: Matching): Ledge
       pricedValue = add(pricedValue, p.unrealized.value);
     }
   }
-  const byTerm = (term: Term) =>
-    sum(matching.sales.flatMap((s) => s.allocations.filter((a) => a.term === term).map((a) => a.gain)));
   return {
     priced: {
       count: pricedCount,
@@ -210,11 +208,21 @@ function totalsOf(positions: readonly PositionView[], matching: Matching): Ledge
       symbols: unpricedSymbols,
     },
     closedCount: positions.length - openCount,
-    realized: {
-      gain: sum(matching.sales.map((s) => s.gain)),
-      shortTerm: byTerm('short'),
-      longTerm: byTerm('long'),
-      unknownTerm: byTerm('unknown'),
-    },
+    realized: realizedTotals(matching),
+  };
+}
+
+/**
+ * The realized gain of every sale, in total and by holding term: what {@link viewLedger}'s totals
+ * say, for a page that shows the sales only (`/sales`) and need not build every position's view.
+ */
+export function realizedTotals(matching: Matching): RealizedTotals {
+  const byTerm = (term: Term) =>
+    sum(matching.sales.flatMap((s) => s.allocations.filter((a) => a.term === term).map((a) => a.gain)));
+  return {
+    gain: sum(matching.sales.map((s) => s.gain)),
+    shortTerm: byTerm('short'),
+    longTerm: byTerm('long'),
+    unknownTerm: byTerm('unknown'),
   };
 }

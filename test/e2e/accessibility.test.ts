@@ -239,6 +239,27 @@ const STATES: readonly PageState[] = [
         await pageAfter(page, () => page.getByRole('link', { name: /^All \d+ lots of AAPL$/ }).click())
       ).status(),
   },
+  {
+    name: 'sell form, open lots in pages (page 2)',
+    status: 200,
+    reach: async ({ page }) => {
+      // 100 more AAPL lots: more than one page of lots to pick from.
+      const rows = Array.from({ length: 100 }, () => 'AAPL,1,2,2025-01-04');
+      await open(page, urlFor('import_stocks'));
+      await page.getByLabel('CSV file').setInputFiles({
+        name: 'lots.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`symbol,shares,purchase_price,purchase_date\n${rows.join('\n')}\n`),
+      });
+      expect(
+        (await pageAfter(page, () => page.getByRole('button', { name: 'Import' }).click())).status(),
+      ).toBe(200);
+      await open(page, `${urlFor('sell_stock')}?symbol=AAPL`);
+      const response = await pageAfter(page, () => page.getByRole('link', { name: 'Next page' }).click());
+      expect(page.url()).toContain('page=2');
+      return response.status();
+    },
+  },
   openState('page number past the last', `${urlFor('list_stocks')}?page=99`, 404),
   openState('clear confirmation', urlFor('clear_stocks')),
   openState('404 page', '/no-such-page', 404),

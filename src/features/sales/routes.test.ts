@@ -65,6 +65,9 @@ describe('the sell form', () => {
     expect(formInput(page.html, 'pick_2')).toBeDefined();
     expect(formInput(page.html, 'pick_3')).toBeUndefined();
     expect(formInput(page.html, 'sale_date')?.['max']).toBe('2026-03-05');
+    // Lots of one page: no page links and no page number posted (`big-portfolio.test.ts` pages).
+    expect(page.html).not.toContain('class="pagination"');
+    expect(page.html).not.toContain('picks_page');
   });
 
   it('is linked from each position of the list, and the add form has the fee field too', async () => {

@@ -43,10 +43,10 @@ import {
   lotsTitle,
   NO_SUCH_PAGE_TITLE,
   noLotsOf,
-  noSuchPage,
   PORTFOLIO_TITLE,
 } from './view.js';
 import { LOTS_PER_PAGE, pageCountOf, pageOf, parsePageNumber, POSITIONS_PER_PAGE } from './paging.js';
+import { renderNoSuchPage } from '../../web/page-links.js';
 import { EMPTY_FORM, formHasErrors, type StockFormState } from '../../web/stock-form.js';
 import { roomForMore } from '../../session/capacity.js';
 import { formatBytes } from '../../session/storage.js';
@@ -171,18 +171,8 @@ export async function renderStockList(
   });
 }
 
-/** A 404 for a page number past the last (or not a number), with links to the pages that exist. */
-export function renderNoSuchPage(
-  c: Context<AppEnv>,
-  asked: string,
-  what: string,
-  pageCount: number,
-  urlOf: (page: number) => string,
-) {
-  return renderPage(c, { title: NO_SUCH_PAGE_TITLE, status: 404, readOnly: true }, () =>
-    noSuchPage(asked, what, pageCount, urlOf),
-  );
-}
+// Defined a layer down, where every paged list's route (the sell form's too) uses it.
+export { renderNoSuchPage };
 
 /** A symbol's lots page: a 404 with a link back when the visitor holds none of it. */
 function renderLots(c: Context<AppEnv>, { now }: Pick<FeatureDeps, 'now'>) {

@@ -16,6 +16,10 @@ import { lotRows, LOTS_TABLE_HEAD } from './lots-table.js';
 import { lotsUrl, placeInputs, positionsSection, type ListPlace, type LotsPlace } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
+import { NO_SUCH_PAGE_TITLE } from '../../web/page-links.js';
+
+// Defined a layer down, where every paged list's route answers a page that does not exist.
+export { NO_SUCH_PAGE_TITLE, noSuchPage } from '../../web/page-links.js';
 import { updatePricesLink } from './prices-view.js';
 import {
   formatMoney,
@@ -252,26 +256,6 @@ export function lotsPage(
     </table>
   </div>
   <p><a href="${urlFor('list_stocks')}">Back to your portfolio</a></p>
-</section>`;
-}
-
-/** The title of the answer to a page number past the last (or not a page number). */
-export const NO_SUCH_PAGE_TITLE = 'No such page';
-
-/**
- * The answer (a 404) to a page number that does not exist: a stale link after holdings were
- * removed, or one typed by hand. Says how many pages there are and links to the last and the first.
- */
-export function noSuchPage(
-  asked: string,
-  what: string,
-  pageCount: number,
-  urlOf: (page: number) => string,
-): Html {
-  return html`<section class="error-page">
-  <h1>${NO_SUCH_PAGE_TITLE}</h1>
-  <p>There is no page ${asked} of ${what}: ${pageCount === 1 ? 'it has one page' : `it has ${formatCount(pageCount)} pages`}.</p>
-  <p>${pageCount > 1 && html`<a href="${urlOf(pageCount)}">Go to the last page (${formatCount(pageCount)})</a> · `}<a href="${urlOf(1)}">Go to the first page</a></p>
 </section>`;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount } from './paging-view.js';
+import { formatCount } from './page-links.js';
 
 describe('a count', () => {
   it.each([
