@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteSessionStore } from 'flask-session-ts/sqlite';
 import { describe, expect, it } from 'vitest';
 import { SESSION_TYPES } from '../platform/config.js';
-import { formatBytes, STORAGE_WORDS } from './storage.js';
+import { testConfig } from '../../test/support/client.js';
+import { createCookieStore } from './stores.js';
+import { formatBytes, roomOf, STORAGE_WORDS } from './storage.js';
 
 describe('formatBytes', () => {
   it.each([
@@ -24,4 +30,22 @@ describe('STORAGE_WORDS', () => {
       }
     },
   );
+});
+
+describe('roomOf', () => {
+  it('names the browser cookie in cookie mode, and the server store’s cap otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'room-of-'));
+    const sqlite = new SqliteSessionStore({
+      secretKey: 'a test key that is long enough for the room test',
+      path: join(dir, 'sessions.db'),
+      maxSessionBytes: 1024 * 1024,
+    });
+    try {
+      expect(roomOf(createCookieStore(testConfig()))).toBe('the browser cookie');
+      expect(roomOf(sqlite)).toBe('the 1 MiB this server keeps for one portfolio');
+    } finally {
+      await sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

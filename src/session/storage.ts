@@ -5,6 +5,7 @@
  * "portfolio full" messages never contradict `SESSION_TYPE`.
  * @module
  */
+import { ServerSessionStore, type SessionStore } from 'flask-session-ts';
 import type { SessionType } from '../platform/config.js';
 
 /** The wording for one kind of storage. */
@@ -48,6 +49,16 @@ function serverWords(store: string): StorageWords {
     importFull: (count: number, limitBytes: number) =>
       `Your portfolio is full: ${count} holdings do not fit in the ${formatBytes(limitBytes)} this server keeps for one portfolio, so nothing was imported. Import fewer rows, or remove holdings first.`,
   });
+}
+
+/**
+ * Where a change that did not fit ran out of room, for "portfolio full" messages: the browser
+ * cookie, or the server store's cap on one portfolio (which the visitor cannot see otherwise).
+ */
+export function roomOf(store: SessionStore): string {
+  return store instanceof ServerSessionStore
+    ? `the ${formatBytes(store.maxSessionBytes)} this server keeps for one portfolio`
+    : 'the browser cookie';
 }
 
 /** The wording for each `SESSION_TYPE`. */

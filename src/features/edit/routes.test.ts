@@ -211,7 +211,7 @@ describe('an edit that would not fit', () => {
       purchase_date: '2025-12-31',
     });
     expect(page.status).toBe(422);
-    expect(mainText(page.html)).toContain(editMessages.full);
+    expect(mainText(page.html)).toContain(editMessages.full('the browser cookie'));
     expect(page.setCookies).toEqual([]);
     expect(client.decodeSession()).toEqual(before);
   });

@@ -14,6 +14,7 @@ import { findLot, parseRecordId } from '../../domain/ledger.js';
 import { FEE_FIELD, parseFee } from '../../domain/sale-rules.js';
 import type { LedgerProblem } from '../../domain/sales.js';
 import { readLedger, readPriceBook, saveChange } from '../../session/ledger.js';
+import { roomOf } from '../../session/storage.js';
 import { flashIfRoom } from '../../session/updates.js';
 import { SessionTooLarge } from 'flask-session-ts';
 import { editFormState, editStockPage, type EditExtras } from './view.js';
@@ -30,7 +31,8 @@ import { redirect } from '../../web/response.js';
 export const editMessages = Object.freeze({
   saved: (symbol: string) => `Saved your changes to ${symbol}.`,
   gone: ledgerMessages.lotGone,
-  full: 'Your portfolio is full: this change makes the holding longer than the browser cookie has room for. Nothing was saved.',
+  full: (room: string) =>
+    `Your portfolio is full: this change makes the holding longer than ${room} has room for. Nothing was saved.`,
 });
 
 /** Registers `edit_lot` (GET the form, POST the change), and `edit_stock` for old pages, on `app`. */
@@ -136,7 +138,7 @@ export function registerEdit(app: Hono<AppEnv>, { store, now }: Pick<FeatureDeps
         c,
         lotId,
         current.symbol,
-        { values, errors: {}, formError: editMessages.full },
+        { values, errors: {}, formError: editMessages.full(roomOf(store)) },
         extras,
         422,
         place,

@@ -20,6 +20,7 @@ import { parseSaleForm, SALE_FIELD_NAMES } from '../../domain/sale-rules.js';
 import { purchaseDateBounds } from '../../domain/stock-fields.js';
 import { matchSales, type LedgerProblem } from '../../domain/sales.js';
 import { readLedger, readPriceBook, saveChange } from '../../session/ledger.js';
+import { roomOf } from '../../session/storage.js';
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { readForm } from '../../web/form-body.js';
 import { ledgerMessages, ledgerProblemMessage } from '../../web/ledger-messages.js';
@@ -44,7 +45,7 @@ export const saleMessages = Object.freeze({
     `Recorded the sale of ${shares} ${symbol} shares: realized gain ${gain}.`,
   removed: (symbol: string, date: string) => `Removed the sale of ${symbol} on ${date}.`,
   gone: ledgerMessages.saleGone,
-  full: 'Your portfolio is full: the browser cookie has no room for this sale. Nothing was saved.',
+  full: (room: string) => `Your portfolio is full: ${room} has no room for this sale. Nothing was saved.`,
 });
 
 /**
@@ -135,7 +136,7 @@ export function registerSales(app: Hono<AppEnv>, { store, now }: Pick<FeatureDep
       });
     } catch (error) {
       if (!(error instanceof SessionTooLarge)) throw error;
-      return render(c, { values, errors: {}, formError: saleMessages.full }, 422, page);
+      return render(c, { values, errors: {}, formError: saleMessages.full(roomOf(store)) }, 422, page);
     }
     const refused = outcome.problem;
     if (refused !== undefined) {

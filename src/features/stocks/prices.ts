@@ -22,6 +22,7 @@ import { keepHeldPrices, type PriceBook } from '../../domain/price-book.js';
 import { utcDate } from '../../domain/dates.js';
 import type { Ledger } from '../../domain/ledger.js';
 import { readLedger, readPriceBook, writePriceBook } from '../../session/ledger.js';
+import { roomOf } from '../../session/storage.js';
 import { readForm, textField, type FormFields } from '../../web/form-body.js';
 import { honoPaths } from '../../web/urls.js';
 import { renderPage } from '../../web/render.js';
@@ -45,7 +46,8 @@ import { renderNoSuchPage } from './routes.js';
 
 /** Messages of the price forms, defined once for the handler and the tests. */
 export const priceFlashes = Object.freeze({
-  full: 'Your browser cookie is full, so no price was saved. Remove a holding to make room.',
+  full: (room: string) =>
+    `Your portfolio is full: ${room} has no room for this price, so no price was saved. Remove a holding to make room.`,
   saved: (symbol: string, price: string) => `Saved the current price of ${symbol}: ${price}.`,
   savedMany: (list: string) => `Saved the current prices of ${list}.`,
   removed: (symbol: string) => `Removed the current price of ${symbol}.`,
@@ -248,7 +250,7 @@ async function savePrices(
       deps,
       pageText,
       place,
-      { submitted: submitted(new Map()), formMessage: priceFlashes.full },
+      { submitted: submitted(new Map()), formMessage: priceFlashes.full(roomOf(store)) },
       single,
     );
   }
