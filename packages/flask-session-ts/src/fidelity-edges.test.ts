@@ -1,7 +1,7 @@
 /**
  * JavaScript values Python has no exact counterpart for, against every Flask found (Debian's 2.2
- * always; the `python3` on PATH when it has another): `-0`, `undefined`, array holes and Dates
- * finer than a second. FIDELITY.md ("JavaScript values without a Python twin") states each rule.
+ * always; the `python3` on PATH when it has another): `-0`, `undefined`, array holes, Dates
+ * finer than a second and whole numbers past 2^53. FIDELITY.md ("JavaScript values without a Python twin") states each rule.
  */
 import { inflateSync } from 'node:zlib';
 import { expect, it } from 'vitest';
@@ -57,6 +57,20 @@ describeEachFlask(
       const action = store.commit(session);
       const back = action.kind === 'set' ? (/^session=([^;]*)/.exec(action.header)?.[1] ?? '') : '';
       expect((await oracle.seeSession({ ...KEYS, cookie: back })).repr).toEqual({ zero: '-0.0', other: '2' });
+    });
+
+    it('writes a whole number from 2^53 as the float it is, which Flask reads as a float', async () => {
+      const ours = cookieOf({ big: 2 ** 53, safe: 2 ** 53 - 1, list: [-(2 ** 53)] });
+      expect(payloadJson(ours)).toBe(
+        '{"big":9007199254740992.0,"list":[-9007199254740992.0],"safe":9007199254740991}',
+      );
+      expect((await oracle.seeSession({ ...KEYS, cookie: ours })).repr).toEqual({
+        big: '9007199254740992.0',
+        list: '[-9007199254740992.0]',
+        safe: '9007199254740991',
+      });
+      const { session } = storeWith().open(`session=${ours}`);
+      expect(session.get('big')).toBe(2 ** 53);
     });
 
     it('leaves out keys and members whose value is undefined', async () => {

@@ -125,13 +125,14 @@ function someNumber(value: SessionValue | undefined, test: (n: number) => boolea
 }
 
 /**
- * Integral doubles from 1e16 up to 1e21 reach Python as ints, since JSON.stringify (which
- * carries WIRE) writes them without an exponent; Flask then writes `10000000000000000` where
- * we, like Flask given the float, write `1e+16`. Equal values, different bytes: an artefact of
- * the oracle's pipe, not of either codec.
+ * Integral doubles from 2^53 up to 1e21 reach Python as ints, since JSON.stringify (which
+ * carries WIRE) writes them without a fraction or an exponent; Flask then writes
+ * `10000000000000000` where we, like Flask given the float, write `1e+16` (or
+ * `9007199254740992.0`). Equal values, different bytes: an artefact of the oracle's pipe, not of
+ * either codec.
  */
 function reachesPythonAsInt(n: number): boolean {
-  return Number.isInteger(n) && Math.abs(n) >= 1e16 && Math.abs(n) < 1e21;
+  return Number.isInteger(n) && !Number.isSafeInteger(n) && Math.abs(n) < 1e21;
 }
 
 // --- Arbitraries -----------------------------------------------------------------

@@ -217,6 +217,10 @@ describe('formatNumber', () => {
     [42, '42'],
     [-7, '-7'],
     [1e15, '1000000000000000'],
+    [2 ** 53 - 1, '9007199254740991'],
+    [2 ** 53, '9007199254740992.0'],
+    [-(2 ** 53), '-9007199254740992.0'],
+    [9999999999999998, '9999999999999998.0'],
     [123.456, '123.456'],
     [-0.5, '-0.5'],
     [0.1, '0.1'],
@@ -348,6 +352,15 @@ const sessionDataArbitrary: fc.Arbitrary<SessionData> = fc.dictionary(
 );
 
 describe('round trip', () => {
+  it('keeps a whole number past 2^53 a number (a float to Python), not a bigint', () => {
+    for (const n of [2 ** 53, -(2 ** 53), 2 ** 53 + 2, 9999999999999998, 1e16, 2 ** 60]) {
+      const back = loads(dumps({ n, list: [n] }));
+      expect(back, String(n)).toEqual({ n, list: [n] });
+      expect(typeof (back as { n: unknown }).n).toBe('number');
+    }
+    expect(loads(dumps({ n: 2n ** 53n }))).toEqual({ n: 2n ** 53n });
+  });
+
   it('reads back what it wrote, for arbitrary session data', () => {
     fc.assert(
       fc.property(sessionDataArbitrary, (data) => {

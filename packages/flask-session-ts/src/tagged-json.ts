@@ -97,14 +97,17 @@ export function quoteString(s: string): string {
 /**
  * Python's `float.__repr__`, which `json.dumps` uses: the same shortest digits as JavaScript,
  * but written in exponent form below 1e-4 and from 1e16 up (`1e-05`, `1e+16`) and with `.0`
- * on integral values. Integral numbers are written as integers: JavaScript cannot tell 1 from
- * 1.0, and `1` reads back equal to `1.0` in Python. NaN and the infinities are written as
+ * on integral values. Integral numbers within the safe range are written as integers: JavaScript
+ * cannot tell 1 from 1.0, and `1` reads back equal to `1.0` in Python. Beyond it (from 2^53) they
+ * are floats, as Python's repr writes them (`9007199254740992.0`): an integer there would read back
+ * as a `bigint`, and a JavaScript number is a double. NaN and the infinities are written as
  * `json.dumps` writes them (`NaN`, `Infinity`, `-Infinity`), which Python's `json` reads.
  */
 export function formatNumber(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return Object.is(n, -0) ? '0' : String(n);
+  if (Number.isSafeInteger(n)) return Object.is(n, -0) ? '0' : String(n);
+  if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${String(n)}.0`;
   // Write it the way Python's repr() does, from the shortest round-trip digits.
   const [mantissa = '', expPart = '0'] = n.toExponential().split('e');
   const exp = Number(expPart);
@@ -207,9 +210,10 @@ function isNativeJson(value: unknown, depth: number): boolean {
       // JSON.stringify drops undefined members and writes undefined items as null, as writeValue does.
       return true;
     case 'number': {
-      // Python's repr and JavaScript agree on integers below 1e16 and on [1e-4, 1e16) otherwise.
+      // Python's repr and JavaScript agree on safe integers and on fractions in [1e-4, 1e16).
+      if (Number.isInteger(value)) return Number.isSafeInteger(value);
       const magnitude = Math.abs(value);
-      return magnitude < 1e16 && (Number.isInteger(value) || magnitude >= 1e-4);
+      return magnitude < 1e16 && magnitude >= 1e-4;
     }
     case 'object': {
       if (value === null) return true;

@@ -35,6 +35,7 @@ const VECTORS: readonly (readonly [string, SessionValue, string, number])[] = [
   ['-2**31', -(2 ** 31), 'd280000000', 5],
   ['-2**31-1', -(2 ** 31) - 1, 'd3ffffffff7fffffff', 9],
   ['2**53-1', 2 ** 53 - 1, 'cf001fffffffffffff', 9],
+  ['2**53 (a float, as a double is)', 2 ** 53, 'cb4340000000000000', 9],
   ['2**63', 2n ** 63n, 'cf8000000000000000', 9],
   ['-2**63', -(2n ** 63n), 'd38000000000000000', 9],
   ['2**64-1', 2n ** 64n - 1n, 'cfffffffffffffffff', 9],
@@ -98,11 +99,14 @@ describe('MessagePack as msgspec writes it', () => {
     },
   );
 
-  it('writes -0 and whole numbers as ints, and whole numbers from 1e16 as floats, as the cookie codec', () => {
+  it('writes -0 and safe whole numbers as ints, and whole numbers from 2**53 as floats, as the cookie codec', () => {
     expect(encodeSession({ v: -0 }, 'msgpack').toString('hex')).toBe(`${HEAD}00`);
+    expect(encodeSession({ v: 2 ** 53 - 1 }, 'msgpack').toString('hex')).toBe(`${HEAD}cf001fffffffffffff`);
     expect(encodeSession({ v: 9_999_999_999_999_998 }, 'msgpack').toString('hex')).toBe(
-      `${HEAD}cf002386f26fc0fffe`,
+      `${HEAD}cb4341c37937e07fff`,
     );
+    // Read back as the number it was, not as a bigint.
+    expect(decodeSession(encodeSession({ v: 2 ** 53 }, 'msgpack'), 'msgpack').data['v']).toBe(2 ** 53);
     expect(encodeSession({ v: -1e16 }, 'msgpack').toString('hex')).toBe(`${HEAD}cbc341c37937e08000`);
   });
 

@@ -172,9 +172,10 @@ function writeMsgpack(w: Writer, value: unknown, depth: number): void {
       return w.bytes(b);
     }
     case 'number':
-      // One rule with the cookie codec: whole numbers below 1e16 are ints (JavaScript cannot tell
-      // 1 from 1.0, and -0 from a whole number), the rest float64.
-      if (Number.isInteger(value) && Math.abs(value) < 1e16) return writeInteger(w, BigInt(value));
+      // One rule with the cookie codec: safe whole numbers are ints (JavaScript cannot tell 1 from
+      // 1.0, and -0 from a whole number), the rest float64: an int from 2^53 would read back as a
+      // bigint, where a JavaScript number is a double.
+      if (Number.isSafeInteger(value)) return writeInteger(w, BigInt(value));
       {
         const b = Buffer.allocUnsafe(9);
         b[0] = 0xcb;
@@ -242,7 +243,7 @@ function writeJson(out: string[], value: unknown, depth: number): void {
           `Cannot store ${value} in Flask-Session's JSON format (msgspec writes it as null)`,
         );
       }
-      // As the cookie codec writes it: whole numbers below 1e16 as ints, the rest with a fraction or an
+      // As the cookie codec writes it: safe whole numbers as ints, the rest with a fraction or an
       // exponent, so Python reads a float where the MessagePack form has one.
       out.push(formatNumber(value));
       return;
