@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { html } from './html.js';
-import { alignedBlank, alignedFigure, decimalColumn, padOf, signClass } from './figures.js';
+import { alignedBlank, alignedFigure, decimalColumn, numClass, padOf, signClass } from './figures.js';
 import { formatPercent, formatSignedMoney, parseDecimal, type Decimal } from '../domain/decimal.js';
 
 describe('decimalColumn', () => {
@@ -78,5 +78,15 @@ describe('signClass', () => {
     expect(signClass(formatSignedMoney(amount('0.0049')))).toBeUndefined();
     expect(signClass(formatPercent(amount('-0.0049')))).toBeUndefined();
     expect(signClass(formatSignedMoney(amount('0')))).toBeUndefined();
+  });
+});
+
+describe('numClass', () => {
+  it.each([
+    ['+$12.50', 'num gain'],
+    ['-0.08%', 'num loss'],
+    ['$0.00', 'num'],
+  ])('classes the cell of %s as %s', (figure, cls) => {
+    expect(numClass(figure)).toBe(cls);
   });
 });

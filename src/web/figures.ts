@@ -79,3 +79,9 @@ export function alignedBlank(blank: Html | string, column: DecimalColumn): Html 
 export function signClass(figure: string): 'gain' | 'loss' | undefined {
   return figure.startsWith('+') ? 'gain' : figure.startsWith('-') ? 'loss' : undefined;
 }
+
+/** A figure cell's class: `num`, and the figure's {@link signClass} when it is written with a sign. */
+export function numClass(figure: string): string {
+  const sign = signClass(figure);
+  return sign === undefined ? 'num' : `num ${sign}`;
+}

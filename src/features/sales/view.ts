@@ -26,7 +26,7 @@ import {
   alignedBlank,
   alignedFigure,
   decimalColumn,
-  signClass,
+  numClass,
   type DecimalColumn,
 } from '../../web/figures.js';
 import { csrfField } from '../../web/layout.js';
@@ -176,8 +176,7 @@ export function sellPage(
  * colours its gains: a loss that rounds to `$0.00` is written without a sign, and is not red.
  */
 function gainCell(gain: string, label: string, column: DecimalColumn): Html {
-  const sign = signClass(gain);
-  return html`<td class="${sign === undefined ? 'num' : `num ${sign}`}" data-label="${label}">${alignedFigure(gain, column)}</td>`;
+  return html`<td class="${numClass(gain)}" data-label="${label}">${alignedFigure(gain, column)}</td>`;
 }
 
 const TERMS = { short: 'short-term', long: 'long-term', unknown: 'no purchase date' } as const;

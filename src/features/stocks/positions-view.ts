@@ -24,7 +24,7 @@ import {
   alignedBlank,
   alignedFigure,
   decimalColumn,
-  signClass,
+  numClass,
   type DecimalColumn,
 } from '../../web/figures.js';
 
@@ -54,12 +54,6 @@ export {
 } from '../../web/return-place.js';
 
 const LIST_URL = urlFor('list_stocks');
-
-/** A figure cell's class: a gain or loss in its colour, by the sign it is written with. */
-function numClass(figure: string): string {
-  const sign = signClass(figure);
-  return sign === undefined ? 'num' : `num ${sign}`;
-}
 
 /** A value, gain and return as the table writes them. */
 interface ReturnFigures {
