@@ -173,6 +173,37 @@ describe('the response path', () => {
     );
     expect(page.headers['x-request-id']).toBe(headers['X-Request-Id']);
   });
+
+  it('hands Node a page as its UTF-8 bytes, counted in Content-Length', async () => {
+    const { running } = await start();
+    const ended: unknown[] = [];
+    // Records what Node's end() is handed (restored after the test): bytes, not a string that
+    // @hono/node-server would measure and Node encode a second time.
+    const prototype = http.ServerResponse.prototype;
+    // end() is OutgoingMessage's: the own property set here shadows it until deleted.
+    const end = Reflect.get(prototype, 'end') as (...args: unknown[]) => http.ServerResponse;
+    prototype.end = function (this: http.ServerResponse, ...args: unknown[]) {
+      ended.push(args[0]);
+      return Reflect.apply(end, this, args);
+    } as typeof prototype.end;
+    cleanups.push(() => Reflect.deleteProperty(prototype, 'end'));
+    const { headers, bytes } = await new Promise<{ headers: http.IncomingHttpHeaders; bytes: Buffer }>(
+      (resolve, reject) => {
+        http
+          .get(running.url + urlFor('add_stock'), { agent: false }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => resolve({ headers: res.headers, bytes: Buffer.concat(chunks) }));
+          })
+          .on('error', reject);
+      },
+    );
+    expect(ended.filter((chunk) => typeof chunk === 'string')).toEqual([]);
+    expect(ended.some((chunk) => chunk instanceof Uint8Array && chunk.length === bytes.length)).toBe(true);
+    expect(headers['content-length']).toBe(String(bytes.length));
+    // The title's "·" (U+00B7) is two bytes in UTF-8, one in Latin-1: the count and the text both hold.
+    expect(bytes.includes(Buffer.from('\u00b7 Stock Portfolio', 'utf8'))).toBe(true);
+  });
 });
 
 describe('the entry point (src/http/main.ts)', () => {

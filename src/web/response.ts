@@ -8,6 +8,11 @@
  * as nobody reads `res.headers`; any `c.header()` or `c.res.headers.set()` turns the headers into
  * undici `Headers` first (25 µs for the 13 security headers alone, issue 16). So nothing in the
  * app sets a header on `c` or `c.res`: it goes into {@link ResponseHead} or into {@link respond}.
+ *
+ * A text body goes out as its UTF-8 bytes, encoded here once. Given a string, @hono/node-server
+ * measures it with `Buffer.byteLength` (which flattens the page's string of many concatenated
+ * parts) and Node encodes it again on the socket: 60–70 µs more CPU for the 34 KB positions page
+ * (issue 16; `npm run bench -- --quick`).
  * @module
  */
 import { commitSession, type SessionResponseHeaders } from 'flask-session-ts/hono';
@@ -29,6 +34,7 @@ export async function respond(
 ): Promise<Response> {
   const head = c.get('head');
   const session = await finishSession(c, status);
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const fields: Record<string, string> = { ...head.base, ...head.fields, ...headers };
   if (head.requestId !== undefined) fields['X-Request-Id'] = head.requestId;
   // A page built from a visitor's session must not be stored by any cache.
@@ -38,13 +44,13 @@ export async function respond(
   const cookies = sessionCookie === undefined ? head.cookies : [...head.cookies, sessionCookie];
   if (cookies.length <= 1) {
     if (cookies[0] !== undefined) fields['Set-Cookie'] = cookies[0];
-    return new Response(body, { status, headers: fields });
+    return new Response(bytes, { status, headers: fields });
   }
   // Several cookies (a first visit: the CSRF token beside the session) need `Headers`, the only
   // portable way to send repeated Set-Cookie lines. Rare, so the slower path is fine here.
   const many = new Headers(fields);
   for (const cookie of cookies) many.append('Set-Cookie', cookie);
-  return new Response(body, { status, headers: many });
+  return new Response(bytes, { status, headers: many });
 }
 
 /** An HTML page. */
