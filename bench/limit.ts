@@ -115,7 +115,7 @@ function aligned(text: string, tail: string): string {
   );
 }
 
-const NOT_SET = '<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>';
+const NOT_SET = '<span aria-hidden="true">&mdash;</span><span class="visually-hidden">not set</span>';
 const NO_RETURN = `<td class="num" data-label="Market Value">${NOT_SET}</td><td class="num" data-label="Gain/Loss">${NOT_SET}</td><td class="num" data-label="Return">${NOT_SET}</td>`;
 
 /** What the page frame shows of the visitor: the CSRF token its forms carry and the chosen theme. */
@@ -241,7 +241,7 @@ function addStockPage(visitor: Visitor): string {
 }
 
 const PRICES_NOTE =
-  '<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and\n    they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to\n    the cent, average cost to 4 decimal places, percentages to 2.</p>\n  <p class="sort-links">Sort by: <a href="/stocks" aria-current="true">Symbol</a><a href="/stocks?sort=value">Market Value</a><a href="/stocks?sort=gain">Gain/Loss</a></p>\n  <div class="table-wrap">\n    <table id="positions-table" class="stacking" aria-describedby="prices-note">\n      <caption class="visually-hidden">Positions, sorted by symbol</caption>\n      <thead>\n        <tr>\n          <th scope="col" class="" aria-sort="ascending">Symbol <span class="sort-mark" aria-hidden="true">▲</span></th>\n          <th scope="col" class="num">Shares</th>\n          <th scope="col" class="num">Average Cost</th>\n          <th scope="col" class="num">Cost Basis</th>\n          <th scope="col" class="num">Current Price</th>\n          <th scope="col" class="num"><a href="/stocks?sort=value" aria-label="Market Value: sort by market value">Market Value</a></th>\n          <th scope="col" class="num"><a href="/stocks?sort=gain" aria-label="Gain/Loss: sort by gain/loss">Gain/Loss</a></th>\n          <th scope="col" class="num">Return</th>\n        </tr>\n      </thead>\n      ';
+  '<p class="note" id="prices-note">There is no quote service here: current prices are the ones you enter, and\n    they stay as you set them. Figures are computed exactly and rounded half-up only for display: money to\n    the cent, average cost to 4 decimal places, percentages to 2.</p>\n  <p class="sort-links">Sort by: <a href="/stocks" aria-current="true">Symbol</a><a href="/stocks?sort=value">Market Value</a><a href="/stocks?sort=gain">Gain/Loss</a></p>\n  <div class="table-wrap">\n    <table id="positions-table" class="stacking" aria-describedby="prices-note">\n      <caption class="visually-hidden">Positions, sorted by symbol</caption>\n      <thead>\n        <tr>\n          <th scope="col" class="" aria-sort="ascending">Symbol <span class="sort-mark" aria-hidden="true">&#9650;</span></th>\n          <th scope="col" class="num">Shares</th>\n          <th scope="col" class="num">Average Cost</th>\n          <th scope="col" class="num">Cost Basis</th>\n          <th scope="col" class="num">Current Price</th>\n          <th scope="col" class="num"><a href="/stocks?sort=value" aria-label="Market Value: sort by market value">Market Value</a></th>\n          <th scope="col" class="num"><a href="/stocks?sort=gain" aria-label="Gain/Loss: sort by gain/loss">Gain/Loss</a></th>\n          <th scope="col" class="num">Return</th>\n        </tr>\n      </thead>\n      ';
 
 const LOTS_HEAD =
   '</summary>\n            <table class="lots stacking">\n              <thead>\n                <tr>\n                  <th scope="col">Symbol</th>\n                  <th scope="col">Purchase Date</th>\n                  <th scope="col" class="num">Shares</th>\n                  <th scope="col" class="num">Purchase Price</th>\n                  <th scope="col" class="num">Cost Basis</th>\n                  <th scope="col"><span class="visually-hidden">Actions</span></th>\n                </tr>\n              </thead>\n              <tbody>\n            ';
@@ -476,7 +476,7 @@ function stocksPage(visitor: Visitor, holdings: readonly Holding[], cookieLength
       (remaining > 0
         ? 'About ' + String(remaining) + ' more fit in your browser&#39;s cookie.'
         : 'Your portfolio is full: remove a holding to add another.') +
-      '</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add stock</a>\n    <a class="button" href="/sales/new">Sell stock</a>\n    <a class="button" href="/prices">Update prices</a>\n    <a class="button secondary" href="/stocks/export.csv" download>Export CSV</a>\n    <a class="button secondary" href="/stocks/import">Import CSV</a>\n    <a class="button secondary" href="/stocks/clear">Clear portfolio…</a>\n  </div>\n</section>\n' +
+      '</p>\n  <div class="actions">\n    <a class="button" href="/add_stock">Add stock</a>\n    <a class="button" href="/sales/new">Sell stock</a>\n    <a class="button" href="/prices">Update prices</a>\n    <a class="button secondary" href="/stocks/export.csv" download>Export CSV</a>\n    <a class="button secondary" href="/stocks/import">Import CSV</a>\n    <a class="button secondary" href="/stocks/clear">Clear portfolio&hellip;</a>\n  </div>\n</section>\n' +
       chart(positions, total),
   );
 }

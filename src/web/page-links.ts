@@ -76,7 +76,7 @@ export function pageLinks(
   const link = (to: number, label: string, rel?: string) =>
     html`<a href="${urlOf(to)}"${rel !== undefined && html` rel="${rel}"`}>${label}</a>`;
   return html`<nav class="pagination" aria-label="Pages of ${noun.many}">
-    <p class="pagination-where">${noun.many.charAt(0).toUpperCase() + noun.many.slice(1)} ${formatCount(first)}–${formatCount(last)} of ${formatCount(total)} (page ${formatCount(page)} of ${formatCount(pageCount)})</p>
+    <p class="pagination-where">${noun.many.charAt(0).toUpperCase() + noun.many.slice(1)} ${formatCount(first)}&ndash;${formatCount(last)} of ${formatCount(total)} (page ${formatCount(page)} of ${formatCount(pageCount)})</p>
     <p class="pagination-links">${page > 1 && html`${link(1, 'First page')} ${link(page - 1, 'Previous page', 'prev')}`}${page > 1 && page < pageCount && ' '}${page < pageCount && html`${link(page + 1, 'Next page', 'next')} ${link(pageCount, `Last page (${formatCount(pageCount)})`)}`}</p>
     <form method="get" action="${action}" class="pagination-jump">
       ${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}

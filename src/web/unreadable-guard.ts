@@ -21,7 +21,7 @@ const REFUSED = html`<section>
   <p>${KEEP_UNREADABLE_MESSAGE}</p>
   <div class="actions">
     <a class="button secondary" href="${urlFor('list_stocks')}">Back to your portfolio</a>
-    <a class="button secondary" href="${urlFor('clear_stocks')}">Start a new portfolio…</a>
+    <a class="button secondary" href="${urlFor('clear_stocks')}">Start a new portfolio&hellip;</a>
   </div>
 </section>`;
 

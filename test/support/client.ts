@@ -310,17 +310,26 @@ export class Client {
   }
 }
 
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
+/** The named character references the views write: the escapes, and punctuation beyond Latin-1. */
+const NAMED: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  mdash: '—',
+  ndash: '–',
+  hellip: '…',
 };
 
-/** Undoes the views' escaping, so page text compares with the plain strings the app defines. */
+/**
+ * Undoes the views' escaping and character references (`&#39;`, `&mdash;`, `&#9650;`), so page
+ * text compares with the plain strings the app defines. One pass: `&amp;mdash;` stays `&mdash;`.
+ */
 export function unescapeHtml(text: string): string {
-  return text.replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity);
+  return text.replace(/&(#[0-9]+|[a-z]+);/g, (reference, name: string) => {
+    if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+    return NAMED[name] ?? reference;
+  });
 }
 
 /** The text of an element without its tags, unescaped and with whitespace collapsed. */

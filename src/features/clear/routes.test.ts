@@ -19,7 +19,7 @@ describe('clearing the portfolio', () => {
     const client = await visitorWithTwo();
     const list = await client.get(urlFor('list_stocks'));
     expect(list.html).toContain(
-      `<a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>`,
+      `<a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio&hellip;</a>`,
     );
     expect(list.html).not.toContain(`action="${urlFor('clear_stocks')}"`);
   });

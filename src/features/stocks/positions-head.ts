@@ -17,7 +17,7 @@ const SORTABLE: Readonly<Record<PositionSort, { label: string; direction: 'ascen
 function sortHeader(by: PositionSort, current: PositionSort, scope: 'col'): Html {
   const { label, direction } = SORTABLE[by];
   if (by === current) {
-    return html`<th scope="${scope}" class="${by === 'symbol' ? '' : 'num'}" aria-sort="${direction}">${label} <span class="sort-mark" aria-hidden="true">${direction === 'ascending' ? '▲' : '▼'}</span></th>`;
+    return html`<th scope="${scope}" class="${by === 'symbol' ? '' : 'num'}" aria-sort="${direction}">${label} <span class="sort-mark" aria-hidden="true">${direction === 'ascending' ? html`&#9650;` : html`&#9660;`}</span></th>`;
   }
   return html`<th scope="${scope}" class="${by === 'symbol' ? '' : 'num'}"><a href="${listUrl(by)}" aria-label="${label}: sort by ${label.toLowerCase()}">${label}</a></th>`;
 }

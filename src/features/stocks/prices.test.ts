@@ -48,6 +48,20 @@ describe('positions', () => {
     expect(totalRow(page.html)).toEqual(['Total', '$2,201.00', '', DASH, DASH, DASH]);
   });
 
+  it('writes the page in Latin-1 (characters beyond it as references), so V8 keeps it one-byte', async () => {
+    const client = await visitorWith(LOTS);
+    await setPrice(client, 'AAPL', '120');
+    for (const sort of ['symbol', 'value']) {
+      const page = await client.get(`${urlFor('list_stocks')}?sort=${sort}`);
+      // eslint-disable-next-line no-control-regex -- the test is for any character past U+00FF
+      expect(page.html).not.toMatch(/[^\x00-\xFF]/);
+      expect(positionRows(page.html).find(([symbol]) => symbol === 'MSFT')).toContain(DASH);
+    }
+    const clear = await client.get(urlFor('list_stocks'));
+    expect(textOf(clear.html)).toMatch(/Symbol [▲▼] /);
+    expect(textOf(clear.html)).toContain('Clear portfolio…');
+  });
+
   it('lists each position’s lots, with their dates, inside a details element', async () => {
     const client = await visitorWith(LOTS);
     const page = await client.get(urlFor('list_stocks'));

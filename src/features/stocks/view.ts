@@ -12,7 +12,7 @@ import { signClass } from '../../web/figures.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
-import { lotRows, LOTS_TABLE_HEAD } from './lots-table.js';
+import { lotRows, LOTS_TABLE_HEAD, NOT_SET } from './lots-table.js';
 import { lotsUrl, placeInputs, positionsSection, type ListPlace, type LotsPlace } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
@@ -121,7 +121,7 @@ const ACTIONS_START = actionsStart(urlFor('update_prices'));
 const ACTIONS_END = html`
     <a class="button secondary" href="${urlFor('export_stocks')}" download>Export CSV</a>
     <a class="button secondary" href="${urlFor('import_stocks')}">Import CSV</a>
-    <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio…</a>
+    <a class="button secondary" href="${urlFor('clear_stocks')}">Clear portfolio&hellip;</a>
   </div>`;
 
 function capacityText(
@@ -143,8 +143,6 @@ function capacityText(
         : `your saved portfolio, which this server keeps up to ${formatBytes(capBytes)}`;
   return remaining === 1 ? `1 more fits in ${room}.` : `About ${remaining} more fit in ${room}.`;
 }
-
-const NOT_SET = html`<span aria-hidden="true">—</span><span class="visually-hidden">not set</span>`;
 
 /**
  * A gain or return in the gain or loss colour of the sign it is written with (which says the same
