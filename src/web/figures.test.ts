@@ -40,8 +40,11 @@ describe('alignedFigure', () => {
     expect(alignedFigure('$1,234.50', decimalColumn(['$1,234.50', '$2.00'])).toString()).toBe('$1,234.50');
   });
 
-  it('escapes the figure', () => {
-    expect(alignedFigure('<b>', decimalColumn([])).toString()).toBe('&lt;b&gt;');
+  it('escapes the figure, padded or not, once it is in a page', () => {
+    expect(html`${alignedFigure('<b>', decimalColumn([]))}`.toString()).toBe('&lt;b&gt;');
+    expect(html`${alignedFigure('<b>', decimalColumn(['1.5']))}`.toString()).toBe(
+      '&lt;b&gt;<span class="pad" aria-hidden="true" data-pad=".0"></span>',
+    );
   });
 });
 

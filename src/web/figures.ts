@@ -28,10 +28,10 @@ export interface DecimalColumn {
   readonly tail: string;
 }
 
-/** A figure's part from its decimal point on (`.17`, `.50%`); empty for a whole number or a dash. */
-function tailOf(text: string): string {
+/** How long a figure's part from its decimal point on is (`.17`: 3, `.50%`: 4); 0 without a point. */
+function tailLength(text: string): number {
   const point = text.indexOf('.');
-  return point < 0 ? '' : text.slice(point);
+  return point < 0 ? 0 : text.length - point;
 }
 
 /**
@@ -41,24 +41,29 @@ function tailOf(text: string): string {
 export function decimalColumn(figures: Iterable<string>): DecimalColumn {
   let longest = '';
   for (const figure of figures) {
-    const tail = tailOf(figure);
-    if (tail.length > longest.length) longest = tail;
+    const length = tailLength(figure);
+    if (length > longest.length) longest = figure.slice(figure.length - length);
   }
   return { tail: longest.replace(/[0-9]/g, '0') };
 }
 
 /** What `text` lacks of the column's tail, e.g. `00` for `$302.17` in a column of `.0000`. */
 export function padOf(text: string, column: DecimalColumn): string {
-  return column.tail.slice(tailOf(text).length);
+  return column.tail.slice(tailLength(text));
 }
 
 function pad(width: string): Html | undefined {
   return width === '' ? undefined : html`<span class="pad" aria-hidden="true" data-pad="${width}"></span>`;
 }
 
-/** `figure` aligned in `column`: the figure as text, then its invisible padding, if any. */
-export function alignedFigure(figure: string, column: DecimalColumn): Html {
-  return html`${figure}${pad(padOf(figure, column))}`;
+/**
+ * `figure` aligned in `column`: the figure as text, then its invisible padding, if any. A figure
+ * that needs none is the text itself, which the template it goes into escapes: most figures of a
+ * page need none, and each would otherwise be one more `Html` built.
+ */
+export function alignedFigure(figure: string, column: DecimalColumn): Html | string {
+  const width = padOf(figure, column);
+  return width === '' ? figure : html`${figure}${pad(width)}`;
 }
 
 /**

@@ -50,16 +50,31 @@ interface LotColumns {
   readonly cost: DecimalColumn;
 }
 
+/** What every lot row of a page carries in its Edit link and Remove form: made once per page. */
+export interface LotActions {
+  /** The Remove form's hidden fields: the CSRF token and the page to return to. */
+  readonly formFields: Html;
+  /** The Edit link's query: the edit form returns to this page too. */
+  readonly editQuery: string;
+}
+
+/**
+ * The lot rows' actions on a page: `place` is the page they are on (a lots page, or a page of the
+ * portfolio in its order), where their Edit and Remove return.
+ */
+export function lotActions(token: Html, place?: LotsPlace | ListPlace): LotActions {
+  const inputs = placeInputs(place);
+  return {
+    formFields: inputs === undefined ? token : html`${token}${inputs}`,
+    editQuery: placeQuery(place),
+  };
+}
+
 /**
  * The rows of a table of lots (the list's details and the lots page), each with its edit link and
- * remove button, the figures aligned on their decimal points over these rows. `place` is the page
- * they are on (a lots page, or a page of the portfolio in its order): their Edit and Remove return there.
+ * remove button ({@link lotActions}), the figures aligned on their decimal points over these rows.
  */
-export function lotRows(lots: readonly Lot[], token: Html, place?: LotsPlace | ListPlace): Html[] {
-  const inputs = placeInputs(place);
-  const formFields = inputs === undefined ? token : html`${token}${inputs}`;
-  // The edit form returns to this page too: its link says which.
-  const editQuery = placeQuery(place);
+export function lotRows(lots: readonly Lot[], { formFields, editQuery }: LotActions): Html[] {
   const figures = lots.map((lot): LotFigures => ({
     lot,
     shares: formatQuantity(lot.shares),

@@ -14,11 +14,11 @@ import {
 import type { Position, Positions, PositionSort, Return } from '../../domain/positions.js';
 import type { CurrentPrice, PriceBook, PriceSource } from '../../domain/price-book.js';
 import { urlFor } from '../../web/urls.js';
-import { listUrl, lotsUrl, type ListPlace } from '../../web/return-place.js';
+import { listUrl, lotsUrl } from '../../web/return-place.js';
 import { INLINE_LOTS, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
 import { html, type Html } from '../../web/html.js';
-import { lotRows, LOTS_TABLE_HEAD, NOT_SET } from './lots-table.js';
+import { lotActions, lotRows, LOTS_TABLE_HEAD, NOT_SET, type LotActions } from './lots-table.js';
 import { TABLE_STARTS } from './positions-head.js';
 import {
   alignedBlank,
@@ -106,7 +106,7 @@ function positionFigures(position: Position): PositionFigures {
 }
 
 /** A figure cell's content: the figure aligned in its column, or the dash aligned as a whole number. */
-function figure(text: string | undefined, column: DecimalColumn): Html {
+function figure(text: string | undefined, column: DecimalColumn): Html | string {
   return text === undefined ? alignedBlank(NOT_SET, column) : alignedFigure(text, column);
 }
 
@@ -119,13 +119,16 @@ function returnCells(figures: ReturnFigures | undefined, columns: PositionColumn
         <td class="${numClass(figures.percent)}" data-label="Return">${figure(figures.percent, columns.percent)}</td>`;
 }
 
+const SELL_URL = urlFor('sell_stock');
+const SALES_URL = urlFor('list_sales');
+
 /** The position's realized gain, when it has sales, and the link that sells it. */
 function positionSales(position: Position): Html {
-  const sell = html`<a href="${urlFor('sell_stock')}?symbol=${encodeURIComponent(position.symbol)}">Sell ${position.symbol}</a>`;
+  const sell = html`<a href="${SELL_URL}?symbol=${encodeURIComponent(position.symbol)}">Sell ${position.symbol}</a>`;
   if (position.realized === undefined) return html`<p class="position-sales">${sell}</p>`;
   const realized = formatSignedMoney(position.realized);
   return html`<p class="position-sales">Realized gain on sales of ${position.symbol}: <span class="${numClass(realized)}">${realized}</span>
-            (<a href="${urlFor('list_sales')}#sales-${position.symbol}">see the sales</a>) · ${sell}</p>`;
+            (<a href="${SALES_URL}#sales-${position.symbol}">see the sales</a>) · ${sell}</p>`;
 }
 
 /** Past {@link INLINE_LOTS}, the link to the position's own lots page, which lists them all. */
@@ -140,9 +143,8 @@ function positionRows(
   position: Position,
   figures: PositionFigures,
   columns: PositionColumns,
-  token: Html,
+  actions: LotActions,
   prices: PriceBook | undefined,
-  place: ListPlace,
 ): Html {
   const lots = position.lots.length;
   const shown = lots <= INLINE_LOTS ? position.lots : position.lots.slice(0, INLINE_LOTS);
@@ -162,7 +164,7 @@ function positionRows(
             <table class="lots stacking">
               ${LOTS_TABLE_HEAD}
               <tbody>
-            ${lotRows(shown, token, place)}
+            ${lotRows(shown, actions)}
               </tbody>
             </table>${moreLots(position)}
           </details>
@@ -292,10 +294,9 @@ export function positionsSection(
     rows.map((row) => row.figures),
     totals,
   );
+  const actions = lotActions(token, { sort, page: shown.page });
   return html`${pages}${TABLE_STARTS[live ? 'live' : 'manual'][sort]}
-      ${rows.map(({ position, figures }) =>
-        positionRows(position, figures, columns, token, prices, { sort, page: shown.page }),
-      )}
+      ${rows.map(({ position, figures }) => positionRows(position, figures, columns, actions, prices))}
       ${totalsRow(view, totals, columns, shown.pageCount > 1)}
     </table>
   </div>

@@ -12,7 +12,7 @@ import { signClass } from '../../web/figures.js';
 import { allocationChart } from './chart.js';
 import { csrfField } from '../../web/layout.js';
 import { feeField, stockFormFields, stockFormSummary, type StockFormState } from '../../web/stock-form.js';
-import { lotRows, LOTS_TABLE_HEAD, NOT_SET } from './lots-table.js';
+import { lotActions, lotRows, LOTS_TABLE_HEAD, NOT_SET } from './lots-table.js';
 import { lotsUrl, placeInputs, positionsSection, type ListPlace, type LotsPlace } from './positions-view.js';
 import { pageOf, POSITIONS_PER_PAGE, type PageOf } from './paging.js';
 import { formatCount, pageLinks } from './paging-view.js';
@@ -249,7 +249,7 @@ export function lotsPage(
       <caption class="visually-hidden">Lots of ${symbol}, in the order they were added</caption>
       ${LOTS_TABLE_HEAD}
       <tbody>
-        ${lotRows(lots.items, token, { symbol, page: lots.page })}
+        ${lotRows(lots.items, lotActions(token, { symbol, page: lots.page }))}
       </tbody>
     </table>
   </div>
