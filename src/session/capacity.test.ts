@@ -24,7 +24,7 @@ import { recordSale, withPrices } from '../domain/ledger-changes.js';
 import { createCookieStore } from './stores.js';
 import type { AppSessionData } from './data.js';
 import { readHoldings } from './portfolio.js';
-import { addHolding } from '../features/stocks/routes.js';
+import { addHolding } from '../features/stocks/add-holding.js';
 import { urlFor } from '../web/urls.js';
 
 /** The number the list page says still fits; 0 for "full". */

@@ -5,7 +5,7 @@
  * "portfolio full" messages never contradict `SESSION_TYPE`.
  * @module
  */
-import { ServerSessionStore, type SessionStore } from 'flask-session-ts';
+import { CookieSessionStore, ServerSessionStore, type SessionStore } from 'flask-session-ts';
 import type { SessionType } from '../platform/config.js';
 
 /** The wording for one kind of storage. */
@@ -67,3 +67,13 @@ export const STORAGE_WORDS: Readonly<Record<SessionType, StorageWords>> = Object
   sqlite: serverWords(STORE_NAMES.sqlite),
   redis: serverWords(STORE_NAMES.redis),
 });
+
+/** A server store's cap on one session, in bytes; undefined for the cookie. */
+export function capBytesOf(store: SessionStore): number | undefined {
+  return store instanceof ServerSessionStore ? store.maxSessionBytes : undefined;
+}
+
+/** Where the session lives, for messages: in the cookie itself, or on the server. */
+export function storageOf(store: SessionStore): 'cookie' | 'server' {
+  return store instanceof CookieSessionStore ? 'cookie' : 'server';
+}

@@ -42,7 +42,7 @@ import {
   type PricesFormState,
   type SubmittedPrice,
 } from './prices-view.js';
-import { renderNoSuchPage } from './routes.js';
+import { renderNoSuchPage } from '../../web/page-links.js';
 
 /** Messages of the price forms, defined once for the handler and the tests. */
 export const priceFlashes = Object.freeze({

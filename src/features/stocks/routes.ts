@@ -1,5 +1,6 @@
 /**
- * The portfolio: add a holding, list them, remove one (`undo.ts` puts it back; `clear.ts` clears).
+ * The portfolio's routes: add a holding, list them (the pages are `list-page.ts`'s), remove one
+ * (`undo.ts` puts it back; `clear.ts` clears).
  * Every change goes through `store.update` and reads the holdings it changes inside it: a
  * server-side store may rerun it on fresher data (another tab saved first), and a change that
  * would not fit is refused with a message while what was saved before stays saved.
@@ -10,52 +11,26 @@ import type { AppEnv, FeatureDeps } from '../../web/context.js';
 import { parseStockForm } from '../../domain/stock-rules.js';
 import { FIELD_NAMES, purchaseDateBounds } from '../../domain/stock-fields.js';
 import { encodePortfolio, type Holding } from '../../domain/portfolio.js';
-import { positionSort, positionsOfLedger } from '../../domain/positions.js';
 import { utcDate } from '../../domain/dates.js';
-import { viewLedger } from '../../domain/gains.js';
-import { addLot, removeLot, withPrices, type LotFields } from '../../domain/ledger-changes.js';
-import { lotsOfSymbol, parseRecordId } from '../../domain/ledger.js';
+import { removeLot, withPrices, type LotFields } from '../../domain/ledger-changes.js';
+import { parseRecordId } from '../../domain/ledger.js';
 import { FEE_FIELD, parseFee } from '../../domain/sale-rules.js';
 import { readHoldings } from '../../session/portfolio.js';
-import {
-  readLedger,
-  readPriceBook,
-  readUndo,
-  saveChange,
-  saveChangeWithoutIds,
-} from '../../session/ledger.js';
+import { readLedger, readPriceBook, saveChange, saveChangeWithoutIds } from '../../session/ledger.js';
 import { ledgerMessages, ledgerProblemMessage } from '../../web/ledger-messages.js';
-import {
-  CookieSessionStore,
-  ServerSessionStore,
-  Session,
-  SessionTooLarge,
-  type SessionStore,
-} from 'flask-session-ts';
+import { Session, SessionTooLarge, type SessionStore } from 'flask-session-ts';
 import { flashIfRoom, updateFirstThatFits } from '../../session/updates.js';
 import { renderPage } from '../../web/render.js';
-import { listUrl, lotsUrl } from './positions-view.js';
-import {
-  ADD_STOCK_TITLE,
-  addStockPage,
-  listStocksPage,
-  lotsPage,
-  lotsTitle,
-  NO_SUCH_PAGE_TITLE,
-  noLotsOf,
-  PORTFOLIO_TITLE,
-} from './view.js';
-import { LOTS_PER_PAGE, pageCountOf, pageOf, parsePageNumber, POSITIONS_PER_PAGE } from './paging.js';
-import { renderNoSuchPage } from '../../web/page-links.js';
+import { ADD_STOCK_TITLE, addStockPage } from './view.js';
 import { EMPTY_FORM, formHasErrors, type StockFormState } from '../../web/stock-form.js';
-import { roomForMore } from '../../session/capacity.js';
 import { formatBytes } from '../../session/storage.js';
 import { readForm, textField } from '../../web/form-body.js';
-import { undoNotice } from './undo.js';
-import { livePrices, type LivePrices } from './live-prices.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { redirect } from '../../web/response.js';
 import { afterChangeUrl } from '../../web/return-place.js';
+import { capBytesOf, storageOf } from '../../session/storage.js';
+import { addHolding } from './add-holding.js';
+import { renderLots, renderStockList } from './list-page.js';
 
 /** The message shown when the session cannot take one more holding: the cookie's, or the server store's cap. */
 export function portfolioFullMessage(
@@ -68,35 +43,6 @@ export function portfolioFullMessage(
       ? 'a browser cookie can hold'
       : `the server keeps for one portfolio${capBytes === undefined ? '' : ` (${formatBytes(capBytes)})`}`;
   return `Your portfolio is full: ${count} holdings is the most ${most}. Remove one to add another.`;
-}
-
-/** A server store's cap on one session, in bytes; undefined for the cookie. */
-export function capBytesOf(store: SessionStore): number | undefined {
-  return store instanceof ServerSessionStore ? store.maxSessionBytes : undefined;
-}
-
-/** Where the session lives, for messages: in the cookie itself, or on the server. */
-export function storageOf(store: SessionStore): 'cookie' | 'server' {
-  return store instanceof CookieSessionStore ? 'cookie' : 'server';
-}
-
-/** The flash after an add. */
-export function addedMessage(symbol: string): string {
-  return `Added new stock (${symbol})!`;
-}
-
-/**
- * The add-stock change: the one the handler saves and the one "how many more fit" measures. A new
- * lot gets the ledger's next id; the change is kept for undo.
- */
-export function addHolding(holding: LotFields) {
-  return (session: AppEnv['Variables']['session']): void => {
-    const change = withPrices(addLot(readLedger(session), holding), readPriceBook(session));
-    // Adding a lot is never refused: its id is the newest, so no recorded sale can change.
-    if (!change.ok) throw new Error(`addLot refused: ${change.problem.kind}`);
-    saveChange(session, change);
-    session.flash('success', addedMessage(holding.symbol));
-  };
 }
 
 /** The fee field as the add form shows it: the entered value and its message. */
@@ -116,89 +62,6 @@ function renderForm(
   const title =
     formHasErrors(form) || fee.error !== undefined ? `Error: ${ADD_STOCK_TITLE}` : ADD_STOCK_TITLE;
   return renderPage(c, { title, status }, (page) => addStockPage(form, page.csrfToken ?? '', latest, fee));
-}
-
-/**
- * The list page: positions (sorted by `sort`, a query or form value), lots, chart and capacity.
- * Also answers a refused current price (422), with the message beside that position's field.
- * With live quotes on, the prices are the visitor's overlaid with quotes (`live-prices.ts`), and a
- * quote that could not be had is said in one notice; nothing is written to the session.
- */
-export async function renderStockList(
-  c: Context<AppEnv>,
-  { store, now, quotes }: Pick<FeatureDeps, 'store' | 'now' | 'quotes'>,
-  sort: string | undefined,
-  pageText?: string,
-) {
-  const session = c.get('session');
-  const ledger = readLedger(session);
-  const manual = readPriceBook(session);
-  const live: LivePrices =
-    quotes === undefined
-      ? { book: manual }
-      : await livePrices(quotes, ledger, manual, { signal: c.req.raw.signal });
-  const book = live.book;
-  const order = positionSort(sort);
-  const ledgerView = viewLedger(ledger, book, utcDate(now()));
-  const view = positionsOfLedger(ledgerView, book, order);
-  const shownPage = parsePageNumber(pageText);
-  const pageCount = pageCountOf(view.positions.length, POSITIONS_PER_PAGE);
-  if (shownPage === undefined || shownPage > pageCount) {
-    return renderNoSuchPage(c, pageText ?? '', 'your portfolio', pageCount, (n) => listUrl(order, n));
-  }
-  const title = PORTFOLIO_TITLE;
-  const status = 200;
-  const notices = live.notice === undefined ? [] : [['info', live.notice] as [string, string]];
-  return renderPage(c, { title, status, notices }, (page) => {
-    // Measured after the page consumed its flashes: the cookie this response will send.
-    const remaining = roomForMore(store, session, ledger.lots, addHolding, c.req.header('cookie'));
-    return listStocksPage(
-      view,
-      {
-        sort: positionSort(sort),
-        remaining,
-        storage: storageOf(store),
-        undo: undoNotice(readUndo(session, ledger), ledger),
-        salesCount: ledger.sales.length,
-        capBytes: capBytesOf(store),
-        page: shownPage,
-        prices: book,
-        realized: ledgerView.totals.realized.gain,
-        liveQuotes: quotes !== undefined,
-      },
-      page.csrfToken ?? '',
-    );
-  });
-}
-
-// Defined a layer down, where every paged list's route (the sell form's too) uses it.
-export { renderNoSuchPage };
-
-/** A symbol's lots page: a 404 with a link back when the visitor holds none of it. */
-function renderLots(c: Context<AppEnv>, { now }: Pick<FeatureDeps, 'now'>) {
-  const symbol = c.req.param('symbol') ?? '';
-  const session = c.get('session');
-  const ledger = readLedger(session);
-  // The lots page shows no current price (it lists purchases), so no quote is asked for.
-  const book = readPriceBook(session);
-  // Only the symbol's lots are replayed and grouped: the page costs what that symbol holds.
-  const mine = { ...ledger, lots: lotsOfSymbol(ledger.lots, symbol) };
-  const sales = ledger.sales.filter((sale) => sale.symbol === symbol);
-  const view = positionsOfLedger(viewLedger({ ...mine, sales }, book, utcDate(now())), book, 'symbol');
-  const position = view.positions[0];
-  if (position === undefined) {
-    return renderPage(c, { title: NO_SUCH_PAGE_TITLE, status: 404, readOnly: true }, () => noLotsOf(symbol));
-  }
-  const pageText = c.req.query('page');
-  const asked = parsePageNumber(pageText);
-  const lots = asked === undefined ? undefined : pageOf(position.lots, asked, LOTS_PER_PAGE);
-  if (lots === undefined) {
-    const pageCount = pageCountOf(position.lots.length, LOTS_PER_PAGE);
-    return renderNoSuchPage(c, pageText ?? '', `the lots of ${symbol}`, pageCount, (n) => lotsUrl(symbol, n));
-  }
-  return renderPage(c, { title: lotsTitle(symbol) }, (page) =>
-    lotsPage(position, lots, page.csrfToken ?? '', undoNotice(readUndo(session, ledger), ledger)),
-  );
 }
 
 /**
