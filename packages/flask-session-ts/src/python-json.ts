@@ -79,7 +79,7 @@ function memberSources(text: string): [string, string][] {
     const ch = text.charCodeAt(i);
     if (ch === 0x22 /* " */) {
       const end = stringEnd(text, i);
-      if (depth === 1 && valueStart < 0) key = JSON.parse(text.slice(i, end + 1)) as string;
+      if (depth === 1 && valueStart < 0) key = keyAt(text, i, end);
       i = end;
     } else if (ch === 0x7b /* { */ || ch === 0x5b /* [ */) {
       depth++;
@@ -94,6 +94,16 @@ function memberSources(text: string): [string, string][] {
     }
   }
   return members;
+}
+
+/**
+ * The key whose quotes are at `open` and `close` in valid JSON: its text as it stands unless it
+ * holds an escape (valid JSON has no raw control characters), which only JSON.parse then reads.
+ * A quarter of memberSources' time on the benchmark session went to JSON.parse for plain keys.
+ */
+function keyAt(text: string, open: number, close: number): string {
+  const raw = text.slice(open + 1, close);
+  return raw.includes('\\') ? (JSON.parse(text.slice(open, close + 1)) as string) : raw;
 }
 
 /** The index of the quote that closes the string opening at `start`, or -1 if there is none. */
