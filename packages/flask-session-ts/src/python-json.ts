@@ -31,8 +31,8 @@ export function parsePythonJson(text: string): unknown {
 
 /**
  * Whether the text holds what the native parser would reject or round: `NaN`, `Infinity`, or a run
- * of 16 digits. The same test as the regular expression `/Infinity|NaN|\d{16}/`, in a third of its
- * time (0.5 µs instead of 1.4 µs on a 403-byte session), and made once per decode.
+ * of 16 digits. The same test as the regular expression `/Infinity|NaN|\d{16}/`, in 40 % of its
+ * time (0.55 µs instead of 1.37 µs on a 403-byte session), and made once per decode.
  */
 function needsTolerantParse(text: string): boolean {
   return text.includes('NaN') || text.includes('Infinity') || SIXTEEN_DIGITS.test(text);
