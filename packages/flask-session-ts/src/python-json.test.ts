@@ -161,6 +161,11 @@ describe('details of both paths', () => {
     ]);
   });
 
+  it('reads keys with escapes, and keys without them as written', () => {
+    const text = String.raw`{"a\"b":1,"\u00e9\ud83d\ude00":2,"c\\":3,"é":4,"\/":5,"plain key":6}`;
+    expect(objectMembers(text).map(([key]) => key)).toEqual(['a"b', 'é😀', 'c\\', 'é', '/', 'plain key']);
+  });
+
   it('counts nested objects against the nesting limit on the tolerant path', () => {
     const nested = (depth: number) => '{"a":'.repeat(depth) + 'NaN' + '}'.repeat(depth);
     expect(() => parsePythonJson(nested(100))).not.toThrow();

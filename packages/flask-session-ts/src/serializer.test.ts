@@ -314,25 +314,61 @@ describe('the decoded-payload cache', () => {
   const plain = () => makeSerializer({ compressAboveBytes: Number.MAX_SAFE_INTEGER });
   const cookieOf = (serializer: SessionSerializer, i: number) => serializer.dumps({ visitor: i });
 
-  it('gives a returning payload the same frozen data, without decoding it again', () => {
+  it('keeps a payload’s data from its second sighting: the third gets the same object', () => {
     const serializer = plain();
     const cookie = cookieOf(serializer, 1);
     const first = serializer.loads(cookie).data;
-    expect(serializer.loads(cookie).data).toBe(first);
-    expect(Object.isFrozen(first)).toBe(true);
+    const second = serializer.loads(cookie).data;
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    expect(serializer.loads(cookie).data).toBe(second);
+    expect(serializer.loads(cookie).data).toBe(second);
   });
 
-  it('keeps 256 payloads, dropping the least recently used when a 257th comes', () => {
+  it('freezes data from the first sighting on, so an in-place change fails loudly every time', () => {
+    const serializer = plain();
+    const cookie = serializer.dumps({ list: [{ n: 1 }] });
+    for (let sighting = 1; sighting <= 3; sighting++) {
+      const data = serializer.loads(cookie).data as { list: { n: number }[] };
+      expect(Object.isFrozen(data)).toBe(true);
+      expect(() => data.list.push({ n: 2 })).toThrow(TypeError);
+      expect(() => {
+        (data.list[0] as { n: number }).n = 3;
+      }).toThrow(TypeError);
+      expect(() => {
+        (data as Record<string, unknown>)['other'] = 1;
+      }).toThrow(TypeError);
+    }
+    expect(serializer.loads(cookie).data).toEqual({ list: [{ n: 1 }] });
+  });
+
+  it('keeps 256 payloads, seen once or kept, dropping the least recently used when a 257th comes', () => {
     const serializer = plain();
     const cookies = Array.from({ length: 258 }, (_, i) => cookieOf(serializer, i));
-    const first = serializer.loads(cookies[0] ?? '').data;
-    const second = serializer.loads(cookies[1] ?? '').data;
-    for (let i = 2; i < 256; i++) serializer.loads(cookies[i] ?? '');
+    const keep = (cookie: string) => {
+      serializer.loads(cookie);
+      return serializer.loads(cookie).data;
+    };
+    const first = keep(cookies[0] ?? '');
+    const second = keep(cookies[1] ?? '');
+    for (let i = 2; i < 256; i++) keep(cookies[i] ?? '');
     // 256 entries: nothing dropped yet; reading the first makes the second the least recently used.
     expect(serializer.loads(cookies[0] ?? '').data).toBe(first);
+    // A payload seen once takes an entry too.
     serializer.loads(cookies[256] ?? '');
     expect(serializer.loads(cookies[0] ?? '').data).toBe(first);
     expect(serializer.loads(cookies[1] ?? '').data).not.toBe(second);
+  });
+
+  it('makes a payload seen a second time the most recently used', () => {
+    const serializer = plain();
+    const cookies = Array.from({ length: 257 }, (_, i) => cookieOf(serializer, i));
+    serializer.loads(cookies[0] ?? '');
+    for (let i = 1; i < 256; i++) serializer.loads(cookies[i] ?? '');
+    const kept = serializer.loads(cookies[0] ?? '').data;
+    // The 257th drops the payload seen once longest ago: the first, had its second sighting not moved it.
+    serializer.loads(cookies[256] ?? '');
+    expect(serializer.loads(cookies[0] ?? '').data).toBe(kept);
   });
 
   it('keeps a payload of 8 KiB, and decodes a longer one each time', () => {
@@ -340,8 +376,10 @@ describe('the decoded-payload cache', () => {
     // {"x":"…"} is 8 bytes around the string: 6,144 bytes of JSON are 8,192 base64 characters.
     const atCap = serializer.dumps({ x: 'a'.repeat(6144 - 8) });
     expect(atCap.split('.')[0]).toHaveLength(8192);
+    serializer.loads(atCap);
     expect(serializer.loads(atCap).data).toBe(serializer.loads(atCap).data);
     const over = serializer.dumps({ x: 'a'.repeat(6145 - 8) });
+    serializer.loads(over);
     expect(serializer.loads(over).data).not.toBe(serializer.loads(over).data);
     expect(serializer.loads(over).data).toEqual({ x: 'a'.repeat(6145 - 8) });
   });
@@ -351,7 +389,9 @@ describe('the decoded-payload cache', () => {
     for (const value of [new Date(Date.UTC(2026, 0, 1)), new Uint8Array([1, 2])]) {
       const cookie = serializer.dumps({ nested: [{ value }] });
       const first = serializer.loads(cookie).data;
-      expect(serializer.loads(cookie).data).not.toBe(first);
+      const second = serializer.loads(cookie).data;
+      expect(second).not.toBe(first);
+      expect(serializer.loads(cookie).data).not.toBe(second);
       expect(Object.isFrozen(first)).toBe(false);
       expect(Object.isFrozen(first['nested'])).toBe(false);
     }

@@ -421,6 +421,54 @@ describe('source texts', () => {
   });
 });
 
+describe('untagging, skipped for text that cannot hold a tag', () => {
+  it('still finds a tag deep inside a short session', () => {
+    expect(loads('{"a":[[{"b":[{" t":[1]}]}]],"c":1}')).toEqual({ a: [[{ b: [[1]] }]], c: 1 });
+  });
+
+  it.each([
+    ['a space', ' '],
+    ['a tab', '\t'],
+    ['a line feed', '\n'],
+    ['a carriage return', '\r'],
+    ['several', ' \r\n\t '],
+  ])('still finds a tag after %s between the brace and the key', (_what, space) => {
+    expect(loads(`{"x":{${space}" t":[1]}}`)).toEqual({ x: [1] });
+    expect(loads(`{${space}" di":{" t__":[1]}}`)).toEqual({ ' t': [1] });
+  });
+
+  it('still finds a tag whose space is written as \\u0020, which Python reads as a space too', () => {
+    expect(loads('{"x":{"\\u0020t":[1]}}')).toEqual({ x: [1] });
+    expect(loads('{"x":{"\\u0020d":"Thu, 01 Jan 1970 00:00:00 GMT"}}')).toEqual({ x: new Date(0) });
+  });
+
+  it('leaves a tag-named key in a two-key object, and a tag inside a string, as they are', () => {
+    expect(loads('{"x":{"y":2," t":[1]},"z":{" t":[1],"w":3}}')).toEqual({
+      x: { y: 2, ' t': [1] },
+      z: { ' t': [1], w: 3 },
+    });
+    expect(loads('{"x":"{\\" t\\":[1]}","y":" t"}')).toEqual({ x: '{" t":[1]}', y: ' t' });
+  });
+
+  it('refuses the shortest text nested too deep, which holds no tag', () => {
+    // {"": then 512 levels: 1,029 characters, as short as a refusal gets.
+    const deepest = '{"":' + '['.repeat(512) + ']'.repeat(512) + '}';
+    expect(deepest).toHaveLength(1029);
+    expect(thrown(() => loadsWithSources(deepest))).toMatchObject({ reason: 'too-deep' });
+    expect(loadsWithSources('{"":' + '['.repeat(511) + ']'.repeat(511) + '}').sources.size).toBe(1);
+  });
+
+  it('reads tag-free text as the walk would: the same values, and "__proto__" an ordinary key', () => {
+    const { data } = loadsWithSources('{"__proto__":{"__proto__":[1]},"a":[{"b":null}]}');
+    expect(Object.keys(data)).toEqual(['__proto__', 'a']);
+    const inner = data['__proto__'] as Record<string, unknown>;
+    expect(Object.keys(inner)).toEqual(['__proto__']);
+    expect(inner['__proto__']).toEqual([1]);
+    expect(Object.getPrototypeOf(inner)).toBe(Object.prototype);
+    expect(data['a']).toEqual([{ b: null }]);
+  });
+});
+
 describe('key order beyond the BMP', () => {
   it('sorts keys by code point, as Python does, not by UTF-16 unit', () => {
     // UTF-16 puts U+10000 (\ud800\udc00) before U+FFFF; Python puts it after.

@@ -469,6 +469,20 @@ function untagged(tag: string, inner: unknown): unknown {
  */
 export const MAX_DEPTH = 512;
 
+/**
+ * Matches the text of every tagged object. A tag is the only key of its object and starts with a
+ * space, so the object opens with `{`, JSON whitespace, a quote and a space: written raw, or as
+ * `\u0020`, the only escape that reads as a space. A match only means a walk is needed: it may be
+ * in a string, or a key with a space that is not a tag.
+ */
+const MAY_HOLD_TAG = /\{[ \t\n\r]*"(?: |\\u0020)/;
+
+/**
+ * Length of the shortest text {@link untagTree} refuses as too deep: a value nested
+ * {@link MAX_DEPTH} levels inside the session, `{"":` then MAX_DEPTH brackets opened and closed, `}`.
+ */
+const SHORTEST_TOO_DEEP = 2 * MAX_DEPTH + 5;
+
 /** Untags in place, children first, like Python's `object_hook`. */
 function untagTree(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
@@ -514,9 +528,12 @@ export function loadsWithSources(text: string): LoadedData {
   const members = objectMembers(text);
   const data = Object.create(null) as Record<string, unknown>;
   const sources = new Map<string, string>();
+  // Untagging only replaces tagged objects and refuses deep nesting: text that can hold neither
+  // (nearly every session) is already what the walk would leave.
+  const untag = text.length >= SHORTEST_TOO_DEEP || MAY_HOLD_TAG.test(text);
   try {
     for (const [key, value, source] of members) {
-      data[key] = untagTree(value, 1);
+      data[key] = untag ? untagTree(value, 1) : value;
       sources.set(key, source);
     }
   } catch (error) {
