@@ -239,7 +239,7 @@ function saleRow(figures: SaleFigures, columns: SaleColumns, first: boolean, tok
         <td data-label="Sale Date">${sale.date}</td>
         <td class="num" data-label="Shares">${alignedFigure(figures.shares, columns.shares)}</td>
         <td class="num" data-label="Sale Price">${alignedFigure(figures.price, columns.price)}</td>
-        <td class="num" data-label="Fee">${figures.fee === undefined ? alignedBlank('—', columns.fee) : alignedFigure(figures.fee, columns.fee)}</td>
+        <td class="num" data-label="Fee">${figures.fee === undefined ? alignedBlank(html`&mdash;`, columns.fee) : alignedFigure(figures.fee, columns.fee)}</td>
         <td class="num" data-label="Proceeds">${alignedFigure(figures.proceeds, columns.proceeds)}</td>
         <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
         ${gainCell(figures.gain, 'Realized Gain', columns.gain)}
