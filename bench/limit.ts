@@ -198,7 +198,7 @@ function layout(title: string, visitor: Visitor, path: string, main: string): st
     (theme ?? 'light dark') +
     '" />\n    <title>' +
     escapeHtml(title) +
-    ' · Stock Portfolio</title>\n  </head>\n  <body>\n    <a class="skip-link" href="#main">Skip to content</a>\n    <header class="site-header">\n      <a class="brand" href="/">Stock Portfolio</a>\n      <nav aria-label="Main">\n      ' +
+    ' &middot; Stock Portfolio</title>\n  </head>\n  <body>\n    <a class="skip-link" href="#main">Skip to content</a>\n    <header class="site-header">\n      <a class="brand" href="/">Stock Portfolio</a>\n      <nav aria-label="Main">\n      ' +
     (MENUS.get(path as (typeof MENU)[number][0]) ?? PLAIN_MENU) +
     '\n      <form method="post" action="/theme" class="theme-switch">\n    <input type="hidden" name="csrf_token" value="' +
     escapeHtml(visitor.csrf) +
@@ -395,7 +395,7 @@ function chart(positions: readonly Position[], total: number): string {
       String(colourOf(rawSymbol)) +
       '" /></svg>\n      <span class="chart-value">' +
       ((cost * 100) / total).toFixed(2) +
-      '% · ' +
+      '% &middot; ' +
       escapeHtml(money(cost)) +
       '</span>\n    </li>';
   }

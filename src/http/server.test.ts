@@ -201,8 +201,8 @@ describe('the response path', () => {
     expect(ended.filter((chunk) => typeof chunk === 'string')).toEqual([]);
     expect(ended.some((chunk) => chunk instanceof Uint8Array && chunk.length === bytes.length)).toBe(true);
     expect(headers['content-length']).toBe(String(bytes.length));
-    // The title's "·" (U+00B7) is two bytes in UTF-8, one in Latin-1: the count and the text both hold.
-    expect(bytes.includes(Buffer.from('\u00b7 Stock Portfolio', 'utf8'))).toBe(true);
+    // The symbol field's hint has "–" (U+2013), three bytes in UTF-8: the count and the text both hold.
+    expect(bytes.includes(Buffer.from('of 1\u201310 letters', 'utf8'))).toBe(true);
   });
 });
 

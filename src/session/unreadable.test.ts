@@ -140,7 +140,7 @@ describe('a session cookie signed with a key the app no longer has', () => {
     const cookie = await portfolioCookie(OLD_KEY);
     const client = visitorHolding(buildTestApp({ config: { secretKey: NEW_KEY } }), cookie);
     const question = await client.get(urlFor('clear_stocks'));
-    expect(question.html).toContain('<title>Start a new portfolio? · Stock Portfolio</title>');
+    expect(question.html).toContain('<title>Start a new portfolio? &middot; Stock Portfolio</title>');
     expect(mainText(question.html)).toContain(START_NEW_QUESTION);
     const started = await client.postForm(urlFor('clear_stocks'), { confirm: 'yes' });
     expect(started.status).toBe(302);

@@ -98,8 +98,8 @@ describe('a refused form', () => {
   }
 
   it('says so in the page title', async () => {
-    expect((await refused()).html).toContain('<title>Error: Add a stock · Stock Portfolio</title>');
-    expect(await page(urlFor('add_stock'))).toContain('<title>Add a stock · Stock Portfolio</title>');
+    expect((await refused()).html).toContain('<title>Error: Add a stock &middot; Stock Portfolio</title>');
+    expect(await page(urlFor('add_stock'))).toContain('<title>Add a stock &middot; Stock Portfolio</title>');
   });
 
   it('starts with a focused error summary that links each message to its field, in form order', async () => {
@@ -153,14 +153,14 @@ describe("the tracker's forms, refused", () => {
   it('edit: the summary links to the field, and the title starts with "Error:"', async () => {
     const client = await visitorWithAapl();
     const form = await client.get(urlFor('edit_lot', { lot_id: 1 }));
-    expect(form.html).toContain('<title>Edit AAPL · Stock Portfolio</title>');
+    expect(form.html).toContain('<title>Edit AAPL &middot; Stock Portfolio</title>');
     expect(form.html).not.toContain('error-summary');
     const page = await client.postForm(urlFor('edit_lot', { lot_id: 1 }), {
       ...VALID,
       number_of_shares: '0',
     });
     expect(page.status).toBe(422);
-    expect(page.html).toContain('<title>Error: Edit AAPL · Stock Portfolio</title>');
+    expect(page.html).toContain('<title>Error: Edit AAPL &middot; Stock Portfolio</title>');
     expect(page.html).toContain(`<li><a href="#number_of_shares">${sharesMessages['not-positive']}</a></li>`);
   });
 
@@ -173,7 +173,7 @@ describe("the tracker's forms, refused", () => {
       current_price: 'abc',
     });
     expect(page.status).toBe(422);
-    expect(page.html).toContain('<title>Error: Update prices · Stock Portfolio</title>');
+    expect(page.html).toContain('<title>Error: Update prices &middot; Stock Portfolio</title>');
     expect(page.html).toMatch(/<section class="error-summary"[^>]*autofocus>[\s\S]*<a href="#price-AAPL">/);
   });
 });

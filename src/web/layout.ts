@@ -143,7 +143,7 @@ function documentStart(theme: Theme | undefined): Html {
 const DOCUMENT_STARTS = new Map<Theme | undefined, Html>(
   [undefined, ...THEMES].map((theme) => [theme, documentStart(theme)]),
 );
-const TITLE_TO_MENU = html` · Stock Portfolio</title>
+const TITLE_TO_MENU = html` &middot; Stock Portfolio</title>
   </head>
   <body>
     ${SKIP_LINK}

@@ -103,7 +103,7 @@ export function noSuchPage(
   return html`<section class="error-page">
   <h1>${NO_SUCH_PAGE_TITLE}</h1>
   <p>There is no page ${asked} of ${what}: ${pageCount === 1 ? 'it has one page' : `it has ${formatCount(pageCount)} pages`}.</p>
-  <p>${pageCount > 1 && html`<a href="${urlOf(pageCount)}">Go to the last page (${formatCount(pageCount)})</a> · `}<a href="${urlOf(1)}">Go to the first page</a></p>
+  <p>${pageCount > 1 && html`<a href="${urlOf(pageCount)}">Go to the last page (${formatCount(pageCount)})</a> &middot; `}<a href="${urlOf(1)}">Go to the first page</a></p>
 </section>`;
 }
 

@@ -310,7 +310,7 @@ export class Client {
   }
 }
 
-/** The named character references the views write: the escapes, and punctuation beyond Latin-1. */
+/** The named character references the views write: the escapes, and punctuation beyond ASCII. */
 const NAMED: Readonly<Record<string, string>> = {
   amp: '&',
   lt: '<',
@@ -319,6 +319,7 @@ const NAMED: Readonly<Record<string, string>> = {
   mdash: '—',
   ndash: '–',
   hellip: '…',
+  middot: '·',
 };
 
 /**

@@ -28,7 +28,7 @@ describe('clearing the portfolio', () => {
     const client = await visitorWithTwo();
     const page = await client.get(urlFor('clear_stocks'));
     expect(page.status).toBe(200);
-    expect(page.html).toContain('<title>Clear your portfolio? · Stock Portfolio</title>');
+    expect(page.html).toContain('<title>Clear your portfolio? &middot; Stock Portfolio</title>');
     expect(mainText(page.html)).toContain(
       'This removes all 2 holdings (cost basis $4,834.72) from your portfolio. It cannot be undone.',
     );

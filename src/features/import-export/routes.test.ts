@@ -115,7 +115,7 @@ describe('import', () => {
       upload(`${HEADER}GOOG,3,150,2025-05-06\r\n`, 'replace', 'portfolio.csv', false),
     );
     expect(page.status).toBe(422);
-    expect(page.html).toContain('<title>Error: Import a portfolio · Stock Portfolio</title>');
+    expect(page.html).toContain('<title>Error: Import a portfolio &middot; Stock Portfolio</title>');
     expect(page.html).toContain(`<a href="#import-confirm">${importFlowMessages.confirmReplace}</a>`);
     expect(page.html).toContain('<section class="error-summary"');
     expect(client.decodeSession()).toEqual(before);

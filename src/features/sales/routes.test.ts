@@ -161,7 +161,7 @@ describe('recording a sale', () => {
       sale_price: '',
     });
     expect(page.status).toBe(422);
-    expect(page.html).toContain('<title>Error: Sell stock · Stock Portfolio</title>');
+    expect(page.html).toContain('<title>Error: Sell stock &middot; Stock Portfolio</title>');
     expect(fieldError(page.html, 'number_of_shares')).toBe(sharesMessages['not-positive']);
     expect(fieldError(page.html, 'sale_date')).toBe(saleDateMessages.future);
     expect(fieldError(page.html, 'fee')).toBe(feeMessages['not-positive']);

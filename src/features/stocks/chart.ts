@@ -155,7 +155,7 @@ export function allocationChart(view: Positions): Html | undefined {
     (slice) => html`<li>
       <span class="chart-label">${nameOf(slice)}</span>
       <svg class="chart-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect width="${toCanonicalString(slice.length)}" height="10" class="${slice.others === undefined ? `chart-colour-${colourOf(slice.symbol)}` : 'chart-colour-others'}" /></svg>
-      <span class="chart-value">${percentText(slice.percent)} · ${formatMoney(slice.amount)}</span>
+      <span class="chart-value">${percentText(slice.percent)} &middot; ${formatMoney(slice.amount)}</span>
     </li>`,
   );
   return html`<section class="chart" aria-labelledby="chart-heading">

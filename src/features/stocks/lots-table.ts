@@ -13,9 +13,10 @@ import { indexedUrl } from '../../web/urls.js';
 
 /**
  * A dash for a figure that needs a price the visitor has not set: never a zero that looks real.
- * Written `&mdash;`, as every character beyond Latin-1 in this page's templates: one such character
- * makes V8 hold the whole page as a two-byte string, which cost about 50 µs more CPU a request to
- * build, flatten and encode (issue 16, `npm run bench -- --quick`).
+ * Written `&mdash;`, as every character beyond ASCII in this page's templates: one character beyond
+ * Latin-1 makes V8 hold the whole page as a two-byte string (about 50 µs more CPU a request to build,
+ * flatten and encode the 34 KB page, `npm run bench -- --quick`), and one beyond ASCII (a `·`) makes
+ * its UTF-8 encoding a conversion instead of a copy (5–10 µs of the page's build and encoding).
  */
 export const NOT_SET = html`<span aria-hidden="true">&mdash;</span><span class="visually-hidden">not set</span>`;
 

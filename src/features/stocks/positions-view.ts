@@ -128,7 +128,7 @@ function positionSales(position: Position): Html {
   if (position.realized === undefined) return html`<p class="position-sales">${sell}</p>`;
   const realized = formatSignedMoney(position.realized);
   return html`<p class="position-sales">Realized gain on sales of ${position.symbol}: <span class="${numClass(realized)}">${realized}</span>
-            (<a href="${SALES_URL}#sales-${position.symbol}">see the sales</a>) · ${sell}</p>`;
+            (<a href="${SALES_URL}#sales-${position.symbol}">see the sales</a>) &middot; ${sell}</p>`;
 }
 
 /** Past {@link INLINE_LOTS}, the link to the position's own lots page, which lists them all. */
