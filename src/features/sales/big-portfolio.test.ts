@@ -4,56 +4,22 @@
  * 60,000 open lots, and the form lists them in pages of `LOTS_PER_PAGE` to pick from, with links
  * between the pages. Bytes and counts are asserted, not time (`npm run bench:big-portfolio`).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionStore } from 'flask-session-ts';
-import { createApp } from '../../http/app.js';
-import { createSessionStore } from '../../session/stores.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LOTS_PER_PAGE } from '../../web/page-numbers.js';
 import { urlFor } from '../../web/urls.js';
-import {
-  buildTestApp,
-  Client,
-  fieldError,
-  formInput,
-  recordingLogger,
-  startSession,
-  testConfig,
-  textOf,
-} from '../../../test/support/client.js';
-import { fillToCap } from '../../../test/support/big-portfolio.js';
+import { fieldError, formInput, textOf } from '../../../test/support/client.js';
+import { visitorsAtCap } from '../../../test/support/big-portfolio-visitors.js';
 import { PICKS_PAGE_FIELD } from './view.js';
 
 const MB = 1_000_000;
-let dir = '';
-const opened: SessionStore[] = [];
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sales-big-portfolio-'));
-});
-afterAll(async () => {
-  await Promise.all(opened.splice(0).map(async (s) => s.close?.()));
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /**
  * A SQLite-mode visitor whose lots of AAPL fill the store's cap, less `reserveBytes` (room for
  * what a visit adds: the CSRF token, flashes, and for a sale its record and undo).
  */
-async function visitorAtCap(reserveBytes?: number) {
-  const config = testConfig({
-    sessionType: 'sqlite',
-    sessionSqlitePath: join(dir, `one-symbol-${opened.length}.sqlite3`),
-  });
-  const store = createSessionStore(config);
-  opened.push(store);
-  const client = new Client(createApp({ config, logger: recordingLogger(), store }), buildTestApp().store);
-  await startSession(client);
-  const count = await fillToCap(store, client.cookieHeader, 'one-symbol', reserveBytes);
-  return { client, count };
-}
+const atCap = visitorsAtCap('sales-big-portfolio');
+const visitorAtCap = (reserveBytes?: number) =>
+  atCap('one-symbol', reserveBytes === undefined ? {} : { reserveBytes });
 
 const sellForm = (query = '') => `${urlFor('sell_stock')}?symbol=AAPL${query}`;
 

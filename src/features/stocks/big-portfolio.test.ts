@@ -3,63 +3,15 @@
  * may keep some 60,000 holdings, and the list page, the lots page and their pagination answer with
  * pages under 1 MB. Bytes are asserted, not time (`npm run bench:big-portfolio` prints the CPU).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteSessionStore } from 'flask-session-ts/sqlite';
-import type { SessionStore } from 'flask-session-ts';
-import { createApp } from '../../http/app.js';
-import { createSessionStore } from '../../session/stores.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../../session/storage.js';
 import { urlFor } from '../../web/urls.js';
-import {
-  buildTestApp,
-  Client,
-  recordingLogger,
-  startSession,
-  testConfig,
-  textOf,
-} from '../../../test/support/client.js';
-import { fillToCap, type PortfolioShape } from '../../../test/support/big-portfolio.js';
+import { textOf } from '../../../test/support/client.js';
+import { visitorsAtCap } from '../../../test/support/big-portfolio-visitors.js';
 import { INLINE_LOTS, LOTS_PER_PAGE, POSITIONS_PER_PAGE } from './paging.js';
 
 const MB = 1_000_000;
-let dir = '';
-const opened: SessionStore[] = [];
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stocks-big-portfolio-'));
-});
-afterAll(async () => {
-  await Promise.all(opened.splice(0).map(async (s) => s.close?.()));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** A visitor of a SQLite-mode app whose portfolio of `shape` fills the store's cap. */
-async function visitorAtCap(
-  shape: PortfolioShape,
-  options: { maxSessionBytes?: number; reserveBytes?: number } = {},
-) {
-  const config = testConfig({
-    sessionType: 'sqlite',
-    sessionSqlitePath: join(dir, `${shape}-${opened.length}.sqlite3`),
-  });
-  const store =
-    options.maxSessionBytes === undefined
-      ? createSessionStore(config)
-      : new SqliteSessionStore({
-          path: config.sessionSqlitePath,
-          secretKey: config.secretKey,
-          permanent: true,
-          maxSessionBytes: options.maxSessionBytes,
-        });
-  opened.push(store);
-  const client = new Client(createApp({ config, logger: recordingLogger(), store }), buildTestApp().store);
-  await startSession(client);
-  const count = await fillToCap(store, client.cookieHeader, shape, options.reserveBytes);
-  return { client, count, store };
-}
+const visitorAtCap = visitorsAtCap('stocks-big-portfolio');
 
 const bytes = (html: string) => Buffer.byteLength(html);
 const list = (query = '') => `${urlFor('list_stocks')}${query}`;
