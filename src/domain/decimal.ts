@@ -13,7 +13,10 @@
  * @module
  */
 
-/** An exact decimal number: `units × 10^-scale`. Values are immutable; every operation returns a new one. */
+/**
+ * An exact decimal number: `units × 10^-scale`. Values are immutable: read-only in their type, and
+ * nothing here changes one; every operation returns a new one.
+ */
 export interface Decimal {
   /** The digits as an integer, sign included. */
   readonly units: bigint;
@@ -32,7 +35,16 @@ export function decimal(units: bigint, scale: number): Decimal {
   if (!Number.isSafeInteger(scale) || scale < 0) {
     throw new RangeError(`Decimal scale must be a non-negative integer, got ${scale}`);
   }
-  return Object.freeze({ units, scale });
+  return { units, scale };
+}
+
+/**
+ * {@link decimal} for a scale already known to be valid (computed here from valid scales): a page
+ * of positions makes a few hundred values, and only the first check and the shape matter. Not
+ * frozen: `readonly` keeps callers from changing one, and freezing cost more than the arithmetic.
+ */
+function made(units: bigint, scale: number): Decimal {
+  return { units, scale };
 }
 
 // ASCII digits only, spelled out: `\d` would also be ASCII-only without the `u` flag, but [0-9] says so.
@@ -50,7 +62,7 @@ export function parseDecimal(text: string): Decimal | undefined {
   if (match === null) return undefined;
   const [, sign = '', whole = '', fraction = ''] = match;
   const units = BigInt(whole + fraction);
-  return decimal(sign === '-' ? -units : units, fraction.length);
+  return made(sign === '-' ? -units : units, fraction.length);
 }
 
 /** Removes trailing fraction zeros: `1.2500` becomes `1.25`, `100.0` becomes `100`. The value is unchanged. */
@@ -60,7 +72,7 @@ export function normalize(value: Decimal): Decimal {
     units /= 10n;
     scale -= 1;
   }
-  return scale === value.scale ? value : decimal(units, scale);
+  return scale === value.scale ? value : made(units, scale);
 }
 
 // 10^0 … 10^39 as bigints, computed once: `10n ** BigInt(n)` allocates twice per call, and every
@@ -80,7 +92,7 @@ function rescale(value: Decimal, scale: number): bigint {
 /** The exact sum `a + b`, at the larger of the two scales. */
 export function add(a: Decimal, b: Decimal): Decimal {
   const scale = Math.max(a.scale, b.scale);
-  return decimal(rescale(a, scale) + rescale(b, scale), scale);
+  return made(rescale(a, scale) + rescale(b, scale), scale);
 }
 
 /** The exact sum of all `values`; {@link ZERO} for none. */
@@ -92,7 +104,7 @@ export function sum(values: Iterable<Decimal>): Decimal {
 
 /** The exact difference `a − b`, at the larger of the two scales. */
 export function subtract(a: Decimal, b: Decimal): Decimal {
-  return add(a, decimal(-b.units, b.scale));
+  return add(a, made(-b.units, b.scale));
 }
 
 /**
@@ -118,7 +130,7 @@ export function divide(a: Decimal, b: Decimal, scale: number): Decimal {
 
 /** The exact product `a × b`; its scale is the sum of the scales (`1.5 × 2.25` has scale 3). */
 export function multiply(a: Decimal, b: Decimal): Decimal {
-  return decimal(a.units * b.units, a.scale + b.scale);
+  return made(a.units * b.units, a.scale + b.scale);
 }
 
 /** `-1`, `0` or `1` as `a` is less than, equal to or greater than `b`, by value (`1.50` equals `1.5`). */
@@ -197,7 +209,7 @@ export function formatMoney(value: Decimal): string {
 export function formatPrice(value: Decimal): string {
   const normalized = normalize(value);
   const { sign, whole, fraction } = parts(
-    normalized.scale < 2 ? decimal(rescale(normalized, 2), 2) : normalized,
+    normalized.scale < 2 ? made(rescale(normalized, 2), 2) : normalized,
   );
   return `${sign}$${join(groupThousands(whole), fraction)}`;
 }
