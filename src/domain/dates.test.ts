@@ -32,6 +32,29 @@ describe('purchase dates', () => {
     expect(utcDate(Date.UTC(2026, 11, 1, 23, 59))).toBe('2026-12-01');
   });
 
+  it('turns the day at midnight UTC exactly, asked in any order, before 1970 too', () => {
+    const midnight = Date.UTC(2026, 11, 2);
+    // Each answer is checked against the one before it: the last day asked for is remembered.
+    const asked: [number, string][] = [
+      [midnight - 1, '2026-12-01'],
+      [midnight - 1, '2026-12-01'],
+      [midnight, '2026-12-02'],
+      [midnight - 86_400_000, '2026-12-01'],
+      [midnight + 86_400_000 - 1, '2026-12-02'],
+      [midnight + 86_400_000, '2026-12-03'],
+      [Date.UTC(1969, 11, 31, 23, 59, 59, 999), '1969-12-31'],
+      [0, '1970-01-01'],
+      [-1, '1969-12-31'],
+    ];
+    for (const [ms, date] of asked) expect(utcDate(ms), String(ms)).toBe(date);
+  });
+
+  it('refuses a time that is not one, even right after a valid one', () => {
+    utcDate(Date.UTC(2026, 11, 1));
+    expect(() => utcDate(Number.NaN)).toThrow(RangeError);
+    expect(() => utcDate(8.64e15 + 1)).toThrow(RangeError);
+  });
+
   it('allows the next UTC day once it has begun at UTC+14, and not before', () => {
     expect(latestPurchaseDate(Date.UTC(2026, 11, 1, 9, 59))).toBe('2026-12-01');
     expect(latestPurchaseDate(Date.UTC(2026, 11, 1, 10, 0))).toBe('2026-12-02');

@@ -12,9 +12,21 @@ const MS_PER_HOUR = 3_600_000;
 /** The earliest time zone in use, UTC+14: its date is the latest calendar day that has begun anywhere. */
 const EARLIEST_ZONE_HOURS = 14;
 
+const MS_PER_DAY = 86_400_000;
+// The last day asked for: every page asks for today, and the Date round trip is a few µs of cold
+// code in a request (issue 16), while the UTC day changes only at multiples of MS_PER_DAY.
+let lastDay = Number.NaN;
+let lastDate = '';
+
 /** The UTC calendar day of `epochMs`, as `YYYY-MM-DD`. */
 export function utcDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
+  const day = Math.floor(epochMs / MS_PER_DAY);
+  // NaN never equals itself: an invalid time goes on to Date and throws its RangeError.
+  if (day !== lastDay) {
+    lastDate = new Date(epochMs).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastDate;
 }
 
 /** The latest purchase date that is not in the future at `epochMs`, anywhere on Earth. */
