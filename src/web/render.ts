@@ -10,6 +10,7 @@ import type { AppEnv } from './context.js';
 import type { Html } from './html.js';
 import { layout, type PageContext } from './layout.js';
 import { addCookie, respondHtml } from './response.js';
+import { pathOfRequestUrl } from './urls.js';
 
 /** How a page is rendered. */
 export interface RenderOptions {
@@ -66,7 +67,7 @@ export function renderPage(
     ),
     csrfToken: options.readOnly === true ? csrf.existing() : csrf.token(),
     // Still percent-encoded (c.req.path is partly decoded), so it can go back into a Location header.
-    path: new URL(c.req.url).pathname,
+    path: pathOfRequestUrl(c.req.url),
     storage: c.get('storage'),
   };
   const content = body(page);

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { Hono } from 'hono';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
-import { honoPaths, indexedUrl, routes, urlFor, type ParamNames, type RouteName } from './urls.js';
+import {
+  honoPaths,
+  indexedUrl,
+  pathOfRequestUrl,
+  routes,
+  urlFor,
+  type ParamNames,
+  type RouteName,
+} from './urls.js';
 
 describe('urlFor', () => {
   it('returns the path of a route without parameters', () => {
@@ -193,5 +201,41 @@ describe('indexedUrl', () => {
     indexedUrl('list_stocks');
     // @ts-expect-error hello_message's parameter is any segment, not digits
     expect(() => indexedUrl('hello_message')(1)).not.toThrow();
+  });
+});
+
+describe('pathOfRequestUrl', () => {
+  // Request targets as a browser or a hand-written request may send them; the URL is built as
+  // @hono/node-server builds c.req.url: normalized by URL whenever the target is unusual.
+  const targets = [
+    '/',
+    '',
+    '/stocks',
+    '/stocks?sort=value&page=2',
+    '/stocks/?',
+    '/stocks#top',
+    '/stocks?q=a#b',
+    '/a#b?c',
+    '/hello/hi%20there%2F%3F',
+    '/hello/caf\u00e9 space',
+    '/a/./b/../c',
+    '/a//b',
+    "/it's/[x]/~y",
+    '/?only=query',
+  ];
+  it.each(targets)('gives what URL gives for %j', (target) => {
+    for (const origin of ['http://127.0.0.1:3000', 'https://[::1]:8443', 'http://example.com']) {
+      const href = new URL(origin + target).href;
+      expect(pathOfRequestUrl(href)).toBe(new URL(href).pathname);
+    }
+  });
+
+  it('gives what URL gives for any path and query', () => {
+    fc.assert(
+      fc.property(fc.webPath(), fc.webQueryParameters(), fc.webFragments(), (path, query, fragment) => {
+        const href = new URL(`http://127.0.0.1:3000${path}?${query}#${fragment}`).href;
+        expect(pathOfRequestUrl(href)).toBe(new URL(href).pathname);
+      }),
+    );
   });
 });

@@ -189,3 +189,20 @@ export function indexedUrl(name: IndexedRoute): (value: number) => string {
     return head + String(value) + tail;
   };
 }
+
+/**
+ * The path of a request's absolute URL, still percent-encoded, as `new URL(url).pathname` gives
+ * it, for the URLs a request carries: `c.req.url`, which @hono/node-server builds already
+ * normalized (dot segments resolved, characters encoded). Found by search: parsing a URL is a few
+ * µs of cold code on every page (issue 16).
+ */
+export function pathOfRequestUrl(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  let end = url.length;
+  for (const stop of ['?', '#']) {
+    const at = url.indexOf(stop, start);
+    if (at >= 0 && at < end) end = at;
+  }
+  return url.slice(start, end);
+}
