@@ -12,6 +12,11 @@ describe('decimalColumn', () => {
     expect(decimalColumn(['+12.50%', '-0.08%'])).toEqual({ tail: '.00%' });
   });
 
+  it('writes every digit as a zero, and only digits', () => {
+    expect(decimalColumn(['$1.9876', '0.54', '$3.21'])).toEqual({ tail: '.0000' });
+    expect(decimalColumn(['+0.19%', '+1.9/:%'])).toEqual({ tail: '.0/:%' });
+  });
+
   it('has no tail when no figure has a decimal point, or when there is no figure', () => {
     expect(decimalColumn(['15', '1,200'])).toEqual({ tail: '' });
     expect(decimalColumn([])).toEqual({ tail: '' });

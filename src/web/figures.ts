@@ -44,7 +44,14 @@ export function decimalColumn(figures: Iterable<string>): DecimalColumn {
     const length = tailLength(figure);
     if (length > longest.length) longest = figure.slice(figure.length - length);
   }
-  return { tail: longest.replace(/[0-9]/g, '0') };
+  // Digits as zeros, the rest as written (`.17%` → `.00%`). A loop, not a replace: a page of
+  // positions sizes some forty columns, and a regex replace each was 4 µs a page under load.
+  let tail = '';
+  for (let i = 0; i < longest.length; i++) {
+    const ch = longest.charAt(i);
+    tail += ch >= '0' && ch <= '9' ? '0' : ch;
+  }
+  return { tail };
 }
 
 /** What `text` lacks of the column's tail, e.g. `00` for `$302.17` in a column of `.0000`. */
