@@ -565,3 +565,84 @@ describe('a session standing for an undecodable cookie', () => {
     expect(session.undecodable).toBeUndefined();
   });
 });
+
+describe('data given to the constructor', () => {
+  /** Frozen, as the decode cache hands a cookie's data to every request that brings the cookie. */
+  function sharedCookie(): { data: SessionData; sources: ReadonlyMap<string, string> } {
+    const data = Object.freeze(
+      JSON.parse('{"_permanent":true,"_flashes":[["info","hi"]],"cart":[1,2],"theme":"dark"}') as SessionData,
+    );
+    const sources = new Map([
+      ['_permanent', 'true'],
+      ['_flashes', '[["info","hi"]]'],
+      ['cart', '[1,2]'],
+      ['theme', '"dark"'],
+    ]);
+    return { data, sources };
+  }
+
+  const changes: [string, (session: Session) => void][] = [
+    ['set', (s) => s.set('theme', 'light')],
+    ['set of a new key', (s) => s.set('lang', 'fr')],
+    ['delete', (s) => s.delete('cart')],
+    ['flash', (s) => s.flash('error', 'oops')],
+    ['consumeFlashes', (s) => void s.consumeFlashes()],
+    ['permanent = false', (s) => (s.permanent = false)],
+    ['markModified', (s) => s.markModified()],
+    ['clear', (s) => s.clear()],
+    ['regenerate without the data', (s) => s.regenerate({ keepData: false })],
+    ['restore of another snapshot', (s) => s.restore(new Session({ other: 1 }).snapshot())],
+  ];
+
+  it.each(changes)('is left as it was by %s, for every other session made from it', (_, change) => {
+    const { data, sources } = sharedCookie();
+    const json = JSON.stringify(data);
+    const first = new Session(data, false, sources);
+    const second = new Session(data, false, sources);
+    change(first);
+    expect(JSON.stringify(data)).toBe(json);
+    expect([...sources.keys()]).toEqual(['_permanent', '_flashes', 'cart', 'theme']);
+    expect(second.toJSON()).toEqual(JSON.parse(json));
+    expect([...second.sources.keys()]).toEqual(['_permanent', '_flashes', 'cart', 'theme']);
+    // The change did happen, to the first session's own copy.
+    expect(first.revision).toBeGreaterThan(second.revision);
+  });
+
+  it('is read where it is until a change: the first change copies it, then changes the copy', () => {
+    const { data, sources } = sharedCookie();
+    const session = new Session(data, false, sources);
+    expect(session.toJSON()).toBe(data);
+    expect(session.sources).toBe(sources);
+    session.set('theme', 'light');
+    expect(session.toJSON()).not.toBe(data);
+    expect(session.toJSON()).toEqual({ ...JSON.parse(JSON.stringify(data)), theme: 'light' });
+    expect(session.sources).not.toBe(sources);
+    expect([...session.sources.keys()]).toEqual(['_permanent', '_flashes', 'cart']);
+  });
+
+  it('gives only its own keys: an inherited name is absent, an own "__proto__" key is read', () => {
+    const data = Object.freeze(JSON.parse('{"__proto__":{"admin":true},"a":1}') as SessionData);
+    const session = new Session(data, false);
+    expect(session.get('constructor')).toBeUndefined();
+    expect(session.has('toString')).toBe(false);
+    expect(session.get('admin')).toBeUndefined();
+    expect(session.get('__proto__')).toEqual({ admin: true });
+    expect(session.isEmpty).toBe(false);
+    expect(new Session(Object.freeze(Object.create({ a: 1 }) as SessionData), false).isEmpty).toBe(true);
+  });
+
+  it('is copied at once when it is not frozen: a later change to the caller’s object does not show', () => {
+    const data: SessionData = { theme: 'dark' };
+    const session = new Session(data, false);
+    data['theme'] = 'light';
+    expect(session.get('theme')).toBe('dark');
+    expect(session.toJSON()).not.toBe(data);
+  });
+
+  it('is permanent only when its own _permanent is true', () => {
+    expect(new Session(Object.freeze({ _permanent: true }), false).permanent).toBe(true);
+    const inherited = Object.freeze(Object.create({ _permanent: true }) as SessionData);
+    expect(new Session(inherited, false).permanent).toBe(false);
+    expect(new Session(inherited, false).consumeFlashes()).toEqual([]);
+  });
+});
