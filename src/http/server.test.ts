@@ -174,11 +174,10 @@ describe('the response path', () => {
     expect(page.headers['x-request-id']).toBe(headers['X-Request-Id']);
   });
 
-  it('hands Node a page as its UTF-8 bytes, counted in Content-Length', async () => {
+  /** GETs `path` and records what Node's end() was handed on the way (restored after the test). */
+  async function getRecordingEnd(path: string) {
     const { running } = await start();
     const ended: unknown[] = [];
-    // Records what Node's end() is handed (restored after the test): bytes, not a string that
-    // @hono/node-server would measure and Node encode a second time.
     const prototype = http.ServerResponse.prototype;
     // end() is OutgoingMessage's: the own property set here shadows it until deleted.
     const end = Reflect.get(prototype, 'end') as (...args: unknown[]) => http.ServerResponse;
@@ -190,7 +189,7 @@ describe('the response path', () => {
     const { headers, bytes } = await new Promise<{ headers: http.IncomingHttpHeaders; bytes: Buffer }>(
       (resolve, reject) => {
         http
-          .get(running.url + urlFor('add_stock'), { agent: false }, (res) => {
+          .get(running.url + path, { agent: false }, (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (chunk: Buffer) => chunks.push(chunk));
             res.on('end', () => resolve({ headers: res.headers, bytes: Buffer.concat(chunks) }));
@@ -198,11 +197,28 @@ describe('the response path', () => {
           .on('error', reject);
       },
     );
+    return { ended, headers, bytes };
+  }
+
+  it('hands Node a page beyond ASCII as its UTF-8 bytes, counted in Content-Length', async () => {
+    const { ended, headers, bytes } = await getRecordingEnd(urlFor('add_stock'));
+    // Bytes, not a string that @hono/node-server would measure and Node encode a second time.
     expect(ended.filter((chunk) => typeof chunk === 'string')).toEqual([]);
     expect(ended.some((chunk) => chunk instanceof Uint8Array && chunk.length === bytes.length)).toBe(true);
     expect(headers['content-length']).toBe(String(bytes.length));
     // The symbol field's hint has "–" (U+2013), three bytes in UTF-8: the count and the text both hold.
     expect(bytes.includes(Buffer.from('of 1\u201310 letters', 'utf8'))).toBe(true);
+  });
+
+  it('hands Node a pure-ASCII page as the string itself: no Buffer to allocate, the same bytes', async () => {
+    const { ended, headers, bytes } = await getRecordingEnd(urlFor('list_stocks'));
+    const [page, ...more] = ended.filter((chunk): chunk is string => typeof chunk === 'string');
+    expect(more).toEqual([]);
+    expect(ended.filter((chunk) => chunk instanceof Uint8Array)).toEqual([]);
+    expect(Buffer.from(page ?? '', 'utf8').equals(bytes)).toBe(true);
+    expect(bytes.every((byte) => byte < 0x80)).toBe(true);
+    expect(headers['content-length']).toBe(String(bytes.length));
+    expect(bytes.toString('latin1')).toContain('<h1');
   });
 });
 

@@ -9,10 +9,12 @@
  * undici `Headers` first (25 µs for the 13 security headers alone, issue 16). So nothing in the
  * app sets a header on `c` or `c.res`: it goes into {@link ResponseHead} or into {@link respond}.
  *
- * A text body goes out as its UTF-8 bytes, encoded here once. Given a string, @hono/node-server
- * measures it with `Buffer.byteLength` (which flattens the page's string of many concatenated
- * parts) and Node encodes it again on the socket: 60–70 µs more CPU for the 34 KB positions page
- * (issue 16; `npm run bench -- --quick`).
+ * A text body beyond ASCII goes out as its UTF-8 bytes, encoded here once: given such a string,
+ * @hono/node-server measures it with `Buffer.byteLength` and Node encodes it again on the socket
+ * (60–70 µs more CPU for the 34 KB positions page when it held one `—`, issue 16). A pure-ASCII
+ * body (the list pages are: their templates write references) goes as the string itself: its
+ * length is its byte count, and Node writes it to the socket without a 34 KB Buffer to allocate
+ * first (the response's share of GET /stocks (10), 78 → 69 µs under `bench/profile.ts`).
  * @module
  */
 import { commitSession, type SessionResponseHeaders } from 'flask-session-ts/hono';
@@ -34,7 +36,7 @@ export async function respond(
 ): Promise<Response> {
   const head = c.get('head');
   const session = await finishSession(c, status);
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const bytes = typeof body === 'string' ? textBody(body) : body;
   const fields: Record<string, string> = { ...head.base, ...head.fields, ...headers };
   if (head.requestId !== undefined) fields['X-Request-Id'] = head.requestId;
   // A page built from a visitor's session must not be stored by any cache.
@@ -51,6 +53,13 @@ export async function respond(
   const many = new Headers(fields);
   for (const cookie of cookies) many.append('Set-Cookie', cookie);
   return new Response(bytes, { status, headers: many });
+}
+
+/** `text` as Node should be handed it: itself when pure ASCII, else its UTF-8 bytes. */
+function textBody(text: string): string | Buffer {
+  // One UTF-8 byte per UTF-16 unit holds only for ASCII: a character beyond it takes two or more
+  // bytes, a surrogate half three. This also flattens the page's string, which sending needs anyway.
+  return Buffer.byteLength(text, 'utf8') === text.length ? text : Buffer.from(text, 'utf8');
 }
 
 /** An HTML page. */
