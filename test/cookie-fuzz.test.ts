@@ -17,6 +17,7 @@ import {
   cookieGenerators,
   createHarness,
   hostileSignedCookies,
+  listsValidHolding,
   payloadFor,
   signed,
   type CookieCase,
@@ -47,7 +48,14 @@ describe('the harness', () => {
     checkWithStore(h, { header, expect: 'valid' });
     const res = await h.app.request('/stocks', { headers: { Cookie: header } });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain(VALID_SYMBOL);
+    expect(listsValidHolding(await res.text())).toBe(true);
+  });
+
+  it('tells a listed holding from its symbol inside a random token', () => {
+    expect(listsValidHolding(`<th scope="row">${VALID_SYMBOL}</th>`)).toBe(true);
+    expect(listsValidHolding(`<input type="hidden" name="csrf_token" value="x${VALID_SYMBOL}y" />`)).toBe(
+      false,
+    );
   });
 
   it('refuses the valid data signed one second past its lifetime', () => {
