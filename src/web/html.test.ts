@@ -14,6 +14,24 @@ describe('html templates', () => {
 
   it('returns plain text unchanged', () => {
     expect(escapeHtml('AAPL 15 @ $302.17')).toBe('AAPL 15 @ $302.17');
+    expect(escapeHtml('')).toBe('');
+  });
+
+  it.each([
+    ['&', '&amp;'],
+    ['<', '&lt;'],
+    ['>', '&gt;'],
+    ['"', '&quot;'],
+    ["'", '&#39;'],
+  ])('finds %j alone, first and last in the text', (ch, entity) => {
+    expect(escapeHtml(ch)).toBe(entity);
+    expect(escapeHtml(`${ch}abc`)).toBe(`${entity}abc`);
+    expect(escapeHtml(`abc${ch}`)).toBe(`abc${entity}`);
+  });
+
+  it('leaves the characters beside the five alone', () => {
+    const neighbours = '!#%(;=?\u00a0\u2028';
+    expect(escapeHtml(neighbours)).toBe(neighbours);
   });
 
   it('inserts markup built by html as it is', () => {
