@@ -21,6 +21,7 @@ const HEADER = 'symbol,shares,purchase_price,purchase_date\r\n';
 const quiet: Logger = {
   info: () => undefined,
   debug: () => undefined,
+  debugEnabled: false,
   error: () => undefined,
   access: () => undefined,
   forRequest: () => quiet,

@@ -80,6 +80,7 @@ export function createHarness(): FuzzHarness {
   const logger: Logger = {
     info: () => undefined,
     debug: () => undefined,
+    debugEnabled: false,
     error: (message, error) => errors.push(`${message}: ${error instanceof Error ? error.stack : ''}`),
     access: () => undefined,
     forRequest: () => logger,

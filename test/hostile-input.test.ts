@@ -91,6 +91,7 @@ const errors: string[] = [];
 const logger: Logger = {
   info: (message) => logged.push(message),
   debug: (message) => logged.push(message),
+  debugEnabled: true,
   error: (message, error) => errors.push(`${message} ${error instanceof Error ? error.stack : ''}`),
   access: (entry) => logged.push(accessLine(entry)),
   forRequest: () => logger,

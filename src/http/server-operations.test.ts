@@ -270,6 +270,8 @@ describe('what reaches the log', () => {
     );
     expect(requestLines.length).toBeGreaterThanOrEqual(3);
     for (const record of requestLines) expect(record['request_id']).toEqual(expect.any(String));
+    // The add's debug line, written only with debug on, as here.
+    expect(requestLines.some((record) => String(record['msg']).startsWith('add_stock form: {'))).toBe(true);
   });
 
   it('does not log a health check at info level', async () => {

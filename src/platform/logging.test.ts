@@ -74,6 +74,16 @@ describe('createLogger', () => {
     expect(output.stdout).toEqual(['[debug] details\n']);
   });
 
+  it('says whether it writes debug lines, for its request loggers too, in either format', () => {
+    for (const logFormat of ['text', 'json'] as const) {
+      for (const debug of [false, true]) {
+        const logger = createLogger({ debug, logFormat, write: () => undefined });
+        expect(logger.debugEnabled).toBe(debug);
+        expect(logger.forRequest('req-1').debugEnabled).toBe(debug);
+      }
+    }
+  });
+
   it('writes errors with their stack to stderr', () => {
     const output = captureOutput();
     const error = new Error('kaboom');

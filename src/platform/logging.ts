@@ -15,6 +15,8 @@ export interface Logger {
   info(message: string): void;
   /** Only shown with DEBUG on. */
   debug(message: string): void;
+  /** Whether debug lines are written: test it before building a costly one (or binding a request). */
+  readonly debugEnabled: boolean;
   error(message: string, error?: unknown): void;
   /** One answered request; `debug` for requests not worth a line in normal operation (health checks). */
   access(entry: AccessEntry, level?: 'info' | 'debug'): void;
@@ -44,6 +46,7 @@ export function createLogger(options: LoggerOptions): Logger {
   // Bound loggers are made only when a request logs something: never on the hot path.
   const bind = (requestId: string | undefined): Logger => ({
     ...make(options.debug, write, mask, requestId),
+    debugEnabled: options.debug,
     forRequest: (id) => (id === undefined ? root : bind(id)),
   });
   const root = bind(undefined);
@@ -54,7 +57,12 @@ type Write = (stream: 'stdout' | 'stderr', line: string) => void;
 type Mask = (text: string) => string;
 
 /** A logger whose lines name request `id` (none when undefined); `forRequest` is added by createLogger. */
-type Make = (debug: boolean, write: Write, mask: Mask, id: string | undefined) => Omit<Logger, 'forRequest'>;
+type Make = (
+  debug: boolean,
+  write: Write,
+  mask: Mask,
+  id: string | undefined,
+) => Omit<Logger, 'forRequest' | 'debugEnabled'>;
 
 // In production a stack trace goes to the log, never to the visitor.
 function errorDetail(error: unknown): string {

@@ -74,6 +74,7 @@ export function recordingLogger(options: { debug: boolean } = { debug: false }):
       debug: (message) => {
         if (options.debug) push({ level: 'debug', message });
       },
+      debugEnabled: options.debug,
       error: (message, error) => push({ level: 'error', message, error }),
       access: (entry, level = 'info') => {
         if (level !== 'info' && !options.debug) return;

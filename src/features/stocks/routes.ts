@@ -95,11 +95,14 @@ export function registerStocks(app: Hono<AppEnv>, deps: FeatureDeps): void {
 
   app.post(honoPaths.add_stock, async (c) => {
     const form = await readForm(c);
-    logger
-      .forRequest(c.get('head').requestId)
-      .debug(
-        `add_stock form: ${JSON.stringify(Object.fromEntries(FIELD_NAMES.map((name) => [name, form[name] ?? null])))}`,
-      );
+    // Tested first: the line and the request's logger were built on every add, debug on or off.
+    if (logger.debugEnabled) {
+      logger
+        .forRequest(c.get('head').requestId)
+        .debug(
+          `add_stock form: ${JSON.stringify(Object.fromEntries(FIELD_NAMES.map((name) => [name, form[name] ?? null])))}`,
+        );
+    }
     const result = parseStockForm(form, purchaseDateBounds(now()));
     const fee = parseFee(form[FEE_FIELD]);
     const feeState: FeeState = {
