@@ -230,6 +230,12 @@ describe('pathOfRequestUrl', () => {
     }
   });
 
+  it('gives "/" for a URL written without a path, as URL does', () => {
+    for (const url of ['http://example.com', 'http://example.com?x=1', 'http://example.com#top']) {
+      expect(pathOfRequestUrl(url)).toBe(new URL(url).pathname);
+    }
+  });
+
   it('gives what URL gives for any path and query', () => {
     fc.assert(
       fc.property(fc.webPath(), fc.webQueryParameters(), fc.webFragments(), (path, query, fragment) => {

@@ -620,6 +620,39 @@ describe('data given to the constructor', () => {
     expect([...session.sources.keys()]).toEqual(['_permanent', '_flashes', 'cart']);
   });
 
+  it('is copied once: later changes change the same copy', () => {
+    const { data, sources } = sharedCookie();
+    const session = new Session(data, false, sources);
+    session.set('lang', 'fr');
+    // Not in the sources: they stay the caller's until a key of theirs changes.
+    expect(session.sources).toBe(sources);
+    const copy = session.toJSON();
+    session.set('theme', 'light');
+    expect(session.toJSON()).toBe(copy);
+    const ownSources = session.sources;
+    expect(ownSources).not.toBe(sources);
+    session.set('cart', [3]);
+    session.delete('lang');
+    const afterDelete = session.toJSON();
+    session.set('lang', 'de');
+    expect(session.toJSON()).toBe(afterDelete);
+    expect(session.sources).toBe(ownSources);
+    expect([...session.sources.keys()]).toEqual(['_permanent', '_flashes']);
+  });
+
+  it('owns the sources a snapshot restores: changes after it go to the same map', () => {
+    const { data, sources } = sharedCookie();
+    const session = new Session(data, false, sources);
+    const before = session.snapshot();
+    session.set('theme', 'light');
+    session.restore(before);
+    const restored = session.sources;
+    expect(restored).not.toBe(sources);
+    session.set('cart', [3]);
+    expect(session.sources).toBe(restored);
+    expect([...restored.keys()]).toEqual(['_permanent', '_flashes', 'theme']);
+  });
+
   it('gives only its own keys: an inherited name is absent, an own "__proto__" key is read', () => {
     const data = Object.freeze(JSON.parse('{"__proto__":{"admin":true},"a":1}') as SessionData);
     const session = new Session(data, false);
