@@ -107,7 +107,7 @@ export function createApp({
   app.use((c, next) => {
     // Here rather than in the library's onInvalidCookie, which does not know the request.
     const error = c.get('sessionError');
-    if (error !== undefined) {
+    if (error !== undefined && logger.debugEnabled) {
       logger
         .forRequest(c.get('head').requestId)
         .debug(`Ignored session cookie: ${error.name}: ${error.message}`);
