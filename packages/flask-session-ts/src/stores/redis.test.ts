@@ -156,6 +156,24 @@ describe('outages, as an operator reads them', () => {
       expect((await again.open(cookie)).session.get('n')).toBe('1');
     });
 
+    it('closes within the timeout while Redis does not answer a command in flight', async () => {
+      const s = new RedisSessionStore({ url: own.url, secretKey, timeoutMs: 200 });
+      await s.ping();
+      const pid = /process_id:(\d+)/.exec(await node(s).info('server'))?.[1];
+      process.kill(Number(pid), 'SIGSTOP');
+      try {
+        const inFlight = node(s)
+          .set('close-while-paused', '1')
+          .catch((e: unknown) => e);
+        await s.close();
+        expect(s.backend.client.isOpen).toBe(false);
+        // Cut, not answered: the command fails instead of holding its caller.
+        expect(await inFlight).toMatchObject({ message: 'Disconnects client' });
+      } finally {
+        process.kill(Number(pid), 'SIGCONT');
+      }
+    });
+
     it('fails at once while Redis is stopped, however long the timeout', async () => {
       const s = store({ url: own.url, timeoutMs: 60_000 });
       const cookie = await saveNewSession(s, { n: '1' });
