@@ -231,6 +231,9 @@ function saleColumns(rows: readonly SaleFigures[], totalGain: string): SaleColum
   };
 }
 
+// A sale without a fee: the dash, built once for every row (a reference, as the page stays ASCII).
+const NO_FEE = html`&mdash;`;
+
 function saleRow(figures: SaleFigures, columns: SaleColumns, first: boolean, token: Html): Html {
   const { result } = figures;
   const { sale } = result;
@@ -239,7 +242,7 @@ function saleRow(figures: SaleFigures, columns: SaleColumns, first: boolean, tok
         <td data-label="Sale Date">${sale.date}</td>
         <td class="num" data-label="Shares">${alignedFigure(figures.shares, columns.shares)}</td>
         <td class="num" data-label="Sale Price">${alignedFigure(figures.price, columns.price)}</td>
-        <td class="num" data-label="Fee">${figures.fee === undefined ? alignedBlank(html`&mdash;`, columns.fee) : alignedFigure(figures.fee, columns.fee)}</td>
+        <td class="num" data-label="Fee">${figures.fee === undefined ? alignedBlank(NO_FEE, columns.fee) : alignedFigure(figures.fee, columns.fee)}</td>
         <td class="num" data-label="Proceeds">${alignedFigure(figures.proceeds, columns.proceeds)}</td>
         <td class="num" data-label="Cost Basis">${alignedFigure(figures.cost, columns.cost)}</td>
         ${gainCell(figures.gain, 'Realized Gain', columns.gain)}
