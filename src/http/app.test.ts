@@ -60,6 +60,17 @@ describe('simple pages', () => {
     expect(main).toContain(`href="${urlFor('list_stocks')}"`);
   });
 
+  it('says each page’s length in bytes itself, beyond ASCII included, so the server need not measure it', async () => {
+    const client = buildTestApp().client();
+    for (const path of [urlFor('index'), urlFor('add_stock')]) {
+      const page = await client.get(path);
+      expect(page.headers.get('content-length')).toBe(String(Buffer.byteLength(page.html, 'utf8')));
+    }
+    // The add form's hint has a character beyond ASCII: its byte count is not its length.
+    const form = await client.get(urlFor('add_stock'));
+    expect(Buffer.byteLength(form.html, 'utf8')).toBeGreaterThan(form.html.length);
+  });
+
   it('explains on the about page that the cookie is signed, not encrypted', async () => {
     const page = await buildTestApp().client().get(urlFor('about'));
     expect(page.status).toBe(200);

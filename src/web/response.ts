@@ -38,6 +38,9 @@ export async function respond(
   const session = await finishSession(c, status);
   const bytes = typeof body === 'string' ? textBody(body) : body;
   const fields: Record<string, string> = { ...head.base, ...head.fields, ...headers };
+  // Given here, where it is known, @hono/node-server does not measure a string body again.
+  if (bytes !== null)
+    fields['Content-Length'] = String(typeof bytes === 'string' ? bytes.length : bytes.byteLength);
   if (head.requestId !== undefined) fields['X-Request-Id'] = head.requestId;
   // A page built from a visitor's session must not be stored by any cache.
   if (session !== undefined && c.get('session').accessed) fields['Cache-Control'] = 'no-store';
