@@ -43,7 +43,7 @@ async function measure(
 try {
   console.log(`big portfolio bench, ${new Date().toISOString()}`);
   const config = testConfig({ sessionType: 'sqlite', sessionSqlitePath: join(dir, 'sessions.sqlite3') });
-  const store = createSessionStore(config);
+  const store = await createSessionStore(config);
   const app = createApp({ config, logger: recordingLogger(), store });
   for (const shape of ['many-symbols', 'one-symbol'] as PortfolioShape[]) {
     const client = new Client(app, buildTestApp().store);

@@ -6,18 +6,20 @@ import {
   flashes,
   formInput,
   mainText,
+  recordingLogger,
   seededRandom,
   tableHeaders,
   tableRows,
   totalRow,
   TEST_SECRET_KEY,
+  testConfig,
   type Client,
   type FormInput,
   TEST_TODAY as TODAY,
   visitorAtForm,
   visitorWith,
 } from '../../test/support/client.js';
-import { CSRF_MESSAGE, MAX_BODY_BYTES } from './app.js';
+import { createApp, CSRF_MESSAGE, MAX_BODY_BYTES } from './app.js';
 import {
   inputMessages,
   priceMessages,
@@ -69,6 +71,13 @@ describe('simple pages', () => {
     // The add form's hint has a character beyond ASCII: its byte count is not its length.
     const form = await client.get(urlFor('add_stock'));
     expect(Buffer.byteLength(form.html, 'utf8')).toBeGreaterThan(form.html.length);
+  });
+
+  it('refuses to build for a server-side store that was not opened and given, saying how', () => {
+    const config = testConfig({ sessionType: 'sqlite' });
+    expect(() => createApp({ config, logger: recordingLogger() })).toThrow(
+      /SESSION_TYPE=sqlite needs its store opened first: pass store: await createSessionStore\(config\)/,
+    );
   });
 
   it('explains on the about page that the cookie is signed, not encrypted', async () => {

@@ -23,7 +23,7 @@ import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logging.js';
 import type { QuoteService } from '../platform/quotes/index.js';
 import type { AppSessionData } from '../session/data.js';
-import { createSessionStore } from '../session/stores.js';
+import { createCookieStore } from '../session/stores.js';
 import { UnreadableNotices, unreadableSessionMiddleware } from '../session/unreadable.js';
 import type { AppEnv } from '../web/context.js';
 import { CsrfTokens } from '../web/csrf.js';
@@ -46,7 +46,10 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The clock in milliseconds, for the session layer and "today" (purchase dates, export names). Default `Date.now`. */
   readonly now?: () => number;
-  /** Where sessions live. Default: {@link createSessionStore} for `config`. */
+  /**
+   * Where sessions live. Default: the cookie store for `config`. A server-side store
+   * (`SESSION_TYPE` sqlite or redis) is opened first, `await createSessionStore(config)`, and given here.
+   */
   readonly store?: SessionStore;
   /**
    * The id the server gave a request, from its Node `IncomingMessage` (`c.env.incoming` on
@@ -61,12 +64,25 @@ export interface AppDeps {
   readonly quotes?: QuoteService;
 }
 
-/** Builds the app. Throws SessionConfigError for impossible session settings. */
+/** The default store: the cookie store; a server-side one must be opened (asynchronously) and given. */
+function cookieStoreOf(config: Config, now: () => number): SessionStore {
+  if (config.sessionType !== 'cookie') {
+    throw new TypeError(
+      `createApp: SESSION_TYPE=${config.sessionType} needs its store opened first: pass store: await createSessionStore(config).`,
+    );
+  }
+  return createCookieStore(config, now);
+}
+
+/**
+ * Builds the app. Throws SessionConfigError for impossible session settings, and TypeError when
+ * the configuration names a server-side store and none is given.
+ */
 export function createApp({
   config,
   logger,
   now = Date.now,
-  store = createSessionStore(config, now, logger),
+  store = cookieStoreOf(config, now),
   requestIdOf,
   quotes,
 }: AppDeps): Hono<AppEnv> {

@@ -70,9 +70,9 @@ function settings(overrides: Partial<LiveQuoteSettings> = {}): LiveQuoteSettings
 }
 
 /** An app on the test clock with live quotes as `quotes` says, and a new visitor of it. */
-function appWith(quotes: LiveQuoteSettings) {
+async function appWith(quotes: LiveQuoteSettings) {
   const config = testConfig({ quotes });
-  const live = openLiveQuotes(quotes, { now: () => clock });
+  const live = await openLiveQuotes(quotes, { now: () => clock });
   opened.push(live);
   const app = createApp({ config, logger: recordingLogger(), now: () => clock, quotes: live.service });
   return {
@@ -121,7 +121,7 @@ async function setPrice(client: Client, symbol: string, price: string): Promise<
 
 describe('live prices on the portfolio page', () => {
   it('shows a fresh quote, with no notice, and never writes it into the visitor session', async () => {
-    const client = await holding(appWith(settings()).visitor(), [IBM_LOT]);
+    const client = await holding((await appWith(settings())).visitor(), [IBM_LOT]);
     const before = quoteCalls('IBM');
     const { _flashes, ...saved } = client.decodeSession();
     expect(_flashes).toBeDefined();
@@ -139,7 +139,7 @@ describe('live prices on the portfolio page', () => {
   });
 
   it('answers a rate limit ("Information", then "Note") with a notice and the last known quote', async () => {
-    const client = await holding(appWith(settings()).visitor(), [IBM_LOT]);
+    const client = await holding((await appWith(settings())).visitor(), [IBM_LOT]);
     expect(shownPrice((await client.get(urlFor('list_stocks'))).html, 'IBM')).toBe(
       '$167.09 Alpha Vantage, as of 2024-05-10',
     );
@@ -159,7 +159,7 @@ describe('live prices on the portfolio page', () => {
   });
 
   it('after a rate limit asks nothing more for a while, and says so on every page', async () => {
-    const client = await holding(appWith(settings()).visitor(), [
+    const client = await holding((await appWith(settings())).visitor(), [
       IBM_LOT,
       { ...IBM_LOT, stock_symbol: 'MSFT' },
     ]);
@@ -181,7 +181,9 @@ describe('live prices on the portfolio page', () => {
 
   it('answers promptly with the manual price and its date while the provider hangs', async () => {
     av.answer('HANG', { kind: 'hang' });
-    const client = await holding(appWith(settings()).visitor(), [{ ...IBM_LOT, stock_symbol: 'HANG' }]);
+    const client = await holding((await appWith(settings())).visitor(), [
+      { ...IBM_LOT, stock_symbol: 'HANG' },
+    ]);
     await setPrice(client, 'HANG', '12.50');
     const page = await client.get(urlFor('list_stocks'));
     // The page came back while the provider still held the request.
@@ -195,7 +197,7 @@ describe('live prices on the portfolio page', () => {
 
   it('shows the manual price and a notice when the provider cannot be reached at all', async () => {
     const down = settings({ url: 'http://127.0.0.1:9/query' });
-    const client = await holding(appWith(down).visitor(), [IBM_LOT]);
+    const client = await holding((await appWith(down)).visitor(), [IBM_LOT]);
     await setPrice(client, 'IBM', '150.00');
     const page = await client.get(urlFor('list_stocks'));
     expect(page.status).toBe(200);
@@ -206,7 +208,9 @@ describe('live prices on the portfolio page', () => {
   });
 
   it('shows the manual price of a symbol the provider does not know, and says so', async () => {
-    const client = await holding(appWith(settings()).visitor(), [{ ...IBM_LOT, stock_symbol: 'ZZZZ' }]);
+    const client = await holding((await appWith(settings())).visitor(), [
+      { ...IBM_LOT, stock_symbol: 'ZZZZ' },
+    ]);
     await setPrice(client, 'ZZZZ', '3.25');
     const page = await client.get(urlFor('list_stocks'));
     expect(shownPrice(page.html, 'ZZZZ')).toBe('$3.25 entered by you, as of 2026-03-04');
@@ -216,7 +220,7 @@ describe('live prices on the portfolio page', () => {
   });
 
   it('keeps manual prices possible: a price typed today wins over an older quote', async () => {
-    const client = await holding(appWith(settings()).visitor(), [IBM_LOT]);
+    const client = await holding((await appWith(settings())).visitor(), [IBM_LOT]);
     await setPrice(client, 'IBM', '170.00');
     const page = await client.get(urlFor('list_stocks'));
     expect(shownPrice(page.html, 'IBM')).toBe('$170.00 entered by you, as of 2026-03-04');
@@ -245,7 +249,7 @@ describe('live prices off', () => {
 });
 
 describe('start-up', () => {
-  it('stops with the variable to change when the quote cache file cannot be opened', () => {
+  it('stops with the variable to change when the quote cache file cannot be opened', async () => {
     const blocked = join(dir, 'not-a-folder');
     writeFileSync(blocked, '');
     const config = testConfig({
@@ -253,9 +257,7 @@ describe('start-up', () => {
     });
     let thrown: unknown;
     try {
-      openQuotes(config, recordingLogger())
-        ?.close()
-        .catch(() => undefined);
+      await (await openQuotes(config, recordingLogger()))?.close();
     } catch (error) {
       thrown = error;
     }

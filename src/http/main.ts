@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     // Checked once here: workers failing on an unreachable store would only be restarted forever.
     try {
       await (await openStore(config, logger)).close?.();
-      await openQuotes(config, logger)?.close();
+      await (await openQuotes(config, logger))?.close();
     } catch (error) {
       if (error instanceof SessionConfigError || error instanceof StoreUnavailable) fail(error.message);
       if (error instanceof QuoteCacheUnavailable) fail(error.message);

@@ -64,12 +64,12 @@ function holding(i: number): Holding {
 }
 
 describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
-  function setUp(options: { small?: boolean } = {}) {
+  async function setUp(options: { small?: boolean } = {}) {
     const config = testConfig(modeConfig());
     const logger = recordingLogger();
-    const make = () => (options.small === true ? small(config) : createSessionStore(config));
-    const store = make();
-    const appStore = make();
+    const make = async () => (options.small === true ? small(config) : await createSessionStore(config));
+    const store = await make();
+    const appStore = await make();
     opened.push(store, appStore);
     const app = createApp({ config, logger, store: appStore });
     const cookieStore = buildTestApp().store;
@@ -96,7 +96,7 @@ describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
     });
 
   it('holds 10,000 holdings for one visitor', async () => {
-    const { client, seed, saved, start } = setUp();
+    const { client, seed, saved, start } = await setUp();
     await start();
     await seed(Array.from({ length: 9_999 }, (_, i) => holding(i)));
     expect((await add(client, 'LAST')).status).toBe(302);
@@ -111,7 +111,7 @@ describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
   });
 
   it('refuses an add past the cap with a message, and keeps every holding saved before', async () => {
-    const { store, client, seed, saved, start } = setUp({ small: true });
+    const { store, client, seed, saved, start } = await setUp({ small: true });
     await start();
     const fits = (n: number) =>
       seed(Array.from({ length: n }, (_, i) => holding(i))).then(
@@ -139,7 +139,7 @@ describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
   });
 
   it('imports a visitor arriving with a cookie session, and answers with an id cookie', async () => {
-    const { client, saved } = setUp();
+    const { client, saved } = await setUp();
     client.setSession({ portfolio: encodePortfolio([holding(1), holding(2)]) });
     const flaskCookie = client.sessionCookie;
     const page = await client.get(urlFor('list_stocks'));
@@ -156,7 +156,7 @@ describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
       /in (this|your) browser(&#39;|'|’)s (signed session )?cookie|session cookie in your browser|in a browser cookie|old data stays in this browser/;
 
     it('in the footer and on the About page', async () => {
-      const { client } = setUp();
+      const { client } = await setUp();
       for (const path of [urlFor('index'), urlFor('about')]) {
         const page = await client.get(path);
         expect(page.html).not.toMatch(cookieWording);
@@ -168,7 +168,7 @@ describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
     });
 
     it('in the notice about a session cookie it could not read', async () => {
-      const { client } = setUp();
+      const { client } = await setUp();
       client.setSessionCookie('not-an-id-we-signed.xxxx');
       const page = await client.get(urlFor('list_stocks'));
       const notice = flashes(page.html).find(([category]) => category === 'error')?.[1] ?? '';
@@ -183,7 +183,7 @@ describe.each(modes)('$name mode', ({ name, config: modeConfig, small }) => {
     });
 
     it('in the import’s "portfolio full" message, with the cap it hit', async () => {
-      const { client, start } = setUp({ small: true });
+      const { client, start } = await setUp({ small: true });
       await start();
       const rows = Array.from({ length: 2_000 }, (_, i) => `S${i},3,2.50,2025-01-02`).join('\r\n');
       const form = new FormData();

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordingLogger, testConfig, type RecordingLogger } from '../../test/support/client.js';
@@ -219,6 +222,54 @@ describe('the response path', () => {
     expect(bytes.every((byte) => byte < 0x80)).toBe(true);
     expect(headers['content-length']).toBe(String(bytes.length));
     expect(bytes.toString('latin1')).toContain('<h1');
+  });
+});
+
+describe('what a process loads', () => {
+  /**
+   * Starts a server in a child process for `overrides` (of testConfig) and reports
+   * which of the server-side stores' packages its module cache then holds.
+   */
+  function loadedPackages(overrides: Partial<Config>): Promise<string[]> {
+    const script = `
+      import { createRequire } from 'node:module';
+      import { testConfig, recordingLogger } from './test/support/client.ts';
+      import { startServer } from './src/http/server.ts';
+      const running = await startServer(testConfig({ host: '127.0.0.1', port: 0, ...${JSON.stringify(overrides)} }), recordingLogger());
+      const cached = Object.keys(createRequire(import.meta.url).cache);
+      const names = ['/node_modules/redis/', '/node_modules/@redis/client/', '/node_modules/better-sqlite3/'];
+      console.log(JSON.stringify(names.filter((name) => cached.some((file) => file.includes(name)))));
+      await running.close(100);
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    return new Promise((resolve, reject) =>
+      child.on('exit', (code) =>
+        code === 0
+          ? resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as string[])
+          : reject(new Error(stderr)),
+      ),
+    );
+  }
+
+  it('with cookie sessions and no live quotes: neither the Redis client nor better-sqlite3 (some 20 MiB)', async () => {
+    expect(await loadedPackages({})).toEqual([]);
+  });
+
+  it('with SQLite sessions: better-sqlite3, and still no Redis client', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loads-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'sessions.sqlite3');
+    expect(await loadedPackages({ sessionType: 'sqlite', sessionSqlitePath: path })).toEqual([
+      '/node_modules/better-sqlite3/',
+    ]);
   });
 });
 

@@ -59,7 +59,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const store = await openStore(config, logger);
   let quotes: LiveQuotes | undefined;
   try {
-    quotes = openQuotes(config, logger);
+    quotes = await openQuotes(config, logger);
   } catch (error) {
     await store.close?.();
     throw error;
@@ -187,11 +187,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
  * other workers through the place the configuration chose (see `platform/config-quotes.ts`).
  * @throws QuoteCacheUnavailable when the cache's SQLite file cannot be opened, with what to change.
  */
-export function openQuotes(config: Config, logger: Logger): LiveQuotes | undefined {
+export async function openQuotes(config: Config, logger: Logger): Promise<LiveQuotes | undefined> {
   if (config.quotes === undefined) return undefined;
   const { cache } = config.quotes;
   try {
-    return openLiveQuotes(config.quotes, {
+    return await openLiveQuotes(config.quotes, {
       // A cache that did not answer, or a bug: the page still shows its prices and says why.
       onError: (error) =>
         logger.error(
@@ -215,7 +215,7 @@ export function openQuotes(config: Config, logger: Logger): LiveQuotes | undefin
 export async function openStore(config: Config, logger: Logger): Promise<SessionStore> {
   let store: SessionStore | undefined;
   try {
-    store = createSessionStore(config, undefined, logger);
+    store = await createSessionStore(config, undefined, logger);
     await store.ping?.();
     return store;
   } catch (error) {

@@ -97,7 +97,7 @@ describe('while Redis refuses the password', () => {
     async (format) => {
       const url = `redis://default:${PASSWORD}@127.0.0.1:${guarded.port}`;
       const { config, logger, lines } = setUp({ REDIS_URL: url, SESSION_REDIS_FORMAT: format });
-      const store = createSessionStore(config, undefined, logger);
+      const store = await createSessionStore(config, undefined, logger);
       stores.push(store);
       const app = createApp({ config, logger, store });
 

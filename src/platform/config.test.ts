@@ -408,7 +408,7 @@ describe('session settings shared with Flask', () => {
 
   it('sends the production session cookie with the __Host- prefix, Secure, Path=/ and no Domain', async () => {
     const config = loadConfig(PRODUCTION, instanceDir);
-    const store = createSessionStore(config);
+    const store = await createSessionStore(config);
     const { session } = await store.open(undefined);
     await store.update(session, (s) => s.set('theme', 'dark'));
     const action = await store.commit(session);

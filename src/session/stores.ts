@@ -2,12 +2,13 @@
  * The session store the configuration names (cookie, SQLite or Redis), with the app's choices:
  * every session permanent, small sessions uncompressed. Tests and tools build the same to read
  * and forge the app's cookies.
+ *
+ * A server-side store's module is loaded only when the configuration names it: the Redis client
+ * and better-sqlite3 are some 20 MiB of a process's memory that a cookie-session process never
+ * uses (peak RSS of a worker under `npm run bench -- --quick`, issue 16).
  * @module
  */
 import { CookieSessionStore, type SessionStore } from 'flask-session-ts';
-import { FlaskSessionRedisStore } from 'flask-session-ts/flask-session-redis';
-import { RedisSessionStore } from 'flask-session-ts/redis';
-import { SqliteSessionStore } from 'flask-session-ts/sqlite';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logging.js';
 import { maskCredentials } from '../platform/redis-url.js';
@@ -35,10 +36,14 @@ export function createCookieStore(config: Config, now?: () => number): CookieSes
 }
 
 /**
- * The session store `config.sessionType` names. A Redis store starts connecting at once;
- * `await store.ping?.()` tells whether it is there.
+ * The session store `config.sessionType` names, its module loaded first. A Redis store starts
+ * connecting at once; `await store.ping?.()` tells whether it is there.
  */
-export function createSessionStore(config: Config, now?: () => number, logger?: Logger): SessionStore {
+export async function createSessionStore(
+  config: Config,
+  now?: () => number,
+  logger?: Logger,
+): Promise<SessionStore> {
   if (config.sessionType === 'cookie') return createCookieStore(config, now);
   const common = {
     secretKey: config.secretKey,
@@ -51,8 +56,10 @@ export function createSessionStore(config: Config, now?: () => number, logger?: 
     cookie: { name: config.sessionCookieName, secure: config.production },
     ...(now === undefined ? {} : { now }),
   };
-  if (config.sessionType === 'sqlite')
+  if (config.sessionType === 'sqlite') {
+    const { SqliteSessionStore } = await import('flask-session-ts/sqlite');
     return new SqliteSessionStore({ ...common, path: config.sessionSqlitePath });
+  }
   let lastError = '';
   // One line per kind of failure while the client reconnects, not one per retry; never the password.
   const onError = (error: Error) => {
@@ -64,6 +71,7 @@ export function createSessionStore(config: Config, now?: () => number, logger?: 
   if (config.sessionRedisFormat === 'flask-session') {
     // Flask-Session's layout (config.ts has refused the settings it cannot honour: a cluster, an
     // absolute lifetime); its own settings pass through under Flask's names.
+    const { FlaskSessionRedisStore } = await import('flask-session-ts/flask-session-redis');
     return new FlaskSessionRedisStore({
       secretKey: config.secretKey,
       fallbackSecretKeys: config.fallbackSecretKeys,
@@ -76,6 +84,7 @@ export function createSessionStore(config: Config, now?: () => number, logger?: 
       ...config.flaskSession,
     });
   }
+  const { RedisSessionStore } = await import('flask-session-ts/redis');
   return new RedisSessionStore({
     ...common,
     url: config.redisUrl,

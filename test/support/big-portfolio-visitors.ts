@@ -45,7 +45,7 @@ export function visitorsAtCap(folderPrefix: string) {
     });
     const store =
       options.maxSessionBytes === undefined
-        ? createSessionStore(config)
+        ? await createSessionStore(config)
         : new SqliteSessionStore({
             path: config.sessionSqlitePath,
             secretKey: config.secretKey,

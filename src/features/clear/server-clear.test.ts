@@ -66,10 +66,10 @@ async function clear(client: Client) {
   return client.postForm(urlFor('clear_stocks'), { confirm: 'yes' });
 }
 
-function setUp(modeConfig: () => Partial<Config>, appStore?: (config: Config) => SessionStore) {
+async function setUp(modeConfig: () => Partial<Config>, appStore?: (config: Config) => SessionStore) {
   const config = testConfig(modeConfig());
-  const store = createSessionStore(config);
-  const served = appStore?.(config) ?? createSessionStore(config);
+  const store = await createSessionStore(config);
+  const served = appStore?.(config) ?? (await createSessionStore(config));
   opened.push(store, served);
   const app = createApp({ config, logger: recordingLogger(), store: served });
   const client = () => new Client(app, buildTestApp().store);
@@ -89,7 +89,7 @@ async function visitorWithTwo(client: Client): Promise<string> {
 
 describe.each(modes)('clearing in $name mode', ({ config: modeConfig }) => {
   it('moves the cleared portfolio to a new id and deletes the old record', async () => {
-    const { client, open } = setUp(modeConfig);
+    const { client, open } = await setUp(modeConfig);
     const visitor = client();
     const before = await visitorWithTwo(visitor);
     const nextId = (await open(before)).session.get('next_id');
@@ -115,7 +115,7 @@ describe.each(modes)('clearing in $name mode', ({ config: modeConfig }) => {
   });
 
   it('gives a copy of the old cookie an empty session that cannot bring anything back', async () => {
-    const { client, open } = setUp(modeConfig);
+    const { client, open } = await setUp(modeConfig);
     const visitor = client();
     const before = await visitorWithTwo(visitor);
     await clear(visitor);
@@ -155,7 +155,7 @@ describe('clearing when the store cannot issue a new id', () => {
         return Promise.reject(new StoreUnavailable('regenerate refused by the test'));
       }
     }
-    const { client, open } = setUp(
+    const { client, open } = await setUp(
       () => ({ sessionType: 'sqlite', sessionSqlitePath: join(dir, 'no-new-ids.sqlite3') }),
       (config) =>
         new NoNewIds({ path: config.sessionSqlitePath, secretKey: config.secretKey, permanent: true }),

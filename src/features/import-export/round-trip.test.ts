@@ -37,14 +37,14 @@ afterAll(async () => {
 });
 
 /** A visitor of an app in `mode` on a clock the test moves (prices are dated by it). */
-function visitor(mode: Partial<Config>): { client: Client; clock: { now: number } } {
+async function visitor(mode: Partial<Config>): Promise<{ client: Client; clock: { now: number } }> {
   const clock = { now: TEST_NOW - 30 * DAY_MS };
   const now = () => clock.now;
   if (mode.sessionType === undefined || mode.sessionType === 'cookie') {
     return { client: buildTestApp({ config: mode, now }).client(), clock };
   }
   const config = testConfig(mode);
-  const store = createSessionStore(config, now);
+  const store = await createSessionStore(config, now);
   opened.push(store);
   const app = createApp({ config, logger: recordingLogger(), store, now });
   return { client: new Client(app, buildTestApp().store), clock };
@@ -110,7 +110,7 @@ describe.each([
   { name: 'sqlite', mode: { sessionType: 'sqlite', sessionSqlitePath: '' } },
 ] as const)('in $name mode', ({ mode }) => {
   it('export → clear → import (replace) gives back the same /stocks page', async () => {
-    const { client, clock } = visitor(
+    const { client, clock } = await visitor(
       mode.sessionType === 'sqlite' ? { ...mode, sessionSqlitePath: join(dir, 'sessions.sqlite3') } : {},
     );
     await startSession(client);
@@ -191,7 +191,7 @@ describe('an import with a server-side store (SQLite)', () => {
       },
     };
     const config = testConfig({ sessionType: 'sqlite', sessionSqlitePath: join(dir, 'concurrent.sqlite3') });
-    const store = createSessionStore(config);
+    const store = await createSessionStore(config);
     opened.push(store);
     const client = new Client(createApp({ config, logger, store }), buildTestApp().store);
     await startSession(client);

@@ -32,8 +32,8 @@ export {
   type QuoteCache,
   type QuoteCacheEntry,
 } from './cache.js';
-export { SqliteQuoteCache, type SqliteQuoteCacheOptions } from './sqlite-cache.js';
-export { RedisQuoteCache, type RedisQuoteCacheOptions } from './redis-cache.js';
+export type { SqliteQuoteCacheOptions } from './sqlite-cache.js';
+export type { RedisQuoteCacheOptions } from './redis-cache.js';
 export {
   DEFAULT_QUOTE_DEADLINE_MS,
   QuoteService,

@@ -8,8 +8,6 @@ import { AlphaVantageProvider } from './alpha-vantage.js';
 import type { QuoteCache } from './cache.js';
 import type { LiveQuoteSettings, QuoteCacheLocation, QuoteConfig } from './config.js';
 import { QuoteService, type QuoteServiceOptions } from './quote-service.js';
-import { RedisQuoteCache } from './redis-cache.js';
-import { SqliteQuoteCache } from './sqlite-cache.js';
 
 /** Options of {@link createQuoteService} and {@link openLiveQuotes}. */
 export type QuoteServiceExtras = Pick<QuoteServiceOptions, 'now' | 'onError' | 'rateLimitPauseMs'> & {
@@ -44,17 +42,21 @@ export function createQuoteService(
 }
 
 /**
- * The cache at `location`. An SQLite file is opened (and its tables made) at once; a Redis client
- * starts connecting and reports failures at its first command.
+ * The cache at `location`, its module loaded first (only the kind in use: a process without live
+ * quotes loads neither better-sqlite3 nor the Redis client). An SQLite file is opened (and its
+ * tables made) at once; a Redis client starts connecting and reports failures at its first command.
  * @throws QuoteCacheUnavailable when the SQLite file cannot be opened.
  */
-export function openQuoteCache(
+export async function openQuoteCache(
   location: QuoteCacheLocation,
   onError: (error: unknown) => void = () => undefined,
-): QuoteCache {
+): Promise<QuoteCache> {
+  if (location.kind === 'sqlite') {
+    const { SqliteQuoteCache } = await import('./sqlite-cache.js');
+    return new SqliteQuoteCache({ path: location.path });
+  }
+  const { RedisQuoteCache } = await import('./redis-cache.js');
   switch (location.kind) {
-    case 'sqlite':
-      return new SqliteQuoteCache({ path: location.path });
     case 'redis':
       return new RedisQuoteCache({ url: location.url, onError });
     case 'redis-cluster':
@@ -73,8 +75,11 @@ export interface LiveQuotes {
  * The service and its cache for `settings`, as the app's start-up opens them.
  * @throws QuoteCacheUnavailable when the cache's SQLite file cannot be opened.
  */
-export function openLiveQuotes(settings: LiveQuoteSettings, options: QuoteServiceExtras = {}): LiveQuotes {
-  const cache = openQuoteCache(settings.cache, options.onError);
+export async function openLiveQuotes(
+  settings: LiveQuoteSettings,
+  options: QuoteServiceExtras = {},
+): Promise<LiveQuotes> {
+  const cache = await openQuoteCache(settings.cache, options.onError);
   const service = createQuoteService(settings, cache, options);
   return {
     service,
