@@ -9,7 +9,7 @@ import { LOTS_PER_PAGE } from '../../web/page-numbers.js';
 import { urlFor } from '../../web/urls.js';
 import { fieldError, formInput, textOf } from '../../../test/support/client.js';
 import { visitorsAtCap } from '../../../test/support/big-portfolio-visitors.js';
-import { PICKS_PAGE_FIELD } from './view.js';
+import { PICKS_PAGE_FIELD } from './sell-page.js';
 
 const MB = 1_000_000;
 

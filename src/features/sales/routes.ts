@@ -28,15 +28,8 @@ import { renderPage } from '../../web/render.js';
 import { honoPaths, urlFor } from '../../web/urls.js';
 import { LOTS_PER_PAGE, pageCountOf, parsePageNumber } from '../../web/page-numbers.js';
 import { pageOf, renderNoSuchPage } from '../../web/page-links.js';
-import {
-  PICKS_PAGE_FIELD,
-  SALES_TITLE,
-  salesPage,
-  SELL_TITLE,
-  sellPage,
-  sellUrl,
-  type SaleFormState,
-} from './view.js';
+import { SALES_TITLE, salesPage } from './sales-page.js';
+import { PICKS_PAGE_FIELD, SELL_TITLE, sellPage, sellUrl, type SaleFormState } from './sell-page.js';
 import { redirect } from '../../web/response.js';
 
 /** Messages of the sales flow, defined once for the handlers and the tests. */
