@@ -61,7 +61,8 @@ export async function respond(
 /** `text` as Node should be handed it: itself when pure ASCII, else its UTF-8 bytes. */
 function textBody(text: string): string | Buffer {
   // One UTF-8 byte per UTF-16 unit holds only for ASCII: a character beyond it takes two or more
-  // bytes, a surrogate half three. This also flattens the page's string, which sending needs anyway.
+  // bytes, a surrogate half three. This flattens the page's string; Node copies it once more when
+  // it puts the response head in front of it.
   return Buffer.byteLength(text, 'utf8') === text.length ? text : Buffer.from(text, 'utf8');
 }
 
