@@ -73,7 +73,7 @@ export class SqliteBackend implements SessionBackend {
       const db = new Database(options.path);
       // First, so that a second process opening the file at the same moment waits instead of failing.
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      db.pragma('journal_mode = WAL');
+      enableWal(db, options.busyTimeoutMs ?? 5000);
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       db.exec(SCHEMA);
       return db;
@@ -175,6 +175,29 @@ export class SqliteSessionStore extends ServerSessionStore {
 function toRecord(row: Row): SessionRecord {
   return { data: row.data, version: row.version, createdMs: row.created_ms, expiresMs: row.expires_ms };
 }
+
+/**
+ * `PRAGMA journal_mode = WAL`, tried again for up to `timeoutMs` while another connection holds the
+ * lock. SQLite answers this pragma SQLITE_BUSY at once, without the busy handler, when two
+ * processes create the file together (a cluster's workers starting): one in five such starts
+ * failed "database is locked" before.
+ */
+export function enableWal(db: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = error instanceof Database.SqliteError && error.code === 'SQLITE_BUSY';
+      if (!busy || Date.now() >= deadline) throw error;
+      // A start-up step of a synchronous constructor: a short blocking pause, then again.
+      Atomics.wait(PAUSE, 0, 0, 5);
+    }
+  }
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** Runs `work`, turning SQLite's errors (busy, I/O, a full disk) into StoreUnavailable. */
 function sqlite<R>(work: () => R, what: string): R {
