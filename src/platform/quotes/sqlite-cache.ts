@@ -17,6 +17,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { enableWal } from 'flask-session-ts/sqlite';
 import {
   QuoteCacheUnavailable,
   budgetWindows,
@@ -80,7 +81,8 @@ export class SqliteQuoteCache implements QuoteCache {
       const db = new Database(options.path);
       // Patient while setting up (workers start together and may all create the tables), brief after.
       db.pragma('busy_timeout = 5000');
-      db.pragma('journal_mode = WAL');
+      // As the session store does: WAL is retried while another worker creates the file.
+      enableWal(db, 5000);
       // A lost cache write after a power cut costs one call to the provider, not data: no fsync each time.
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);
