@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Signer } from 'flask-session-ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CsrfTokens } from './csrf.js';
 import { CookieSigner } from '../session/app-cookies.js';
 
@@ -61,6 +62,48 @@ describe('CsrfTokens', () => {
   it('accepts a token signed with a fallback key after a rotation', () => {
     const old = tokens([OLD_KEY]).issue();
     expect(tokens([KEY, OLD_KEY]).check(old, old)).toBeUndefined();
+  });
+
+  describe('remembers the tokens that verified', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it("checks a token's HMAC once, then answers from memory, for each instance on its own", () => {
+      const unsign = vi.spyOn(Signer.prototype, 'unsign');
+      const t = tokens();
+      const token = t.issue();
+      expect(t.isValid(token)).toBe(true);
+      expect(t.isValid(token)).toBe(true);
+      expect(t.check(token, token)).toBeUndefined();
+      expect(unsign).toHaveBeenCalledTimes(1);
+      // Another instance (other keys, say) has its own memory.
+      expect(tokens([OLD_KEY]).isValid(token)).toBe(false);
+      expect(unsign).toHaveBeenCalledTimes(2);
+    });
+
+    it('never remembers a token that failed: it is checked, and refused, each time', () => {
+      const unsign = vi.spyOn(Signer.prototype, 'unsign');
+      const t = tokens();
+      const forged = tokens([OLD_KEY]).issue();
+      unsign.mockClear();
+      expect(t.isValid(forged)).toBe(false);
+      expect(t.isValid(forged)).toBe(false);
+      expect(t.isValid(undefined)).toBe(false);
+      expect(unsign).toHaveBeenCalledTimes(2);
+    });
+
+    it('starts afresh past 10,000 tokens, and still knows a valid one from a forged one', () => {
+      const t = tokens();
+      const first = t.issue();
+      expect(t.isValid(first)).toBe(true);
+      for (let i = 0; i < 10_000; i++) expect(t.isValid(t.issue())).toBe(true);
+      const unsign = vi.spyOn(Signer.prototype, 'unsign');
+      // Forgotten when the memory was full: checked again, and still valid.
+      expect(t.isValid(first)).toBe(true);
+      expect(unsign).toHaveBeenCalledTimes(1);
+      expect(t.isValid(tokens([OLD_KEY]).issue())).toBe(false);
+    });
   });
 
   it('sets an HttpOnly, SameSite=Lax cookie; in production a Secure __Host- one', () => {
