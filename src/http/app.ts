@@ -30,6 +30,7 @@ import { CsrfTokens } from '../web/csrf.js';
 import { csrfMiddleware } from '../web/csrf-middleware.js';
 import { unreadableGuard } from '../web/unreadable-guard.js';
 import { notFound, onError } from './error-pages.js';
+import { FixedPathRouter } from './fixed-path-router.js';
 import { bodyLimits, formGuard } from './form-guard.js';
 import { hostCheck } from './host-check.js';
 import { registerMethodNotAllowed } from './method-not-allowed.js';
@@ -86,7 +87,8 @@ export function createApp({
   requestIdOf,
   quotes,
 }: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  // The trie router, with the answers for fixed paths kept (see fixed-path-router.ts).
+  const app = new Hono<AppEnv>({ router: new FixedPathRouter() });
 
   // First: every response, the health checks' included, is built from this request's header
   // object, which starts with the security headers (computed once) and the request id.
