@@ -44,7 +44,7 @@ export interface CsrfOptions {
 }
 
 /**
- * How many verified tokens {@link CsrfTokens} remembers before it starts afresh: a token is ~90
+ * How many verified tokens {@link CsrfTokens} remembers before it starts afresh: a token is 87
  * characters, so about 1.5 MB at most, for as many visitors coming back.
  */
 const VERIFIED_TOKENS_KEPT = 10_000;
@@ -59,8 +59,8 @@ export class CsrfTokens {
    * no time), and its HMAC-SHA256 was the one HMAC a page view paid beyond the session's: 10–20 µs
    * under load (`npx tsx bench/profile.ts --scenario manyVisitors`). Only a token that verified
    * enters, the keys are this instance's for good, and a token's validity depends on nothing else,
-   * so a hit answers exactly what the HMAC would. Cleared when full, like a day's cache: a miss
-   * only costs the HMAC again.
+   * so a hit answers exactly what the HMAC would. Cleared when full (a bound, not an LRU): a
+   * token forgotten only costs its HMAC again.
    */
   readonly #verified = new Set<string>();
 
