@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { StoreUnavailable } from '../errors.js';
 import { saveNewSession } from '../../test/support/server-session.js';
 import { thrown } from '../../test/support/thrown.js';
-import { SqliteSessionStore, type SqliteStoreOptions } from './sqlite.js';
+import { enableWal, SqliteSessionStore, type SqliteStoreOptions } from './sqlite.js';
 
 const secretKey = 'sqlite store tests: a long enough key';
 const DAY_MS = 86_400_000;
@@ -89,6 +89,58 @@ describe('the database file', () => {
     await s.close();
     expect(s.backend.db.open).toBe(false);
     await expect(s.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('enableWal', () => {
+  /** A new file in the rollback journal, with a second connection that never waits by itself. */
+  function lockedFile() {
+    const path = join(dir, `wal-${++files}.db`);
+    const holder = new Database(path);
+    holder.exec('CREATE TABLE t (x)');
+    // A read transaction: its shared lock keeps any connection from changing the journal mode.
+    holder.exec('BEGIN');
+    holder.prepare('SELECT * FROM t').all();
+    const db = new Database(path, { timeout: 0 });
+    return { holder, db, pragmas: vi.spyOn(db, 'pragma') };
+  }
+
+  it('tries again while another connection holds the lock, and throws SQLITE_BUSY after timeoutMs', () => {
+    const { holder, db, pragmas } = lockedFile();
+    try {
+      const startedMs = Date.now();
+      const error = thrown(() => enableWal(db, 60));
+      expect(error).toBeInstanceOf(Database.SqliteError);
+      expect((error as { code?: unknown }).code).toBe('SQLITE_BUSY');
+      expect(Date.now() - startedMs).toBeGreaterThanOrEqual(60);
+      expect(pragmas.mock.calls.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      db.close();
+      holder.close();
+    }
+  });
+
+  it('switches the file to WAL once the lock is free', () => {
+    const { holder, db, pragmas } = lockedFile();
+    holder.exec('COMMIT');
+    enableWal(db, 60);
+    expect(pragmas).toHaveBeenCalledTimes(1);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    holder.close();
+  });
+
+  it('throws any other error at once, without trying again', () => {
+    const { holder, db } = lockedFile();
+    holder.exec('COMMIT');
+    holder.close();
+    db.close();
+    const readOnly = new Database(db.name, { readonly: true, timeout: 0 });
+    const pragmas = vi.spyOn(readOnly, 'pragma');
+    const error = thrown(() => enableWal(readOnly, 60_000));
+    expect((error as { code?: unknown }).code).toBe('SQLITE_READONLY');
+    expect(pragmas).toHaveBeenCalledTimes(1);
+    readOnly.close();
   });
 });
 
